@@ -1,0 +1,523 @@
+//! A record as an Automerge document: [`RecordDoc`].
+//!
+//! The document's root map holds `kind`, `schema` and the fields of the
+//! record kind. Every edit is one Automerge change made by an [`Actor`]
+//! whose id starts with the member's id, so any copy of the document can
+//! say who changed what, and when (the change's timestamp comes from the
+//! caller's clock). Edits hydrate the record, let the caller change it,
+//! validate it, and reconcile only the differences back, so concurrent
+//! edits of different fields never conflict and text merges by character.
+//!
+//! Changes from elsewhere are merged into a copy first and only kept if
+//! the result still has the shape of the same kind of record: bad bytes
+//! never damage what is stored.
+
+use std::collections::BTreeSet;
+
+use automerge::{
+    transaction::{CommitOptions, Transactable},
+    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, Prop, ReadDoc, ScalarValue, Value, ROOT,
+};
+use serde::Serialize;
+
+use crate::error::CoreError;
+use crate::ids::{MemberId, RecordId};
+use crate::record::{Record, RecordKind};
+use crate::time_types::Timestamp;
+use crate::validate::Codebook;
+
+/// The schema version written in new documents. Documents with a higher
+/// number come from a newer Carnet and are refused rather than misread.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Who is making changes: a member, in one session on one device. The
+/// Automerge actor id is the member's 16 bytes followed by 8 bytes unique
+/// to the session, so sessions never reuse an actor (safe even when a
+/// laptop is restored from an old backup) and the author can be read back
+/// from any change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    member: MemberId,
+    actor: ActorId,
+}
+
+impl Actor {
+    /// An actor for `member` in the session identified by `session`.
+    pub fn new(member: MemberId, session: [u8; 8]) -> Self {
+        let mut bytes = Vec::with_capacity(24);
+        bytes.extend_from_slice(member.as_bytes());
+        bytes.extend_from_slice(&session);
+        Self {
+            member,
+            actor: ActorId::from(bytes),
+        }
+    }
+    /// The member.
+    pub fn member(&self) -> MemberId {
+        self.member
+    }
+    /// The member who made changes under an actor id, when it follows
+    /// Carnet's convention.
+    pub fn member_of(actor: &ActorId) -> Option<MemberId> {
+        let bytes: [u8; 16] = actor.to_bytes().get(..16)?.try_into().ok()?;
+        Some(MemberId::from_uuid(uuid::Uuid::from_bytes(bytes)))
+    }
+}
+
+/// One change in a record's history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEntry {
+    /// The change's hash (hex).
+    pub hash: String,
+    /// Who made it.
+    pub author: Option<MemberId>,
+    /// When (the author's clock).
+    pub at: Timestamp,
+    /// Whether this change created the record.
+    pub created: bool,
+    /// The fields it touched, as dotted paths (`body`, `referrals.status`).
+    pub fields: Vec<String>,
+}
+
+/// One of the values a field holds after concurrent edits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictValue {
+    /// The value, as text.
+    pub value: String,
+    /// Who set it.
+    pub author: Option<MemberId>,
+}
+
+/// A field that two people set differently without seeing each other's
+/// edit. Automerge picks one deterministically (shown in the record); the
+/// others are kept here until someone settles it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    /// Dotted path of the field (`status`, `referrals.0.status`).
+    pub path: String,
+    /// Every concurrent value; the first is the one currently shown.
+    pub values: Vec<ConflictValue>,
+}
+
+/// A record's Automerge document.
+#[derive(Debug)]
+pub struct RecordDoc {
+    id: RecordId,
+    kind: RecordKind,
+    doc: AutoCommit,
+}
+
+impl RecordDoc {
+    /// A new document holding `record`, created by `actor` at `at`.
+    pub fn create(
+        id: RecordId,
+        record: &Record,
+        codebook: &Codebook,
+        actor: &Actor,
+        at: Timestamp,
+    ) -> Result<Self, CoreError> {
+        record.validate(codebook)?;
+        let mut doc = AutoCommit::new().with_actor(actor.actor.clone());
+        doc.put(ROOT, "kind", record.kind().code())?;
+        doc.put(ROOT, "schema", SCHEMA_VERSION)?;
+        reconcile_record(&mut doc, record)?;
+        doc.commit_with(CommitOptions::default().with_time(at.as_millis()));
+        Ok(Self {
+            id,
+            kind: record.kind(),
+            doc,
+        })
+    }
+
+    /// Load a stored document: its snapshot followed by change chunks.
+    pub fn load<'a>(
+        id: RecordId,
+        snapshot: &[u8],
+        chunks: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Self, CoreError> {
+        let mut doc = AutoCommit::load(snapshot).map_err(CoreError::Decode)?;
+        for chunk in chunks {
+            doc.load_incremental(chunk).map_err(CoreError::Decode)?;
+        }
+        let kind = read_kind(id, &doc)?;
+        let this = Self { id, kind, doc };
+        this.record()?;
+        Ok(this)
+    }
+
+    /// A document known only from changes received from elsewhere, checked
+    /// to be a valid record of any kind.
+    pub fn from_changes(id: RecordId, bytes: &[u8]) -> Result<Self, CoreError> {
+        check_decodes(bytes)?;
+        let mut doc = AutoCommit::new();
+        doc.load_incremental(bytes).map_err(CoreError::Decode)?;
+        if !doc.get_missing_deps(&[]).is_empty() {
+            return Err(CoreError::Shape {
+                id,
+                expected: "record".into(),
+                reason: "the changes depend on earlier changes that were not sent".into(),
+            });
+        }
+        let kind = read_kind(id, &doc)?;
+        let this = Self { id, kind, doc };
+        this.record()?.validate(&Codebook::any())?;
+        Ok(this)
+    }
+
+    /// The record's id.
+    pub fn id(&self) -> RecordId {
+        self.id
+    }
+
+    /// The record's kind (fixed at creation).
+    pub fn kind(&self) -> RecordKind {
+        self.kind
+    }
+
+    /// The record as it stands now.
+    pub fn record(&self) -> Result<Record, CoreError> {
+        hydrate_record(self.id, self.kind, &self.doc)
+    }
+
+    /// Change the record: `f` edits a copy, which is validated and
+    /// written back as one change by `actor` at `at`. Returns what `f`
+    /// returned and the bytes of the new change (empty when `f` changed
+    /// nothing). On any error the document is left as it was.
+    pub fn edit<T, E: From<CoreError>>(
+        &mut self,
+        actor: &Actor,
+        at: Timestamp,
+        codebook: &Codebook,
+        f: impl FnOnce(&mut Record) -> Result<T, E>,
+    ) -> Result<(T, Vec<u8>), E> {
+        let mut record = self.record()?;
+        let out = f(&mut record)?;
+        if record.kind() != self.kind {
+            return Err(CoreError::KindChanged {
+                id: self.id,
+                from: self.kind.to_string(),
+                to: record.kind().to_string(),
+            }
+            .into());
+        }
+        record.validate(codebook).map_err(CoreError::from)?;
+        let before = self.doc.get_heads();
+        self.doc.set_actor(actor.actor.clone());
+        if let Err(e) = reconcile_record(&mut self.doc, &record) {
+            self.doc.rollback();
+            return Err(e.into());
+        }
+        self.doc
+            .commit_with(CommitOptions::default().with_time(at.as_millis()));
+        let bytes = if self.doc.get_heads() == before {
+            Vec::new()
+        } else {
+            self.doc.save_after(&before)
+        };
+        Ok((out, bytes))
+    }
+
+    /// The whole document, compacted.
+    pub fn save(&mut self) -> Vec<u8> {
+        self.doc.save()
+    }
+
+    /// The current heads.
+    pub fn heads(&mut self) -> Vec<ChangeHash> {
+        self.doc.get_heads()
+    }
+
+    /// The changes made after `heads` (all of them for empty heads).
+    pub fn changes_since(&mut self, heads: &[ChangeHash]) -> Vec<u8> {
+        self.doc.save_after(heads)
+    }
+
+    /// Merge changes (or a whole document) received from elsewhere. The
+    /// result must still be a valid record of the same kind, or nothing
+    /// changes. Returns the bytes of the changes that were new here (empty
+    /// when all of them were already known).
+    pub fn merge(&mut self, bytes: &[u8]) -> Result<Vec<u8>, CoreError> {
+        check_decodes(bytes)?;
+        let before = self.doc.get_heads();
+        let mut candidate = self.doc.fork();
+        candidate
+            .load_incremental(bytes)
+            .map_err(CoreError::Decode)?;
+        if candidate.get_heads() == before {
+            return Ok(Vec::new());
+        }
+        let kind = read_kind(self.id, &candidate)?;
+        if kind != self.kind {
+            return Err(CoreError::KindChanged {
+                id: self.id,
+                from: self.kind.to_string(),
+                to: kind.to_string(),
+            });
+        }
+        hydrate_record(self.id, kind, &candidate)?.validate(&Codebook::any())?;
+        let new = candidate.save_after(&before);
+        // `fork` gives the copy a fresh random actor; keep ours.
+        let actor = self.doc.get_actor().clone();
+        self.doc = candidate.with_actor(actor);
+        Ok(new)
+    }
+
+    /// Whether the document waits for changes it has not seen (a merge
+    /// delivered changes out of order).
+    pub fn missing_deps(&mut self) -> bool {
+        !self.doc.get_missing_deps(&[]).is_empty()
+    }
+
+    /// Every change, oldest first, with its author and the fields touched.
+    pub fn history(&mut self) -> Vec<HistoryEntry> {
+        let changes: Vec<_> = self
+            .doc
+            .get_changes(&[])
+            .into_iter()
+            .map(|c| (c.hash(), c.deps().to_vec(), c.actor_id().clone(), c.timestamp()))
+            .collect();
+        changes
+            .into_iter()
+            .map(|(hash, deps, actor, ts)| {
+                let created = deps.is_empty();
+                let mut fields = BTreeSet::new();
+                if !created {
+                    for patch in self.doc.diff(&deps, &[hash]) {
+                        fields.insert(patch_field(&patch));
+                    }
+                }
+                HistoryEntry {
+                    hash: hash.to_string(),
+                    author: Actor::member_of(&actor),
+                    at: Timestamp::from_millis(ts),
+                    created,
+                    fields: fields.into_iter().filter(|f| !f.is_empty()).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Fields holding concurrent values.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        let mut out = Vec::new();
+        collect_conflicts(&self.doc, &ROOT, &mut Vec::new(), &mut out);
+        out
+    }
+
+    /// Settle a conflict: keep the `choice`-th value of the field at `path`
+    /// (as listed by [`RecordDoc::conflicts`]). Returns the change's bytes.
+    pub fn settle(
+        &mut self,
+        actor: &Actor,
+        at: Timestamp,
+        path: &str,
+        choice: usize,
+    ) -> Result<Vec<u8>, CoreError> {
+        let not_found = || CoreError::Shape {
+            id: self.id,
+            expected: self.kind.to_string(),
+            reason: format!("there are no concurrent values at '{path}' to settle"),
+        };
+        let (obj, prop) = resolve_path(&self.doc, path).ok_or_else(not_found)?;
+        let values = self.doc.get_all(&obj, prop.clone())?;
+        let chosen = match values.get(choice) {
+            Some((Value::Scalar(s), _)) if values.len() > 1 => s.clone().into_owned(),
+            _ => return Err(not_found()),
+        };
+        let before = self.doc.get_heads();
+        self.doc.set_actor(actor.actor.clone());
+        self.doc.put(&obj, prop, chosen)?;
+        self.doc
+            .commit_with(CommitOptions::default().with_time(at.as_millis()));
+        Ok(self.doc.save_after(&before))
+    }
+}
+
+/// Automerge's incremental loading stops quietly at the first chunk it
+/// cannot decode; received bytes must decode entirely or be refused. The
+/// bytes are a sequence of Automerge chunks (magic, checksum, type,
+/// LEB128 length, contents): each change chunk must parse on its own and
+/// a document chunk must load strictly.
+fn check_decodes(bytes: &[u8]) -> Result<(), CoreError> {
+    use automerge::{LoadOptions, OnPartialLoad, VerificationMode};
+    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+    let bad = || CoreError::Decode(automerge::AutomergeError::Fail);
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        if rest.len() < 9 || rest[..4] != MAGIC {
+            return Err(bad());
+        }
+        let chunk_type = rest[8];
+        let (len, used) = read_uleb(&rest[9..]).ok_or_else(bad)?;
+        let total = 9usize
+            .checked_add(used)
+            .and_then(|h| h.checked_add(usize::try_from(len).ok()?))
+            .ok_or_else(bad)?;
+        let chunk = rest.get(..total).ok_or_else(bad)?;
+        if chunk_type == 0 {
+            automerge::Automerge::load_with_options(
+                chunk,
+                LoadOptions::new()
+                    .on_partial_load(OnPartialLoad::Error)
+                    .verification_mode(VerificationMode::Check),
+            )
+            .map_err(CoreError::Decode)?;
+        } else {
+            automerge::Change::try_from(chunk).map_err(|_| bad())?;
+        }
+        rest = &rest[total..];
+    }
+    Ok(())
+}
+
+fn read_uleb(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (i, b) in bytes.iter().take(10).enumerate() {
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+fn reconcile_record(doc: &mut AutoCommit, record: &Record) -> Result<(), CoreError> {
+    match record {
+        Record::Workspace(r) => autosurgeon::reconcile(doc, r)?,
+        Record::Note(r) => autosurgeon::reconcile(doc, r.as_ref())?,
+        Record::Person(r) => autosurgeon::reconcile(doc, r.as_ref())?,
+        Record::Resource(r) => autosurgeon::reconcile(doc, r.as_ref())?,
+        Record::Place(r) => autosurgeon::reconcile(doc, r)?,
+    }
+    Ok(())
+}
+
+fn read_kind(id: RecordId, doc: &AutoCommit) -> Result<RecordKind, CoreError> {
+    let shape = |reason: String| CoreError::Shape {
+        id,
+        expected: "record".into(),
+        reason,
+    };
+    let kind = match doc.get(ROOT, "kind") {
+        Ok(Some((Value::Scalar(s), _))) => match s.as_ref() {
+            ScalarValue::Str(k) => k.to_string(),
+            other => return Err(shape(format!("its kind is {other} instead of a name"))),
+        },
+        _ => return Err(shape("it has no kind".into())),
+    };
+    if let Ok(Some((Value::Scalar(s), _))) = doc.get(ROOT, "schema") {
+        if let ScalarValue::Uint(v) = s.as_ref() {
+            if *v > SCHEMA_VERSION {
+                return Err(shape(format!(
+                    "it was written by a newer version of Carnet (schema {v}); update Carnet to open it"
+                )));
+            }
+        }
+    }
+    kind.parse().map_err(|e: crate::vocab::UnknownCode| shape(e.to_string()))
+}
+
+fn hydrate_record(id: RecordId, kind: RecordKind, doc: &AutoCommit) -> Result<Record, CoreError> {
+    let shape = |e: autosurgeon::HydrateError| CoreError::Shape {
+        id,
+        expected: kind.to_string(),
+        reason: e.to_string(),
+    };
+    Ok(match kind {
+        RecordKind::Workspace => Record::Workspace(autosurgeon::hydrate(doc).map_err(shape)?),
+        RecordKind::Note => Record::Note(Box::new(autosurgeon::hydrate(doc).map_err(shape)?)),
+        RecordKind::Person => Record::Person(Box::new(autosurgeon::hydrate(doc).map_err(shape)?)),
+        RecordKind::Resource => {
+            Record::Resource(Box::new(autosurgeon::hydrate(doc).map_err(shape)?))
+        }
+        RecordKind::Place => Record::Place(autosurgeon::hydrate(doc).map_err(shape)?),
+    })
+}
+
+/// The field a patch touches, as a dotted path of map keys (list indices
+/// are left out: "referrals.status", not "referrals.3.status").
+fn patch_field(patch: &automerge::Patch) -> String {
+    use automerge::PatchAction;
+    let mut parts: Vec<String> = patch
+        .path
+        .iter()
+        .filter_map(|(_, p)| match p {
+            Prop::Map(k) => Some(k.clone()),
+            Prop::Seq(_) => None,
+        })
+        .collect();
+    match &patch.action {
+        PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => parts.push(key.clone()),
+        PatchAction::Conflict { prop: Prop::Map(key) } => parts.push(key.clone()),
+        _ => {}
+    }
+    parts.join(".")
+}
+
+fn collect_conflicts(doc: &AutoCommit, obj: &ObjId, path: &mut Vec<String>, out: &mut Vec<Conflict>) {
+    let props: Vec<Prop> = match doc.object_type(obj) {
+        Ok(ObjType::Map) | Ok(ObjType::Table) => doc.keys(obj).map(Prop::Map).collect(),
+        Ok(ObjType::List) => (0..doc.length(obj)).map(Prop::Seq).collect(),
+        _ => return,
+    };
+    for prop in props {
+        let Ok(values) = doc.get_all(obj, prop.clone()) else {
+            continue;
+        };
+        path.push(match &prop {
+            Prop::Map(k) => k.clone(),
+            Prop::Seq(i) => i.to_string(),
+        });
+        if values.len() > 1 {
+            out.push(Conflict {
+                path: path.join("."),
+                values: values
+                    .iter()
+                    .map(|(v, id)| ConflictValue {
+                        value: match v {
+                            Value::Scalar(s) => scalar_text(s),
+                            Value::Object(t) => format!("({t})"),
+                        },
+                        author: match id {
+                            automerge::ObjId::Id(_, actor, _) => Actor::member_of(actor),
+                            automerge::ObjId::Root => None,
+                        },
+                    })
+                    .collect(),
+            });
+        }
+        if let Some((Value::Object(t), child)) = values.first() {
+            if matches!(t, ObjType::Map | ObjType::Table | ObjType::List) {
+                collect_conflicts(doc, child, path, out);
+            }
+        }
+        path.pop();
+    }
+}
+
+fn scalar_text(s: &ScalarValue) -> String {
+    match s {
+        ScalarValue::Str(s) => s.to_string(),
+        ScalarValue::Null => "—".into(),
+        other => other.to_string(),
+    }
+}
+
+fn resolve_path(doc: &AutoCommit, path: &str) -> Option<(ObjId, Prop)> {
+    let mut obj = ROOT;
+    let mut parts = path.split('.').peekable();
+    while let Some(part) = parts.next() {
+        let prop = match doc.object_type(&obj).ok()? {
+            ObjType::List => Prop::Seq(part.parse().ok()?),
+            _ => Prop::Map(part.to_string()),
+        };
+        if parts.peek().is_none() {
+            return Some((obj, prop));
+        }
+        match doc.get(&obj, prop).ok()?? {
+            (Value::Object(_), child) => obj = child,
+            _ => return None,
+        }
+    }
+    None
+}

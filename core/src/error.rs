@@ -1,0 +1,41 @@
+//! The one error type of carnet-core.
+
+use crate::ids::RecordId;
+use crate::validate::ValidationError;
+
+/// Everything that can go wrong in the domain layer.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// The record's fields break a rule (see [`ValidationError`]).
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// The bytes are not an Automerge document or change set.
+    #[error("the record data could not be decoded ({0}); it may be truncated or corrupt")]
+    Decode(#[source] automerge::AutomergeError),
+    /// The document decodes but does not have the shape of a Carnet record.
+    #[error("record {id} does not have the shape of a Carnet {expected}: {reason}")]
+    Shape {
+        /// The record concerned.
+        id: RecordId,
+        /// The kind it should be, or "record" when unknown.
+        expected: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Changes that claim to be one kind of record but make another.
+    #[error("changes for record {id} would turn a {from} into a {to}")]
+    KindChanged {
+        /// The record concerned.
+        id: RecordId,
+        /// Its kind before.
+        from: String,
+        /// The kind the changes would give it.
+        to: String,
+    },
+    /// An internal Automerge operation failed.
+    #[error("could not apply the edit to the document: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+    /// Writing a record into its document failed.
+    #[error("could not write the record into its document: {0}")]
+    Reconcile(#[from] autosurgeon::ReconcileError),
+}

@@ -1,0 +1,31 @@
+//! carnet-core: the domain of Carnet, with no I/O.
+//!
+//! It owns what a record *is*: the five record kinds and their fields
+//! ([`record`]), the closed vocabularies with their French and English
+//! labels ([`vocab`]), ids ([`ids`]), validation ([`validate`]), and how a
+//! record lives in an Automerge document ([`document`]): creation, edits
+//! attributed to a member, merging changes from elsewhere, history and
+//! concurrent values. It also holds the seeded generator of synthetic demo
+//! data ([`demo`]). No SQLite, no network, no threads: the client and the
+//! sync server do the I/O around it.
+
+pub mod clock;
+pub mod demo;
+pub mod document;
+pub mod error;
+pub mod ids;
+pub mod record;
+pub mod text;
+pub mod time_types;
+pub mod validate;
+pub mod vocab;
+
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use document::{Actor, Conflict, ConflictValue, HistoryEntry, RecordDoc};
+pub use error::CoreError;
+pub use ids::{IdGen, ItemId, MemberId, RecordId, SeededIds, SystemIds};
+pub use record::{Record, RecordKind};
+pub use text::LongText;
+pub use time_types::{Day, Timestamp};
+pub use validate::{Codebook, ValidationError};
+pub use vocab::Lang;

@@ -1,0 +1,194 @@
+//! A field note: an observation made by a worker, by one of seven methods.
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ItemId, MemberId, RecordId};
+use crate::text::LongText;
+use crate::time_types::{Day, Timestamp};
+use crate::vocab::{AgeGroup, Barrier, Method, NeedCategory, PlaceKind, ReviewStatus};
+
+/// A field observation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Note {
+    /// How the observation was made.
+    pub method: Method,
+    /// A short title.
+    pub title: String,
+    /// The observation itself; concurrent edits merge by character.
+    pub body: LongText,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// How long it lasted, in minutes.
+    #[autosurgeon(missing = "Default::default")]
+    pub duration_minutes: Option<u32>,
+    /// A place record of the territory, if one was picked.
+    #[autosurgeon(missing = "Default::default")]
+    pub place_id: Option<RecordId>,
+    /// The place as typed, when not picked from the places.
+    #[autosurgeon(missing = "Default::default")]
+    pub place_text: Option<String>,
+    /// The kind of place (café, park…).
+    #[autosurgeon(missing = "Default::default")]
+    pub place_kind: Option<PlaceKind>,
+    /// The sector of the territory (a code of the workspace).
+    #[autosurgeon(missing = "Default::default")]
+    pub sector: Option<String>,
+    /// Who took part, described anonymously.
+    #[autosurgeon(missing = "Default::default")]
+    pub participants: Participants,
+    /// Theme codes from the workspace codebook.
+    #[autosurgeon(missing = "Default::default")]
+    pub themes: Vec<String>,
+    /// Barriers to services observed.
+    #[autosurgeon(missing = "Default::default")]
+    pub barriers: Vec<Barrier>,
+    /// Needs observed.
+    #[autosurgeon(missing = "Default::default")]
+    pub needs: Vec<NeedCategory>,
+    /// Whether and when to follow up.
+    #[autosurgeon(missing = "Default::default")]
+    pub follow_up: FollowUp,
+    /// Person records this note is about (visible only to allowed roles).
+    #[autosurgeon(missing = "Default::default")]
+    pub persons: Vec<RecordId>,
+    /// Where the note is in the team's review.
+    pub review: ReviewStatus,
+    /// Comments from the team.
+    #[autosurgeon(missing = "Default::default")]
+    pub comments: Vec<Comment>,
+    /// Who wrote the note first.
+    pub author: MemberId,
+    /// When the note was created.
+    pub created_at: Timestamp,
+    /// Shadowing: the running log of what was seen.
+    #[autosurgeon(missing = "Default::default")]
+    pub shadowing: Vec<ShadowEntry>,
+    /// Workshop: stories and anecdotes told.
+    #[autosurgeon(missing = "Default::default")]
+    pub stories: Vec<Story>,
+    /// Workshop: issues raised.
+    #[autosurgeon(missing = "Default::default")]
+    pub issues_raised: Vec<ListItem>,
+    /// Workshop: community leaders identified (described, not named).
+    #[autosurgeon(missing = "Default::default")]
+    pub leaders: Vec<ListItem>,
+    /// Group: whether the group is open to everyone.
+    #[autosurgeon(missing = "Default::default")]
+    pub group_open: Option<bool>,
+    /// Partners: the partner organisations involved.
+    #[autosurgeon(missing = "Default::default")]
+    pub partners: Vec<String>,
+}
+
+impl Note {
+    /// A new note with the required fields and everything else empty.
+    pub fn new(method: Method, title: impl Into<String>, author: MemberId, at: Timestamp) -> Self {
+        Self {
+            method,
+            title: title.into(),
+            body: LongText::default(),
+            occurred_at: at,
+            duration_minutes: None,
+            place_id: None,
+            place_text: None,
+            place_kind: None,
+            sector: None,
+            participants: Participants::default(),
+            themes: Vec::new(),
+            barriers: Vec::new(),
+            needs: Vec::new(),
+            follow_up: FollowUp::default(),
+            persons: Vec::new(),
+            review: ReviewStatus::Draft,
+            comments: Vec::new(),
+            author,
+            created_at: at,
+            shadowing: Vec::new(),
+            stories: Vec::new(),
+            issues_raised: Vec::new(),
+            leaders: Vec::new(),
+            group_open: None,
+            partners: Vec::new(),
+        }
+    }
+}
+
+/// Who took part, without identifying anyone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Participants {
+    /// How many people.
+    #[autosurgeon(missing = "Default::default")]
+    pub count: Option<u32>,
+    /// Their age groups.
+    #[autosurgeon(missing = "Default::default")]
+    pub age_groups: Vec<AgeGroup>,
+    /// Languages spoken (ISO 639-1 codes or names).
+    #[autosurgeon(missing = "Default::default")]
+    pub languages: Vec<String>,
+}
+
+/// Whether to follow up, by when and on what.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct FollowUp {
+    /// A follow-up is needed.
+    pub needed: bool,
+    /// By when.
+    #[autosurgeon(missing = "Default::default")]
+    pub due: Option<Day>,
+    /// What to do.
+    #[autosurgeon(missing = "Default::default")]
+    pub what: Option<String>,
+}
+
+/// One timestamped line of a shadowing log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct ShadowEntry {
+    /// The entry's id.
+    #[key]
+    pub id: ItemId,
+    /// When it was seen.
+    pub at: Timestamp,
+    /// Where, if it changed.
+    #[autosurgeon(missing = "Default::default")]
+    pub place: Option<String>,
+    /// What was seen.
+    pub text: LongText,
+}
+
+/// A story or anecdote told in a workshop.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Story {
+    /// The story's id.
+    #[key]
+    pub id: ItemId,
+    /// Who told it, described anonymously ("a mother of three, 30s").
+    #[autosurgeon(missing = "Default::default")]
+    pub told_by: Option<String>,
+    /// The story.
+    pub text: LongText,
+}
+
+/// An item of a simple list (an issue raised, a leader identified).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct ListItem {
+    /// The item's id.
+    #[key]
+    pub id: ItemId,
+    /// Its text.
+    pub text: String,
+}
+
+/// A comment from a team member.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Comment {
+    /// The comment's id.
+    #[key]
+    pub id: ItemId,
+    /// Who wrote it.
+    pub author: MemberId,
+    /// When.
+    pub at: Timestamp,
+    /// What it says.
+    pub text: LongText,
+}

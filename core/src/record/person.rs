@@ -1,0 +1,161 @@
+//! A person the team follows, with consents and social-prescription
+//! referrals. Identifying details are optional and only with consent.
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ItemId, MemberId, RecordId};
+use crate::text::LongText;
+use crate::time_types::{Day, Timestamp};
+use crate::vocab::{AgeGroup, ConsentMethod, ConsentPurpose, NeedCategory, ReferralStatus};
+
+/// Someone the team follows (a "case").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Person {
+    /// A pseudonym or code; required.
+    pub pseudonym: String,
+    /// Identifying details, only with consent.
+    #[autosurgeon(missing = "Default::default")]
+    pub identity: Option<Identity>,
+    /// Languages spoken.
+    #[autosurgeon(missing = "Default::default")]
+    pub languages: Vec<String>,
+    /// Age group.
+    #[autosurgeon(missing = "Default::default")]
+    pub age_group: Option<AgeGroup>,
+    /// Sector of the territory.
+    #[autosurgeon(missing = "Default::default")]
+    pub sector: Option<String>,
+    /// Consents given or withdrawn, newest last.
+    #[autosurgeon(missing = "Default::default")]
+    pub consents: Vec<Consent>,
+    /// Needs identified.
+    #[autosurgeon(missing = "Default::default")]
+    pub needs: Vec<NeedCategory>,
+    /// Referrals to services of the directory.
+    #[autosurgeon(missing = "Default::default")]
+    pub referrals: Vec<Referral>,
+    /// Free notes about the follow-up.
+    #[autosurgeon(missing = "Default::default")]
+    pub notes: LongText,
+    /// Who opened the file.
+    pub author: MemberId,
+    /// When.
+    pub created_at: Timestamp,
+}
+
+impl Person {
+    /// A new person with only a pseudonym.
+    pub fn new(pseudonym: impl Into<String>, author: MemberId, at: Timestamp) -> Self {
+        Self {
+            pseudonym: pseudonym.into(),
+            identity: None,
+            languages: Vec::new(),
+            age_group: None,
+            sector: None,
+            consents: Vec::new(),
+            needs: Vec::new(),
+            referrals: Vec::new(),
+            notes: LongText::default(),
+            author,
+            created_at: at,
+        }
+    }
+
+    /// The referral with this id.
+    pub fn referral_mut(&mut self, id: ItemId) -> Option<&mut Referral> {
+        self.referrals.iter_mut().find(|r| r.id == id)
+    }
+}
+
+/// Identifying details of a person (only with consent).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Identity {
+    /// Name.
+    #[autosurgeon(missing = "Default::default")]
+    pub name: Option<String>,
+    /// Phone.
+    #[autosurgeon(missing = "Default::default")]
+    pub phone: Option<String>,
+    /// Address.
+    #[autosurgeon(missing = "Default::default")]
+    pub address: Option<String>,
+}
+
+/// A consent given or withdrawn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Consent {
+    /// The consent's id.
+    #[key]
+    pub id: ItemId,
+    /// What it is for.
+    pub purpose: ConsentPurpose,
+    /// Given (true) or withdrawn (false).
+    pub given: bool,
+    /// When.
+    pub at: Timestamp,
+    /// Who recorded it.
+    pub recorded_by: MemberId,
+    /// How it was obtained.
+    pub how: ConsentMethod,
+}
+
+/// A referral (social prescription) to a service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Referral {
+    /// The referral's id.
+    #[key]
+    pub id: ItemId,
+    /// The service, as named (or picked from the directory).
+    pub service: String,
+    /// The directory resource, if picked from it.
+    #[autosurgeon(missing = "Default::default")]
+    pub resource_id: Option<RecordId>,
+    /// The need it answers.
+    pub need: NeedCategory,
+    /// When it was made.
+    pub made_at: Timestamp,
+    /// Current status; concurrent settings show as concurrent values.
+    pub status: ReferralStatus,
+    /// Every status change, oldest first.
+    #[autosurgeon(missing = "Default::default")]
+    pub history: Vec<StatusChange>,
+    /// Planned follow-ups.
+    #[autosurgeon(missing = "Default::default")]
+    pub follow_ups: Vec<ReferralFollowUp>,
+    /// How it ended.
+    #[autosurgeon(missing = "Default::default")]
+    pub outcome: Option<String>,
+}
+
+/// One status change of a referral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct StatusChange {
+    /// The change's id.
+    #[key]
+    pub id: ItemId,
+    /// The new status.
+    pub status: ReferralStatus,
+    /// When.
+    pub at: Timestamp,
+    /// By whom.
+    pub by: MemberId,
+    /// Why, optionally.
+    #[autosurgeon(missing = "Default::default")]
+    pub note: Option<String>,
+}
+
+/// A planned follow-up of a referral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct ReferralFollowUp {
+    /// The follow-up's id.
+    #[key]
+    pub id: ItemId,
+    /// When it is due.
+    pub due: Day,
+    /// Done yet.
+    pub done: bool,
+    /// What to do or what happened.
+    #[autosurgeon(missing = "Default::default")]
+    pub note: Option<String>,
+}

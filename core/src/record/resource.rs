@@ -1,0 +1,104 @@
+//! An organisation of the directory, modelled on Open Referral HSDS
+//! (organization, service, location), in French and English.
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+use crate::ids::ItemId;
+use crate::text::LongText;
+use crate::time_types::Day;
+use crate::vocab::NeedCategory;
+
+/// An organisation and its services.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Resource {
+    /// Name in French.
+    pub name_fr: String,
+    /// Name in English, if different.
+    #[autosurgeon(missing = "Default::default")]
+    pub name_en: Option<String>,
+    /// Description in French.
+    #[autosurgeon(missing = "Default::default")]
+    pub description_fr: LongText,
+    /// Description in English.
+    #[autosurgeon(missing = "Default::default")]
+    pub description_en: LongText,
+    /// Website.
+    #[autosurgeon(missing = "Default::default")]
+    pub website: Option<String>,
+    /// Phone numbers.
+    #[autosurgeon(missing = "Default::default")]
+    pub phones: Vec<String>,
+    /// Email.
+    #[autosurgeon(missing = "Default::default")]
+    pub email: Option<String>,
+    /// Services offered.
+    #[autosurgeon(missing = "Default::default")]
+    pub services: Vec<Service>,
+    /// Where.
+    #[autosurgeon(missing = "Default::default")]
+    pub locations: Vec<Location>,
+    /// When the information was last checked.
+    #[autosurgeon(missing = "Default::default")]
+    pub last_verified: Option<Day>,
+}
+
+impl Resource {
+    /// The name to show (French, the directory's main language).
+    pub fn name(&self) -> &str {
+        &self.name_fr
+    }
+}
+
+/// A service of an organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Service {
+    /// The service's id.
+    #[key]
+    pub id: ItemId,
+    /// Name in French.
+    pub name_fr: String,
+    /// Name in English.
+    #[autosurgeon(missing = "Default::default")]
+    pub name_en: Option<String>,
+    /// Description in French.
+    #[autosurgeon(missing = "Default::default")]
+    pub description_fr: LongText,
+    /// Description in English.
+    #[autosurgeon(missing = "Default::default")]
+    pub description_en: LongText,
+    /// Need categories served.
+    #[autosurgeon(missing = "Default::default")]
+    pub needs: Vec<NeedCategory>,
+    /// Who is eligible.
+    #[autosurgeon(missing = "Default::default")]
+    pub eligibility: Option<String>,
+    /// Languages the service is offered in.
+    #[autosurgeon(missing = "Default::default")]
+    pub languages: Vec<String>,
+    /// Fees.
+    #[autosurgeon(missing = "Default::default")]
+    pub fees: Option<String>,
+    /// Opening hours.
+    #[autosurgeon(missing = "Default::default")]
+    pub hours: Option<String>,
+    /// How to apply.
+    #[autosurgeon(missing = "Default::default")]
+    pub how_to_apply: Option<String>,
+}
+
+/// A location of an organisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+pub struct Location {
+    /// The location's id.
+    #[key]
+    pub id: ItemId,
+    /// Its name.
+    pub name: String,
+    /// Street address.
+    #[autosurgeon(missing = "Default::default")]
+    pub address: Option<String>,
+    /// Sector of the territory.
+    #[autosurgeon(missing = "Default::default")]
+    pub sector: Option<String>,
+}
