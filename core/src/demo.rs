@@ -137,28 +137,25 @@ const OBS_EN: &[&str] = &[
     "{p} feels isolated since losing a partner last winter.",
 ];
 
-const TITLES_FR: &[&str] = &[
-    "Matinée au {place}",
-    "Rencontre au {place}",
-    "Journée d'observation",
-    "Atelier de récits",
-    "Soupière du jeudi",
-    "Rencontre avec les partenaires",
-    "Réflexion d'équipe",
-    "Porte-à-porte, {street}",
-    "Après-midi au {place}",
+/// Title templates for each method, in the order of `Method::ALL`.
+const TITLES_FR: [&[&str]; 7] = [
+    &["Journal de résidence, {place}", "Matinée au local de résidence", "Après-midi au {place}"],
+    &["Journée d'observation avec {p}", "Observation suivie, {street}"],
+    &["Atelier de récits", "Atelier créatif au {place}", "Atelier photo-récit"],
+    &["Rencontre au {place}", "Porte-à-porte, {street}", "Discussion au {place}"],
+    &["Soupière du jeudi", "Groupe d'entraide des parents", "Repas communautaire"],
+    &["Rencontre avec les partenaires", "Comité de quartier", "Table de concertation"],
+    &["Réflexion d'équipe", "Retour sur la semaine", "Ce que j'ai appris au {place}"],
 ];
 
-const TITLES_EN: &[&str] = &[
-    "Morning at the {place}",
-    "Meeting at the {place}",
-    "Shadowing day",
-    "Story workshop",
-    "Thursday community meal",
-    "Partners meeting",
-    "Team reflection",
-    "Door-to-door, {street}",
-    "Afternoon at the {place}",
+const TITLES_EN: [&[&str]; 7] = [
+    &["Residence journal, {place}", "Morning at the residence storefront", "Afternoon at the {place}"],
+    &["Shadowing day with {p}", "Shadowing, {street}"],
+    &["Story workshop", "Creative workshop at the {place}", "Photo-story workshop"],
+    &["Meeting at the {place}", "Door-to-door, {street}", "Chat at the {place}"],
+    &["Thursday community meal", "Parents' mutual-aid group", "Community dinner"],
+    &["Partners meeting", "Neighbourhood committee", "Round table with partners"],
+    &["Team reflection", "Looking back on the week", "What I learned at the {place}"],
 ];
 
 const STORIES_FR: &[&str] = &[
@@ -462,7 +459,8 @@ impl DemoGenerator {
             (TITLES_EN, OBS_EN, PEOPLE_EN)
         };
         let person = self.pick(people);
-        let title_t = self.pick(titles);
+        let index = Method::ALL.iter().position(|m| *m == method).unwrap_or(0);
+        let title_t = self.pick(titles[index]);
         let title = self.fill(title_t, person);
         let author = self.member();
         let mut n = Note::new(method, title, author, at);

@@ -1,0 +1,123 @@
+//! The one error type of carnet-client. Each error has a short stable
+//! [`ClientError::kind`] code that the window and scripts can branch on,
+//! and a message that says what to do.
+
+use std::path::PathBuf;
+
+use carnet_core::{CoreError, RecordId, ValidationError};
+
+/// Everything the client API can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// No notebook in the data directory yet.
+    #[error("there is no notebook in {0}; create one with `carnet init --team NAME --member NAME`")]
+    NoNotebook(PathBuf),
+    /// `init` on a directory that already has one.
+    #[error("a notebook already exists in {0}; use it, or choose another --data-dir")]
+    AlreadyExists(PathBuf),
+    /// The file is not a Carnet notebook.
+    #[error("{path} is not a Carnet notebook ({reason}); nothing was changed in it")]
+    NotANotebook {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The database is damaged.
+    #[error("the notebook {path} is damaged ({reason}); restore it from a backup or sync it again from the team server")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What SQLite said.
+        reason: String,
+    },
+    /// Made by a newer Carnet.
+    #[error("this notebook was made by a newer version of Carnet (format {0}); update Carnet to open it")]
+    NewerFormat(i64),
+    /// No record with that id.
+    #[error("no {what} with id {id} in this notebook")]
+    NotFound {
+        /// What was looked for.
+        what: &'static str,
+        /// The id given.
+        id: String,
+    },
+    /// The id names a record of another kind.
+    #[error("{id} is a {actual}, not a {expected}")]
+    WrongKind {
+        /// The record.
+        id: RecordId,
+        /// The kind the command needs.
+        expected: &'static str,
+        /// The record's kind.
+        actual: String,
+    },
+    /// A record whose stored data does not decode.
+    #[error("record {id} is damaged and cannot be opened ({reason}); the other records are fine; sync with the team server to recover it")]
+    Damaged {
+        /// The record.
+        id: RecordId,
+        /// What went wrong.
+        reason: String,
+    },
+    /// Input that breaks a rule.
+    #[error(transparent)]
+    Invalid(#[from] ValidationError),
+    /// Input that could not be read.
+    #[error("{0}")]
+    BadInput(String),
+    /// A domain error.
+    #[error(transparent)]
+    Core(CoreError),
+    /// SQLite failed.
+    #[error("the notebook database failed: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A file could not be read or written.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl From<CoreError> for ClientError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::Invalid(v) => Self::Invalid(v),
+            other => Self::Core(other),
+        }
+    }
+}
+
+impl ClientError {
+    /// A short stable code for the kind of error.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::NoNotebook(_) => "no-notebook",
+            Self::AlreadyExists(_) => "already-exists",
+            Self::NotANotebook { .. } => "not-a-notebook",
+            Self::Corrupt { .. } => "corrupt",
+            Self::NewerFormat(_) => "newer-format",
+            Self::NotFound { .. } => "not-found",
+            Self::WrongKind { .. } => "wrong-kind",
+            Self::Damaged { .. } => "damaged",
+            Self::Invalid(_) => "invalid",
+            Self::BadInput(_) => "bad-input",
+            Self::Core(CoreError::Decode(_)) | Self::Core(CoreError::Shape { .. }) => "bad-record",
+            Self::Core(_) => "record",
+            Self::Sqlite(_) => "storage",
+            Self::Io { .. } => "io",
+        }
+    }
+
+    pub(crate) fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> Self {
+        let context = context.into();
+        move |source| Self::Io { context, source }
+    }
+}
+
+/// Results of the client API.
+pub type Result<T, E = ClientError> = std::result::Result<T, E>;

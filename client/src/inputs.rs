@@ -1,0 +1,103 @@
+//! What callers send to create records: plain data with serde, shared by
+//! the command line, `import` and the desktop window.
+
+use carnet_core::vocab::{AgeGroup, Barrier, Method, NeedCategory, PlaceKind, ReviewStatus};
+use carnet_core::{Day, RecordId, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// A new note.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteInput {
+    /// How the observation was made.
+    pub method: Option<Method>,
+    /// Title (required).
+    pub title: String,
+    /// Body text.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// When it happened (defaults to now).
+    #[serde(default)]
+    pub occurred_at: Option<Timestamp>,
+    /// How long, in minutes.
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// The place, as typed; matched to a place record by name when one fits.
+    #[serde(default)]
+    pub place: Option<String>,
+    /// A place record.
+    #[serde(default)]
+    pub place_id: Option<RecordId>,
+    /// The kind of place.
+    #[serde(default)]
+    pub place_kind: Option<PlaceKind>,
+    /// Theme codes from the codebook.
+    #[serde(default)]
+    pub themes: Vec<String>,
+    /// Barriers observed.
+    #[serde(default)]
+    pub barriers: Vec<Barrier>,
+    /// Needs observed.
+    #[serde(default)]
+    pub needs: Vec<NeedCategory>,
+    /// Participant count.
+    #[serde(default)]
+    pub participants: Option<u32>,
+    /// Participants' age groups.
+    #[serde(default)]
+    pub age_groups: Vec<AgeGroup>,
+    /// A follow-up is due on this day.
+    #[serde(default)]
+    pub follow_up_due: Option<Day>,
+    /// What the follow-up is.
+    #[serde(default)]
+    pub follow_up_what: Option<String>,
+    /// Review status (defaults to draft).
+    #[serde(default)]
+    pub review: Option<ReviewStatus>,
+    /// Group: open to everyone.
+    #[serde(default)]
+    pub group_open: Option<bool>,
+}
+
+/// A new person.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    /// Pseudonym or code (required).
+    pub pseudonym: String,
+    /// Age group.
+    #[serde(default)]
+    pub age_group: Option<AgeGroup>,
+    /// Languages.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Sector.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// Needs identified.
+    #[serde(default)]
+    pub needs: Vec<NeedCategory>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// A new referral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralInput {
+    /// The service, as named.
+    pub service: String,
+    /// The directory resource, if picked.
+    #[serde(default)]
+    pub resource_id: Option<RecordId>,
+    /// The need it answers.
+    pub need: NeedCategory,
+    /// Why, or what was agreed.
+    #[serde(default)]
+    pub note: Option<String>,
+    /// Initial status (defaults to proposed).
+    #[serde(default)]
+    pub status: Option<carnet_core::vocab::ReferralStatus>,
+}

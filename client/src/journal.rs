@@ -1,0 +1,163 @@
+//! Journal queries over the projection: filters and paging for the list
+//! of notes, never loading a document.
+
+use carnet_core::vocab::{Method, ReviewStatus};
+use carnet_core::{Day, MemberId, RecordId, Timestamp};
+use rusqlite::types::Value;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::views::{NotePage, NoteSummary};
+
+/// Which notes to list. Every field narrows the list; empty lists all.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct NoteFilter {
+    /// Only this method.
+    #[serde(default)]
+    pub method: Option<Method>,
+    /// Only notes with this theme code.
+    #[serde(default)]
+    pub theme: Option<String>,
+    /// Only notes at this place record.
+    #[serde(default)]
+    pub place_id: Option<RecordId>,
+    /// Only notes whose typed place contains this text.
+    #[serde(default)]
+    pub place_text: Option<String>,
+    /// Only notes by this member.
+    #[serde(default)]
+    pub author: Option<MemberId>,
+    /// Only notes that happened at or after this moment.
+    #[serde(default)]
+    pub from: Option<Timestamp>,
+    /// Only notes that happened before this moment.
+    #[serde(default)]
+    pub to: Option<Timestamp>,
+    /// Only notes in this review status.
+    #[serde(default)]
+    pub review: Option<ReviewStatus>,
+    /// Only notes with a follow-up due on or before this day.
+    #[serde(default)]
+    pub follow_up_due_by: Option<Day>,
+}
+
+/// A window of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page {
+    /// How many to skip.
+    pub offset: u32,
+    /// How many to return (at most 500).
+    pub limit: u32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self {
+            offset: 0,
+            limit: 50,
+        }
+    }
+}
+
+fn where_clause(f: &NoteFilter) -> (String, Vec<Value>) {
+    let mut clauses = vec!["1".to_string()];
+    let mut params: Vec<Value> = Vec::new();
+    let mut push = |sql: &str, v: Value, clauses: &mut Vec<String>| {
+        params.push(v);
+        clauses.push(sql.replace('?', &format!("?{}", params.len())));
+    };
+    if let Some(m) = f.method {
+        push("n.method = ?", Value::Text(m.as_code().into()), &mut clauses);
+    }
+    if let Some(t) = &f.theme {
+        push(
+            "n.rowid IN (SELECT note_rowid FROM note_themes WHERE theme = ?)",
+            Value::Text(t.clone()),
+            &mut clauses,
+        );
+    }
+    if let Some(p) = f.place_id {
+        push("n.place_id = ?", Value::Text(p.to_string()), &mut clauses);
+    }
+    if let Some(p) = &f.place_text {
+        push(
+            "n.place_text LIKE '%' || ? || '%'",
+            Value::Text(p.clone()),
+            &mut clauses,
+        );
+    }
+    if let Some(a) = f.author {
+        push("n.author = ?", Value::Text(a.to_string()), &mut clauses);
+    }
+    if let Some(t) = f.from {
+        push("n.occurred_at >= ?", Value::Integer(t.as_millis()), &mut clauses);
+    }
+    if let Some(t) = f.to {
+        push("n.occurred_at < ?", Value::Integer(t.as_millis()), &mut clauses);
+    }
+    if let Some(r) = f.review {
+        push("n.review = ?", Value::Text(r.as_code().into()), &mut clauses);
+    }
+    if let Some(d) = f.follow_up_due_by {
+        push(
+            "n.follow_up_needed AND n.follow_up_due <= ?",
+            Value::Text(d.to_iso()),
+            &mut clauses,
+        );
+    }
+    (clauses.join(" AND "), params)
+}
+
+/// List notes, newest first.
+pub fn list_notes(conn: &Connection, filter: &NoteFilter, page: Page) -> Result<NotePage> {
+    let (clause, mut params) = where_clause(filter);
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM notes n WHERE {clause}"),
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    params.push(Value::Integer(i64::from(page.limit.min(500))));
+    params.push(Value::Integer(i64::from(page.offset)));
+    let (l, o) = (params.len() - 1, params.len());
+    let sql = format!(
+        "SELECT r.id, n.method, n.title, n.excerpt, n.occurred_at, n.place_text, n.review,
+                n.follow_up_due, n.follow_up_needed, n.author, n.comment_count,
+                (SELECT group_concat(theme, ',') FROM note_themes t WHERE t.note_rowid = n.rowid)
+         FROM notes n JOIN records r ON r.rowid = n.rowid
+         WHERE {clause}
+         ORDER BY n.occurred_at DESC, n.rowid DESC
+         LIMIT ?{l} OFFSET ?{o}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let items = stmt
+        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            let id: String = r.get(0)?;
+            let author: String = r.get(9)?;
+            let themes: Option<String> = r.get(11)?;
+            Ok((id, author, themes, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(10)?))
+        })?
+        .filter_map(|row| {
+            let (id, author, themes, method, title, excerpt, at, place, review, due, needed, comments) =
+                row.ok()?;
+            Some(NoteSummary {
+                id: id.parse().ok()?,
+                kind: carnet_core::RecordKind::Note,
+                method,
+                title,
+                excerpt,
+                occurred_at: Timestamp::from_millis(at),
+                place,
+                themes: themes
+                    .map(|t| t.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
+                review,
+                follow_up_due: due,
+                follow_up_needed: needed,
+                author: author.parse().ok()?,
+                comments,
+            })
+        })
+        .collect();
+    Ok(NotePage { total, items })
+}

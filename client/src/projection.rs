@@ -1,0 +1,235 @@
+//! The projection: plain tables derived from each record's document,
+//! written in the same transaction as the document change, so lists,
+//! filters, counts and search never load Automerge documents.
+//!
+//! [`project`] is the only writer. It is a function of the record alone
+//! (never of the time of writing), so [`rebuild`] from the documents
+//! always gives the same tables as the live updates, which [`dump`] lets
+//! tests check.
+
+use carnet_core::record::{Note, Person, Place, Resource, Workspace};
+use carnet_core::vocab::Vocabulary;
+use carnet_core::{Record, RecordId};
+use rusqlite::{params, Connection, Transaction};
+
+use crate::error::Result;
+use crate::store::schema::PROJECTION_TABLES;
+
+/// The length of the excerpt kept for lists.
+pub const EXCERPT_CHARS: usize = 200;
+
+fn excerpt(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= EXCERPT_CHARS {
+        flat
+    } else {
+        let mut s: String = flat.chars().take(EXCERPT_CHARS).collect();
+        s.push('…');
+        s
+    }
+}
+
+fn join_codes<V: Vocabulary>(values: &[V]) -> String {
+    values.iter().map(|v| v.code()).collect::<Vec<_>>().join(",")
+}
+
+/// Remove a record's projection rows.
+pub fn remove(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
+    for sql in [
+        "DELETE FROM notes WHERE rowid = ?1",
+        "DELETE FROM note_themes WHERE note_rowid = ?1",
+        "DELETE FROM note_persons WHERE note_rowid = ?1",
+        "DELETE FROM persons WHERE rowid = ?1",
+        "DELETE FROM referrals WHERE person_rowid = ?1",
+        "DELETE FROM resources WHERE rowid = ?1",
+        "DELETE FROM resource_needs WHERE resource_rowid = ?1",
+        "DELETE FROM places WHERE rowid = ?1",
+        "DELETE FROM workspace WHERE rowid = ?1",
+        "DELETE FROM themes WHERE workspace_rowid = ?1",
+        "DELETE FROM members WHERE workspace_rowid = ?1",
+        "DELETE FROM search WHERE rowid = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([rowid])?;
+    }
+    Ok(())
+}
+
+/// Write a record's projection rows, replacing any previous ones.
+pub fn project(tx: &Transaction<'_>, rowid: i64, record: &Record) -> Result<()> {
+    remove(tx, rowid)?;
+    match record {
+        Record::Note(n) => project_note(tx, rowid, n)?,
+        Record::Person(p) => project_person(tx, rowid, p)?,
+        Record::Resource(r) => project_resource(tx, rowid, r)?,
+        Record::Place(p) => project_place(tx, rowid, p)?,
+        Record::Workspace(w) => project_workspace(tx, rowid, w)?,
+    }
+    tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![rowid, record.display_name(), record.searchable_text()])?;
+    Ok(())
+}
+
+fn project_note(tx: &Transaction<'_>, rowid: i64, n: &Note) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO notes (rowid, method, title, excerpt, occurred_at, place_id, place_text, sector,
+                            author, review, follow_up_needed, follow_up_due, comment_count, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?
+    .execute(params![
+        rowid,
+        n.method.code(),
+        n.title,
+        excerpt(n.body.as_str()),
+        n.occurred_at.as_millis(),
+        n.place_id.map(|p| p.to_string()),
+        n.place_text,
+        n.sector,
+        n.author.to_string(),
+        n.review.code(),
+        n.follow_up.needed,
+        n.follow_up.due.map(|d| d.to_iso()),
+        n.comments.len() as i64,
+        n.created_at.as_millis(),
+    ])?;
+    let mut themes = n.themes.clone();
+    themes.sort();
+    themes.dedup();
+    for theme in themes {
+        tx.prepare_cached("INSERT INTO note_themes (theme, note_rowid) VALUES (?1, ?2)")?
+            .execute(params![theme, rowid])?;
+    }
+    let mut persons: Vec<RecordId> = n.persons.clone();
+    persons.sort();
+    persons.dedup();
+    for p in persons {
+        tx.prepare_cached("INSERT INTO note_persons (person_id, note_rowid) VALUES (?1, ?2)")?
+            .execute(params![p.to_string(), rowid])?;
+    }
+    Ok(())
+}
+
+fn project_person(tx: &Transaction<'_>, rowid: i64, p: &Person) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO persons (rowid, pseudonym, age_group, sector, needs, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        rowid,
+        p.pseudonym,
+        p.age_group.map(|a| a.code()),
+        p.sector,
+        join_codes(&p.needs),
+        p.created_at.as_millis()
+    ])?;
+    for r in &p.referrals {
+        let next = r
+            .follow_ups
+            .iter()
+            .filter(|f| !f.done)
+            .map(|f| f.due)
+            .min()
+            .map(|d| d.to_iso());
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO referrals (id, person_rowid, service, resource_id, need, status, made_at, next_follow_up)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            r.id.to_string(),
+            rowid,
+            r.service,
+            r.resource_id.map(|x| x.to_string()),
+            r.need.code(),
+            r.status.code(),
+            r.made_at.as_millis(),
+            next
+        ])?;
+    }
+    Ok(())
+}
+
+fn project_resource(tx: &Transaction<'_>, rowid: i64, r: &Resource) -> Result<()> {
+    let mut languages: Vec<&str> = r
+        .services
+        .iter()
+        .flat_map(|s| s.languages.iter().map(String::as_str))
+        .collect();
+    languages.sort_unstable();
+    languages.dedup();
+    tx.prepare_cached("INSERT INTO resources (rowid, name, name_en, languages) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![rowid, r.name_fr, r.name_en, languages.join(",")])?;
+    let mut needs: Vec<_> = r.services.iter().flat_map(|s| s.needs.iter().copied()).collect();
+    needs.sort();
+    needs.dedup();
+    for need in needs {
+        tx.prepare_cached("INSERT INTO resource_needs (need, resource_rowid) VALUES (?1, ?2)")?
+            .execute(params![need.code(), rowid])?;
+    }
+    Ok(())
+}
+
+fn project_place(tx: &Transaction<'_>, rowid: i64, p: &Place) -> Result<()> {
+    tx.prepare_cached("INSERT INTO places (rowid, name, kind, sector) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![rowid, p.name, p.kind.code(), p.sector])?;
+    Ok(())
+}
+
+fn project_workspace(tx: &Transaction<'_>, rowid: i64, w: &Workspace) -> Result<()> {
+    tx.prepare_cached("INSERT INTO workspace (rowid, name, default_language) VALUES (?1, ?2, ?3)")?
+        .execute(params![rowid, w.name, w.default_language.code()])?;
+    for t in &w.codebook {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO themes (code, workspace_rowid, label_fr, label_en, colour, parent)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![t.code, rowid, t.label_fr, t.label_en, t.colour, t.parent])?;
+    }
+    for m in &w.members {
+        tx.prepare_cached("INSERT OR REPLACE INTO members (id, workspace_rowid, name) VALUES (?1, ?2, ?3)")?
+            .execute(params![m.id.to_string(), rowid, m.name])?;
+    }
+    Ok(())
+}
+
+/// Empty every projection table (before a rebuild).
+pub fn clear(tx: &Transaction<'_>) -> Result<()> {
+    for table in PROJECTION_TABLES {
+        tx.execute(&format!("DELETE FROM {table}"), [])?;
+    }
+    Ok(())
+}
+
+/// Every row of every projection table, as sorted text lines: two
+/// notebooks with the same records have equal dumps.
+pub fn dump(conn: &Connection) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for table in PROJECTION_TABLES {
+        let (select, key) = match *table {
+            // Row ids are local to a device; compare by record id.
+            "search" => ("SELECT r.id, s.title, s.body FROM search s JOIN records r ON r.rowid = s.rowid".to_string(), ""),
+            "note_themes" => ("SELECT r.id, t.theme FROM note_themes t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
+            "note_persons" => ("SELECT r.id, t.person_id FROM note_persons t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
+            "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
+            "resource_needs" => ("SELECT r.id, t.need FROM resource_needs t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
+            "themes" => ("SELECT r.id, t.code, t.label_fr, t.label_en, t.colour, t.parent FROM themes t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
+            "members" => ("SELECT r.id, t.id, t.name FROM members t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
+            other => (format!("SELECT r.id, t.* FROM {other} t JOIN records r ON r.rowid = t.rowid"), "rowid"),
+        };
+        let mut stmt = conn.prepare(&select)?;
+        let names: Vec<String> = stmt.column_names().map(|s| s.to_string()).collect();
+        let rows = stmt.query_map([], |row| {
+            let mut line = format!("{table}:");
+            for (i, name) in names.iter().enumerate() {
+                if name == key {
+                    continue;
+                }
+                let v: rusqlite::types::Value = row.get(i)?;
+                line.push_str(&format!(" {name}={v:?}"));
+            }
+            Ok(line)
+        })?;
+        for r in rows {
+            out.push(r?);
+        }
+    }
+    out.sort();
+    Ok(out)
+}

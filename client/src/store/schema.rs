@@ -1,0 +1,169 @@
+//! The SQLite schema of a notebook, in one place, and how a database file
+//! is recognised as Carnet's (`application_id`) and at which format
+//! (`user_version`).
+//!
+//! Three groups of tables:
+//! - document storage: `records` (one row per record: kind and compacted
+//!   snapshot) and `chunks` (incremental changes appended on each edit);
+//! - the projection: plain tables derived from the documents (`notes`,
+//!   `note_themes`, `persons`, `referrals`, …) so lists and filters never
+//!   load Automerge documents, and the FTS5 `search` index;
+//! - `meta`: who this notebook belongs to.
+//!
+//! Every projection table is keyed by `records.rowid` and can be rebuilt
+//! from the documents.
+
+/// `PRAGMA application_id` of a Carnet notebook ("CRNT").
+pub const APPLICATION_ID: i64 = 0x4352_4E54;
+/// The format written by this version.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// Tables of the projection and search index, cleared by a rebuild.
+pub const PROJECTION_TABLES: &[&str] = &[
+    "notes",
+    "note_themes",
+    "note_persons",
+    "persons",
+    "referrals",
+    "resources",
+    "resource_needs",
+    "places",
+    "workspace",
+    "themes",
+    "members",
+    "search",
+];
+
+/// Creates a fresh notebook.
+pub const CREATE: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE records (
+    rowid       INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL,
+    snapshot    BLOB NOT NULL,
+    chunk_count INTEGER NOT NULL DEFAULT 0,
+    damaged     TEXT,
+    updated_at  INTEGER NOT NULL
+);
+
+CREATE TABLE chunks (
+    record_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    seq          INTEGER NOT NULL,
+    bytes        BLOB NOT NULL,
+    PRIMARY KEY (record_rowid, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE notes (
+    rowid            INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
+    method           TEXT NOT NULL,
+    title            TEXT NOT NULL,
+    excerpt          TEXT NOT NULL,
+    occurred_at      INTEGER NOT NULL,
+    place_id         TEXT,
+    place_text       TEXT,
+    sector           TEXT,
+    author           TEXT NOT NULL,
+    review           TEXT NOT NULL,
+    follow_up_needed INTEGER NOT NULL,
+    follow_up_due    TEXT,
+    comment_count    INTEGER NOT NULL,
+    created_at       INTEGER NOT NULL
+);
+CREATE INDEX notes_by_time ON notes (occurred_at DESC, rowid DESC);
+CREATE INDEX notes_by_method ON notes (method, occurred_at DESC);
+CREATE INDEX notes_by_author ON notes (author, occurred_at DESC);
+CREATE INDEX notes_by_review ON notes (review, occurred_at DESC);
+CREATE INDEX notes_by_place ON notes (place_id, occurred_at DESC);
+CREATE INDEX notes_follow_up ON notes (follow_up_due) WHERE follow_up_needed;
+
+CREATE TABLE note_themes (
+    theme      TEXT NOT NULL,
+    note_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    PRIMARY KEY (theme, note_rowid)
+) WITHOUT ROWID;
+CREATE INDEX note_themes_by_note ON note_themes (note_rowid);
+
+CREATE TABLE note_persons (
+    person_id  TEXT NOT NULL,
+    note_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    PRIMARY KEY (person_id, note_rowid)
+) WITHOUT ROWID;
+CREATE INDEX note_persons_by_note ON note_persons (note_rowid);
+
+CREATE TABLE persons (
+    rowid      INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
+    pseudonym  TEXT NOT NULL,
+    age_group  TEXT,
+    sector     TEXT,
+    needs      TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
+CREATE TABLE referrals (
+    id             TEXT PRIMARY KEY,
+    person_rowid   INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    service        TEXT NOT NULL,
+    resource_id    TEXT,
+    need           TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    made_at        INTEGER NOT NULL,
+    next_follow_up TEXT
+);
+CREATE INDEX referrals_by_person ON referrals (person_rowid);
+CREATE INDEX referrals_by_status ON referrals (status, made_at DESC);
+
+CREATE TABLE resources (
+    rowid     INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
+    name      TEXT NOT NULL,
+    name_en   TEXT,
+    languages TEXT NOT NULL
+);
+
+CREATE TABLE resource_needs (
+    need           TEXT NOT NULL,
+    resource_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    PRIMARY KEY (need, resource_rowid)
+) WITHOUT ROWID;
+CREATE INDEX resource_needs_by_resource ON resource_needs (resource_rowid);
+
+CREATE TABLE places (
+    rowid  INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
+    name   TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    sector TEXT
+);
+
+CREATE TABLE workspace (
+    rowid            INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
+    name             TEXT NOT NULL,
+    default_language TEXT NOT NULL
+);
+
+CREATE TABLE themes (
+    code           TEXT NOT NULL,
+    workspace_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    label_fr       TEXT NOT NULL,
+    label_en       TEXT NOT NULL,
+    colour         TEXT NOT NULL,
+    parent         TEXT,
+    PRIMARY KEY (code, workspace_rowid)
+) WITHOUT ROWID;
+
+CREATE TABLE members (
+    id              TEXT NOT NULL,
+    workspace_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    name            TEXT NOT NULL,
+    PRIMARY KEY (id, workspace_rowid)
+) WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE search USING fts5 (
+    title,
+    body,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+"#;

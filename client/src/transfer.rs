@@ -1,0 +1,229 @@
+//! Import and export of notes.
+//!
+//! Import reads JSON Lines (one [`NoteInput`] object per line) or CSV
+//! (a header row naming the columns `method,title,body,place,themes,
+//! occurred_at,…`). Each good line becomes a note in its own transaction,
+//! reported as soon as it is durable; a bad line is reported with its
+//! number and the import goes on.
+//!
+//! Export writes every record as JSON, or the notes as CSV, to a file
+//! that appears whole or not at all (written aside, then renamed).
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use carnet_core::vocab::Vocabulary;
+use carnet_core::{Record, RecordId};
+
+use crate::error::{ClientError, Result};
+use crate::inputs::NoteInput;
+use crate::notebook::Notebook;
+
+/// Formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// JSON Lines.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// Formats `export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// One JSON array of every record.
+    Json,
+    /// The notes, one row each.
+    Csv,
+}
+
+/// What happened to one line of an import.
+#[derive(Debug)]
+pub enum ImportEvent {
+    /// The line became this note, durably.
+    Imported {
+        /// Line number (1-based).
+        line: usize,
+        /// The new note.
+        id: RecordId,
+    },
+    /// The line was refused.
+    Rejected {
+        /// Line number (1-based).
+        line: usize,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// Totals of an import.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    /// Notes created.
+    pub imported: usize,
+    /// Lines refused.
+    pub rejected: usize,
+}
+
+/// Import notes from `reader`, calling `on_event` after each line.
+pub fn import_notes(
+    nb: &mut Notebook,
+    format: ImportFormat,
+    reader: impl BufRead,
+    mut on_event: impl FnMut(ImportEvent) -> Result<()>,
+) -> Result<ImportSummary> {
+    let mut summary = ImportSummary::default();
+    let mut record = |nb: &mut Notebook, line: usize, parsed: std::result::Result<NoteInput, String>| -> Result<()> {
+        let outcome = parsed.and_then(|input| nb.create_note(input).map_err(|e| match e {
+            ClientError::Sqlite(_) | ClientError::Io { .. } => e.to_string(),
+            other => other.to_string(),
+        }));
+        match outcome {
+            Ok(id) => {
+                summary.imported += 1;
+                on_event(ImportEvent::Imported { line, id })
+            }
+            Err(reason) => {
+                summary.rejected += 1;
+                on_event(ImportEvent::Rejected { line, reason })
+            }
+        }
+    };
+    match format {
+        ImportFormat::Jsonl => {
+            for (i, line) in reader.lines().enumerate() {
+                let line = line.map_err(ClientError::io("could not read the import"))?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let parsed = serde_json::from_str::<NoteInput>(&line).map_err(|e| format!("not a valid note: {e}"));
+                record(nb, i + 1, parsed)?;
+            }
+        }
+        ImportFormat::Csv => {
+            let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+            let headers = csv
+                .headers()
+                .map_err(|e| ClientError::BadInput(format!("line 1: the CSV header could not be read: {e}")))?
+                .clone();
+            if !headers.iter().any(|h| h == "title") {
+                return Err(ClientError::BadInput(
+                    "line 1: the CSV header must name a 'title' column (and may name method, body, place, themes, occurred_at, review)".into(),
+                ));
+            }
+            for (i, row) in csv.records().enumerate() {
+                let line = i + 2;
+                let parsed = row
+                    .map_err(|e| format!("unreadable CSV row: {e}"))
+                    .and_then(|row| csv_note(&headers, &row));
+                record(nb, line, parsed)?;
+            }
+        }
+    }
+    Ok(summary)
+}
+
+fn csv_note(headers: &csv::StringRecord, row: &csv::StringRecord) -> std::result::Result<NoteInput, String> {
+    let mut input = NoteInput::default();
+    for (name, value) in headers.iter().zip(row.iter()) {
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        let bad = |e: &dyn std::fmt::Display| format!("column {name}: {e}");
+        match name.trim() {
+            "method" => input.method = Some(value.parse().map_err(|e| bad(&e))?),
+            "title" => input.title = value.to_string(),
+            "body" => input.body = Some(value.to_string()),
+            "place" => input.place = Some(value.to_string()),
+            "themes" => input.themes = value.split(';').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+            "occurred_at" => input.occurred_at = Some(value.parse().map_err(|e| bad(&e))?),
+            "review" => input.review = Some(value.parse().map_err(|e| bad(&e))?),
+            "duration_minutes" => input.duration_minutes = Some(value.parse().map_err(|e| bad(&e))?),
+            "participants" => input.participants = Some(value.parse().map_err(|e| bad(&e))?),
+            "follow_up_due" => input.follow_up_due = Some(value.parse().map_err(|e| bad(&e))?),
+            other => return Err(format!("unknown column '{other}'")),
+        }
+    }
+    Ok(input)
+}
+
+/// Export to `out`; returns how many records were written. `progress` is
+/// told how many so far.
+pub fn export(
+    nb: &mut Notebook,
+    format: ExportFormat,
+    out: &Path,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<usize> {
+    let ids = nb.record_ids()?;
+    let total = ids.len();
+    let tmp = out.with_extension("partial");
+    let file = std::fs::File::create(&tmp)
+        .map_err(ClientError::io(format!("could not create {}", tmp.display())))?;
+    let mut w = std::io::BufWriter::new(file);
+    let io = || ClientError::io(format!("could not write {}", tmp.display()));
+    let mut written = 0;
+    let result = (|| -> Result<()> {
+        match format {
+            ExportFormat::Json => {
+                w.write_all(b"[\n").map_err(io())?;
+                for (i, (id, _)) in ids.iter().enumerate() {
+                    let view = match nb.get(*id) {
+                        Ok(v) => v,
+                        Err(ClientError::Damaged { .. }) => continue,
+                        Err(e) => return Err(e),
+                    };
+                    if written > 0 {
+                        w.write_all(b",\n").map_err(io())?;
+                    }
+                    serde_json::to_writer(&mut w, &view.to_json())
+                        .map_err(|e| ClientError::BadInput(e.to_string()))?;
+                    written += 1;
+                    progress(i + 1, total);
+                }
+                w.write_all(b"\n]\n").map_err(io())?;
+            }
+            ExportFormat::Csv => {
+                let mut csv = csv::Writer::from_writer(&mut w);
+                csv.write_record(["id", "method", "title", "occurred_at", "place", "themes", "review", "author", "follow_up_due", "body"])
+                    .map_err(|e| ClientError::BadInput(e.to_string()))?;
+                for (i, (id, kind)) in ids.iter().enumerate() {
+                    if *kind != carnet_core::RecordKind::Note {
+                        continue;
+                    }
+                    let Ok(Record::Note(n)) = nb.record(*id) else { continue };
+                    csv.write_record([
+                        id.to_string(),
+                        n.method.code().to_string(),
+                        n.title.clone(),
+                        n.occurred_at.to_rfc3339(),
+                        n.place_text.clone().unwrap_or_default(),
+                        n.themes.join(";"),
+                        n.review.code().to_string(),
+                        n.author.to_string(),
+                        n.follow_up.due.map(|d| d.to_iso()).unwrap_or_default(),
+                        n.body.as_str().to_string(),
+                    ])
+                    .map_err(|e| ClientError::BadInput(e.to_string()))?;
+                    written += 1;
+                    progress(i + 1, total);
+                }
+                csv.flush().map_err(io())?;
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        drop(w);
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    let file = w.into_inner().map_err(|e| ClientError::Io {
+        context: format!("could not write {}", tmp.display()),
+        source: e.into_error(),
+    })?;
+    file.sync_all().map_err(io())?;
+    std::fs::rename(&tmp, out).map_err(ClientError::io(format!("could not write {}", out.display())))?;
+    Ok(written)
+}

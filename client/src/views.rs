@@ -1,0 +1,140 @@
+//! What the client API returns: records and lists shaped for display and
+//! for `--json` output.
+
+use carnet_core::{HistoryEntry, MemberId, Record, RecordId, RecordKind, Timestamp};
+use serde::Serialize;
+
+use crate::search::Segment;
+
+/// One record with its id and bookkeeping.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecordView {
+    /// The id.
+    pub id: RecordId,
+    /// When this device last wrote it.
+    pub updated_at: Timestamp,
+    /// The record, flattened (`kind` and the kind's fields).
+    #[serde(flatten)]
+    pub record: Record,
+}
+
+impl RecordView {
+    /// As one JSON value with at least `id`, `kind`, and `title`,
+    /// `pseudonym` or `name`; `body` where the kind has one.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let serde_json::Value::Object(map) = &mut v {
+            match &self.record {
+                Record::Resource(r) => {
+                    map.insert("name".into(), r.name().into());
+                    map.insert("body".into(), r.description_fr.as_str().into());
+                }
+                Record::Person(p) => {
+                    map.insert("body".into(), p.notes.as_str().into());
+                }
+                Record::Place(p) => {
+                    map.insert("body".into(), p.notes.as_str().into());
+                }
+                _ => {}
+            }
+        }
+        v
+    }
+}
+
+/// A note in the journal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NoteSummary {
+    /// The note's id.
+    pub id: RecordId,
+    /// Always `note`.
+    pub kind: RecordKind,
+    /// Method code.
+    pub method: String,
+    /// Title.
+    pub title: String,
+    /// The start of the body.
+    pub excerpt: String,
+    /// When it happened.
+    pub occurred_at: Timestamp,
+    /// Place, as typed or named.
+    pub place: Option<String>,
+    /// Theme codes.
+    pub themes: Vec<String>,
+    /// Review status code.
+    pub review: String,
+    /// Follow-up due date, if a follow-up is needed.
+    pub follow_up_due: Option<String>,
+    /// Whether a follow-up is needed.
+    pub follow_up_needed: bool,
+    /// Who wrote it.
+    pub author: MemberId,
+    /// Number of comments.
+    pub comments: i64,
+}
+
+/// A page of the journal.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotePage {
+    /// How many notes match the filter in all.
+    pub total: i64,
+    /// This page's notes, newest first.
+    pub items: Vec<NoteSummary>,
+}
+
+/// A search result.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHit {
+    /// The record.
+    pub id: RecordId,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Its title or name.
+    pub title: String,
+    /// The title with matches highlighted.
+    pub title_segments: Vec<Segment>,
+    /// A passage of the text with matches highlighted.
+    pub snippet: Vec<Segment>,
+}
+
+/// One change of a record's history, with the author's name.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryItem {
+    /// The change.
+    #[serde(flatten)]
+    pub entry: HistoryEntry,
+    /// The author's name, when the workspace knows them.
+    pub author_name: Option<String>,
+}
+
+/// A referral on the board.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferralSummary {
+    /// The referral's id.
+    pub id: String,
+    /// The person's record.
+    pub person: RecordId,
+    /// The person's pseudonym.
+    pub pseudonym: String,
+    /// The service.
+    pub service: String,
+    /// Need code.
+    pub need: String,
+    /// Status code.
+    pub status: String,
+    /// When it was made.
+    pub made_at: Timestamp,
+    /// The next follow-up not done.
+    pub next_follow_up: Option<String>,
+}
+
+/// What merging changes did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum MergeOutcome {
+    /// The record was new here.
+    Created,
+    /// New changes were applied.
+    Updated,
+    /// Everything was already known.
+    Unchanged,
+}
