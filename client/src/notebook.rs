@@ -819,7 +819,11 @@ impl Notebook {
         };
         match existing {
             None => {
-                let mut doc = RecordDoc::from_changes(id, bytes)?;
+                let mut doc = match RecordDoc::from_changes(id, bytes) {
+                    Ok(doc) => doc,
+                    Err(carnet_core::CoreError::MissingDependencies(_)) => return Ok(MergeOutcome::MissingDeps),
+                    Err(e) => return Err(e.into()),
+                };
                 let record = doc.record()?;
                 let tx = self.store.transaction()?;
                 let rowid = write::insert(&tx, &mut doc, now)?;
@@ -834,17 +838,23 @@ impl Notebook {
                 Ok(MergeOutcome::Created)
             }
             Some((rowid, mut doc)) => {
-                let new = match doc.merge(bytes) {
-                    Ok(new) => new,
+                let merged = match doc.merge(bytes) {
+                    Ok(merged) => merged,
                     Err(e) => {
                         self.cache.put(id, rowid, doc);
                         return Err(e.into());
                     }
                 };
-                if new.is_empty() {
+                let outcome = match (merged.new.is_empty(), merged.missing_deps) {
+                    (_, true) => MergeOutcome::MissingDeps,
+                    (true, false) => MergeOutcome::Unchanged,
+                    (false, false) => MergeOutcome::Updated,
+                };
+                if merged.new.is_empty() {
                     self.cache.put(id, rowid, doc);
-                    return Ok(MergeOutcome::Unchanged);
+                    return Ok(outcome);
                 }
+                let new = merged.new;
                 let record = doc.record()?;
                 let tx = self.store.transaction()?;
                 write::append(&tx, rowid, &mut doc, &new, now)?;
@@ -854,7 +864,7 @@ impl Notebook {
                     self.codebook = Codebook::of(w);
                 }
                 self.cache.put(id, rowid, doc);
-                Ok(MergeOutcome::Updated)
+                Ok(outcome)
             }
         }
     }

@@ -168,7 +168,7 @@ fn project_resource(tx: &Transaction<'_>, rowid: i64, r: &Resource) -> Result<()
 
 fn project_place(tx: &Transaction<'_>, rowid: i64, p: &Place) -> Result<()> {
     tx.prepare_cached("INSERT INTO places (rowid, name, kind, sector) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![rowid, p.name, p.kind.code(), p.sector])?;
+        .execute(params![rowid, p.name, p.place_kind.code(), p.sector])?;
     Ok(())
 }
 

@@ -137,4 +137,7 @@ pub enum MergeOutcome {
     Updated,
     /// Everything was already known.
     Unchanged,
+    /// Some changes wait for earlier ones that were not received: ask
+    /// the sender for a full copy of the record.
+    MissingDeps,
 }

@@ -324,7 +324,7 @@ impl DemoGenerator {
         let sector = self.pick(SECTORS).0.to_string();
         Record::Place(Place {
             name: name.into(),
-            kind,
+            place_kind: kind,
             sector: Some(sector),
             address: Some(format!("{} {}", self.rng.gen_range(1000..12000), street)),
             notes: LongText::new("Lieu fréquenté par les familles du secteur. / Place used by families of the sector."),

@@ -99,6 +99,15 @@ pub struct Conflict {
     pub values: Vec<ConflictValue>,
 }
 
+/// What a merge did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    /// The bytes of the changes that were new here (to store).
+    pub new: Vec<u8>,
+    /// Some received changes depend on changes not received yet.
+    pub missing_deps: bool,
+}
+
 /// A record's Automerge document.
 #[derive(Debug)]
 pub struct RecordDoc {
@@ -121,6 +130,14 @@ impl RecordDoc {
         doc.put(ROOT, "kind", record.kind().code())?;
         doc.put(ROOT, "schema", SCHEMA_VERSION)?;
         reconcile_record(&mut doc, record)?;
+        // A field named like a root key would overwrite it; refuse loudly.
+        if read_kind(id, &doc)? != record.kind() {
+            return Err(CoreError::KindChanged {
+                id,
+                from: record.kind().to_string(),
+                to: "something else (a field overwrote the record kind)".into(),
+            });
+        }
         doc.commit_with(CommitOptions::default().with_time(at.as_millis()));
         Ok(Self {
             id,
@@ -152,11 +169,7 @@ impl RecordDoc {
         let mut doc = AutoCommit::new();
         doc.load_incremental(bytes).map_err(CoreError::Decode)?;
         if !doc.get_missing_deps(&[]).is_empty() {
-            return Err(CoreError::Shape {
-                id,
-                expected: "record".into(),
-                reason: "the changes depend on earlier changes that were not sent".into(),
-            });
+            return Err(CoreError::MissingDependencies(id));
         }
         let kind = read_kind(id, &doc)?;
         let this = Self { id, kind, doc };
@@ -235,16 +248,19 @@ impl RecordDoc {
     /// Merge changes (or a whole document) received from elsewhere. The
     /// result must still be a valid record of the same kind, or nothing
     /// changes. Returns the bytes of the changes that were new here (empty
-    /// when all of them were already known).
-    pub fn merge(&mut self, bytes: &[u8]) -> Result<Vec<u8>, CoreError> {
+    /// when all of them were already known) and whether some changes
+    /// wait for earlier ones that were not received (then ask the sender
+    /// for a full copy).
+    pub fn merge(&mut self, bytes: &[u8]) -> Result<Merged, CoreError> {
         check_decodes(bytes)?;
         let before = self.doc.get_heads();
         let mut candidate = self.doc.fork();
         candidate
             .load_incremental(bytes)
             .map_err(CoreError::Decode)?;
+        let missing_deps = !candidate.get_missing_deps(&[]).is_empty();
         if candidate.get_heads() == before {
-            return Ok(Vec::new());
+            return Ok(Merged { new: Vec::new(), missing_deps });
         }
         let kind = read_kind(self.id, &candidate)?;
         if kind != self.kind {
@@ -259,7 +275,7 @@ impl RecordDoc {
         // `fork` gives the copy a fresh random actor; keep ours.
         let actor = self.doc.get_actor().clone();
         self.doc = candidate.with_actor(actor);
-        Ok(new)
+        Ok(Merged { new, missing_deps })
     }
 
     /// Whether the document waits for changes it has not seen (a merge

@@ -32,6 +32,9 @@ pub enum CoreError {
         /// The kind the changes would give it.
         to: String,
     },
+    /// Changes that depend on earlier changes that were not received.
+    #[error("the changes received for record {0} depend on earlier changes that were not received; a full copy is needed")]
+    MissingDependencies(RecordId),
     /// An internal Automerge operation failed.
     #[error("could not apply the edit to the document: {0}")]
     Automerge(#[from] automerge::AutomergeError),

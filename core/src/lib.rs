@@ -21,7 +21,7 @@ pub mod validate;
 pub mod vocab;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use document::{Actor, Conflict, ConflictValue, HistoryEntry, RecordDoc};
+pub use document::{Actor, Conflict, ConflictValue, HistoryEntry, Merged, RecordDoc};
 pub use error::CoreError;
 pub use ids::{IdGen, ItemId, MemberId, RecordId, SeededIds, SystemIds};
 pub use record::{Record, RecordKind};

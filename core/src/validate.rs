@@ -229,7 +229,7 @@ mod tests {
     #[case::known_theme(note_with(|n| n.themes = vec!["alimentation".into()]), None)]
     #[case::huge_count(note_with(|n| n.participants.count = Some(2_000_000)), Some(ValidationError::OutOfRange("participant count")))]
     #[case::no_pseudonym(Record::Person(Box::new(Person::new("", member(), at()))), Some(ValidationError::Required("pseudonym")))]
-    #[case::nameless_place(Record::Place(Place { name: "".into(), kind: PlaceKind::Park, sector: None, address: None, notes: Default::default() }), Some(ValidationError::Required("place's name")))]
+    #[case::nameless_place(Record::Place(Place { name: "".into(), place_kind: PlaceKind::Park, sector: None, address: None, notes: Default::default() }), Some(ValidationError::Required("place's name")))]
     fn validation_rules(#[case] record: Record, #[case] want: Option<ValidationError>) {
         assert_eq!(record.validate(&Codebook::of(&workspace())).err(), want);
     }

@@ -59,6 +59,7 @@ fn concurrent_body_edits_with_accents_merge_by_character() {
     let ca = set_body(&mut a, &aline, w.t, |s| s.replace("Rencontre", "Longue rencontre"));
     let cb = set_body(&mut b, &jean, w.t, |s| format!("{s} Elle reviendra jeudi."));
     a.merge(&cb).expect("merge B into A");
+    assert!(!a.merge(&cb).expect("again").missing_deps && a.merge(&cb).expect("again").new.is_empty(), "a repeated merge is harmless");
     b.merge(&ca).expect("merge A into B");
 
     assert_eq!(body(&a), body(&b), "both copies converge");
@@ -159,7 +160,7 @@ fn garbage_and_wrong_kind_changes_are_refused_without_damage() {
     // A place document presented as changes to this note.
     let place = Record::Place(carnet_core::record::Place {
         name: "Parc".into(),
-        kind: carnet_core::vocab::PlaceKind::Park,
+        place_kind: carnet_core::vocab::PlaceKind::Park,
         sector: None,
         address: None,
         notes: Default::default(),

@@ -11,8 +11,8 @@ use crate::vocab::PlaceKind;
 pub struct Place {
     /// Its name.
     pub name: String,
-    /// Its kind.
-    pub kind: PlaceKind,
+    /// Its kind (named `place_kind`: `kind` is the record kind).
+    pub place_kind: PlaceKind,
     /// Sector of the territory (a code of the workspace).
     #[autosurgeon(missing = "Default::default")]
     pub sector: Option<String>,
