@@ -23,14 +23,9 @@ pub enum ClientError {
         /// Why.
         reason: String,
     },
-    /// The database is damaged.
-    #[error("the notebook {path} is damaged ({reason}); restore it from a backup or sync it again from the team server")]
-    Corrupt {
-        /// The file.
-        path: PathBuf,
-        /// What SQLite said.
-        reason: String,
-    },
+    /// The database file is damaged.
+    #[error("the notebook database is damaged ({0}); restore it from a backup or sync it again from the team server")]
+    Corrupt(String),
     /// Made by a newer Carnet.
     #[error("this notebook was made by a newer version of Carnet (format {0}); update Carnet to open it")]
     NewerFormat(i64),
@@ -71,7 +66,7 @@ pub enum ClientError {
     Core(CoreError),
     /// SQLite failed.
     #[error("the notebook database failed: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     /// A file could not be read or written.
     #[error("{context}: {source}")]
     Io {
@@ -81,6 +76,16 @@ pub enum ClientError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl From<rusqlite::Error> for ClientError {
+    fn from(e: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match e.sqlite_error_code() {
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => Self::Corrupt(e.to_string()),
+            _ => Self::Sqlite(e),
+        }
+    }
 }
 
 impl From<CoreError> for ClientError {
@@ -99,7 +104,7 @@ impl ClientError {
             Self::NoNotebook(_) => "no-notebook",
             Self::AlreadyExists(_) => "already-exists",
             Self::NotANotebook { .. } => "not-a-notebook",
-            Self::Corrupt { .. } => "corrupt",
+            Self::Corrupt(_) => "corrupt",
             Self::NewerFormat(_) => "newer-format",
             Self::NotFound { .. } => "not-found",
             Self::WrongKind { .. } => "wrong-kind",

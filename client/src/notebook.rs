@@ -173,9 +173,8 @@ impl Notebook {
         let path = store.path().to_path_buf();
         let read = |key: &str| -> Result<String> {
             store
-                .meta(key)
-                .map_err(|e| store::classify_error(&path, e))?
-                .ok_or_else(|| ClientError::NotANotebook {
+                .meta(key)?
+                 .ok_or_else(|| ClientError::NotANotebook {
                     path: path.clone(),
                     reason: format!("its '{key}' setting is missing"),
                 })
@@ -207,7 +206,7 @@ impl Notebook {
         let mut stmt = self.store.conn().prepare("SELECT code FROM themes")?;
         let codes: Vec<String> = stmt
             .query_map([], |r| r.get(0))
-            .map_err(|e| store::classify_error(self.store.path(), e.into()))?
+            ?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Codebook::of(&Workspace {
             name: String::new(),

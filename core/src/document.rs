@@ -152,9 +152,16 @@ impl RecordDoc {
         snapshot: &[u8],
         chunks: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Self, CoreError> {
+        check_decodes(snapshot)?;
         let mut doc = AutoCommit::load(snapshot).map_err(CoreError::Decode)?;
         for chunk in chunks {
+            // Lenient loading would silently drop a torn chunk and every
+            // chunk after it; stored bytes must decode entirely.
+            check_decodes(chunk)?;
             doc.load_incremental(chunk).map_err(CoreError::Decode)?;
+        }
+        if !doc.get_missing_deps(&[]).is_empty() {
+            return Err(CoreError::MissingDependencies(id));
         }
         let kind = read_kind(id, &doc)?;
         let this = Self { id, kind, doc };

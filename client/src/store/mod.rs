@@ -57,12 +57,12 @@ impl Store {
         }
         check_header(&path)?;
         let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)
-            .map_err(|e| classify(&path, e))?;
+            .map_err(ClientError::from)?;
         let store = Self { conn, path };
         let app_id: i64 = store
             .conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .map_err(|e| classify(&store.path, e))?;
+            .map_err(ClientError::from)?;
         if app_id != schema::APPLICATION_ID {
             return Err(ClientError::NotANotebook {
                 path: store.path.clone(),
@@ -72,7 +72,7 @@ impl Store {
         let version: i64 = store
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| classify(&store.path, e))?;
+            .map_err(ClientError::from)?;
         if version > schema::FORMAT_VERSION {
             return Err(ClientError::NewerFormat(version));
         }
@@ -111,7 +111,7 @@ impl Store {
                  PRAGMA busy_timeout = 5000;
                  PRAGMA cache_size = -16000;",
             )
-            .map_err(|e| classify(&self.path, e))
+            .map_err(ClientError::from)
     }
 
     /// The database file.
@@ -274,24 +274,4 @@ fn check_header(path: &Path) -> Result<()> {
         });
     }
     Ok(())
-}
-
-fn classify(path: &Path, e: rusqlite::Error) -> ClientError {
-    use rusqlite::ErrorCode;
-    match e.sqlite_error_code() {
-        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => ClientError::Corrupt {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        },
-        _ => ClientError::Sqlite(e),
-    }
-}
-
-/// Map an error from a query to a clear message when the file turns out
-/// to be damaged past its header.
-pub fn classify_error(path: &Path, e: ClientError) -> ClientError {
-    match e {
-        ClientError::Sqlite(inner) => classify(path, inner),
-        other => other,
-    }
 }
