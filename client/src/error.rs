@@ -10,7 +10,9 @@ use carnet_core::{CoreError, RecordId, ValidationError};
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     /// No notebook in the data directory yet.
-    #[error("there is no notebook in {0}; create one with `carnet init --team NAME --member NAME`")]
+    #[error(
+        "there is no notebook in {0}; create one with `carnet init --team NAME --member NAME`"
+    )]
     NoNotebook(PathBuf),
     /// `init` on a directory that already has one.
     #[error("a notebook already exists in {0}; use it, or choose another --data-dir")]
@@ -61,9 +63,9 @@ pub enum ClientError {
     /// Input that could not be read.
     #[error("{0}")]
     BadInput(String),
-    /// A domain error.
+    /// A domain error (boxed: Automerge's errors are large).
     #[error(transparent)]
-    Core(CoreError),
+    Core(Box<CoreError>),
     /// SQLite failed.
     #[error("the notebook database failed: {0}")]
     Sqlite(rusqlite::Error),
@@ -82,7 +84,9 @@ impl From<rusqlite::Error> for ClientError {
     fn from(e: rusqlite::Error) -> Self {
         use rusqlite::ErrorCode;
         match e.sqlite_error_code() {
-            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => Self::Corrupt(e.to_string()),
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+                Self::Corrupt(e.to_string())
+            }
             _ => Self::Sqlite(e),
         }
     }
@@ -92,7 +96,7 @@ impl From<CoreError> for ClientError {
     fn from(e: CoreError) -> Self {
         match e {
             CoreError::Invalid(v) => Self::Invalid(v),
-            other => Self::Core(other),
+            other => Self::Core(Box::new(other)),
         }
     }
 }
@@ -111,8 +115,10 @@ impl ClientError {
             Self::Damaged { .. } => "damaged",
             Self::Invalid(_) => "invalid",
             Self::BadInput(_) => "bad-input",
-            Self::Core(CoreError::Decode(_)) | Self::Core(CoreError::Shape { .. }) => "bad-record",
-            Self::Core(_) => "record",
+            Self::Core(e) => match e.as_ref() {
+                CoreError::Decode(_) | CoreError::Shape { .. } => "bad-record",
+                _ => "record",
+            },
             Self::Sqlite(_) => "storage",
             Self::Io { .. } => "io",
         }

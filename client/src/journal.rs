@@ -68,7 +68,11 @@ fn where_clause(f: &NoteFilter) -> (String, Vec<Value>) {
         clauses.push(sql.replace('?', &format!("?{}", params.len())));
     };
     if let Some(m) = f.method {
-        push("n.method = ?", Value::Text(m.as_code().into()), &mut clauses);
+        push(
+            "n.method = ?",
+            Value::Text(m.as_code().into()),
+            &mut clauses,
+        );
     }
     if let Some(t) = &f.theme {
         push(
@@ -91,13 +95,25 @@ fn where_clause(f: &NoteFilter) -> (String, Vec<Value>) {
         push("n.author = ?", Value::Text(a.to_string()), &mut clauses);
     }
     if let Some(t) = f.from {
-        push("n.occurred_at >= ?", Value::Integer(t.as_millis()), &mut clauses);
+        push(
+            "n.occurred_at >= ?",
+            Value::Integer(t.as_millis()),
+            &mut clauses,
+        );
     }
     if let Some(t) = f.to {
-        push("n.occurred_at < ?", Value::Integer(t.as_millis()), &mut clauses);
+        push(
+            "n.occurred_at < ?",
+            Value::Integer(t.as_millis()),
+            &mut clauses,
+        );
     }
     if let Some(r) = f.review {
-        push("n.review = ?", Value::Text(r.as_code().into()), &mut clauses);
+        push(
+            "n.review = ?",
+            Value::Text(r.as_code().into()),
+            &mut clauses,
+        );
     }
     if let Some(d) = f.follow_up_due_by {
         push(
@@ -135,11 +151,36 @@ pub fn list_notes(conn: &Connection, filter: &NoteFilter, page: Page) -> Result<
             let id: String = r.get(0)?;
             let author: String = r.get(9)?;
             let themes: Option<String> = r.get(11)?;
-            Ok((id, author, themes, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(10)?))
+            Ok((
+                id,
+                author,
+                themes,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(10)?,
+            ))
         })?
         .filter_map(|row| {
-            let (id, author, themes, method, title, excerpt, at, place, review, due, needed, comments) =
-                row.ok()?;
+            let (
+                id,
+                author,
+                themes,
+                method,
+                title,
+                excerpt,
+                at,
+                place,
+                review,
+                due,
+                needed,
+                comments,
+            ) = row.ok()?;
             Some(NoteSummary {
                 id: id.parse().ok()?,
                 kind: carnet_core::RecordKind::Note,

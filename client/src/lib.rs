@@ -22,4 +22,6 @@ pub use error::{ClientError, Result};
 pub use inputs::{NoteInput, PersonInput, ReferralInput};
 pub use journal::{NoteFilter, Page};
 pub use notebook::{Counts, Environment, Notebook};
-pub use views::{HistoryItem, MergeOutcome, NotePage, NoteSummary, RecordView, ReferralSummary, SearchHit};
+pub use views::{
+    HistoryItem, MergeOutcome, NotePage, NoteSummary, RecordView, ReferralSummary, SearchHit,
+};

@@ -27,9 +27,7 @@ use crate::journal::{self, NoteFilter, Page};
 use crate::projection;
 use crate::search;
 use crate::store::{self, write, Store};
-use crate::views::{
-    HistoryItem, MergeOutcome, NotePage, RecordView, ReferralSummary, SearchHit,
-};
+use crate::views::{HistoryItem, MergeOutcome, NotePage, RecordView, ReferralSummary, SearchHit};
 
 /// How many decoded documents are kept in memory for quick edits.
 const CACHE_DOCS: usize = 256;
@@ -125,14 +123,19 @@ impl Notebook {
     /// Create a notebook in `dir` for a new team, with a starter codebook.
     pub fn create(dir: &Path, team: &str, member_name: &str, env: Environment) -> Result<Self> {
         if team.trim().is_empty() {
-            return Err(ClientError::BadInput("the team name cannot be empty".into()));
+            return Err(ClientError::BadInput(
+                "the team name cannot be empty".into(),
+            ));
         }
         if member_name.trim().is_empty() {
-            return Err(ClientError::BadInput("your name (--member) cannot be empty".into()));
+            return Err(ClientError::BadInput(
+                "your name (--member) cannot be empty".into(),
+            ));
         }
         let now = env.clock.now();
         let member = MemberId::generate(env.ids.as_ref(), now);
-        let workspace = DemoGenerator::workspace(team.trim(), &[(member, member_name.trim().to_string())]);
+        let workspace =
+            DemoGenerator::workspace(team.trim(), &[(member, member_name.trim().to_string())]);
         let workspace_id = RecordId::generate(env.ids.as_ref(), now);
         let actor = Actor::new(member, session_bytes(env.ids.as_ref(), now));
         let mut store = Store::create(dir)?;
@@ -150,7 +153,10 @@ impl Notebook {
             ("member_name", member_name.trim().to_string()),
             ("workspace_id", workspace_id.to_string()),
         ] {
-            tx.execute("INSERT INTO meta (key, value) VALUES (?1, ?2)", params![k, v])?;
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![k, v],
+            )?;
         }
         tx.commit()?;
         let mut nb = Self {
@@ -172,12 +178,10 @@ impl Notebook {
         let store = Store::open(dir)?;
         let path = store.path().to_path_buf();
         let read = |key: &str| -> Result<String> {
-            store
-                .meta(key)?
-                 .ok_or_else(|| ClientError::NotANotebook {
-                    path: path.clone(),
-                    reason: format!("its '{key}' setting is missing"),
-                })
+            store.meta(key)?.ok_or_else(|| ClientError::NotANotebook {
+                path: path.clone(),
+                reason: format!("its '{key}' setting is missing"),
+            })
         };
         let bad = |what: &str| ClientError::NotANotebook {
             path: path.clone(),
@@ -185,7 +189,9 @@ impl Notebook {
         };
         let member: MemberId = read("member_id")?.parse().map_err(|_| bad("member id"))?;
         let member_name = read("member_name")?;
-        let workspace_id: RecordId = read("workspace_id")?.parse().map_err(|_| bad("workspace id"))?;
+        let workspace_id: RecordId = read("workspace_id")?
+            .parse()
+            .map_err(|_| bad("workspace id"))?;
         let now = env.clock.now();
         let actor = Actor::new(member, session_bytes(env.ids.as_ref(), now));
         let mut nb = Self {
@@ -205,8 +211,7 @@ impl Notebook {
     fn load_codebook(&self) -> Result<Codebook> {
         let mut stmt = self.store.conn().prepare("SELECT code FROM themes")?;
         let codes: Vec<String> = stmt
-            .query_map([], |r| r.get(0))
-            ?
+            .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         Ok(Codebook::of(&Workspace {
             name: String::new(),
@@ -272,13 +277,10 @@ impl Notebook {
         if let Some(hit) = self.cache.take(id) {
             return Ok(hit);
         }
-        let stored = self
-            .store
-            .load(id)?
-            .ok_or_else(|| ClientError::NotFound {
-                what: "record",
-                id: id.to_string(),
-            })?;
+        let stored = self.store.load(id)?.ok_or_else(|| ClientError::NotFound {
+            what: "record",
+            id: id.to_string(),
+        })?;
         match store::decode(id, &stored) {
             Ok(doc) => Ok((stored.rowid, doc)),
             Err(e) => {
@@ -292,13 +294,47 @@ impl Notebook {
 
     fn create_record(&mut self, id: RecordId, record: Record) -> Result<RecordId> {
         let now = self.now();
-        let mut doc = RecordDoc::create(id, &record, &self.codebook, &self.actor, now)?;
+        let doc = RecordDoc::create(id, &record, &self.codebook, &self.actor, now)?;
+        self.commit_new(doc, &record, now)?;
+        Ok(id)
+    }
+
+    /// Persist a change already applied to `doc`: append its chunk and
+    /// re-project the record in one transaction, then keep the document
+    /// cached. On error the document (which holds a change that is not on
+    /// disk) is dropped so the next read comes from disk.
+    fn commit_change(
+        &mut self,
+        id: RecordId,
+        rowid: i64,
+        mut doc: RecordDoc,
+        chunk: &[u8],
+        now: Timestamp,
+    ) -> Result<()> {
+        let record = doc.record()?;
         let tx = self.store.transaction()?;
-        let rowid = write::insert(&tx, &mut doc, now)?;
+        write::append(&tx, rowid, &mut doc, chunk, now)?;
         projection::project(&tx, rowid, &record)?;
         tx.commit()?;
+        self.after_write(id, rowid, doc, &record);
+        Ok(())
+    }
+
+    /// Persist a record new to this notebook, in one transaction.
+    fn commit_new(&mut self, mut doc: RecordDoc, record: &Record, now: Timestamp) -> Result<()> {
+        let tx = self.store.transaction()?;
+        let rowid = write::insert(&tx, &mut doc, now)?;
+        projection::project(&tx, rowid, record)?;
+        tx.commit()?;
+        self.after_write(doc.id(), rowid, doc, record);
+        Ok(())
+    }
+
+    fn after_write(&mut self, id: RecordId, rowid: i64, doc: RecordDoc, record: &Record) {
+        if let (Record::Workspace(w), true) = (record, id == self.workspace_id) {
+            self.codebook = Codebook::of(w);
+        }
         self.cache.put(id, rowid, doc);
-        Ok(id)
     }
 
     /// Change a record: `f` edits it; the change is validated, appended
@@ -319,26 +355,8 @@ impl Notebook {
             self.cache.put(id, rowid, doc);
             return Ok(out);
         }
-        let record = doc.record()?;
-        let written = (|| -> Result<()> {
-            let tx = self.store.transaction()?;
-            write::append(&tx, rowid, &mut doc, &chunk, now)?;
-            projection::project(&tx, rowid, &record)?;
-            tx.commit()?;
-            Ok(())
-        })();
-        match written {
-            Ok(()) => {
-                if let Record::Workspace(w) = &record {
-                    self.codebook = Codebook::of(w);
-                }
-                self.cache.put(id, rowid, doc);
-                Ok(out)
-            }
-            // The in-memory document holds a change that is not on disk:
-            // drop it so the next read comes from disk.
-            Err(e) => Err(e),
-        }
+        self.commit_change(id, rowid, doc, &chunk, now)?;
+        Ok(out)
     }
 
     fn edit_kind<T, R>(
@@ -362,7 +380,11 @@ impl Notebook {
     }
 
     /// Change a note.
-    pub fn edit_note<T>(&mut self, id: RecordId, f: impl FnOnce(&mut Note) -> Result<T>) -> Result<T> {
+    pub fn edit_note<T>(
+        &mut self,
+        id: RecordId,
+        f: impl FnOnce(&mut Note) -> Result<T>,
+    ) -> Result<T> {
         self.edit_kind(
             id,
             "note",
@@ -375,7 +397,11 @@ impl Notebook {
     }
 
     /// Change a person.
-    pub fn edit_person<T>(&mut self, id: RecordId, f: impl FnOnce(&mut Person) -> Result<T>) -> Result<T> {
+    pub fn edit_person<T>(
+        &mut self,
+        id: RecordId,
+        f: impl FnOnce(&mut Person) -> Result<T>,
+    ) -> Result<T> {
         self.edit_kind(
             id,
             "person",
@@ -492,7 +518,12 @@ impl Notebook {
     }
 
     /// Add a timestamped entry to a shadowing log.
-    pub fn add_shadow_entry(&mut self, id: RecordId, text: &str, place: Option<&str>) -> Result<ItemId> {
+    pub fn add_shadow_entry(
+        &mut self,
+        id: RecordId,
+        text: &str,
+        place: Option<&str>,
+    ) -> Result<ItemId> {
         let (item, at) = (self.new_item(), self.now());
         self.edit_note(id, |n| {
             n.shadowing.push(ShadowEntry {
@@ -522,7 +553,10 @@ impl Notebook {
     pub fn add_issue(&mut self, id: RecordId, text: &str) -> Result<ItemId> {
         let item = self.new_item();
         self.edit_note(id, |n| {
-            n.issues_raised.push(ListItem { id: item, text: text.to_string() });
+            n.issues_raised.push(ListItem {
+                id: item,
+                text: text.to_string(),
+            });
             Ok(item)
         })
     }
@@ -531,7 +565,10 @@ impl Notebook {
     pub fn add_leader(&mut self, id: RecordId, text: &str) -> Result<ItemId> {
         let item = self.new_item();
         self.edit_note(id, |n| {
-            n.leaders.push(ListItem { id: item, text: text.to_string() });
+            n.leaders.push(ListItem {
+                id: item,
+                text: text.to_string(),
+            });
             Ok(item)
         })
     }
@@ -576,7 +613,9 @@ impl Notebook {
     /// Refer a person to a service.
     pub fn add_referral(&mut self, person: RecordId, input: ReferralInput) -> Result<ItemId> {
         if input.service.trim().is_empty() {
-            return Err(ClientError::BadInput("name the service the person is referred to (--service)".into()));
+            return Err(ClientError::BadInput(
+                "name the service the person is referred to (--service)".into(),
+            ));
         }
         let (item, change, at, by) = (self.new_item(), self.new_item(), self.now(), self.member());
         let status = input.status.unwrap_or(ReferralStatus::Proposed);
@@ -615,22 +654,30 @@ impl Notebook {
                 |r| r.get(0),
             )
             .optional()?;
-        id.and_then(|s| s.parse().ok()).ok_or_else(|| ClientError::NotFound {
-            what: "referral",
-            id: referral.to_string(),
-        })
+        id.and_then(|s| s.parse().ok())
+            .ok_or_else(|| ClientError::NotFound {
+                what: "referral",
+                id: referral.to_string(),
+            })
     }
 
     /// Move a referral to a new status, with an optional note; the change
     /// is added to its history.
-    pub fn set_referral_status(&mut self, referral: ItemId, status: ReferralStatus, note: Option<&str>) -> Result<()> {
+    pub fn set_referral_status(
+        &mut self,
+        referral: ItemId,
+        status: ReferralStatus,
+        note: Option<&str>,
+    ) -> Result<()> {
         let person = self.person_of_referral(referral)?;
         let (change, at, by) = (self.new_item(), self.now(), self.member());
         self.edit_person(person, |p| {
-            let r = p.referral_mut(referral).ok_or_else(|| ClientError::NotFound {
-                what: "referral",
-                id: referral.to_string(),
-            })?;
+            let r = p
+                .referral_mut(referral)
+                .ok_or_else(|| ClientError::NotFound {
+                    what: "referral",
+                    id: referral.to_string(),
+                })?;
             r.status = status;
             r.history.push(StatusChange {
                 id: change,
@@ -644,14 +691,21 @@ impl Notebook {
     }
 
     /// Plan a follow-up of a referral.
-    pub fn add_referral_follow_up(&mut self, referral: ItemId, due: Day, note: Option<&str>) -> Result<ItemId> {
+    pub fn add_referral_follow_up(
+        &mut self,
+        referral: ItemId,
+        due: Day,
+        note: Option<&str>,
+    ) -> Result<ItemId> {
         let person = self.person_of_referral(referral)?;
         let item = self.new_item();
         self.edit_person(person, |p| {
-            let r = p.referral_mut(referral).ok_or_else(|| ClientError::NotFound {
-                what: "referral",
-                id: referral.to_string(),
-            })?;
+            let r = p
+                .referral_mut(referral)
+                .ok_or_else(|| ClientError::NotFound {
+                    what: "referral",
+                    id: referral.to_string(),
+                })?;
             r.follow_ups.push(ReferralFollowUp {
                 id: item,
                 due,
@@ -670,7 +724,16 @@ impl Notebook {
              WHERE ?1 IS NULL OR f.status = ?1 ORDER BY f.made_at DESC",
         )?;
         let rows = stmt.query_map([status.map(|s| s.as_code())], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
@@ -721,7 +784,13 @@ impl Notebook {
              LIMIT ?2",
         )?;
         let rows = stmt.query_map(params![fts, limit.min(500)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, String>(4)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         let mut hits = Vec::new();
         for row in rows {
@@ -754,7 +823,9 @@ impl Notebook {
         Ok(entries
             .into_iter()
             .map(|entry| HistoryItem {
-                author_name: entry.author.and_then(|a| names.get(&a.to_string()).cloned()),
+                author_name: entry
+                    .author
+                    .and_then(|a| names.get(&a.to_string()).cloned()),
                 entry,
             })
             .collect())
@@ -779,13 +850,7 @@ impl Notebook {
                 return Err(e.into());
             }
         };
-        let record = doc.record()?;
-        let tx = self.store.transaction()?;
-        write::append(&tx, rowid, &mut doc, &chunk, now)?;
-        projection::project(&tx, rowid, &record)?;
-        tx.commit()?;
-        self.cache.put(id, rowid, doc);
-        Ok(())
+        self.commit_change(id, rowid, doc, &chunk, now)
     }
 
     // ----- merging changes from elsewhere ------------------------------
@@ -799,7 +864,11 @@ impl Notebook {
     }
 
     /// The changes of a record made after `heads` (all for empty heads).
-    pub fn changes_since(&mut self, id: RecordId, heads: &[automerge::ChangeHash]) -> Result<Vec<u8>> {
+    pub fn changes_since(
+        &mut self,
+        id: RecordId,
+        heads: &[automerge::ChangeHash],
+    ) -> Result<Vec<u8>> {
         let (rowid, mut doc) = self.load_doc(id)?;
         let bytes = doc.changes_since(heads);
         self.cache.put(id, rowid, doc);
@@ -818,22 +887,15 @@ impl Notebook {
         };
         match existing {
             None => {
-                let mut doc = match RecordDoc::from_changes(id, bytes) {
+                let doc = match RecordDoc::from_changes(id, bytes) {
                     Ok(doc) => doc,
-                    Err(carnet_core::CoreError::MissingDependencies(_)) => return Ok(MergeOutcome::MissingDeps),
+                    Err(carnet_core::CoreError::MissingDependencies(_)) => {
+                        return Ok(MergeOutcome::MissingDeps)
+                    }
                     Err(e) => return Err(e.into()),
                 };
                 let record = doc.record()?;
-                let tx = self.store.transaction()?;
-                let rowid = write::insert(&tx, &mut doc, now)?;
-                projection::project(&tx, rowid, &record)?;
-                tx.commit()?;
-                if let Record::Workspace(w) = &record {
-                    if id == self.workspace_id {
-                        self.codebook = Codebook::of(w);
-                    }
-                }
-                self.cache.put(id, rowid, doc);
+                self.commit_new(doc, &record, now)?;
                 Ok(MergeOutcome::Created)
             }
             Some((rowid, mut doc)) => {
@@ -853,16 +915,7 @@ impl Notebook {
                     self.cache.put(id, rowid, doc);
                     return Ok(outcome);
                 }
-                let new = merged.new;
-                let record = doc.record()?;
-                let tx = self.store.transaction()?;
-                write::append(&tx, rowid, &mut doc, &new, now)?;
-                projection::project(&tx, rowid, &record)?;
-                tx.commit()?;
-                if let (Record::Workspace(w), true) = (&record, id == self.workspace_id) {
-                    self.codebook = Codebook::of(w);
-                }
-                self.cache.put(id, rowid, doc);
+                self.commit_change(id, rowid, doc, &merged.new, now)?;
                 Ok(outcome)
             }
         }
@@ -872,7 +925,10 @@ impl Notebook {
 
     /// Every record id, in creation order.
     pub fn record_ids(&self) -> Result<Vec<(RecordId, RecordKind)>> {
-        let mut stmt = self.store.conn().prepare("SELECT id, kind FROM records ORDER BY rowid")?;
+        let mut stmt = self
+            .store
+            .conn()
+            .prepare("SELECT id, kind FROM records ORDER BY rowid")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {

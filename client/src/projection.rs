@@ -30,7 +30,11 @@ fn excerpt(text: &str) -> String {
 }
 
 fn join_codes<V: Vocabulary>(values: &[V]) -> String {
-    values.iter().map(|v| v.code()).collect::<Vec<_>>().join(",")
+    values
+        .iter()
+        .map(|v| v.code())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Remove a record's projection rows.
@@ -65,7 +69,11 @@ pub fn project(tx: &Transaction<'_>, rowid: i64, record: &Record) -> Result<()> 
         Record::Workspace(w) => project_workspace(tx, rowid, w)?,
     }
     tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![rowid, record.display_name(), record.searchable_text()])?;
+        .execute(params![
+            rowid,
+            record.display_name(),
+            record.searchable_text()
+        ])?;
     Ok(())
 }
 
@@ -154,9 +162,15 @@ fn project_resource(tx: &Transaction<'_>, rowid: i64, r: &Resource) -> Result<()
         .collect();
     languages.sort_unstable();
     languages.dedup();
-    tx.prepare_cached("INSERT INTO resources (rowid, name, name_en, languages) VALUES (?1, ?2, ?3, ?4)")?
-        .execute(params![rowid, r.name_fr, r.name_en, languages.join(",")])?;
-    let mut needs: Vec<_> = r.services.iter().flat_map(|s| s.needs.iter().copied()).collect();
+    tx.prepare_cached(
+        "INSERT INTO resources (rowid, name, name_en, languages) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![rowid, r.name_fr, r.name_en, languages.join(",")])?;
+    let mut needs: Vec<_> = r
+        .services
+        .iter()
+        .flat_map(|s| s.needs.iter().copied())
+        .collect();
     needs.sort();
     needs.dedup();
     for need in needs {
@@ -183,8 +197,10 @@ fn project_workspace(tx: &Transaction<'_>, rowid: i64, w: &Workspace) -> Result<
         .execute(params![t.code, rowid, t.label_fr, t.label_en, t.colour, t.parent])?;
     }
     for m in &w.members {
-        tx.prepare_cached("INSERT OR REPLACE INTO members (id, workspace_rowid, name) VALUES (?1, ?2, ?3)")?
-            .execute(params![m.id.to_string(), rowid, m.name])?;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO members (id, workspace_rowid, name) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![m.id.to_string(), rowid, m.name])?;
     }
     Ok(())
 }

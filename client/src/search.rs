@@ -76,9 +76,18 @@ mod tests {
         assert_eq!(
             s,
             vec![
-                Segment { text: "au ".into(), hit: false },
-                Segment { text: "parc".into(), hit: true },
-                Segment { text: " ce matin".into(), hit: false },
+                Segment {
+                    text: "au ".into(),
+                    hit: false
+                },
+                Segment {
+                    text: "parc".into(),
+                    hit: true
+                },
+                Segment {
+                    text: " ce matin".into(),
+                    hit: false
+                },
             ]
         );
     }

@@ -73,11 +73,16 @@ pub fn import_notes(
     mut on_event: impl FnMut(ImportEvent) -> Result<()>,
 ) -> Result<ImportSummary> {
     let mut summary = ImportSummary::default();
-    let mut record = |nb: &mut Notebook, line: usize, parsed: std::result::Result<NoteInput, String>| -> Result<()> {
-        let outcome = parsed.and_then(|input| nb.create_note(input).map_err(|e| match e {
-            ClientError::Sqlite(_) | ClientError::Io { .. } => e.to_string(),
-            other => other.to_string(),
-        }));
+    let mut record = |nb: &mut Notebook,
+                      line: usize,
+                      parsed: std::result::Result<NoteInput, String>|
+     -> Result<()> {
+        let outcome = parsed.and_then(|input| {
+            nb.create_note(input).map_err(|e| match e {
+                ClientError::Sqlite(_) | ClientError::Io { .. } => e.to_string(),
+                other => other.to_string(),
+            })
+        });
         match outcome {
             Ok(id) => {
                 summary.imported += 1;
@@ -96,15 +101,20 @@ pub fn import_notes(
                 if line.trim().is_empty() {
                     continue;
                 }
-                let parsed = serde_json::from_str::<NoteInput>(&line).map_err(|e| format!("not a valid note: {e}"));
+                let parsed = serde_json::from_str::<NoteInput>(&line)
+                    .map_err(|e| format!("not a valid note: {e}"));
                 record(nb, i + 1, parsed)?;
             }
         }
         ImportFormat::Csv => {
-            let mut csv = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+            let mut csv = csv::ReaderBuilder::new()
+                .flexible(false)
+                .from_reader(reader);
             let headers = csv
                 .headers()
-                .map_err(|e| ClientError::BadInput(format!("line 1: the CSV header could not be read: {e}")))?
+                .map_err(|e| {
+                    ClientError::BadInput(format!("line 1: the CSV header could not be read: {e}"))
+                })?
                 .clone();
             if !headers.iter().any(|h| h == "title") {
                 return Err(ClientError::BadInput(
@@ -123,7 +133,10 @@ pub fn import_notes(
     Ok(summary)
 }
 
-fn csv_note(headers: &csv::StringRecord, row: &csv::StringRecord) -> std::result::Result<NoteInput, String> {
+fn csv_note(
+    headers: &csv::StringRecord,
+    row: &csv::StringRecord,
+) -> std::result::Result<NoteInput, String> {
     let mut input = NoteInput::default();
     for (name, value) in headers.iter().zip(row.iter()) {
         let value = value.trim();
@@ -136,10 +149,18 @@ fn csv_note(headers: &csv::StringRecord, row: &csv::StringRecord) -> std::result
             "title" => input.title = value.to_string(),
             "body" => input.body = Some(value.to_string()),
             "place" => input.place = Some(value.to_string()),
-            "themes" => input.themes = value.split(';').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+            "themes" => {
+                input.themes = value
+                    .split(';')
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            }
             "occurred_at" => input.occurred_at = Some(value.parse().map_err(|e| bad(&e))?),
             "review" => input.review = Some(value.parse().map_err(|e| bad(&e))?),
-            "duration_minutes" => input.duration_minutes = Some(value.parse().map_err(|e| bad(&e))?),
+            "duration_minutes" => {
+                input.duration_minutes = Some(value.parse().map_err(|e| bad(&e))?)
+            }
             "participants" => input.participants = Some(value.parse().map_err(|e| bad(&e))?),
             "follow_up_due" => input.follow_up_due = Some(value.parse().map_err(|e| bad(&e))?),
             other => return Err(format!("unknown column '{other}'")),
@@ -159,8 +180,10 @@ pub fn export(
     let ids = nb.record_ids()?;
     let total = ids.len();
     let tmp = out.with_extension("partial");
-    let file = std::fs::File::create(&tmp)
-        .map_err(ClientError::io(format!("could not create {}", tmp.display())))?;
+    let file = std::fs::File::create(&tmp).map_err(ClientError::io(format!(
+        "could not create {}",
+        tmp.display()
+    )))?;
     let mut w = std::io::BufWriter::new(file);
     let io = || ClientError::io(format!("could not write {}", tmp.display()));
     let mut written = 0;
@@ -186,13 +209,26 @@ pub fn export(
             }
             ExportFormat::Csv => {
                 let mut csv = csv::Writer::from_writer(&mut w);
-                csv.write_record(["id", "method", "title", "occurred_at", "place", "themes", "review", "author", "follow_up_due", "body"])
-                    .map_err(|e| ClientError::BadInput(e.to_string()))?;
+                csv.write_record([
+                    "id",
+                    "method",
+                    "title",
+                    "occurred_at",
+                    "place",
+                    "themes",
+                    "review",
+                    "author",
+                    "follow_up_due",
+                    "body",
+                ])
+                .map_err(|e| ClientError::BadInput(e.to_string()))?;
                 for (i, (id, kind)) in ids.iter().enumerate() {
                     if *kind != carnet_core::RecordKind::Note {
                         continue;
                     }
-                    let Ok(Record::Note(n)) = nb.record(*id) else { continue };
+                    let Ok(Record::Note(n)) = nb.record(*id) else {
+                        continue;
+                    };
                     csv.write_record([
                         id.to_string(),
                         n.method.code().to_string(),
@@ -224,6 +260,9 @@ pub fn export(
         source: e.into_error(),
     })?;
     file.sync_all().map_err(io())?;
-    std::fs::rename(&tmp, out).map_err(ClientError::io(format!("could not write {}", out.display())))?;
+    std::fs::rename(&tmp, out).map_err(ClientError::io(format!(
+        "could not write {}",
+        out.display()
+    )))?;
     Ok(written)
 }

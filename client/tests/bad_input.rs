@@ -4,8 +4,8 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
 use std::io::Write;
+use std::process::{Command, Stdio};
 
 use carnet_client::transfer::{import_notes, ImportEvent, ImportFormat};
 use carnet_client::{ClientError, NoteFilter, Notebook, Page};
@@ -21,14 +21,20 @@ fn a_foreign_sqlite_database_is_refused_and_left_untouched() {
     let path = dir.path().join("notebook.db");
     {
         let conn = rusqlite::Connection::open(&path).expect("sqlite");
-        conn.execute_batch("CREATE TABLE invoices (id INTEGER, total REAL); INSERT INTO invoices VALUES (1, 9.5);")
-            .expect("foreign db");
+        conn.execute_batch(
+            "CREATE TABLE invoices (id INTEGER, total REAL); INSERT INTO invoices VALUES (1, 9.5);",
+        )
+        .expect("foreign db");
     }
     let before = std::fs::read(&path).expect("read");
     let err = open_err(dir.path());
     assert_eq!(err.kind(), "not-a-notebook");
     assert!(err.to_string().contains("made by another program"), "{err}");
-    assert_eq!(std::fs::read(&path).expect("read"), before, "the foreign file is unchanged");
+    assert_eq!(
+        std::fs::read(&path).expect("read"),
+        before,
+        "the foreign file is unchanged"
+    );
 }
 
 #[test]
@@ -48,43 +54,66 @@ fn text_and_empty_files_are_not_notebooks() {
 fn a_truncated_database_reports_damage_without_panicking() {
     let dir = tempfile::tempdir().expect("dir");
     {
-        let mut nb = Notebook::create(dir.path(), "Équipe", "Aline", common::env(2)).expect("create");
+        let mut nb =
+            Notebook::create(dir.path(), "Équipe", "Aline", common::env(2)).expect("create");
         nb.fill_demo(400, 3, |_| {}).expect("demo");
     }
     let path = dir.path().join("notebook.db");
     let len = std::fs::metadata(&path).expect("meta").len();
-    let file = std::fs::OpenOptions::new().write(true).open(&path).expect("open");
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("open");
     file.set_len(len / 3).expect("truncate");
     drop(file);
     // Opening may already fail; if it succeeds, reading the lost pages must.
     let outcome = Notebook::open(dir.path(), common::env(3)).and_then(|mut nb| {
-        nb.list_notes(&NoteFilter::default(), Page { offset: 0, limit: 500 })?;
+        nb.list_notes(
+            &NoteFilter::default(),
+            Page {
+                offset: 0,
+                limit: 500,
+            },
+        )?;
         nb.search("café", 50)?;
         nb.check().map(|_| ())?;
         nb.rebuild_projection().map(|_| ())
     });
     let err = outcome.expect_err("a third of the file is gone");
     assert_eq!(err.kind(), "corrupt", "reported as damage: {err}");
-    assert!(err.to_string().contains("restore it from a backup"), "{err}");
+    assert!(
+        err.to_string().contains("restore it from a backup"),
+        "{err}"
+    );
 }
 
 #[test]
 fn an_undecodable_chunk_flags_that_record_and_the_others_still_open() {
     let dir = tempfile::tempdir().expect("dir");
     let (bad, good) = {
-        let mut nb = Notebook::create(dir.path(), "Équipe", "Aline", common::env(4)).expect("create");
-        let bad = nb.create_note(common::note(Method::Outreach, "Abîmée", "Début")).expect("note");
-        let good = nb.create_note(common::note(Method::Outreach, "Intacte", "Début")).expect("note");
+        let mut nb =
+            Notebook::create(dir.path(), "Équipe", "Aline", common::env(4)).expect("create");
+        let bad = nb
+            .create_note(common::note(Method::Outreach, "Abîmée", "Début"))
+            .expect("note");
+        let good = nb
+            .create_note(common::note(Method::Outreach, "Intacte", "Début"))
+            .expect("note");
         for i in 0..3 {
             nb.append_to_body(bad, &format!("ajout {i}")).expect("edit");
-            nb.append_to_body(good, &format!("ajout {i}")).expect("edit");
+            nb.append_to_body(good, &format!("ajout {i}"))
+                .expect("edit");
         }
         (bad, good)
     };
     {
         let conn = rusqlite::Connection::open(dir.path().join("notebook.db")).expect("sqlite");
         let rowid: i64 = conn
-            .query_row("SELECT rowid FROM records WHERE id = ?1", [bad.to_string()], |r| r.get(0))
+            .query_row(
+                "SELECT rowid FROM records WHERE id = ?1",
+                [bad.to_string()],
+                |r| r.get(0),
+            )
             .expect("row");
         // Cut one chunk in half, as a torn write would.
         conn.execute(
@@ -96,16 +125,29 @@ fn an_undecodable_chunk_flags_that_record_and_the_others_still_open() {
     let mut nb = Notebook::open(dir.path(), common::env(5)).expect("the notebook still opens");
     let err = nb.get(bad).expect_err("the damaged record cannot be read");
     assert_eq!(err.kind(), "damaged");
-    assert!(err.to_string().contains("the other records are fine"), "{err}");
+    assert!(
+        err.to_string().contains("the other records are fine"),
+        "{err}"
+    );
     let view = nb.get(good).expect("the other record opens");
     assert_eq!(view.record.display_name(), "Intacte");
-    assert_eq!(nb.counts().expect("counts").damaged, 1, "the damaged record is flagged");
-    let listed = nb.list_notes(&NoteFilter::default(), Page::default()).expect("list");
-    assert_eq!(listed.total, 2, "the journal still lists both from the projection");
+    assert_eq!(
+        nb.counts().expect("counts").damaged,
+        1,
+        "the damaged record is flagged"
+    );
+    let listed = nb
+        .list_notes(&NoteFilter::default(), Page::default())
+        .expect("list");
+    assert_eq!(
+        listed.total, 2,
+        "the journal still lists both from the projection"
+    );
     let damaged = nb.check().expect("check");
     assert_eq!(damaged.len(), 1);
     assert_eq!(damaged[0].0, bad);
-    nb.append_to_body(good, "toujours modifiable").expect("the good record is still editable");
+    nb.append_to_body(good, "toujours modifiable")
+        .expect("the good record is still editable");
 }
 
 #[test]
@@ -133,11 +175,24 @@ fn malformed_import_lines_are_reported_by_number_and_good_lines_kept() {
     .expect("import runs to the end");
     assert_eq!((summary.imported, summary.rejected), (2, 5));
     let lines: Vec<usize> = events.iter().filter(|e| e.1 != "ok").map(|e| e.0).collect();
-    assert_eq!(lines, vec![2, 3, 4, 6, 7], "bad lines are named by number: {events:?}");
+    assert_eq!(
+        lines,
+        vec![2, 3, 4, 6, 7],
+        "bad lines are named by number: {events:?}"
+    );
     assert!(events[2].1.contains("telepathy"), "{}", events[2].1);
     assert!(events[3].1.contains("title is required"), "{}", events[3].1);
-    assert!(events[5].1.contains("unknown theme 'sport'"), "{}", events[5].1);
-    assert_eq!(nb.list_notes(&NoteFilter::default(), Page::default()).expect("list").total, 2);
+    assert!(
+        events[5].1.contains("unknown theme 'sport'"),
+        "{}",
+        events[5].1
+    );
+    assert_eq!(
+        nb.list_notes(&NoteFilter::default(), Page::default())
+            .expect("list")
+            .total,
+        2
+    );
 }
 
 #[test]
@@ -145,7 +200,8 @@ fn csv_import_through_the_command_line_reports_lines_and_keeps_good_rows() {
     let dir = tempfile::tempdir().expect("dir");
     let carnet = env!("CARGO_BIN_EXE_carnet");
     let status = Command::new(carnet)
-        .arg("--data-dir").arg(dir.path())
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["init", "--team", "Équipe", "--member", "Aline"])
         .stdout(Stdio::null())
         .status()
@@ -153,23 +209,36 @@ fn csv_import_through_the_command_line_reports_lines_and_keeps_good_rows() {
     assert!(status.success());
     let csv = "method,title,body,themes\noutreach,Au parc,Rencontre avec Jérôme,logement;isolement\nnope,Mauvaise méthode,,\nshadowing,Journée,\"Attente, longue\",\n";
     let mut child = Command::new(carnet)
-        .arg("--data-dir").arg(dir.path())
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["import", "--format", "csv", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("import");
-    child.stdin.take().expect("stdin").write_all(csv.as_bytes()).expect("write");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(csv.as_bytes())
+        .expect("write");
     let out = child.wait_with_output().expect("output");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "a refused line makes the exit status non-zero");
+    assert!(
+        !out.status.success(),
+        "a refused line makes the exit status non-zero"
+    );
     assert_eq!(stdout.lines().count(), 2, "two ids printed: {stdout}");
-    assert!(stderr.contains("line 3:") && stderr.contains("'nope' is not a known method"), "{stderr}");
+    assert!(
+        stderr.contains("line 3:") && stderr.contains("'nope' is not a known method"),
+        "{stderr}"
+    );
 
     let search = Command::new(carnet)
-        .arg("--data-dir").arg(dir.path())
+        .arg("--data-dir")
+        .arg(dir.path())
         .args(["search", "jerome", "--json"])
         .output()
         .expect("search");
@@ -181,17 +250,44 @@ fn csv_import_through_the_command_line_reports_lines_and_keeps_good_rows() {
 fn command_line_errors_are_sentences_with_a_non_zero_exit() {
     let dir = tempfile::tempdir().expect("dir");
     let carnet = env!("CARGO_BIN_EXE_carnet");
-    let run = |args: &[&str]| Command::new(carnet).arg("--data-dir").arg(dir.path()).args(args).output().expect("run");
+    let run = |args: &[&str]| {
+        Command::new(carnet)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .expect("run")
+    };
     let out = run(&["note", "list"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("carnet init --team NAME --member NAME"));
-    assert!(run(&["init", "--team", "É", "--member", "A"]).status.success());
+    assert!(run(&["init", "--team", "É", "--member", "A"])
+        .status
+        .success());
     let out = run(&["show", "pas-un-id"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a valid record id"));
-    let out = run(&["referral", "status", "0193f5c2-7d1e-7a4b-9c3d-2e1f0a9b8c7d", "accepted"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no referral with id"), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = run(&["note", "add", "--method", "outreach", "--title", "x", "--occurred-at", "hier"]);
+    let out = run(&[
+        "referral",
+        "status",
+        "0193f5c2-7d1e-7a4b-9c3d-2e1f0a9b8c7d",
+        "accepted",
+    ]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no referral with id"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(&[
+        "note",
+        "add",
+        "--method",
+        "outreach",
+        "--title",
+        "x",
+        "--occurred-at",
+        "hier",
+    ]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
 }

@@ -19,7 +19,10 @@ const KILLS: usize = 50;
 
 fn line(run: usize, n: usize) -> (String, String, String) {
     let title = format!("Import {run}-{n} à l'épicerie");
-    let body = format!("Note {n} de la passe {run}: café, aînée, Jérôme. {}", "x".repeat(n % 300));
+    let body = format!(
+        "Note {n} de la passe {run}: café, aînée, Jérôme. {}",
+        "x".repeat(n % 300)
+    );
     let json = serde_json::json!({ "method": "outreach", "title": title, "body": body, "themes": ["alimentation"] });
     (title, body, json.to_string())
 }
@@ -87,17 +90,32 @@ fn every_printed_id_survives_sigkill() {
             match nb.record(*id) {
                 Ok(Record::Note(n)) => {
                     assert_eq!(&n.title, title, "after kill {run}, note {id} is intact");
-                    assert_eq!(n.body.as_str(), body, "after kill {run}, note {id} is intact");
+                    assert_eq!(
+                        n.body.as_str(),
+                        body,
+                        "after kill {run}, note {id} is intact"
+                    );
                 }
-                other => panic!("after kill {run}, printed note {id} is missing or damaged: {other:?}"),
+                other => {
+                    panic!("after kill {run}, printed note {id} is missing or damaged: {other:?}")
+                }
             }
         }
         drop(nb);
     }
     let conn = rusqlite::Connection::open(dir.path().join("notebook.db")).expect("sqlite");
-    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).expect("check");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
     assert_eq!(check, "ok", "SQLite finds the file sound");
     let mut nb = Notebook::open(dir.path(), common::env(999)).expect("open");
-    assert!(nb.check().expect("check").is_empty(), "every record decodes");
-    assert!(expected.len() > KILLS, "the kills happened while notes were being written ({} printed)", expected.len());
+    assert!(
+        nb.check().expect("check").is_empty(),
+        "every record decodes"
+    );
+    assert!(
+        expected.len() > KILLS,
+        "the kills happened while notes were being written ({} printed)",
+        expected.len()
+    );
 }

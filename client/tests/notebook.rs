@@ -19,9 +19,24 @@ use rstest::rstest;
 #[case("epic", "Épicerie solidaire")]
 fn search_ignores_accents_and_case(#[case] query: &str, #[case] want_title: &str) {
     let (_dir, mut nb) = notebook(1);
-    nb.create_note(note(Method::Outreach, "Rencontre avec Jérôme", "Au parc, il parle du quartier.")).expect("note");
-    nb.create_note(note(Method::Partners, "Épicerie solidaire", "Ouverture prévue en janvier.")).expect("note");
-    nb.create_note(note(Method::Outreach, "Visite à une aînée", "Elle vit seule depuis un an.")).expect("note");
+    nb.create_note(note(
+        Method::Outreach,
+        "Rencontre avec Jérôme",
+        "Au parc, il parle du quartier.",
+    ))
+    .expect("note");
+    nb.create_note(note(
+        Method::Partners,
+        "Épicerie solidaire",
+        "Ouverture prévue en janvier.",
+    ))
+    .expect("note");
+    nb.create_note(note(
+        Method::Outreach,
+        "Visite à une aînée",
+        "Elle vit seule depuis un an.",
+    ))
+    .expect("note");
     let hits = nb.search(query, 10).expect("search");
     assert!(
         hits.iter().any(|h| h.title == want_title),
@@ -33,64 +48,175 @@ fn search_ignores_accents_and_case(#[case] query: &str, #[case] want_title: &str
 #[test]
 fn search_covers_stories_shadowing_comments_and_highlights_matches() {
     let (_dir, mut nb) = notebook(2);
-    let workshop = nb.create_note(note(Method::Workshop, "Atelier", "")).expect("note");
-    nb.add_story(workshop, "Personne ne m'a expliqué l'inscription à la garderie", Some("une mère")).expect("story");
-    let shadow = nb.create_note(note(Method::Shadowing, "Journée", "")).expect("note");
-    nb.add_shadow_entry(shadow, "Attente à la pharmacie", None).expect("entry");
-    let outreach = nb.create_note(note(Method::Outreach, "Parc", "")).expect("note");
-    nb.add_comment(outreach, "Rappeler le comité logement").expect("comment");
+    let workshop = nb
+        .create_note(note(Method::Workshop, "Atelier", ""))
+        .expect("note");
+    nb.add_story(
+        workshop,
+        "Personne ne m'a expliqué l'inscription à la garderie",
+        Some("une mère"),
+    )
+    .expect("story");
+    let shadow = nb
+        .create_note(note(Method::Shadowing, "Journée", ""))
+        .expect("note");
+    nb.add_shadow_entry(shadow, "Attente à la pharmacie", None)
+        .expect("entry");
+    let outreach = nb
+        .create_note(note(Method::Outreach, "Parc", ""))
+        .expect("note");
+    nb.add_comment(outreach, "Rappeler le comité logement")
+        .expect("comment");
 
-    for (query, id) in [("garderie", workshop), ("pharmacie", shadow), ("comite", outreach)] {
+    for (query, id) in [
+        ("garderie", workshop),
+        ("pharmacie", shadow),
+        ("comite", outreach),
+    ] {
         let hits = nb.search(query, 10).expect("search");
         assert_eq!(hits.len(), 1, "'{query}' should find exactly one record");
         assert_eq!(hits[0].id, id);
-        assert!(hits[0].snippet.iter().any(|s| s.hit), "the snippet of '{query}' highlights the match: {:?}", hits[0].snippet);
+        assert!(
+            hits[0].snippet.iter().any(|s| s.hit),
+            "the snippet of '{query}' highlights the match: {:?}",
+            hits[0].snippet
+        );
     }
-    assert!(nb.search("\"unbalanced OR (", 10).is_ok(), "any typed text is a valid query");
+    assert!(
+        nb.search("\"unbalanced OR (", 10).is_ok(),
+        "any typed text is a valid query"
+    );
     assert!(nb.search("   ", 10).expect("empty query").is_empty());
 }
 
 #[test]
 fn journal_filters_and_pages_newest_first() {
     let (_dir, mut nb) = notebook(3);
-    let day = |d: u8| Timestamp::from_millis(Day::from_ymd(2026, 11, d).expect("valid").start().as_millis() + 15 * 3_600_000);
+    let day = |d: u8| {
+        Timestamp::from_millis(
+            Day::from_ymd(2026, 11, d)
+                .expect("valid")
+                .start()
+                .as_millis()
+                + 15 * 3_600_000,
+        )
+    };
     let mut ids = Vec::new();
     for d in 1..=12u8 {
-        let method = if d % 3 == 0 { Method::Shadowing } else { Method::Outreach };
+        let method = if d % 3 == 0 {
+            Method::Shadowing
+        } else {
+            Method::Outreach
+        };
         let id = nb
             .create_note(NoteInput {
                 method: Some(method),
                 title: format!("Note du {d}"),
                 occurred_at: Some(day(d)),
-                themes: if d % 2 == 0 { vec!["logement".into()] } else { vec![] },
-                place: Some(if d <= 6 { "Parc des Érables".into() } else { "Café du coin".into() }),
+                themes: if d % 2 == 0 {
+                    vec!["logement".into()]
+                } else {
+                    vec![]
+                },
+                place: Some(if d <= 6 {
+                    "Parc des Érables".into()
+                } else {
+                    "Café du coin".into()
+                }),
                 follow_up_due: (d == 5).then(|| Day::from_ymd(2026, 11, 25).expect("valid")),
-                review: Some(if d == 7 { ReviewStatus::Reviewed } else { ReviewStatus::Draft }),
+                review: Some(if d == 7 {
+                    ReviewStatus::Reviewed
+                } else {
+                    ReviewStatus::Draft
+                }),
                 ..NoteInput::default()
             })
             .expect("note");
         ids.push(id);
     }
-    let all = nb.list_notes(&NoteFilter::default(), Page { offset: 0, limit: 5 }).expect("list");
+    let all = nb
+        .list_notes(
+            &NoteFilter::default(),
+            Page {
+                offset: 0,
+                limit: 5,
+            },
+        )
+        .expect("list");
     assert_eq!(all.total, 12);
     assert_eq!(all.items.len(), 5);
     assert_eq!(all.items[0].title, "Note du 12", "newest first");
-    let second = nb.list_notes(&NoteFilter::default(), Page { offset: 5, limit: 5 }).expect("list");
-    assert_eq!(second.items[0].title, "Note du 7", "the second page continues where the first stopped");
+    let second = nb
+        .list_notes(
+            &NoteFilter::default(),
+            Page {
+                offset: 5,
+                limit: 5,
+            },
+        )
+        .expect("list");
+    assert_eq!(
+        second.items[0].title, "Note du 7",
+        "the second page continues where the first stopped"
+    );
 
     let count = |f: NoteFilter| nb.list_notes(&f, Page::default()).expect("list").total;
-    assert_eq!(count(NoteFilter { method: Some(Method::Shadowing), ..Default::default() }), 4);
-    assert_eq!(count(NoteFilter { theme: Some("logement".into()), ..Default::default() }), 6);
-    assert_eq!(count(NoteFilter { place_text: Some("Café".into()), ..Default::default() }), 6);
-    assert_eq!(count(NoteFilter { review: Some(ReviewStatus::Reviewed), ..Default::default() }), 1);
-    assert_eq!(count(NoteFilter { author: Some(nb.member()), ..Default::default() }), 12);
-    assert_eq!(count(NoteFilter { from: Some(day(3)), to: Some(day(6)), ..Default::default() }), 3);
     assert_eq!(
-        count(NoteFilter { follow_up_due_by: Some(Day::from_ymd(2026, 11, 30).expect("valid")), ..Default::default() }),
+        count(NoteFilter {
+            method: Some(Method::Shadowing),
+            ..Default::default()
+        }),
+        4
+    );
+    assert_eq!(
+        count(NoteFilter {
+            theme: Some("logement".into()),
+            ..Default::default()
+        }),
+        6
+    );
+    assert_eq!(
+        count(NoteFilter {
+            place_text: Some("Café".into()),
+            ..Default::default()
+        }),
+        6
+    );
+    assert_eq!(
+        count(NoteFilter {
+            review: Some(ReviewStatus::Reviewed),
+            ..Default::default()
+        }),
         1
     );
     assert_eq!(
-        count(NoteFilter { method: Some(Method::Outreach), theme: Some("logement".into()), ..Default::default() }),
+        count(NoteFilter {
+            author: Some(nb.member()),
+            ..Default::default()
+        }),
+        12
+    );
+    assert_eq!(
+        count(NoteFilter {
+            from: Some(day(3)),
+            to: Some(day(6)),
+            ..Default::default()
+        }),
+        3
+    );
+    assert_eq!(
+        count(NoteFilter {
+            follow_up_due_by: Some(Day::from_ymd(2026, 11, 30).expect("valid")),
+            ..Default::default()
+        }),
+        1
+    );
+    assert_eq!(
+        count(NoteFilter {
+            method: Some(Method::Outreach),
+            theme: Some("logement".into()),
+            ..Default::default()
+        }),
         4,
         "filters combine"
     );
@@ -101,61 +227,107 @@ fn edits_are_on_disk_when_the_call_returns() {
     let dir = tempfile::tempdir().expect("temp dir");
     let id = {
         let mut nb = Notebook::create(dir.path(), "Équipe", "Aline", env(4)).expect("create");
-        let id = nb.create_note(note(Method::Residence, "Journal de résidence", "Premier jour.")).expect("note");
+        let id = nb
+            .create_note(note(
+                Method::Residence,
+                "Journal de résidence",
+                "Premier jour.",
+            ))
+            .expect("note");
         for i in 0..40 {
-            nb.append_to_body(id, &format!("Ligne {i} — café, épicerie")).expect("edit");
+            nb.append_to_body(id, &format!("Ligne {i} — café, épicerie"))
+                .expect("edit");
         }
         id
         // Dropped without any explicit flush or close.
     };
     let mut nb = Notebook::open(dir.path(), env(5)).expect("reopen");
-    let Record::Note(n) = nb.record(id).expect("note is there") else { panic!("not a note") };
+    let Record::Note(n) = nb.record(id).expect("note is there") else {
+        panic!("not a note")
+    };
     assert!(n.body.as_str().starts_with("Premier jour.\nLigne 0"));
-    assert!(n.body.as_str().ends_with("Ligne 39 — café, épicerie"), "all 40 edits survived (past compaction)");
+    assert!(
+        n.body.as_str().ends_with("Ligne 39 — café, épicerie"),
+        "all 40 edits survived (past compaction)"
+    );
     assert_eq!(nb.history(id).expect("history").len(), 41);
 }
 
 #[test]
 fn referral_status_changes_keep_their_history() {
     let (_dir, mut nb) = notebook(6);
-    let person = nb.create_person(PersonInput { pseudonym: "MN-0042".into(), ..Default::default() }).expect("person");
-    let referral = nb
-        .add_referral(person, ReferralInput {
-            service: "Banque alimentaire".into(),
-            resource_id: None,
-            need: NeedCategory::FoodInsecurity,
-            note: Some("Premier contact au parc".into()),
-            status: None,
+    let person = nb
+        .create_person(PersonInput {
+            pseudonym: "MN-0042".into(),
+            ..Default::default()
         })
+        .expect("person");
+    let referral = nb
+        .add_referral(
+            person,
+            ReferralInput {
+                service: "Banque alimentaire".into(),
+                resource_id: None,
+                need: NeedCategory::FoodInsecurity,
+                note: Some("Premier contact au parc".into()),
+                status: None,
+            },
+        )
         .expect("referral");
-    nb.set_referral_status(referral, ReferralStatus::Accepted, Some("Appel fait")).expect("status");
-    nb.set_referral_status(referral, ReferralStatus::Completed, None).expect("status");
+    nb.set_referral_status(referral, ReferralStatus::Accepted, Some("Appel fait"))
+        .expect("status");
+    nb.set_referral_status(referral, ReferralStatus::Completed, None)
+        .expect("status");
 
-    let Record::Person(p) = nb.record(person).expect("person") else { panic!("not a person") };
+    let Record::Person(p) = nb.record(person).expect("person") else {
+        panic!("not a person")
+    };
     let r = &p.referrals[0];
     assert_eq!(r.status, ReferralStatus::Completed);
-    let statuses: Vec<_> = r.history.iter().map(|h| (h.status, h.note.clone())).collect();
+    let statuses: Vec<_> = r
+        .history
+        .iter()
+        .map(|h| (h.status, h.note.clone()))
+        .collect();
     assert_eq!(
         statuses,
         vec![
-            (ReferralStatus::Proposed, Some("Premier contact au parc".into())),
+            (
+                ReferralStatus::Proposed,
+                Some("Premier contact au parc".into())
+            ),
             (ReferralStatus::Accepted, Some("Appel fait".into())),
             (ReferralStatus::Completed, None),
         ]
     );
-    let board = nb.list_referrals(Some(ReferralStatus::Completed)).expect("board");
+    let board = nb
+        .list_referrals(Some(ReferralStatus::Completed))
+        .expect("board");
     assert_eq!(board.len(), 1);
     assert_eq!(board[0].pseudonym, "MN-0042");
 
     let history = nb.history(person).expect("history");
-    assert!(history.iter().all(|h| h.author_name.as_deref() == Some("Aline")), "history names the author");
-    assert!(history.last().expect("entries").entry.fields.iter().any(|f| f.starts_with("referrals")));
+    assert!(
+        history
+            .iter()
+            .all(|h| h.author_name.as_deref() == Some("Aline")),
+        "history names the author"
+    );
+    assert!(history
+        .last()
+        .expect("entries")
+        .entry
+        .fields
+        .iter()
+        .any(|f| f.starts_with("referrals")));
 }
 
 #[test]
 fn edits_that_break_rules_are_refused_and_nothing_is_lost() {
     let (_dir, mut nb) = notebook(7);
-    let id = nb.create_note(note(Method::Outreach, "Titre", "Corps")).expect("note");
+    let id = nb
+        .create_note(note(Method::Outreach, "Titre", "Corps"))
+        .expect("note");
     let err = nb
         .edit_note(id, |n| {
             n.themes.push("inconnu".into());
@@ -163,11 +335,17 @@ fn edits_that_break_rules_are_refused_and_nothing_is_lost() {
         })
         .expect_err("unknown theme");
     assert_eq!(err.kind(), "invalid");
-    let err = nb.create_person(PersonInput::default()).expect_err("no pseudonym");
+    let err = nb
+        .create_person(PersonInput::default())
+        .expect_err("no pseudonym");
     assert!(err.to_string().contains("pseudonym is required"), "{err}");
-    let Record::Note(n) = nb.record(id).expect("note") else { panic!() };
+    let Record::Note(n) = nb.record(id).expect("note") else {
+        panic!()
+    };
     assert!(n.themes.is_empty() && n.body.as_str() == "Corps");
-    let wrong = nb.edit_person(id, |_| Ok(())).expect_err("a note is not a person");
+    let wrong = nb
+        .edit_person(id, |_| Ok(()))
+        .expect_err("a note is not a person");
     assert_eq!(wrong.kind(), "wrong-kind");
 }
 
@@ -176,7 +354,13 @@ fn rebuilt_projection_equals_the_live_one() {
     let (_dir, mut nb) = notebook(8);
     nb.fill_demo(300, 11, |_| {}).expect("demo");
     let some_note = nb
-        .list_notes(&NoteFilter::default(), Page { offset: 0, limit: 1 })
+        .list_notes(
+            &NoteFilter::default(),
+            Page {
+                offset: 0,
+                limit: 1,
+            },
+        )
         .expect("list")
         .items[0]
         .id;
@@ -186,9 +370,16 @@ fn rebuilt_projection_equals_the_live_one() {
     assert!(live.len() > 300);
     let rebuilt_count = nb.rebuild_projection().expect("rebuild");
     assert_eq!(rebuilt_count, 301, "every record plus the workspace");
-    assert_eq!(nb.projection_dump().expect("dump"), live, "a rebuild gives exactly the live projection");
+    assert_eq!(
+        nb.projection_dump().expect("dump"),
+        live,
+        "a rebuild gives exactly the live projection"
+    );
     let counts = nb.counts().expect("counts");
-    assert_eq!(counts.notes + counts.persons + counts.places + counts.resources, 300);
+    assert_eq!(
+        counts.notes + counts.persons + counts.places + counts.resources,
+        300
+    );
 }
 
 #[test]
@@ -205,11 +396,18 @@ fn every_kind_shows_as_json_with_its_name_fields() {
             RecordKind::Person => "pseudonym",
             _ => "name",
         };
-        assert!(json[name_field].is_string(), "{kind} has a {name_field}: {json}");
+        assert!(
+            json[name_field].is_string(),
+            "{kind} has a {name_field}: {json}"
+        );
         if kind == RecordKind::Note {
             assert!(json["method"].is_string() && json["body"].is_string());
         }
         seen.insert(kind);
     }
-    assert_eq!(seen.len(), 5, "workspace, notes, persons, resources and places");
+    assert_eq!(
+        seen.len(),
+        5,
+        "workspace, notes, persons, resources and places"
+    );
 }

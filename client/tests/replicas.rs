@@ -26,7 +26,17 @@ enum Op {
 }
 
 fn text() -> impl Strategy<Value = String> {
-    prop::sample::select(vec!["é", "café ", "Jérôme", " à l'épicerie", "x", "\n", "aînée ", "park "]).prop_map(str::to_string)
+    prop::sample::select(vec![
+        "é",
+        "café ",
+        "Jérôme",
+        " à l'épicerie",
+        "x",
+        "\n",
+        "aînée ",
+        "park ",
+    ])
+    .prop_map(str::to_string)
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -77,13 +87,18 @@ fn apply(nb: &mut Notebook, shared: &Shared, target: usize, op: &Op) {
             Ok(())
         }),
         Op::Theme(i) => nb.edit_note(note, |n| {
-            let code = carnet_core::demo::DemoGenerator::theme_codes().nth(*i).expect("ten themes").to_string();
+            let code = carnet_core::demo::DemoGenerator::theme_codes()
+                .nth(*i)
+                .expect("ten themes")
+                .to_string();
             if !n.themes.contains(&code) {
                 n.themes.push(code);
             }
             Ok(())
         }),
-        Op::ReferralStatus(i) => nb.set_referral_status(shared.referral, ReferralStatus::ALL[*i], Some("suivi")),
+        Op::ReferralStatus(i) => {
+            nb.set_referral_status(shared.referral, ReferralStatus::ALL[*i], Some("suivi"))
+        }
     };
     result.expect("a valid edit applies");
 }
@@ -91,16 +106,37 @@ fn apply(nb: &mut Notebook, shared: &Shared, target: usize, op: &Op) {
 fn setup(seed: u64) -> (Vec<tempfile::TempDir>, Shared) {
     let origin = tempfile::tempdir().expect("dir");
     let shared = {
-        let mut nb = Notebook::create(origin.path(), "Équipe", "Aline", common::env(seed)).expect("create");
+        let mut nb =
+            Notebook::create(origin.path(), "Équipe", "Aline", common::env(seed)).expect("create");
         let notes = vec![
-            nb.create_note(common::note(Method::Outreach, "Au parc", "Début.")).expect("note"),
-            nb.create_note(common::note(Method::Shadowing, "Journée", "")).expect("note"),
+            nb.create_note(common::note(Method::Outreach, "Au parc", "Début."))
+                .expect("note"),
+            nb.create_note(common::note(Method::Shadowing, "Journée", ""))
+                .expect("note"),
         ];
-        let person = nb.create_person(PersonInput { pseudonym: "MN-1".into(), ..Default::default() }).expect("person");
+        let person = nb
+            .create_person(PersonInput {
+                pseudonym: "MN-1".into(),
+                ..Default::default()
+            })
+            .expect("person");
         let referral = nb
-            .add_referral(person, ReferralInput { service: "Banque".into(), resource_id: None, need: NeedCategory::FoodInsecurity, note: None, status: None })
+            .add_referral(
+                person,
+                ReferralInput {
+                    service: "Banque".into(),
+                    resource_id: None,
+                    need: NeedCategory::FoodInsecurity,
+                    note: None,
+                    status: None,
+                },
+            )
             .expect("referral");
-        Shared { notes, person, referral }
+        Shared {
+            notes,
+            person,
+            referral,
+        }
     };
     let mut dirs = vec![origin];
     for _ in 0..2 {
@@ -125,7 +161,12 @@ fn records(shared: &Shared) -> Vec<RecordId> {
 fn snapshot(nb: &mut Notebook, ids: &[RecordId]) -> Vec<(carnet_core::Record, Vec<String>)> {
     ids.iter()
         .map(|id| {
-            let mut heads: Vec<String> = nb.heads(*id).expect("heads").iter().map(|h| h.to_string()).collect();
+            let mut heads: Vec<String> = nb
+                .heads(*id)
+                .expect("heads")
+                .iter()
+                .map(|h| h.to_string())
+                .collect();
             heads.sort();
             (nb.record(*id).expect("record"), heads)
         })

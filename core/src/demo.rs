@@ -26,12 +26,32 @@ const THEMES: &[(&str, &str, &str, &str)] = &[
     ("logement", "Logement", "Housing", "#2a9d8f"),
     ("isolement", "Isolement", "Isolation", "#264653"),
     ("sante-mentale", "Santé mentale", "Mental health", "#8e44ad"),
-    ("famille", "Famille et petite enfance", "Family and early childhood", "#f4a261"),
+    (
+        "famille",
+        "Famille et petite enfance",
+        "Family and early childhood",
+        "#f4a261",
+    ),
     ("aines", "Aînés", "Seniors", "#6d597a"),
     ("jeunes", "Jeunes", "Youth", "#e9c46a"),
-    ("immigration", "Immigration et intégration", "Immigration and integration", "#457b9d"),
-    ("securite", "Sécurité urbaine", "Neighbourhood safety", "#1d3557"),
-    ("leadership", "Leadership citoyen", "Community leadership", "#43aa8b"),
+    (
+        "immigration",
+        "Immigration et intégration",
+        "Immigration and integration",
+        "#457b9d",
+    ),
+    (
+        "securite",
+        "Sécurité urbaine",
+        "Neighbourhood safety",
+        "#1d3557",
+    ),
+    (
+        "leadership",
+        "Leadership citoyen",
+        "Community leadership",
+        "#43aa8b",
+    ),
 ];
 
 const SECTORS: &[(&str, &str)] = &[
@@ -44,7 +64,10 @@ const SECTORS: &[(&str, &str)] = &[
 const PLACES: &[(&str, PlaceKind)] = &[
     ("Café du coin", PlaceKind::Cafe),
     ("Parc des Érables", PlaceKind::Park),
-    ("Salle communautaire Saint-Vincent", PlaceKind::CommunityRoom),
+    (
+        "Salle communautaire Saint-Vincent",
+        PlaceKind::CommunityRoom,
+    ),
     ("École primaire des Saules", PlaceKind::School),
     ("Dépanneur de la 3e avenue", PlaceKind::CornerStore),
     ("Clinique de quartier", PlaceKind::Clinic),
@@ -67,18 +90,62 @@ const STREETS: &[&str] = &[
 ];
 
 const ORGS: &[(&str, &str, NeedCategory)] = &[
-    ("Banque alimentaire du quartier", "Neighbourhood Food Bank", NeedCategory::FoodInsecurity),
-    ("Comité logement", "Housing Committee", NeedCategory::HousingInstability),
+    (
+        "Banque alimentaire du quartier",
+        "Neighbourhood Food Bank",
+        NeedCategory::FoodInsecurity,
+    ),
+    (
+        "Comité logement",
+        "Housing Committee",
+        NeedCategory::HousingInstability,
+    ),
     ("Maison des familles", "Family House", NeedCategory::Stress),
-    ("Centre d'action bénévole", "Volunteer Action Centre", NeedCategory::SocialIsolation),
-    ("Carrefour jeunesse-emploi", "Youth Employment Hub", NeedCategory::Employment),
-    ("Centre d'alphabétisation", "Literacy Centre", NeedCategory::Education),
-    ("Clinique juridique populaire", "Community Legal Clinic", NeedCategory::Legal),
-    ("Accueil des nouveaux arrivants", "Newcomer Welcome Centre", NeedCategory::LanguageIntegration),
-    ("Popote roulante", "Meals on Wheels", NeedCategory::FoodInsecurity),
-    ("Refuge pour femmes", "Women's Shelter", NeedCategory::IntimatePartnerViolence),
-    ("Atelier d'informatique", "Computer Skills Workshop", NeedCategory::DigitalAccess),
-    ("Transport adapté bénévole", "Volunteer Transportation", NeedCategory::Transportation),
+    (
+        "Centre d'action bénévole",
+        "Volunteer Action Centre",
+        NeedCategory::SocialIsolation,
+    ),
+    (
+        "Carrefour jeunesse-emploi",
+        "Youth Employment Hub",
+        NeedCategory::Employment,
+    ),
+    (
+        "Centre d'alphabétisation",
+        "Literacy Centre",
+        NeedCategory::Education,
+    ),
+    (
+        "Clinique juridique populaire",
+        "Community Legal Clinic",
+        NeedCategory::Legal,
+    ),
+    (
+        "Accueil des nouveaux arrivants",
+        "Newcomer Welcome Centre",
+        NeedCategory::LanguageIntegration,
+    ),
+    (
+        "Popote roulante",
+        "Meals on Wheels",
+        NeedCategory::FoodInsecurity,
+    ),
+    (
+        "Refuge pour femmes",
+        "Women's Shelter",
+        NeedCategory::IntimatePartnerViolence,
+    ),
+    (
+        "Atelier d'informatique",
+        "Computer Skills Workshop",
+        NeedCategory::DigitalAccess,
+    ),
+    (
+        "Transport adapté bénévole",
+        "Volunteer Transportation",
+        NeedCategory::Transportation,
+    ),
 ];
 
 const PEOPLE_FR: &[&str] = &[
@@ -139,23 +206,74 @@ const OBS_EN: &[&str] = &[
 
 /// Title templates for each method, in the order of `Method::ALL`.
 const TITLES_FR: [&[&str]; 7] = [
-    &["Journal de résidence, {place}", "Matinée au local de résidence", "Après-midi au {place}"],
-    &["Journée d'observation avec {p}", "Observation suivie, {street}"],
-    &["Atelier de récits", "Atelier créatif au {place}", "Atelier photo-récit"],
-    &["Rencontre au {place}", "Porte-à-porte, {street}", "Discussion au {place}"],
-    &["Soupière du jeudi", "Groupe d'entraide des parents", "Repas communautaire"],
-    &["Rencontre avec les partenaires", "Comité de quartier", "Table de concertation"],
-    &["Réflexion d'équipe", "Retour sur la semaine", "Ce que j'ai appris au {place}"],
+    &[
+        "Journal de résidence, {place}",
+        "Matinée au local de résidence",
+        "Après-midi au {place}",
+    ],
+    &[
+        "Journée d'observation avec {p}",
+        "Observation suivie, {street}",
+    ],
+    &[
+        "Atelier de récits",
+        "Atelier créatif au {place}",
+        "Atelier photo-récit",
+    ],
+    &[
+        "Rencontre au {place}",
+        "Porte-à-porte, {street}",
+        "Discussion au {place}",
+    ],
+    &[
+        "Soupière du jeudi",
+        "Groupe d'entraide des parents",
+        "Repas communautaire",
+    ],
+    &[
+        "Rencontre avec les partenaires",
+        "Comité de quartier",
+        "Table de concertation",
+    ],
+    &[
+        "Réflexion d'équipe",
+        "Retour sur la semaine",
+        "Ce que j'ai appris au {place}",
+    ],
 ];
 
 const TITLES_EN: [&[&str]; 7] = [
-    &["Residence journal, {place}", "Morning at the residence storefront", "Afternoon at the {place}"],
+    &[
+        "Residence journal, {place}",
+        "Morning at the residence storefront",
+        "Afternoon at the {place}",
+    ],
     &["Shadowing day with {p}", "Shadowing, {street}"],
-    &["Story workshop", "Creative workshop at the {place}", "Photo-story workshop"],
-    &["Meeting at the {place}", "Door-to-door, {street}", "Chat at the {place}"],
-    &["Thursday community meal", "Parents' mutual-aid group", "Community dinner"],
-    &["Partners meeting", "Neighbourhood committee", "Round table with partners"],
-    &["Team reflection", "Looking back on the week", "What I learned at the {place}"],
+    &[
+        "Story workshop",
+        "Creative workshop at the {place}",
+        "Photo-story workshop",
+    ],
+    &[
+        "Meeting at the {place}",
+        "Door-to-door, {street}",
+        "Chat at the {place}",
+    ],
+    &[
+        "Thursday community meal",
+        "Parents' mutual-aid group",
+        "Community dinner",
+    ],
+    &[
+        "Partners meeting",
+        "Neighbourhood committee",
+        "Round table with partners",
+    ],
+    &[
+        "Team reflection",
+        "Looking back on the week",
+        "What I learned at the {place}",
+    ],
 ];
 
 const STORIES_FR: &[&str] = &[
@@ -309,7 +427,7 @@ impl DemoGenerator {
             self.place(id)
         } else if self.resources.len() < ORGS.len() {
             self.resource(id, at)
-        } else if self.count % 10 == 0 {
+        } else if self.count.is_multiple_of(10) {
             self.person(id, at)
         } else {
             self.note(at)
@@ -347,7 +465,15 @@ impl DemoGenerator {
             )),
             needs: vec![need],
             eligibility: Some("Résidents du quartier / Neighbourhood residents".into()),
-            languages: vec!["fr".into(), "en".into(), if self.rng.gen_bool(0.5) { "ht".into() } else { "es".into() }],
+            languages: vec![
+                "fr".into(),
+                "en".into(),
+                if self.rng.gen_bool(0.5) {
+                    "ht".into()
+                } else {
+                    "es".into()
+                },
+            ],
             fees: Some("Gratuit / Free".into()),
             hours: Some("Lun-ven 9 h-17 h / Mon-Fri 9am-5pm".into()),
             how_to_apply: Some("Se présenter ou téléphoner / Walk in or call".into()),
@@ -362,7 +488,9 @@ impl DemoGenerator {
             name_fr: fr.into(),
             name_en: Some(en.into()),
             description_fr: LongText::new(format!("{fr}: organisme communautaire du quartier.")),
-            description_en: LongText::new(format!("{en}: a community organisation of the neighbourhood.")),
+            description_en: LongText::new(format!(
+                "{en}: a community organisation of the neighbourhood."
+            )),
             website: None,
             phones: vec![format!("514-555-{:04}", self.rng.gen_range(0..10000))],
             email: None,
@@ -395,7 +523,8 @@ impl DemoGenerator {
             "Met during outreach. Prefers to be called in the afternoon."
         });
         if !self.resources.is_empty() && self.rng.gen_bool(0.8) {
-            let (rid, name, need) = self.resources[self.rng.gen_range(0..self.resources.len())].clone();
+            let (rid, name, need) =
+                self.resources[self.rng.gen_range(0..self.resources.len())].clone();
             let path = [
                 ReferralStatus::Proposed,
                 ReferralStatus::Requested,
@@ -430,7 +559,8 @@ impl DemoGenerator {
                     done: steps == path.len(),
                     note: Some("Appeler pour savoir si le premier rendez-vous a eu lieu".into()),
                 }],
-                outcome: (steps == path.len()).then(|| "Inscrite et satisfaite / Enrolled and satisfied".to_string()),
+                outcome: (steps == path.len())
+                    .then(|| "Inscrite et satisfaite / Enrolled and satisfied".to_string()),
             });
         }
         Record::Person(Box::new(p))
@@ -471,7 +601,9 @@ impl DemoGenerator {
                 let p = self.pick(people);
                 let s = self.fill(t, p);
                 let mut c = s.chars();
-                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
             })
             .collect();
         n.body = LongText::new(body.join("\n\n"));
@@ -519,9 +651,12 @@ impl DemoGenerator {
         match method {
             Method::Shadowing => {
                 let entries = self.rng.gen_range(3..=6);
-                for i in 0..entries {
+                let texts: Vec<&str> = (if french { SHADOW_FR } else { SHADOW_EN })
+                    .choose_multiple(&mut self.rng, entries)
+                    .copied()
+                    .collect();
+                for (i, text) in texts.into_iter().enumerate() {
                     let t = Timestamp::from_millis(at.as_millis() + i as i64 * 40 * 60_000);
-                    let text = self.pick(if french { SHADOW_FR } else { SHADOW_EN });
                     n.shadowing.push(ShadowEntry {
                         id: self.item(t),
                         at: t,
@@ -586,7 +721,9 @@ mod tests {
 
     fn members() -> Vec<MemberId> {
         let ids = SeededIds::new(9);
-        (0..3).map(|_| MemberId::generate(&ids, Timestamp::from_millis(0))).collect()
+        (0..3)
+            .map(|_| MemberId::generate(&ids, Timestamp::from_millis(0)))
+            .collect()
     }
 
     #[test]
@@ -605,7 +742,11 @@ mod tests {
             }
         }
         assert_eq!(methods.len(), Method::ALL.len(), "every method appears");
-        assert_eq!(kinds.len(), 4, "notes, persons, places and resources appear");
+        assert_eq!(
+            kinds.len(),
+            4,
+            "notes, persons, places and resources appear"
+        );
     }
 
     #[test]

@@ -153,12 +153,12 @@ impl RecordDoc {
         chunks: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Self, CoreError> {
         check_decodes(snapshot)?;
-        let mut doc = AutoCommit::load(snapshot).map_err(CoreError::Decode)?;
+        let mut doc = AutoCommit::load(snapshot).map_err(CoreError::decode)?;
         for chunk in chunks {
             // Lenient loading would silently drop a torn chunk and every
             // chunk after it; stored bytes must decode entirely.
             check_decodes(chunk)?;
-            doc.load_incremental(chunk).map_err(CoreError::Decode)?;
+            doc.load_incremental(chunk).map_err(CoreError::decode)?;
         }
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(CoreError::MissingDependencies(id));
@@ -174,7 +174,7 @@ impl RecordDoc {
     pub fn from_changes(id: RecordId, bytes: &[u8]) -> Result<Self, CoreError> {
         check_decodes(bytes)?;
         let mut doc = AutoCommit::new();
-        doc.load_incremental(bytes).map_err(CoreError::Decode)?;
+        doc.load_incremental(bytes).map_err(CoreError::decode)?;
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(CoreError::MissingDependencies(id));
         }
@@ -264,10 +264,13 @@ impl RecordDoc {
         let mut candidate = self.doc.fork();
         candidate
             .load_incremental(bytes)
-            .map_err(CoreError::Decode)?;
+            .map_err(CoreError::decode)?;
         let missing_deps = !candidate.get_missing_deps(&[]).is_empty();
         if candidate.get_heads() == before {
-            return Ok(Merged { new: Vec::new(), missing_deps });
+            return Ok(Merged {
+                new: Vec::new(),
+                missing_deps,
+            });
         }
         let kind = read_kind(self.id, &candidate)?;
         if kind != self.kind {
@@ -297,7 +300,14 @@ impl RecordDoc {
             .doc
             .get_changes(&[])
             .into_iter()
-            .map(|c| (c.hash(), c.deps().to_vec(), c.actor_id().clone(), c.timestamp()))
+            .map(|c| {
+                (
+                    c.hash(),
+                    c.deps().to_vec(),
+                    c.actor_id().clone(),
+                    c.timestamp(),
+                )
+            })
             .collect();
         changes
             .into_iter()
@@ -364,7 +374,7 @@ impl RecordDoc {
 fn check_decodes(bytes: &[u8]) -> Result<(), CoreError> {
     use automerge::{LoadOptions, OnPartialLoad, VerificationMode};
     const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-    let bad = || CoreError::Decode(automerge::AutomergeError::Fail);
+    let bad = || CoreError::decode(automerge::AutomergeError::Fail);
     let mut rest = bytes;
     while !rest.is_empty() {
         if rest.len() < 9 || rest[..4] != MAGIC {
@@ -384,7 +394,7 @@ fn check_decodes(bytes: &[u8]) -> Result<(), CoreError> {
                     .on_partial_load(OnPartialLoad::Error)
                     .verification_mode(VerificationMode::Check),
             )
-            .map_err(CoreError::Decode)?;
+            .map_err(CoreError::decode)?;
         } else {
             automerge::Change::try_from(chunk).map_err(|_| bad())?;
         }
@@ -437,7 +447,8 @@ fn read_kind(id: RecordId, doc: &AutoCommit) -> Result<RecordKind, CoreError> {
             }
         }
     }
-    kind.parse().map_err(|e: crate::vocab::UnknownCode| shape(e.to_string()))
+    kind.parse()
+        .map_err(|e: crate::vocab::UnknownCode| shape(e.to_string()))
 }
 
 fn hydrate_record(id: RecordId, kind: RecordKind, doc: &AutoCommit) -> Result<Record, CoreError> {
@@ -471,13 +482,20 @@ fn patch_field(patch: &automerge::Patch) -> String {
         .collect();
     match &patch.action {
         PatchAction::PutMap { key, .. } | PatchAction::DeleteMap { key } => parts.push(key.clone()),
-        PatchAction::Conflict { prop: Prop::Map(key) } => parts.push(key.clone()),
+        PatchAction::Conflict {
+            prop: Prop::Map(key),
+        } => parts.push(key.clone()),
         _ => {}
     }
     parts.join(".")
 }
 
-fn collect_conflicts(doc: &AutoCommit, obj: &ObjId, path: &mut Vec<String>, out: &mut Vec<Conflict>) {
+fn collect_conflicts(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    path: &mut Vec<String>,
+    out: &mut Vec<Conflict>,
+) {
     let props: Vec<Prop> = match doc.object_type(obj) {
         Ok(ObjType::Map) | Ok(ObjType::Table) => doc.keys(obj).map(Prop::Map).collect(),
         Ok(ObjType::List) => (0..doc.length(obj)).map(Prop::Seq).collect(),

@@ -11,7 +11,7 @@ pub enum CoreError {
     Invalid(#[from] ValidationError),
     /// The bytes are not an Automerge document or change set.
     #[error("the record data could not be decoded ({0}); it may be truncated or corrupt")]
-    Decode(#[source] automerge::AutomergeError),
+    Decode(#[source] Box<automerge::AutomergeError>),
     /// The document decodes but does not have the shape of a Carnet record.
     #[error("record {id} does not have the shape of a Carnet {expected}: {reason}")]
     Shape {
@@ -37,8 +37,27 @@ pub enum CoreError {
     MissingDependencies(RecordId),
     /// An internal Automerge operation failed.
     #[error("could not apply the edit to the document: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(#[source] Box<automerge::AutomergeError>),
     /// Writing a record into its document failed.
     #[error("could not write the record into its document: {0}")]
-    Reconcile(#[from] autosurgeon::ReconcileError),
+    Reconcile(#[source] Box<autosurgeon::ReconcileError>),
+}
+
+impl CoreError {
+    /// Bytes that do not decode.
+    pub fn decode(e: automerge::AutomergeError) -> Self {
+        Self::Decode(Box::new(e))
+    }
+}
+
+impl From<automerge::AutomergeError> for CoreError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Self::Automerge(Box::new(e))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for CoreError {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Self::Reconcile(Box::new(e))
+    }
 }

@@ -51,7 +51,11 @@ impl FromStr for Timestamp {
     type Err = TimeParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let dt = OffsetDateTime::parse(s.trim(), &Rfc3339).map_err(|_| {
-            TimeParseError(s.to_string(), "date and time", "RFC 3339, e.g. 2026-11-23T14:05:00-05:00")
+            TimeParseError(
+                s.to_string(),
+                "date and time",
+                "RFC 3339, e.g. 2026-11-23T14:05:00-05:00",
+            )
         })?;
         Ok(Self((dt.unix_timestamp_nanos() / 1_000_000) as i64))
     }
@@ -174,8 +178,9 @@ impl Reconcile for Day {
 
 impl Hydrate for Day {
     fn hydrate_string(s: &'_ str) -> Result<Self, HydrateError> {
-        s.parse()
-            .map_err(|e: TimeParseError| HydrateError::unexpected("a date YYYY-MM-DD", e.to_string()))
+        s.parse().map_err(|e: TimeParseError| {
+            HydrateError::unexpected("a date YYYY-MM-DD", e.to_string())
+        })
     }
 }
 
@@ -192,8 +197,14 @@ mod tests {
 
     #[test]
     fn days_reject_impossible_dates() {
-        assert!("2026-02-30".parse::<Day>().is_err(), "February 30th does not exist");
+        assert!(
+            "2026-02-30".parse::<Day>().is_err(),
+            "February 30th does not exist"
+        );
         assert!("26-1-1".parse::<Day>().is_err());
-        assert_eq!("2026-11-30".parse::<Day>().expect("valid").to_iso(), "2026-11-30");
+        assert_eq!(
+            "2026-11-30".parse::<Day>().expect("valid").to_iso(),
+            "2026-11-30"
+        );
     }
 }

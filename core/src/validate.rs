@@ -228,7 +228,10 @@ mod tests {
     #[case::unknown_theme(note_with(|n| n.themes = vec!["sport".into()]), Some(ValidationError::UnknownTheme("sport".into())))]
     #[case::known_theme(note_with(|n| n.themes = vec!["alimentation".into()]), None)]
     #[case::huge_count(note_with(|n| n.participants.count = Some(2_000_000)), Some(ValidationError::OutOfRange("participant count")))]
-    #[case::no_pseudonym(Record::Person(Box::new(Person::new("", member(), at()))), Some(ValidationError::Required("pseudonym")))]
+    #[case::no_pseudonym(
+        Record::Person(Box::new(Person::new("", member(), at()))),
+        Some(ValidationError::Required("pseudonym"))
+    )]
     #[case::nameless_place(Record::Place(Place { name: "".into(), place_kind: PlaceKind::Park, sector: None, address: None, notes: Default::default() }), Some(ValidationError::Required("place's name")))]
     fn validation_rules(#[case] record: Record, #[case] want: Option<ValidationError>) {
         assert_eq!(record.validate(&Codebook::of(&workspace())).err(), want);
@@ -254,8 +257,14 @@ mod tests {
             }],
             outcome: None,
         });
-        let err = Record::Person(Box::new(p)).validate(&Codebook::any()).expect_err("due before made");
-        assert!(err.to_string().contains("due on 2026-11-01, before the referral was made on 2026-11-20"), "{err}");
+        let err = Record::Person(Box::new(p))
+            .validate(&Codebook::any())
+            .expect_err("due before made");
+        assert!(
+            err.to_string()
+                .contains("due on 2026-11-01, before the referral was made on 2026-11-20"),
+            "{err}"
+        );
     }
 
     #[test]

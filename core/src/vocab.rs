@@ -54,7 +54,11 @@ pub trait Vocabulary: Sized + Copy + 'static {
             .ok_or_else(|| UnknownCode {
                 value: s.chars().take(60).collect(),
                 vocabulary: Self::NAME,
-                expected: Self::ALL.iter().map(|v| v.code()).collect::<Vec<_>>().join(", "),
+                expected: Self::ALL
+                    .iter()
+                    .map(|v| v.code())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })
     }
 }
@@ -242,7 +246,11 @@ impl ReferralStatus {
     pub fn is_closed(self) -> bool {
         matches!(
             self,
-            Self::Completed | Self::Declined | Self::Cancelled | Self::Failed | Self::EnteredInError
+            Self::Completed
+                | Self::Declined
+                | Self::Cancelled
+                | Self::Failed
+                | Self::EnteredInError
         )
     }
 }
@@ -333,13 +341,22 @@ mod tests {
         let err = "telepathy".parse::<Method>().expect_err("not a method");
         let msg = err.to_string();
         assert!(msg.contains("'telepathy' is not a known method"), "{msg}");
-        assert!(msg.contains("shadowing"), "the message lists valid methods: {msg}");
+        assert!(
+            msg.contains("shadowing"),
+            "the message lists valid methods: {msg}"
+        );
     }
 
     #[test]
     fn labels_are_bilingual() {
-        assert_eq!(NeedCategory::FoodInsecurity.label(Lang::Fr), "Insécurité alimentaire");
-        assert_eq!(NeedCategory::FoodInsecurity.label(Lang::En), "Food insecurity");
+        assert_eq!(
+            NeedCategory::FoodInsecurity.label(Lang::Fr),
+            "Insécurité alimentaire"
+        );
+        assert_eq!(
+            NeedCategory::FoodInsecurity.label(Lang::En),
+            "Food insecurity"
+        );
         assert!(ReferralStatus::Completed.is_closed());
         assert!(!ReferralStatus::OnHold.is_closed());
     }

@@ -19,7 +19,11 @@ use carnet_core::{Day, ItemId, MemberId, RecordId, Timestamp};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "carnet", version, about = "Carnet: the field notebook of outreach teams")]
+#[command(
+    name = "carnet",
+    version,
+    about = "Carnet: the field notebook of outreach teams"
+)]
 struct Cli {
     /// Where the notebook lives (default: $CARNET_DATA_DIR, else the platform's data directory).
     #[arg(long, global = true, env = "CARNET_DATA_DIR")]
@@ -290,7 +294,10 @@ struct Progress {
 
 impl Progress {
     fn new(label: &'static str) -> Self {
-        Self { label, on: std::io::stderr().is_terminal() }
+        Self {
+            label,
+            on: std::io::stderr().is_terminal(),
+        }
     }
     fn show(&self, done: usize, total: Option<usize>) {
         if !self.on {
@@ -324,14 +331,24 @@ fn show_human(nb: &mut Notebook, id: RecordId) -> anyhow::Result<()> {
             }
             println!("review: {}", n.review.label(lang));
             if n.follow_up.needed {
-                println!("follow-up: {}", n.follow_up.due.map(|d| d.to_iso()).unwrap_or_else(|| "—".into()));
+                println!(
+                    "follow-up: {}",
+                    n.follow_up
+                        .due
+                        .map(|d| d.to_iso())
+                        .unwrap_or_else(|| "—".into())
+                );
             }
             println!("\n{}", n.body.as_str());
             for e in &n.shadowing {
                 println!("  {} {}", e.at, e.text.as_str());
             }
             for s in &n.stories {
-                println!("  « {} » — {}", s.text.as_str(), s.told_by.as_deref().unwrap_or("?"));
+                println!(
+                    "  « {} » — {}",
+                    s.text.as_str(),
+                    s.told_by.as_deref().unwrap_or("?")
+                );
             }
             for c in &n.comments {
                 println!("  comment ({}): {}", c.at, c.text.as_str());
@@ -339,9 +356,23 @@ fn show_human(nb: &mut Notebook, id: RecordId) -> anyhow::Result<()> {
         }
         Record::Person(p) => {
             for r in &p.referrals {
-                println!("referral {}: {} ({}) — {}", r.id, r.service, r.need.label(lang), r.status.label(lang));
+                println!(
+                    "referral {}: {} ({}) — {}",
+                    r.id,
+                    r.service,
+                    r.need.label(lang),
+                    r.status.label(lang)
+                );
                 for h in &r.history {
-                    println!("    {} {}{}", h.at, h.status.code(), h.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default());
+                    println!(
+                        "    {} {}{}",
+                        h.at,
+                        h.status.code(),
+                        h.note
+                            .as_deref()
+                            .map(|n| format!(" — {n}"))
+                            .unwrap_or_default()
+                    );
                 }
             }
             if !p.notes.is_empty() {
@@ -365,7 +396,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init { team, member } => {
             let nb = Notebook::create(&dir, &team, &member, env.clone())?;
             println!("{}", nb.workspace_id());
-            eprintln!("Notebook for team '{}' created in {}.", team.trim(), dir.display());
+            eprintln!(
+                "Notebook for team '{}' created in {}.",
+                team.trim(),
+                dir.display()
+            );
         }
         Command::Note(cmd) => run_note(&mut open()?, cmd)?,
         Command::Show { id, json } => {
@@ -383,8 +418,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print_json(&history)?;
             } else {
                 for h in history {
-                    let who = h.author_name.clone().or(h.entry.author.map(|a| a.to_string())).unwrap_or_else(|| "?".into());
-                    let what = if h.entry.created { "created".to_string() } else { h.entry.fields.join(", ") };
+                    let who = h
+                        .author_name
+                        .clone()
+                        .or(h.entry.author.map(|a| a.to_string()))
+                        .unwrap_or_else(|| "?".into());
+                    let what = if h.entry.created {
+                        "created".to_string()
+                    } else {
+                        h.entry.fields.join(", ")
+                    };
                     println!("{}  {who}  {what}", h.entry.at);
                 }
             }
@@ -397,7 +440,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("No concurrent values.");
             } else {
                 for c in conflicts {
-                    let values: Vec<String> = c.values.iter().map(|v| format!("'{}' ({})", v.value, v.author.map(|a| a.to_string()).unwrap_or_default())).collect();
+                    let values: Vec<String> = c
+                        .values
+                        .iter()
+                        .map(|v| {
+                            format!(
+                                "'{}' ({})",
+                                v.value,
+                                v.author.map(|a| a.to_string()).unwrap_or_default()
+                            )
+                        })
+                        .collect();
                     println!("{}: {}", c.path, values.join(" / "));
                 }
             }
@@ -418,8 +471,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Person(PersonCommand::Add { pseudonym, age_group, languages, sector, needs, notes }) => {
-            let id = open()?.create_person(PersonInput { pseudonym, age_group, languages, sector, needs, notes })?;
+        Command::Person(PersonCommand::Add {
+            pseudonym,
+            age_group,
+            languages,
+            sector,
+            needs,
+            notes,
+        }) => {
+            let id = open()?.create_person(PersonInput {
+                pseudonym,
+                age_group,
+                languages,
+                sector,
+                needs,
+                notes,
+            })?;
             println!("{id}");
         }
         Command::Referral(cmd) => run_referral(&mut open()?, cmd)?,
@@ -441,7 +508,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let summary = transfer::import_notes(&mut nb, format, reader, |event| {
                 match event {
                     ImportEvent::Imported { id, line } => {
-                        writeln!(out, "{id}").and_then(|_| out.flush()).map_err(|e| ClientError::Io { context: "could not print".into(), source: e })?;
+                        writeln!(out, "{id}")
+                            .and_then(|_| out.flush())
+                            .map_err(|e| ClientError::Io {
+                                context: "could not print".into(),
+                                source: e,
+                            })?;
                         progress.show(line, None);
                     }
                     ImportEvent::Rejected { line, reason } => {
@@ -452,9 +524,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Ok(())
             })?;
             progress.finish();
-            eprintln!("{} notes imported, {} lines refused.", summary.imported, summary.rejected);
+            eprintln!(
+                "{} notes imported, {} lines refused.",
+                summary.imported, summary.rejected
+            );
             if summary.rejected > 0 {
-                bail!("{} line(s) could not be imported (see above); the other lines were kept", summary.rejected);
+                bail!(
+                    "{} line(s) could not be imported (see above); the other lines were kept",
+                    summary.rejected
+                );
             }
         }
         Command::Export { format, out } => {
@@ -464,14 +542,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ExportFmt::Json => ExportFormat::Json,
                 ExportFmt::Csv => ExportFormat::Csv,
             };
-            let n = transfer::export(&mut nb, format, &out, |done, total| progress.show(done, Some(total)))?;
+            let n = transfer::export(&mut nb, format, &out, |done, total| {
+                progress.show(done, Some(total))
+            })?;
             progress.finish();
             eprintln!("{n} records written to {}.", out.display());
         }
         Command::Demo { records, seed } => {
             let mut nb = match open() {
                 Ok(nb) => nb,
-                Err(ClientError::NoNotebook(_)) => Notebook::create(&dir, "Équipe de démonstration", "Démo", env.clone())?,
+                Err(ClientError::NoNotebook(_)) => {
+                    Notebook::create(&dir, "Équipe de démonstration", "Démo", env.clone())?
+                }
                 Err(e) => return Err(e.into()),
             };
             let progress = Progress::new("demo records");
@@ -500,7 +582,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()> {
     match cmd {
-        NoteCommand::Add { method, title, body, place, themes, occurred_at, follow_up } => {
+        NoteCommand::Add {
+            method,
+            title,
+            body,
+            place,
+            themes,
+            occurred_at,
+            follow_up,
+        } => {
             let id = nb.create_note(NoteInput {
                 method: Some(method),
                 title,
@@ -513,7 +603,12 @@ fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()> {
             })?;
             println!("{id}");
         }
-        NoteCommand::Edit { id, title, append, status } => {
+        NoteCommand::Edit {
+            id,
+            title,
+            append,
+            status,
+        } => {
             let id: RecordId = parse_id(&id)?;
             if title.is_none() && append.is_none() && status.is_none() {
                 bail!("nothing to change: give --title, --append or --status");
@@ -531,7 +626,19 @@ fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()> {
                 Ok(())
             })?;
         }
-        NoteCommand::List { method, theme, place, author, status, due_by, from, to, limit, offset, json } => {
+        NoteCommand::List {
+            method,
+            theme,
+            place,
+            author,
+            status,
+            due_by,
+            from,
+            to,
+            limit,
+            offset,
+            json,
+        } => {
             let filter = NoteFilter {
                 method,
                 theme,
@@ -549,16 +656,28 @@ fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()> {
             } else {
                 for n in &page.items {
                     let method: Method = n.method.parse().unwrap_or(Method::Outreach);
-                    println!("{}  {}  {:<26}  {}", n.id, &n.occurred_at.to_rfc3339()[..16], method.label(Lang::Fr), n.title);
+                    println!(
+                        "{}  {}  {:<26}  {}",
+                        n.id,
+                        &n.occurred_at.to_rfc3339()[..16],
+                        method.label(Lang::Fr),
+                        n.title
+                    );
                 }
                 eprintln!("{} of {} notes.", page.items.len(), page.total);
             }
         }
         NoteCommand::Log { id, text, place } => {
-            println!("{}", nb.add_shadow_entry(parse_id(&id)?, &text, place.as_deref())?);
+            println!(
+                "{}",
+                nb.add_shadow_entry(parse_id(&id)?, &text, place.as_deref())?
+            );
         }
         NoteCommand::Story { id, text, told_by } => {
-            println!("{}", nb.add_story(parse_id(&id)?, &text, told_by.as_deref())?);
+            println!(
+                "{}",
+                nb.add_story(parse_id(&id)?, &text, told_by.as_deref())?
+            );
         }
         NoteCommand::Comment { id, text } => {
             println!("{}", nb.add_comment(parse_id(&id)?, &text)?);
@@ -569,11 +688,29 @@ fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()> {
 
 fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::Result<()> {
     match cmd {
-        ReferralCommand::Add { person, service, need, note } => {
-            let id = nb.add_referral(parse_id(&person)?, ReferralInput { service, resource_id: None, need, note, status: None })?;
+        ReferralCommand::Add {
+            person,
+            service,
+            need,
+            note,
+        } => {
+            let id = nb.add_referral(
+                parse_id(&person)?,
+                ReferralInput {
+                    service,
+                    resource_id: None,
+                    need,
+                    note,
+                    status: None,
+                },
+            )?;
             println!("{id}");
         }
-        ReferralCommand::Status { referral_id, status, note } => {
+        ReferralCommand::Status {
+            referral_id,
+            status,
+            note,
+        } => {
             let id: ItemId = parse_id(&referral_id)?;
             nb.set_referral_status(id, status, note.as_deref())?;
         }
@@ -583,7 +720,10 @@ fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::Result<()> {
                 print_json(&list)?;
             } else {
                 for r in list {
-                    println!("{}  {:<10} {:<16} {}", r.id, r.pseudonym, r.status, r.service);
+                    println!(
+                        "{}  {:<10} {:<16} {}",
+                        r.id, r.pseudonym, r.status, r.service
+                    );
                 }
             }
         }

@@ -82,8 +82,10 @@ impl Store {
 
     /// Create a new notebook in `dir` (created if needed).
     pub fn create(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir)
-            .map_err(ClientError::io(format!("could not create the data directory {}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(ClientError::io(format!(
+            "could not create the data directory {}",
+            dir.display()
+        )))?;
         let path = dir.join(DB_FILE);
         if path.exists() {
             return Err(ClientError::AlreadyExists(dir.to_path_buf()));
@@ -222,7 +224,12 @@ pub mod write {
     }
 
     /// Replace a record's snapshot and chunks by one compacted snapshot.
-    pub fn compact(tx: &Transaction<'_>, rowid: i64, doc: &mut RecordDoc, at: Timestamp) -> Result<()> {
+    pub fn compact(
+        tx: &Transaction<'_>,
+        rowid: i64,
+        doc: &mut RecordDoc,
+        at: Timestamp,
+    ) -> Result<()> {
         tx.prepare_cached("DELETE FROM chunks WHERE record_rowid = ?1")?
             .execute([rowid])?;
         tx.prepare_cached(
@@ -235,11 +242,15 @@ pub mod write {
 
 /// Decode a stored record into its document.
 pub fn decode(id: RecordId, stored: &StoredRecord) -> Result<RecordDoc> {
-    let doc = RecordDoc::load(id, &stored.snapshot, stored.chunks.iter().map(Vec::as_slice))
-        .map_err(|e| ClientError::Damaged {
-            id,
-            reason: e.to_string(),
-        })?;
+    let doc = RecordDoc::load(
+        id,
+        &stored.snapshot,
+        stored.chunks.iter().map(Vec::as_slice),
+    )
+    .map_err(|e| ClientError::Damaged {
+        id,
+        reason: e.to_string(),
+    })?;
     if doc.kind().code() != stored.kind {
         return Err(ClientError::Damaged {
             id,
@@ -256,11 +267,14 @@ pub fn stored_kind(kind: &str) -> Option<RecordKind> {
 
 fn check_header(path: &Path) -> Result<()> {
     let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path)
-        .map_err(ClientError::io(format!("could not open {}", path.display())))?;
-    let read = file
-        .read(&mut header)
-        .map_err(ClientError::io(format!("could not read {}", path.display())))?;
+    let mut file = std::fs::File::open(path).map_err(ClientError::io(format!(
+        "could not open {}",
+        path.display()
+    )))?;
+    let read = file.read(&mut header).map_err(ClientError::io(format!(
+        "could not read {}",
+        path.display()
+    )))?;
     if read == 0 {
         return Err(ClientError::NotANotebook {
             path: path.to_path_buf(),

@@ -20,7 +20,8 @@ pub fn env(seed: u64) -> Environment {
 /// A fresh notebook in a temporary directory (kept alive by the guard).
 pub fn notebook(seed: u64) -> (tempfile::TempDir, Notebook) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let nb = Notebook::create(dir.path(), "Pôle Montréal-Nord", "Aline", env(seed)).expect("create");
+    let nb =
+        Notebook::create(dir.path(), "Pôle Montréal-Nord", "Aline", env(seed)).expect("create");
     (dir, nb)
 }
 

@@ -1,0 +1,205 @@
+//! Benchmark of the local notebook at size, with the demo generator.
+//!
+//! `cargo bench -p carnet-client --bench notebook` (100,000 records) or
+//! `... -- --records N`. Under `cargo test` (no `--bench` argument) it runs
+//! a small smoke mode so CI stays fast. Measures:
+//! - capture latency: create a note, then 20 body edits, each durable;
+//! - search latency over 20 queries;
+//! - opening the notebook and listing the first 50 notes of the journal;
+//! - resident memory of a process that just opened it and listed a page;
+//! - database size per record.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use carnet_client::{Environment, NoteFilter, NoteInput, Notebook, Page};
+use carnet_core::vocab::Method;
+
+const QUERIES: [&str; 20] = [
+    "epicerie",
+    "jerome",
+    "café",
+    "aînée",
+    "loyer",
+    "garderie",
+    "pharmacie",
+    "isolée",
+    "autobus",
+    "school",
+    "rent",
+    "grocery",
+    "clinic hours",
+    "parc érables",
+    "internet",
+    "français",
+    "méfiance",
+    "repas communautaire",
+    "library",
+    "dépanneur",
+];
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    let idx = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[idx]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|it| {
+            it.filter_map(|e| e.ok()?.metadata().ok())
+                .map(|m| m.len())
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Child mode: open, list the first page, report time and memory.
+fn open_and_list(dir: &Path) {
+    let start = Instant::now();
+    let nb = Notebook::open(dir, Environment::default()).expect("open");
+    let page = nb
+        .list_notes(
+            &NoteFilter::default(),
+            Page {
+                offset: 0,
+                limit: 50,
+            },
+        )
+        .expect("list");
+    let elapsed = start.elapsed();
+    assert_eq!(page.items.len(), 50);
+    println!("{} {}", elapsed.as_micros(), rss_kib());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--open-and-list") {
+        open_and_list(Path::new(&args[i + 1]));
+        return;
+    }
+    let full = args.iter().any(|a| a == "--bench");
+    let records: usize = args
+        .iter()
+        .position(|a| a == "--records")
+        .and_then(|i| args.get(i + 1)?.parse().ok())
+        .unwrap_or(if full { 100_000 } else { 2_000 });
+    let captures = if full { 50 } else { 5 };
+    println!(
+        "carnet notebook benchmark: {records} records{}",
+        if full { "" } else { " (smoke mode)" }
+    );
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let start = Instant::now();
+    {
+        let mut nb = Notebook::create(dir.path(), "Benchmark", "Bench", Environment::default())
+            .expect("create");
+        nb.fill_demo(records, 42, |_| {}).expect("demo");
+    }
+    let fill = start.elapsed();
+    println!(
+        "generate and store:        {:.1} s ({:.0} records/s)",
+        fill.as_secs_f64(),
+        records as f64 / fill.as_secs_f64()
+    );
+
+    // Open + first page, each in a fresh process so memory is the app's own.
+    let exe = std::env::current_exe().expect("exe");
+    let mut opens = Vec::new();
+    let mut rss = 0;
+    for _ in 0..5 {
+        let out = Command::new(&exe)
+            .arg("--open-and-list")
+            .arg(dir.path())
+            .output()
+            .expect("child");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let mut it = text.split_whitespace();
+        let (Some(us), Some(kib)) = (
+            it.next().and_then(|v| v.parse::<u64>().ok()),
+            it.next().and_then(|v| v.parse::<u64>().ok()),
+        ) else {
+            panic!("child failed: {}", String::from_utf8_lossy(&out.stderr));
+        };
+        opens.push(Duration::from_micros(us));
+        rss = rss.max(kib);
+    }
+    println!(
+        "open + first 50 notes:     p50 {}  max {}",
+        ms(percentile(&mut opens, 0.5)),
+        ms(*opens.iter().max().expect("runs"))
+    );
+    println!("resident memory after open: {:.1} MiB", rss as f64 / 1024.0);
+
+    let mut nb = Notebook::open(dir.path(), Environment::default()).expect("open");
+    let mut capture = Vec::new();
+    for i in 0..captures {
+        let t = Instant::now();
+        let id = nb
+            .create_note(NoteInput {
+                method: Some(Method::Outreach),
+                title: format!("Capture {i}"),
+                ..NoteInput::default()
+            })
+            .expect("create");
+        capture.push(t.elapsed());
+        let mut body = String::new();
+        for w in 0..20 {
+            body.push_str(if w % 2 == 0 {
+                "Rencontre à l'épicerie "
+            } else {
+                "avec une aînée du quartier. "
+            });
+            let t = Instant::now();
+            nb.set_body(id, &body).expect("edit");
+            capture.push(t.elapsed());
+        }
+    }
+    let (p50, p99) = (
+        percentile(&mut capture, 0.5),
+        percentile(&mut capture, 0.99),
+    );
+    println!(
+        "capture (create + 20 edits, each durable): p50 {}  p99 {}  ({} operations)",
+        ms(p50),
+        ms(p99),
+        capture.len()
+    );
+
+    let mut searches = Vec::new();
+    let mut hits = 0;
+    for q in QUERIES {
+        let t = Instant::now();
+        hits += nb.search(q, 20).expect("search").len();
+        searches.push(t.elapsed());
+    }
+    println!(
+        "search (20 queries, top 20): p50 {}  p95 {}  ({hits} hits)",
+        ms(percentile(&mut searches, 0.5)),
+        ms(percentile(&mut searches, 0.95))
+    );
+    drop(nb);
+    let size = dir_size(dir.path());
+    println!(
+        "database size:             {:.1} MiB, {:.2} KiB per record",
+        size as f64 / 1_048_576.0,
+        size as f64 / 1024.0 / records as f64
+    );
+}
