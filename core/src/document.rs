@@ -288,6 +288,33 @@ impl RecordDoc {
         Ok(Merged { new, missing_deps })
     }
 
+    /// Whether the document holds the change with this hash.
+    pub fn has_change(&mut self, hash: &ChangeHash) -> bool {
+        self.doc.get_change_by_hash(hash).is_some()
+    }
+
+    /// The distinct authors of the changes in `bytes` (change chunks or a
+    /// whole document), read from every chunk, including changes whose
+    /// dependencies are not in `bytes`; `None` stands for an actor that
+    /// does not follow Carnet's convention or bytes that do not decode.
+    pub fn authors_of(bytes: &[u8]) -> Vec<Option<MemberId>> {
+        let Ok(chunks) = parse_chunks(bytes) else {
+            return vec![None];
+        };
+        let mut actors: Vec<ActorId> = Vec::new();
+        for chunk in chunks {
+            match chunk {
+                Chunk::Change(c) => actors.push(c.actor_id().clone()),
+                Chunk::Document(mut d) => {
+                    actors.extend(d.get_changes(&[]).iter().map(|c| c.actor_id().clone()))
+                }
+            }
+        }
+        actors.sort();
+        actors.dedup();
+        actors.iter().map(Actor::member_of).collect()
+    }
+
     /// Whether the document waits for changes it has not seen (a merge
     /// delivered changes out of order).
     pub fn missing_deps(&mut self) -> bool {
@@ -366,15 +393,20 @@ impl RecordDoc {
     }
 }
 
-/// Automerge's incremental loading stops quietly at the first chunk it
-/// cannot decode; received bytes must decode entirely or be refused. The
-/// bytes are a sequence of Automerge chunks (magic, checksum, type,
-/// LEB128 length, contents): each change chunk must parse on its own and
-/// a document chunk must load strictly.
-fn check_decodes(bytes: &[u8]) -> Result<(), CoreError> {
+/// A decoded Automerge chunk.
+enum Chunk {
+    Change(automerge::Change),
+    Document(Box<automerge::AutoCommit>),
+}
+
+/// Split bytes into Automerge chunks (magic, checksum, type, LEB128
+/// length, contents) and decode each strictly: a change chunk must parse
+/// on its own, a document chunk must load.
+fn parse_chunks(bytes: &[u8]) -> Result<Vec<Chunk>, CoreError> {
     use automerge::{LoadOptions, OnPartialLoad, VerificationMode};
     const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
     let bad = || CoreError::decode(automerge::AutomergeError::Fail);
+    let mut out = Vec::new();
     let mut rest = bytes;
     while !rest.is_empty() {
         if rest.len() < 9 || rest[..4] != MAGIC {
@@ -388,19 +420,26 @@ fn check_decodes(bytes: &[u8]) -> Result<(), CoreError> {
             .ok_or_else(bad)?;
         let chunk = rest.get(..total).ok_or_else(bad)?;
         if chunk_type == 0 {
-            automerge::Automerge::load_with_options(
+            let doc = AutoCommit::load_with_options(
                 chunk,
                 LoadOptions::new()
                     .on_partial_load(OnPartialLoad::Error)
                     .verification_mode(VerificationMode::Check),
             )
             .map_err(CoreError::decode)?;
+            out.push(Chunk::Document(Box::new(doc)));
         } else {
-            automerge::Change::try_from(chunk).map_err(|_| bad())?;
+            out.push(Chunk::Change(automerge::Change::try_from(chunk).map_err(|_| bad())?));
         }
         rest = &rest[total..];
     }
-    Ok(())
+    Ok(out)
+}
+
+/// Automerge's incremental loading stops quietly at the first chunk it
+/// cannot decode; received or stored bytes must decode entirely.
+fn check_decodes(bytes: &[u8]) -> Result<(), CoreError> {
+    parse_chunks(bytes).map(|_| ())
 }
 
 fn read_uleb(bytes: &[u8]) -> Option<(u64, usize)> {

@@ -15,6 +15,7 @@ pub mod document;
 pub mod error;
 pub mod ids;
 pub mod record;
+pub mod sync;
 pub mod text;
 pub mod time_types;
 pub mod validate;

@@ -1,0 +1,187 @@
+//! The wire types of one sync round, encoded as CBOR.
+//!
+//! A request carries the device's cursor (the server's change-feed
+//! position it has fully applied), the records it changed since the
+//! server last confirmed them (their heads and the changes after the
+//! heads the server confirmed), and the records it needs whole. The
+//! answer carries, for each pushed record and each record that changed in
+//! the feed after the cursor and that the device may read, the changes the
+//! device lacks and the server's heads; the records erased since the
+//! cursor; per-record rejections with a reason; the new cursor; and
+//! whether more pages follow.
+
+use automerge::ChangeHash;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::RecordId;
+use crate::record::RecordKind;
+
+/// The protocol version this build speaks. A server refuses requests of
+/// another version with a clear message instead of misreading them.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Why bytes are not a valid message.
+#[derive(Debug, thiserror::Error)]
+#[error("the sync message could not be read: {0}")]
+pub struct WireError(String);
+
+/// One record the device changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRecord {
+    /// The record.
+    pub id: RecordId,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// The device's heads for it (concatenated 32-byte hashes).
+    #[serde(with = "serde_bytes")]
+    pub heads: Vec<u8>,
+    /// The changes after the heads the server last confirmed.
+    #[serde(with = "serde_bytes")]
+    pub changes: Vec<u8>,
+}
+
+/// A round's request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncRequest {
+    /// [`PROTOCOL_VERSION`] of the sender.
+    pub protocol: u32,
+    /// The feed position the device has fully applied.
+    pub cursor: u64,
+    /// The id of the last answer the device applied (0 for none). The
+    /// server credits the device with what that answer gave it, and
+    /// nothing it cannot prove the device kept.
+    pub last_answer: u64,
+    /// Records changed on the device.
+    pub push: Vec<PushRecord>,
+    /// Records the device needs whole (it received changes whose
+    /// dependencies it lacks).
+    pub want_full: Vec<RecordId>,
+}
+
+/// Changes of a record the device lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRecord {
+    /// The record.
+    pub id: RecordId,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// The server's heads after this round.
+    #[serde(with = "serde_bytes")]
+    pub heads: Vec<u8>,
+    /// Changes (or the whole document) the device lacks; may be empty
+    /// when the answer only confirms heads.
+    #[serde(with = "serde_bytes")]
+    pub changes: Vec<u8>,
+}
+
+/// Why the server refused a pushed record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RejectCode {
+    /// The device's role may not write this kind of record.
+    Forbidden,
+    /// The changes do not decode or make an invalid record.
+    Invalid,
+    /// The record was erased; the device must purge it.
+    Erased,
+    /// The changes depend on changes the server lacks: send the whole
+    /// history of the record next round.
+    MissingDeps,
+}
+
+/// A refused record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// The record.
+    pub id: RecordId,
+    /// What kind of refusal.
+    pub code: RejectCode,
+    /// A sentence for people.
+    pub reason: String,
+}
+
+/// A round's answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncResponse {
+    /// [`PROTOCOL_VERSION`] of the server.
+    pub protocol: u32,
+    /// The new cursor, to send next round.
+    pub cursor: u64,
+    /// This answer's id, to send back as `last_answer` once applied.
+    pub answer: u64,
+    /// More pages wait: sync again right away.
+    pub more: bool,
+    /// Records whose changes the device lacks (or whose heads it should
+    /// record as the server's).
+    pub records: Vec<PullRecord>,
+    /// Records erased since the cursor: purge them.
+    pub erased: Vec<RecordId>,
+    /// Pushed records the server refused.
+    pub rejected: Vec<Rejection>,
+}
+
+/// Encode a message as CBOR.
+pub fn encode<T: Serialize>(msg: &T) -> Vec<u8> {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail for these plain types.
+    let _ = ciborium::into_writer(msg, &mut out);
+    out
+}
+
+/// Decode a CBOR message.
+pub fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, WireError> {
+    ciborium::from_reader(bytes).map_err(|e| WireError(e.to_string()))
+}
+
+/// Heads as concatenated 32-byte hashes.
+pub fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(heads.len() * 32);
+    for h in heads {
+        out.extend_from_slice(&h.0);
+    }
+    out
+}
+
+/// Read concatenated 32-byte hashes.
+pub fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>, WireError> {
+    if bytes.len() % 32 != 0 {
+        return Err(WireError(format!("heads of {} bytes are not a whole number of hashes", bytes.len())));
+    }
+    Ok(bytes
+        .chunks_exact(32)
+        .map(|c| {
+            let mut h = [0u8; 32];
+            h.copy_from_slice(c);
+            ChangeHash(h)
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::SeededIds;
+    use crate::time_types::Timestamp;
+
+    #[test]
+    fn requests_round_trip_through_cbor() {
+        let id = RecordId::generate(&SeededIds::new(1), Timestamp::from_millis(0));
+        let req = SyncRequest {
+            protocol: PROTOCOL_VERSION,
+            cursor: 42,
+            last_answer: 3,
+            push: vec![PushRecord { id, kind: RecordKind::Note, heads: vec![7; 64], changes: vec![1, 2, 3] }],
+            want_full: vec![id],
+        };
+        let bytes = encode(&req);
+        assert_eq!(decode::<SyncRequest>(&bytes).expect("decodes"), req);
+        assert!(decode::<SyncRequest>(&bytes[..bytes.len() / 2]).is_err(), "truncated bytes are refused");
+        assert!(decode::<SyncRequest>(b"garbage").is_err());
+    }
+
+    #[test]
+    fn heads_must_be_whole_hashes() {
+        assert_eq!(decode_heads(&[0; 64]).expect("two hashes").len(), 2);
+        assert!(decode_heads(&[0; 33]).is_err());
+    }
+}

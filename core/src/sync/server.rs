@@ -1,0 +1,289 @@
+//! The server's side of a round, as a pure function over [`ServerStore`].
+//!
+//! [`handle_sync`] applies what the device pushed (after checking its
+//! role, the record's kind, the changes' authors and the result's shape),
+//! then answers with what the device lacks: for pushed records the
+//! changes after the heads it sent, for records changed in the feed after
+//! its cursor the changes after the heads it last confirmed having, a
+//! whole copy where it asked for one, and the erasures. The store is
+//! scoped to one team and one device; the caller runs the whole round in
+//! one storage transaction.
+
+use std::collections::HashSet;
+
+use automerge::ChangeHash;
+
+use crate::document::RecordDoc;
+use crate::error::CoreError;
+use crate::ids::{MemberId, RecordId};
+use crate::record::RecordKind;
+use crate::sync::access::Access;
+use crate::sync::protocol::{
+    decode_heads, encode_heads, PullRecord, PushRecord, RejectCode, Rejection, SyncRequest,
+    SyncResponse, PROTOCOL_VERSION,
+};
+
+/// One entry of the team's change feed: a record at its latest position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedEntry {
+    /// Position in the feed.
+    pub seq: u64,
+    /// The record.
+    pub id: RecordId,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// The server's heads for it (empty when erased).
+    pub heads: Vec<ChangeHash>,
+    /// It was erased at this position.
+    pub erased: bool,
+}
+
+/// What the server stores, for one team and one device.
+pub trait ServerStore {
+    /// The storage's error.
+    type Error: std::error::Error + Send + Sync + 'static;
+    /// A record's document, if stored.
+    fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, Self::Error>;
+    /// A record's stored bytes (snapshot and chunks), to send whole
+    /// without decoding.
+    fn stored_bytes(&mut self, id: RecordId) -> Result<Option<Vec<u8>>, Self::Error>;
+    /// Whether the record was erased (its id is refused for good).
+    fn is_erased(&mut self, id: RecordId) -> Result<bool, Self::Error>;
+    /// Store a new record; it moves to the end of the feed.
+    fn insert(&mut self, doc: &mut RecordDoc) -> Result<(), Self::Error>;
+    /// Store new changes of a record; it moves to the end of the feed.
+    fn append(&mut self, doc: &mut RecordDoc, changes: &[u8]) -> Result<(), Self::Error>;
+    /// Feed entries after `cursor`, oldest first, at most `limit`.
+    fn feed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<FeedEntry>, Self::Error>;
+    /// Start a round for a device that says it last applied answer
+    /// `last_answer`, and return the new answer's id (greater than any
+    /// before for this device). If `last_answer` is the pending answer,
+    /// the heads it recorded become credited; if it is the answer already
+    /// credited, nothing changes; anything else (a device restored from a
+    /// backup, a replayed old request) forgets every credited heads, so
+    /// the device is sent whole records until credit builds up again.
+    /// Either way, heads recorded for another pending answer are dropped.
+    fn begin_round(&mut self, last_answer: u64) -> Result<u64, Self::Error>;
+    /// The heads of a record the device is credited with holding.
+    fn device_heads(&mut self, id: RecordId) -> Result<Option<Vec<ChangeHash>>, Self::Error>;
+    /// The answer being built gives the device these heads (credited once
+    /// the device presents this answer's id).
+    fn record_sent(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), Self::Error>;
+    /// Whether a member belongs to the team.
+    fn is_member(&mut self, member: MemberId) -> Result<bool, Self::Error>;
+}
+
+/// Limits of one answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// At most this many feed records per page.
+    pub records: usize,
+    /// Stop adding feed records past this many bytes of changes.
+    pub bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            records: 2000,
+            bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// A round that cannot be answered at all.
+#[derive(Debug, thiserror::Error)]
+pub enum HandleError<E: std::error::Error + 'static> {
+    /// The device speaks another protocol version.
+    #[error("this device speaks sync protocol {client} but the server speaks {server}; update Carnet on this device")]
+    Protocol {
+        /// The device's version.
+        client: u32,
+        /// The server's.
+        server: u32,
+    },
+    /// The storage failed.
+    #[error("the server's storage failed: {0}")]
+    Store(#[source] E),
+}
+
+fn known(doc: &mut RecordDoc, heads: &[ChangeHash]) -> Vec<ChangeHash> {
+    heads.iter().copied().filter(|h| doc.has_change(h)).collect()
+}
+
+fn reject(id: RecordId, code: RejectCode, reason: impl Into<String>) -> Rejection {
+    Rejection {
+        id,
+        code,
+        reason: reason.into(),
+    }
+}
+
+/// Apply one pushed record; returns the rejection, or the stored document.
+fn apply_push<S: ServerStore>(
+    store: &mut S,
+    access: &Access,
+    push: &PushRecord,
+) -> Result<Result<RecordDoc, Rejection>, S::Error> {
+    let id = push.id;
+    if store.is_erased(id)? {
+        return Ok(Err(reject(id, RejectCode::Erased, "this record was erased by a coordinator and cannot come back")));
+    }
+    let existing = store.load(id)?;
+    let kind = existing.as_ref().map(RecordDoc::kind).unwrap_or(push.kind);
+    if kind != push.kind {
+        return Ok(Err(reject(id, RejectCode::Invalid, format!("the record is a {kind}, not a {}", push.kind))));
+    }
+    if let Some(reason) = access.write_refusal(kind) {
+        return Ok(Err(reject(id, RejectCode::Forbidden, reason)));
+    }
+    let (mut doc, new, missing) = match existing {
+        Some(mut doc) => match doc.merge(&push.changes) {
+            Ok(m) => (doc, m.new, m.missing_deps),
+            Err(e) => return Ok(Err(reject(id, RejectCode::Invalid, e.to_string()))),
+        },
+        None => match RecordDoc::from_changes(id, &push.changes) {
+            Ok(mut doc) if doc.kind() == push.kind => {
+                let all = doc.changes_since(&[]);
+                (doc, all, false)
+            }
+            Ok(doc) => {
+                return Ok(Err(reject(id, RejectCode::Invalid, format!("the changes make a {}, not a {}", doc.kind(), push.kind))))
+            }
+            Err(CoreError::MissingDependencies(_)) => {
+                return Ok(Err(reject(id, RejectCode::MissingDeps, "the server lacks earlier changes of this record; send all of it")))
+            }
+            Err(e) => return Ok(Err(reject(id, RejectCode::Invalid, e.to_string()))),
+        },
+    };
+    if !new.is_empty() {
+        for author in RecordDoc::authors_of(&new) {
+            let ok = match author {
+                Some(m) => store.is_member(m)?,
+                None => false,
+            };
+            if !ok {
+                return Ok(Err(reject(id, RejectCode::Forbidden, "the changes are signed by someone who is not a member of this team")));
+            }
+        }
+        let first_time = store.stored_bytes(id)?.is_none();
+        if first_time {
+            store.insert(&mut doc)?;
+        } else {
+            store.append(&mut doc, &new)?;
+        }
+    }
+    if missing {
+        return Ok(Err(reject(id, RejectCode::MissingDeps, "the server lacks earlier changes of this record; send all of it")));
+    }
+    Ok(Ok(doc))
+}
+
+/// Answer one round for a device with `access`.
+pub fn handle_sync<S: ServerStore>(
+    store: &mut S,
+    access: &Access,
+    req: &SyncRequest,
+    limits: Limits,
+) -> Result<SyncResponse, HandleError<S::Error>> {
+    if req.protocol != PROTOCOL_VERSION {
+        return Err(HandleError::Protocol {
+            client: req.protocol,
+            server: PROTOCOL_VERSION,
+        });
+    }
+    let st = HandleError::Store;
+    let answer = store.begin_round(req.last_answer).map_err(st)?;
+    let mut records = Vec::new();
+    let mut rejected = Vec::new();
+    let mut answered = HashSet::new();
+    let mut sent: Vec<(RecordId, Vec<ChangeHash>)> = Vec::new();
+
+    for push in &req.push {
+        let Ok(device_heads) = decode_heads(&push.heads) else {
+            rejected.push(reject(push.id, RejectCode::Invalid, "the record's heads are malformed"));
+            continue;
+        };
+        match apply_push(store, access, push).map_err(st)? {
+            Err(r) => rejected.push(r),
+            Ok(mut doc) => {
+                let heads = doc.heads();
+                let since = known(&mut doc, &device_heads);
+                let changes = if since.len() == heads.len() && since.iter().all(|h| heads.contains(h)) {
+                    Vec::new()
+                } else {
+                    doc.changes_since(&since)
+                };
+                records.push(PullRecord { id: push.id, kind: doc.kind(), heads: encode_heads(&heads), changes });
+                sent.push((push.id, heads));
+                answered.insert(push.id);
+            }
+        }
+    }
+
+    let mut budget = 0usize;
+    for id in &req.want_full {
+        if answered.contains(id) || store.is_erased(*id).map_err(st)? {
+            continue;
+        }
+        if let Some(mut doc) = store.load(*id).map_err(st)? {
+            if !access.may_read(doc.kind()) {
+                continue;
+            }
+            let changes = doc.changes_since(&[]);
+            budget += changes.len();
+            let heads = doc.heads();
+            records.push(PullRecord { id: *id, kind: doc.kind(), heads: encode_heads(&heads), changes });
+            sent.push((*id, heads));
+            answered.insert(*id);
+        }
+    }
+
+    let mut erased = Vec::new();
+    let mut cursor = req.cursor;
+    let mut more = false;
+    let entries = store.feed_since(req.cursor, limits.records + 1).map_err(st)?;
+    let total = entries.len();
+    for (examined, entry) in entries.into_iter().enumerate() {
+        if examined >= limits.records || budget >= limits.bytes {
+            more = true;
+            break;
+        }
+        cursor = entry.seq;
+        if entry.erased {
+            erased.push(entry.id);
+            continue;
+        }
+        if answered.contains(&entry.id) || !access.may_read(entry.kind) {
+            continue;
+        }
+        let device = store.device_heads(entry.id).map_err(st)?;
+        let changes = match &device {
+            Some(h) if h.len() == entry.heads.len() && h.iter().all(|x| entry.heads.contains(x)) => continue,
+            None => store.stored_bytes(entry.id).map_err(st)?.unwrap_or_default(),
+            Some(h) => match store.load(entry.id).map_err(st)? {
+                Some(mut doc) => {
+                    let since = known(&mut doc, h);
+                    doc.changes_since(&since)
+                }
+                None => continue,
+            },
+        };
+        budget += changes.len();
+        records.push(PullRecord { id: entry.id, kind: entry.kind, heads: encode_heads(&entry.heads), changes });
+        sent.push((entry.id, entry.heads));
+    }
+    debug_assert!(more || total <= limits.records);
+    for (id, heads) in sent {
+        store.record_sent(id, &heads).map_err(st)?;
+    }
+    Ok(SyncResponse {
+        protocol: PROTOCOL_VERSION,
+        cursor,
+        answer,
+        more,
+        records,
+        erased,
+        rejected,
+    })
+}
