@@ -69,6 +69,27 @@ pub enum ClientError {
     /// SQLite failed.
     #[error("the notebook database failed: {0}")]
     Sqlite(rusqlite::Error),
+    /// The notebook is not joined to a team server.
+    #[error("this notebook is not joined to a team server; join one with `carnet join --server URL --code CODE`")]
+    NotJoined,
+    /// The server could not be reached.
+    #[error("the team server at {server} cannot be reached ({reason}); your notes are safe on this device and will sync when the connection returns")]
+    Offline {
+        /// The server's address.
+        server: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The server refused the request.
+    #[error("{message}")]
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// The server's error kind.
+        kind: String,
+        /// The server's message.
+        message: String,
+    },
     /// A file could not be read or written.
     #[error("{context}: {source}")]
     Io {
@@ -121,6 +142,15 @@ impl ClientError {
             },
             Self::Sqlite(_) => "storage",
             Self::Io { .. } => "io",
+            Self::NotJoined => "not-joined",
+            Self::Offline { .. } => "offline",
+            Self::Server { kind, .. } => match kind.as_str() {
+                "unknown-token" | "revoked" => "unauthorized",
+                "invalid-code" | "expired-code" | "used-code" => "invitation",
+                "forbidden" => "forbidden",
+                "protocol-version" => "protocol-version",
+                _ => "server",
+            },
         }
     }
 

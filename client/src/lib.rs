@@ -8,6 +8,7 @@
 //!   line, the desktop window and the tests call;
 //! - [`transfer`]: import and export of notes.
 
+pub mod cli;
 pub mod error;
 pub mod inputs;
 pub mod journal;
@@ -15,6 +16,7 @@ pub mod notebook;
 pub mod projection;
 pub mod search;
 pub mod store;
+pub mod sync;
 pub mod transfer;
 pub mod views;
 

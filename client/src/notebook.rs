@@ -173,6 +173,47 @@ impl Notebook {
         Ok(nb)
     }
 
+    /// Create an empty notebook in `dir` for a device that joined a team:
+    /// the workspace and the team's records arrive with the first sync.
+    pub fn create_joined(
+        dir: &Path,
+        joined: &crate::sync::Membership,
+        env: Environment,
+    ) -> Result<Self> {
+        let member: MemberId = joined
+            .member_id
+            .parse()
+            .map_err(|_| ClientError::BadInput("the server sent a malformed member id".into()))?;
+        let workspace_id: RecordId = joined.workspace_id.parse().map_err(|_| {
+            ClientError::BadInput("the server sent a malformed workspace id".into())
+        })?;
+        let mut store = Store::create(dir)?;
+        let tx = store.transaction()?;
+        for (k, v) in joined.meta_entries() {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![k, v],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('workspace_id', ?1)",
+            [workspace_id.to_string()],
+        )?;
+        tx.commit()?;
+        let now = env.clock.now();
+        let actor = Actor::new(member, session_bytes(env.ids.as_ref(), now));
+        Ok(Self {
+            store,
+            dir: dir.to_path_buf(),
+            env,
+            actor,
+            member_name: joined.member_name.clone(),
+            workspace_id,
+            codebook: Codebook::any(),
+            cache: DocCache::default(),
+        })
+    }
+
     /// Open the notebook in `dir`.
     pub fn open(dir: &Path, env: Environment) -> Result<Self> {
         let store = Store::open(dir)?;
@@ -213,6 +254,11 @@ impl Notebook {
         let codes: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        if codes.is_empty() {
+            // A joined device before its first sync: the workspace (and its
+            // codebook) has not arrived yet.
+            return Ok(Codebook::any());
+        }
         Ok(Codebook::of(&Workspace {
             name: String::new(),
             default_language: carnet_core::vocab::Language::French,
@@ -879,6 +925,20 @@ impl Notebook {
     /// the sync server). Bytes that do not decode, or that would make the
     /// record invalid or of another kind, are refused and nothing changes.
     pub fn merge(&mut self, id: RecordId, bytes: &[u8]) -> Result<MergeOutcome> {
+        let erased: Option<String> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT id FROM erased WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if erased.is_some() {
+            return Err(ClientError::BadInput(format!(
+                "record {id} was erased by a coordinator and cannot come back"
+            )));
+        }
         let now = self.now();
         let existing = match self.load_doc(id) {
             Ok(found) => Some(found),
@@ -1019,6 +1079,59 @@ impl Notebook {
             progress(done);
         }
         Ok(done)
+    }
+
+    // ----- for the sync engine ------------------------------------------
+
+    pub(crate) fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub(crate) fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
+    /// A record's document, for reading (kept cached).
+    pub(crate) fn with_doc<T>(
+        &mut self,
+        id: RecordId,
+        f: impl FnOnce(&mut RecordDoc) -> T,
+    ) -> Result<T> {
+        let (rowid, mut doc) = self.load_doc(id)?;
+        let out = f(&mut doc);
+        self.cache.put(id, rowid, doc);
+        Ok(out)
+    }
+
+    /// Remove every trace of an erased record: document, chunks,
+    /// projection, search index; remember its id so it never comes back.
+    pub(crate) fn purge(&mut self, id: RecordId) -> Result<()> {
+        self.cache.take(id);
+        let now = self.now();
+        let tx = self.store.transaction()?;
+        let rowid: Option<i64> = tx
+            .query_row(
+                "SELECT rowid FROM records WHERE id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(rowid) = rowid {
+            projection::remove(&tx, rowid)?;
+            tx.execute("DELETE FROM records WHERE rowid = ?1", [rowid])?;
+        }
+        tx.execute("DELETE FROM sync_wanted WHERE id = ?1", [id.to_string()])?;
+        tx.execute(
+            "INSERT OR IGNORE INTO erased (id, purged_at) VALUES (?1, ?2)",
+            params![id.to_string(), now.as_millis()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Read a setting of `meta`.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        self.store.meta(key)
     }
 
     /// Fill the notebook with `n` synthetic records from `seed`.

@@ -395,7 +395,7 @@ impl RecordDoc {
 
 /// A decoded Automerge chunk.
 enum Chunk {
-    Change(automerge::Change),
+    Change(Box<automerge::Change>),
     Document(Box<automerge::AutoCommit>),
 }
 
@@ -429,7 +429,9 @@ fn parse_chunks(bytes: &[u8]) -> Result<Vec<Chunk>, CoreError> {
             .map_err(CoreError::decode)?;
             out.push(Chunk::Document(Box::new(doc)));
         } else {
-            out.push(Chunk::Change(automerge::Change::try_from(chunk).map_err(|_| bad())?));
+            out.push(Chunk::Change(Box::new(
+                automerge::Change::try_from(chunk).map_err(|_| bad())?,
+            )));
         }
         rest = &rest[total..];
     }

@@ -14,7 +14,9 @@ use carnet_core::sync::client::{self, ClientStore, Merge};
 use carnet_core::sync::server::{self, FeedEntry, Limits, ServerStore};
 use carnet_core::sync::{Access, PushRecord, RejectCode, Role, SyncRequest};
 use carnet_core::vocab::{Method, ReviewStatus, Vocabulary};
-use carnet_core::{Actor, Codebook, CoreError, MemberId, Record, RecordDoc, RecordId, SeededIds, Timestamp};
+use carnet_core::{
+    Actor, Codebook, CoreError, MemberId, Record, RecordDoc, RecordId, SeededIds, Timestamp,
+};
 use proptest::prelude::*;
 
 #[derive(Debug, thiserror::Error)]
@@ -54,14 +56,20 @@ impl ServerView<'_> {
     fn store(&mut self, doc: &mut RecordDoc) {
         self.server.seq += 1;
         let heads = doc.heads();
-        self.server.docs.insert(doc.id(), (doc.save(), heads, self.server.seq));
+        self.server
+            .docs
+            .insert(doc.id(), (doc.save(), heads, self.server.seq));
     }
 }
 
 impl ServerStore for ServerView<'_> {
     type Error = Never;
     fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, Never> {
-        Ok(self.server.docs.get(&id).map(|(b, _, _)| RecordDoc::load(id, b, []).expect("server bytes load")))
+        Ok(self
+            .server
+            .docs
+            .get(&id)
+            .map(|(b, _, _)| RecordDoc::load(id, b, []).expect("server bytes load")))
     }
     fn stored_bytes(&mut self, id: RecordId) -> Result<Option<Vec<u8>>, Never> {
         Ok(self.server.docs.get(&id).map(|d| d.0.clone()))
@@ -83,14 +91,26 @@ impl ServerStore for ServerView<'_> {
             .docs
             .iter()
             .filter(|(_, d)| d.2 > cursor)
-            .map(|(id, d)| FeedEntry { seq: d.2, id: *id, kind: carnet_core::RecordKind::Note, heads: d.1.clone(), erased: false })
-            .chain(self.server.tombstones.iter().filter(|(_, s)| **s > cursor).map(|(id, s)| FeedEntry {
-                seq: *s,
+            .map(|(id, d)| FeedEntry {
+                seq: d.2,
                 id: *id,
                 kind: carnet_core::RecordKind::Note,
-                heads: vec![],
-                erased: true,
-            }))
+                heads: d.1.clone(),
+                erased: false,
+            })
+            .chain(
+                self.server
+                    .tombstones
+                    .iter()
+                    .filter(|(_, s)| **s > cursor)
+                    .map(|(id, s)| FeedEntry {
+                        seq: *s,
+                        id: *id,
+                        kind: carnet_core::RecordKind::Note,
+                        heads: vec![],
+                        erased: true,
+                    }),
+            )
             .collect();
         out.sort_by_key(|e| e.seq);
         out.truncate(limit);
@@ -125,11 +145,14 @@ impl ServerStore for ServerView<'_> {
 
 // ----- devices ---------------------------------------------------------
 
+type DeviceRecord = (Vec<u8>, Vec<ChangeHash>, Option<Vec<ChangeHash>>);
+
 #[derive(Clone)]
 struct SimDevice {
     member: MemberId,
     session: u64,
-    records: BTreeMap<RecordId, (Vec<u8>, Vec<ChangeHash>, Option<Vec<ChangeHash>>)>,
+    /// Per record: saved bytes, heads the server has, heads it refused.
+    records: BTreeMap<RecordId, DeviceRecord>,
     cursor: u64,
     last_answer: u64,
     want_full: BTreeSet<RecordId>,
@@ -144,7 +167,10 @@ impl SimDevice {
     }
     fn put(&mut self, id: RecordId, doc: &mut RecordDoc) {
         let bytes = doc.save();
-        let entry = self.records.entry(id).or_insert_with(|| (Vec::new(), Vec::new(), None));
+        let entry = self
+            .records
+            .entry(id)
+            .or_insert_with(|| (Vec::new(), Vec::new(), None));
         entry.0 = bytes;
     }
     fn snapshot(&self) -> BTreeMap<RecordId, (Record, Vec<String>)> {
@@ -180,7 +206,12 @@ impl ClientStore for SimDevice {
             }
             let changes = doc.changes_since(server_heads);
             if !changes.is_empty() {
-                out.push(PushRecord { id: *id, kind: doc.kind(), heads: carnet_core::sync::encode_heads(&heads), changes });
+                out.push(PushRecord {
+                    id: *id,
+                    kind: doc.kind(),
+                    heads: carnet_core::sync::encode_heads(&heads),
+                    changes,
+                });
             }
             if out.len() >= limit {
                 break;
@@ -195,7 +226,12 @@ impl ClientStore for SimDevice {
         self.want_full.insert(id);
         Ok(())
     }
-    fn merge(&mut self, id: RecordId, _kind: carnet_core::RecordKind, changes: &[u8]) -> Result<Merge, Never> {
+    fn merge(
+        &mut self,
+        id: RecordId,
+        _kind: carnet_core::RecordKind,
+        changes: &[u8],
+    ) -> Result<Merge, Never> {
         if self.records.contains_key(&id) {
             let mut doc = self.doc(id);
             match doc.merge(changes) {
@@ -230,7 +266,12 @@ impl ClientStore for SimDevice {
         }
         Ok(())
     }
-    fn mark_rejected(&mut self, id: RecordId, _code: RejectCode, _reason: &str) -> Result<(), Never> {
+    fn mark_rejected(
+        &mut self,
+        id: RecordId,
+        _code: RejectCode,
+        _reason: &str,
+    ) -> Result<(), Never> {
         let heads = self.doc(id).heads();
         if let Some(r) = self.records.get_mut(&id) {
             r.2 = Some(heads);
@@ -284,7 +325,10 @@ struct World {
     erased: BTreeSet<RecordId>,
 }
 
-const ACCESS: Access = Access { role: Role::Coordinator, persons: true };
+const ACCESS: Access = Access {
+    role: Role::Coordinator,
+    persons: true,
+};
 
 impl World {
     fn new(n: usize) -> Self {
@@ -301,7 +345,10 @@ impl World {
             .collect();
         let members = devices.iter().map(|d| d.member).collect();
         Self {
-            server: SimServer { members, ..SimServer::default() },
+            server: SimServer {
+                members,
+                ..SimServer::default()
+            },
             backups: vec![None; n],
             devices,
             delayed: Vec::new(),
@@ -333,8 +380,16 @@ impl World {
     fn round(&mut self, d: usize, fate: &Fate) {
         let req = client::build_request(&mut self.devices[d]).expect("request");
         let handle = |server: &mut SimServer| {
-            server::handle_sync(&mut ServerView { server, device: d }, &ACCESS, &req, Limits { records: 3, bytes: 1 << 20 })
-                .expect("server answers")
+            server::handle_sync(
+                &mut ServerView { server, device: d },
+                &ACCESS,
+                &req,
+                Limits {
+                    records: 3,
+                    bytes: 1 << 20,
+                },
+            )
+            .expect("server answers")
         };
         match fate {
             Fate::Deliver => {
@@ -365,14 +420,23 @@ impl World {
                 note.body = token.as_str().into();
                 let id = RecordId::generate(&self.ids, at);
                 let actor = self.devices[d].actor();
-                let mut doc = RecordDoc::create(id, &Record::Note(Box::new(note)), &Codebook::any(), &actor, at).expect("valid");
+                let mut doc = RecordDoc::create(
+                    id,
+                    &Record::Note(Box::new(note)),
+                    &Codebook::any(),
+                    &actor,
+                    at,
+                )
+                .expect("valid");
                 self.devices[d].put(id, &mut doc);
                 self.token_record.insert(token.clone(), id);
                 self.written.push((d, id, token));
             }
             Event::Append(d, which) => {
                 let d = d % n;
-                let Some(id) = self.pick(d, *which) else { return };
+                let Some(id) = self.pick(d, *which) else {
+                    return;
+                };
                 let (at, token, actor) = (self.now(), self.token(), self.devices[d].actor());
                 let mut doc = self.devices[d].doc(id);
                 doc.edit::<_, CoreError>(&actor, at, &Codebook::any(), |r| {
@@ -388,7 +452,9 @@ impl World {
             }
             Event::Review(d, which, status) => {
                 let d = d % n;
-                let Some(id) = self.pick(d, *which) else { return };
+                let Some(id) = self.pick(d, *which) else {
+                    return;
+                };
                 let (at, actor) = (self.now(), self.devices[d].actor());
                 let mut doc = self.devices[d].doc(id);
                 doc.edit::<_, CoreError>(&actor, at, &Codebook::any(), |r| {
@@ -403,7 +469,15 @@ impl World {
             Event::Sync(d, fate) => self.round(d % n, fate),
             Event::Replay => {
                 if let Some((d, req)) = self.delayed.pop() {
-                    let _ = server::handle_sync(&mut ServerView { server: &mut self.server, device: d }, &ACCESS, &req, Limits::default());
+                    let _ = server::handle_sync(
+                        &mut ServerView {
+                            server: &mut self.server,
+                            device: d,
+                        },
+                        &ACCESS,
+                        &req,
+                        Limits::default(),
+                    );
                 }
             }
             Event::Backup(d) => self.backups[d % n] = Some(self.devices[d % n].clone()),
@@ -418,10 +492,15 @@ impl World {
                         .keys()
                         .flat_map(|id| {
                             let body = note_body(&backup.doc(*id));
-                            self.written.iter().filter(move |(_, r, t)| r == id && body.contains(t.as_str())).map(|(_, r, t)| (*r, t.clone()))
+                            self.written
+                                .iter()
+                                .filter(move |(_, r, t)| r == id && body.contains(t.as_str()))
+                                .map(|(_, r, t)| (*r, t.clone()))
                         })
                         .collect();
-                    self.written.retain(|(dev, r, t)| *dev != d || on_server.contains(t) || kept.contains(&(*r, t.clone())));
+                    self.written.retain(|(dev, r, t)| {
+                        *dev != d || on_server.contains(t) || kept.contains(&(*r, t.clone()))
+                    });
                     self.sessions += 1;
                     backup.session = self.sessions;
                     self.devices[d] = backup;
@@ -458,9 +537,21 @@ impl World {
             for d in 0..self.devices.len() {
                 for _ in 0..40 {
                     let req = client::build_request(&mut self.devices[d]).expect("request");
-                    let resp = server::handle_sync(&mut ServerView { server: &mut self.server, device: d }, &ACCESS, &req, Limits { records: 3, bytes: 1 << 20 })
-                        .expect("answer");
-                    let report = client::apply_response(&mut self.devices[d], &req, &resp).expect("apply");
+                    let resp = server::handle_sync(
+                        &mut ServerView {
+                            server: &mut self.server,
+                            device: d,
+                        },
+                        &ACCESS,
+                        &req,
+                        Limits {
+                            records: 3,
+                            bytes: 1 << 20,
+                        },
+                    )
+                    .expect("answer");
+                    let report =
+                        client::apply_response(&mut self.devices[d], &req, &resp).expect("apply");
                     if report.received > 0 || report.erased > 0 || !req.push.is_empty() {
                         all_quiet = false;
                     }

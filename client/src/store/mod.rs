@@ -217,7 +217,7 @@ pub mod write {
         )?
         .execute(params![rowid, chunk])?;
         tx.prepare_cached(
-            "UPDATE records SET chunk_count = chunk_count + 1, updated_at = ?2, damaged = NULL WHERE rowid = ?1",
+            "UPDATE records SET chunk_count = chunk_count + 1, updated_at = ?2, damaged = NULL, dirty = 1 WHERE rowid = ?1",
         )?
         .execute(params![rowid, at.as_millis()])?;
         Ok(())
@@ -233,7 +233,7 @@ pub mod write {
         tx.prepare_cached("DELETE FROM chunks WHERE record_rowid = ?1")?
             .execute([rowid])?;
         tx.prepare_cached(
-            "UPDATE records SET snapshot = ?2, chunk_count = 0, updated_at = ?3, damaged = NULL WHERE rowid = ?1",
+            "UPDATE records SET snapshot = ?2, chunk_count = 0, updated_at = ?3, damaged = NULL, dirty = 1 WHERE rowid = ?1",
         )?
         .execute(params![rowid, doc.save(), at.as_millis()])?;
         Ok(())

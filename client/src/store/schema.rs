@@ -8,7 +8,9 @@
 //! - the projection: plain tables derived from the documents (`notes`,
 //!   `note_themes`, `persons`, `referrals`, …) so lists and filters never
 //!   load Automerge documents, and the FTS5 `search` index;
-//! - `meta`: who this notebook belongs to.
+//! - `meta`: who this notebook belongs to and, once joined, its team
+//!   server, device token and sync position;
+//! - sync bookkeeping: columns of `records`, `sync_wanted`, `erased`.
 //!
 //! Every projection table is keyed by `records.rowid` and can be rebuilt
 //! from the documents.
@@ -42,14 +44,35 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 
 CREATE TABLE records (
-    rowid       INTEGER PRIMARY KEY,
-    id          TEXT NOT NULL UNIQUE,
-    kind        TEXT NOT NULL,
-    snapshot    BLOB NOT NULL,
-    chunk_count INTEGER NOT NULL DEFAULT 0,
-    damaged     TEXT,
-    updated_at  INTEGER NOT NULL
+    rowid           INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
+    kind            TEXT NOT NULL,
+    snapshot        BLOB NOT NULL,
+    chunk_count     INTEGER NOT NULL DEFAULT 0,
+    damaged         TEXT,
+    updated_at      INTEGER NOT NULL,
+    -- sync bookkeeping: the heads the server is known to have, whether
+    -- there are local changes it has not confirmed, and a refusal
+    -- (kept with the heads it was made at, so an unchanged refused
+    -- record is not pushed again).
+    server_heads    BLOB NOT NULL DEFAULT x'',
+    dirty           INTEGER NOT NULL DEFAULT 1,
+    rejected_code   TEXT,
+    rejected_reason TEXT,
+    rejected_heads  BLOB
 );
+CREATE INDEX records_dirty ON records (rowid) WHERE dirty;
+
+-- Records to ask the server for whole (changes arrived out of order).
+CREATE TABLE sync_wanted (
+    id TEXT PRIMARY KEY
+) WITHOUT ROWID;
+
+-- Records erased by a coordinator: never accepted again.
+CREATE TABLE erased (
+    id        TEXT PRIMARY KEY,
+    purged_at INTEGER NOT NULL
+) WITHOUT ROWID;
 
 CREATE TABLE chunks (
     record_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,

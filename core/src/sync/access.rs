@@ -117,9 +117,19 @@ mod tests {
     #[case(Role::Worker, false, RecordKind::Workspace, true, false)]
     #[case(Role::Observer, false, RecordKind::Note, true, false)]
     #[case(Role::Observer, true, RecordKind::Person, true, false)]
-    fn rights(#[case] role: Role, #[case] persons: bool, #[case] kind: RecordKind, #[case] read: bool, #[case] write: bool) {
+    fn rights(
+        #[case] role: Role,
+        #[case] persons: bool,
+        #[case] kind: RecordKind,
+        #[case] read: bool,
+        #[case] write: bool,
+    ) {
         let a = Access::new(role, persons);
         assert_eq!(a.may_read(kind), read, "{role} read {kind}");
-        assert_eq!(a.write_refusal(kind).is_none(), write, "{role} write {kind}");
+        assert_eq!(
+            a.write_refusal(kind).is_none(),
+            write,
+            "{role} write {kind}"
+        );
     }
 }

@@ -40,13 +40,23 @@ pub trait ClientStore {
     /// Ask for a record whole next round.
     fn want_full(&mut self, id: RecordId) -> Result<(), Self::Error>;
     /// Merge changes received from the server.
-    fn merge(&mut self, id: RecordId, kind: RecordKind, changes: &[u8]) -> Result<Merge, Self::Error>;
+    fn merge(
+        &mut self,
+        id: RecordId,
+        kind: RecordKind,
+        changes: &[u8],
+    ) -> Result<Merge, Self::Error>;
     /// The server has these heads for the record (clears "wanted whole").
     fn set_server_heads(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), Self::Error>;
     /// Forget what the server was known to have: the next push sends all.
     fn reset_server_heads(&mut self, id: RecordId) -> Result<(), Self::Error>;
     /// The server refused the record as it stands: keep it, with the reason.
-    fn mark_rejected(&mut self, id: RecordId, code: RejectCode, reason: &str) -> Result<(), Self::Error>;
+    fn mark_rejected(
+        &mut self,
+        id: RecordId,
+        code: RejectCode,
+        reason: &str,
+    ) -> Result<(), Self::Error>;
     /// The record was erased: remove every trace of it.
     fn purge(&mut self, id: RecordId) -> Result<(), Self::Error>;
 }
@@ -94,7 +104,11 @@ pub fn build_request<S: ClientStore>(store: &mut S) -> Result<SyncRequest, S::Er
     })
 }
 
-fn apply_pull<S: ClientStore>(store: &mut S, pull: &PullRecord, report: &mut RoundReport) -> Result<(), S::Error> {
+fn apply_pull<S: ClientStore>(
+    store: &mut S,
+    pull: &PullRecord,
+    report: &mut RoundReport,
+) -> Result<(), S::Error> {
     let Ok(heads) = decode_heads(&pull.heads) else {
         return Ok(());
     };
@@ -131,7 +145,9 @@ pub fn apply_response<S: ClientStore>(
                 report.erased += 1;
             }
             RejectCode::MissingDeps => store.reset_server_heads(r.id)?,
-            RejectCode::Forbidden | RejectCode::Invalid => store.mark_rejected(r.id, r.code, &r.reason)?,
+            RejectCode::Forbidden | RejectCode::Invalid => {
+                store.mark_rejected(r.id, r.code, &r.reason)?
+            }
         }
         report.rejected.push(r.clone());
     }

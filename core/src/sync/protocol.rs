@@ -144,8 +144,11 @@ pub fn encode_heads(heads: &[ChangeHash]) -> Vec<u8> {
 
 /// Read concatenated 32-byte hashes.
 pub fn decode_heads(bytes: &[u8]) -> Result<Vec<ChangeHash>, WireError> {
-    if bytes.len() % 32 != 0 {
-        return Err(WireError(format!("heads of {} bytes are not a whole number of hashes", bytes.len())));
+    if !bytes.len().is_multiple_of(32) {
+        return Err(WireError(format!(
+            "heads of {} bytes are not a whole number of hashes",
+            bytes.len()
+        )));
     }
     Ok(bytes
         .chunks_exact(32)
@@ -170,12 +173,20 @@ mod tests {
             protocol: PROTOCOL_VERSION,
             cursor: 42,
             last_answer: 3,
-            push: vec![PushRecord { id, kind: RecordKind::Note, heads: vec![7; 64], changes: vec![1, 2, 3] }],
+            push: vec![PushRecord {
+                id,
+                kind: RecordKind::Note,
+                heads: vec![7; 64],
+                changes: vec![1, 2, 3],
+            }],
             want_full: vec![id],
         };
         let bytes = encode(&req);
         assert_eq!(decode::<SyncRequest>(&bytes).expect("decodes"), req);
-        assert!(decode::<SyncRequest>(&bytes[..bytes.len() / 2]).is_err(), "truncated bytes are refused");
+        assert!(
+            decode::<SyncRequest>(&bytes[..bytes.len() / 2]).is_err(),
+            "truncated bytes are refused"
+        );
         assert!(decode::<SyncRequest>(b"garbage").is_err());
     }
 

@@ -108,7 +108,11 @@ pub enum HandleError<E: std::error::Error + 'static> {
 }
 
 fn known(doc: &mut RecordDoc, heads: &[ChangeHash]) -> Vec<ChangeHash> {
-    heads.iter().copied().filter(|h| doc.has_change(h)).collect()
+    heads
+        .iter()
+        .copied()
+        .filter(|h| doc.has_change(h))
+        .collect()
 }
 
 fn reject(id: RecordId, code: RejectCode, reason: impl Into<String>) -> Rejection {
@@ -127,12 +131,20 @@ fn apply_push<S: ServerStore>(
 ) -> Result<Result<RecordDoc, Rejection>, S::Error> {
     let id = push.id;
     if store.is_erased(id)? {
-        return Ok(Err(reject(id, RejectCode::Erased, "this record was erased by a coordinator and cannot come back")));
+        return Ok(Err(reject(
+            id,
+            RejectCode::Erased,
+            "this record was erased by a coordinator and cannot come back",
+        )));
     }
     let existing = store.load(id)?;
     let kind = existing.as_ref().map(RecordDoc::kind).unwrap_or(push.kind);
     if kind != push.kind {
-        return Ok(Err(reject(id, RejectCode::Invalid, format!("the record is a {kind}, not a {}", push.kind))));
+        return Ok(Err(reject(
+            id,
+            RejectCode::Invalid,
+            format!("the record is a {kind}, not a {}", push.kind),
+        )));
     }
     if let Some(reason) = access.write_refusal(kind) {
         return Ok(Err(reject(id, RejectCode::Forbidden, reason)));
@@ -148,10 +160,18 @@ fn apply_push<S: ServerStore>(
                 (doc, all, false)
             }
             Ok(doc) => {
-                return Ok(Err(reject(id, RejectCode::Invalid, format!("the changes make a {}, not a {}", doc.kind(), push.kind))))
+                return Ok(Err(reject(
+                    id,
+                    RejectCode::Invalid,
+                    format!("the changes make a {}, not a {}", doc.kind(), push.kind),
+                )))
             }
             Err(CoreError::MissingDependencies(_)) => {
-                return Ok(Err(reject(id, RejectCode::MissingDeps, "the server lacks earlier changes of this record; send all of it")))
+                return Ok(Err(reject(
+                    id,
+                    RejectCode::MissingDeps,
+                    "the server lacks earlier changes of this record; send all of it",
+                )))
             }
             Err(e) => return Ok(Err(reject(id, RejectCode::Invalid, e.to_string()))),
         },
@@ -163,7 +183,11 @@ fn apply_push<S: ServerStore>(
                 None => false,
             };
             if !ok {
-                return Ok(Err(reject(id, RejectCode::Forbidden, "the changes are signed by someone who is not a member of this team")));
+                return Ok(Err(reject(
+                    id,
+                    RejectCode::Forbidden,
+                    "the changes are signed by someone who is not a member of this team",
+                )));
             }
         }
         let first_time = store.stored_bytes(id)?.is_none();
@@ -174,7 +198,11 @@ fn apply_push<S: ServerStore>(
         }
     }
     if missing {
-        return Ok(Err(reject(id, RejectCode::MissingDeps, "the server lacks earlier changes of this record; send all of it")));
+        return Ok(Err(reject(
+            id,
+            RejectCode::MissingDeps,
+            "the server lacks earlier changes of this record; send all of it",
+        )));
     }
     Ok(Ok(doc))
 }
@@ -201,7 +229,11 @@ pub fn handle_sync<S: ServerStore>(
 
     for push in &req.push {
         let Ok(device_heads) = decode_heads(&push.heads) else {
-            rejected.push(reject(push.id, RejectCode::Invalid, "the record's heads are malformed"));
+            rejected.push(reject(
+                push.id,
+                RejectCode::Invalid,
+                "the record's heads are malformed",
+            ));
             continue;
         };
         match apply_push(store, access, push).map_err(st)? {
@@ -209,12 +241,18 @@ pub fn handle_sync<S: ServerStore>(
             Ok(mut doc) => {
                 let heads = doc.heads();
                 let since = known(&mut doc, &device_heads);
-                let changes = if since.len() == heads.len() && since.iter().all(|h| heads.contains(h)) {
-                    Vec::new()
-                } else {
-                    doc.changes_since(&since)
-                };
-                records.push(PullRecord { id: push.id, kind: doc.kind(), heads: encode_heads(&heads), changes });
+                let changes =
+                    if since.len() == heads.len() && since.iter().all(|h| heads.contains(h)) {
+                        Vec::new()
+                    } else {
+                        doc.changes_since(&since)
+                    };
+                records.push(PullRecord {
+                    id: push.id,
+                    kind: doc.kind(),
+                    heads: encode_heads(&heads),
+                    changes,
+                });
                 sent.push((push.id, heads));
                 answered.insert(push.id);
             }
@@ -233,7 +271,12 @@ pub fn handle_sync<S: ServerStore>(
             let changes = doc.changes_since(&[]);
             budget += changes.len();
             let heads = doc.heads();
-            records.push(PullRecord { id: *id, kind: doc.kind(), heads: encode_heads(&heads), changes });
+            records.push(PullRecord {
+                id: *id,
+                kind: doc.kind(),
+                heads: encode_heads(&heads),
+                changes,
+            });
             sent.push((*id, heads));
             answered.insert(*id);
         }
@@ -242,7 +285,9 @@ pub fn handle_sync<S: ServerStore>(
     let mut erased = Vec::new();
     let mut cursor = req.cursor;
     let mut more = false;
-    let entries = store.feed_since(req.cursor, limits.records + 1).map_err(st)?;
+    let entries = store
+        .feed_since(req.cursor, limits.records + 1)
+        .map_err(st)?;
     let total = entries.len();
     for (examined, entry) in entries.into_iter().enumerate() {
         if examined >= limits.records || budget >= limits.bytes {
@@ -259,8 +304,15 @@ pub fn handle_sync<S: ServerStore>(
         }
         let device = store.device_heads(entry.id).map_err(st)?;
         let changes = match &device {
-            Some(h) if h.len() == entry.heads.len() && h.iter().all(|x| entry.heads.contains(x)) => continue,
-            None => store.stored_bytes(entry.id).map_err(st)?.unwrap_or_default(),
+            Some(h)
+                if h.len() == entry.heads.len() && h.iter().all(|x| entry.heads.contains(x)) =>
+            {
+                continue
+            }
+            None => store
+                .stored_bytes(entry.id)
+                .map_err(st)?
+                .unwrap_or_default(),
             Some(h) => match store.load(entry.id).map_err(st)? {
                 Some(mut doc) => {
                     let since = known(&mut doc, h);
@@ -270,7 +322,12 @@ pub fn handle_sync<S: ServerStore>(
             },
         };
         budget += changes.len();
-        records.push(PullRecord { id: entry.id, kind: entry.kind, heads: encode_heads(&entry.heads), changes });
+        records.push(PullRecord {
+            id: entry.id,
+            kind: entry.kind,
+            heads: encode_heads(&entry.heads),
+            changes,
+        });
         sent.push((entry.id, entry.heads));
     }
     debug_assert!(more || total <= limits.records);

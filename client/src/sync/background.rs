@@ -1,0 +1,152 @@
+//! Keeping a shared notebook in sync in the background: soon after local
+//! edits and every 30 seconds when the server is reachable, backing off
+//! when it is not. The notebook is locked only to build a request and to
+//! apply an answer, never while waiting on the network, so typing never
+//! waits for sync.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use carnet_core::sync::client::{apply_response, build_request};
+use serde::Serialize;
+use tokio::sync::{watch, Notify};
+
+use super::engine::server_client;
+use crate::error::{ClientError, Result};
+use crate::notebook::Notebook;
+
+/// How often to sync when nothing happens.
+pub const PERIOD: Duration = Duration::from_secs(30);
+/// How long after an edit to sync (edits in a burst share one sync).
+pub const AFTER_EDIT: Duration = Duration::from_secs(2);
+/// The longest wait between attempts while offline.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
+
+/// What the sync indicator shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum SyncState {
+    /// Not joined to a team.
+    Personal,
+    /// A sync is running.
+    Syncing {
+        /// Records received so far.
+        received: usize,
+        /// Bytes received so far.
+        bytes: usize,
+    },
+    /// The last sync succeeded.
+    Synced {
+        /// When (ms since epoch).
+        at: i64,
+    },
+    /// The server could not be reached; retrying later.
+    Offline {
+        /// Why.
+        reason: String,
+    },
+    /// The server refused this device (revoked, unknown) or another error.
+    Failed {
+        /// Stable kind.
+        kind: String,
+        /// For people.
+        message: String,
+    },
+}
+
+/// A handle on the background sync of a shared notebook.
+#[derive(Debug, Clone)]
+pub struct SyncLoop {
+    wake: Arc<Notify>,
+    state: watch::Receiver<SyncState>,
+}
+
+impl SyncLoop {
+    /// Start syncing `nb` in the background on the current tokio runtime.
+    pub fn start(nb: Arc<Mutex<Notebook>>) -> Self {
+        let wake = Arc::new(Notify::new());
+        let (tx, rx) = watch::channel(SyncState::Personal);
+        tokio::spawn(run(nb, Arc::clone(&wake), tx));
+        Self { wake, state: rx }
+    }
+
+    /// Local edits happened: sync soon.
+    pub fn edited(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The current state, for the indicator.
+    pub fn state(&self) -> SyncState {
+        self.state.borrow().clone()
+    }
+
+    /// Wait for the next change of state.
+    pub async fn changed(&mut self) -> SyncState {
+        let _ = self.state.changed().await;
+        self.state.borrow().clone()
+    }
+}
+
+fn lock(nb: &Mutex<Notebook>) -> std::sync::MutexGuard<'_, Notebook> {
+    nb.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// One sync until quiet, locking the notebook only around local work.
+pub async fn sync_shared(nb: &Mutex<Notebook>, state: &watch::Sender<SyncState>) -> Result<()> {
+    let client = server_client(&lock(nb))?;
+    let (mut received, mut bytes) = (0, 0);
+    for _ in 0..super::engine::MAX_ROUNDS {
+        let req = build_request(&mut *lock(nb))?;
+        let (resp, _, got) = client.sync(&req).await?;
+        let report = apply_response(&mut *lock(nb), &req, &resp)?;
+        received += report.received;
+        bytes += got;
+        let _ = state.send(SyncState::Syncing { received, bytes });
+        if report.quiet() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+async fn run(nb: Arc<Mutex<Notebook>>, wake: Arc<Notify>, state: watch::Sender<SyncState>) {
+    let mut backoff = Duration::from_secs(5);
+    loop {
+        let joined = lock(&nb).setting("server").ok().flatten().is_some();
+        let wait = if !joined {
+            let _ = state.send(SyncState::Personal);
+            PERIOD
+        } else {
+            let _ = state.send(SyncState::Syncing {
+                received: 0,
+                bytes: 0,
+            });
+            match sync_shared(&nb, &state).await {
+                Ok(()) => {
+                    backoff = Duration::from_secs(5);
+                    let _ = state.send(SyncState::Synced {
+                        at: carnet_core::Timestamp::now().as_millis(),
+                    });
+                    PERIOD
+                }
+                Err(ClientError::Offline { reason, .. }) => {
+                    let _ = state.send(SyncState::Offline { reason });
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    backoff
+                }
+                Err(e) => {
+                    let _ = state.send(SyncState::Failed {
+                        kind: e.kind().to_string(),
+                        message: e.to_string(),
+                    });
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    backoff
+                }
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = wake.notified() => tokio::time::sleep(AFTER_EDIT).await,
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! The HTTP client of a team server (reqwest with rustls). Sync rounds
+//! travel as CBOR; account calls as JSON; errors come back as the
+//! server's `{kind, message}` and become [`ClientError::Server`], and a
+//! server that cannot be reached becomes [`ClientError::Offline`].
+
+use std::time::Duration;
+
+use carnet_core::sync::protocol::{decode, encode};
+use carnet_core::sync::{Role, SyncRequest, SyncResponse};
+use carnet_core::RecordId;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ClientError, Result};
+
+/// A connection to one team server.
+#[derive(Debug, Clone)]
+pub struct ServerClient {
+    http: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    kind: String,
+    message: String,
+}
+
+/// A device of the team, as listed for coordinators.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// Device id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Member id.
+    pub member_id: String,
+    /// Member name.
+    pub member: String,
+    /// Role.
+    pub role: String,
+    /// Joined (ms since epoch).
+    pub joined_at: i64,
+    /// Last sync (ms since epoch).
+    pub last_seen: Option<i64>,
+    /// Revoked (ms since epoch).
+    pub revoked_at: Option<i64>,
+}
+
+impl ServerClient {
+    /// A client of the server at `base` (e.g. `https://carnet.example.org`),
+    /// trusting the system's roots plus `extra_root_pem` if given.
+    pub fn new(base: &str, token: Option<String>, extra_root_pem: Option<&[u8]>) -> Result<Self> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let base = base.trim().trim_end_matches('/').to_string();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(ClientError::BadInput(format!(
+                "'{base}' is not a server address; it should look like https://carnet.example.org"
+            )));
+        }
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(300))
+            .user_agent(concat!("carnet/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = extra_root_pem {
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
+                ClientError::BadInput(format!(
+                    "the certificate file is not a PEM certificate: {e}"
+                ))
+            })?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| ClientError::BadInput(format!("could not set up the connection: {e}")))?;
+        Ok(Self { http, base, token })
+    }
+
+    /// The server's address.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    fn offline(&self, e: reqwest::Error) -> ClientError {
+        let reason = if e.is_timeout() {
+            "it did not answer in time".to_string()
+        } else if e.is_connect() {
+            "the connection was refused or there is no network".to_string()
+        } else {
+            e.to_string()
+        };
+        ClientError::Offline {
+            server: self.base.clone(),
+            reason,
+        }
+    }
+
+    fn authed(&self, req: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder> {
+        let token = self.token.as_deref().ok_or(ClientError::NotJoined)?;
+        Ok(req.bearer_auth(token))
+    }
+
+    async fn check(&self, resp: reqwest::Response) -> Result<reqwest::Response> {
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let bytes = resp.bytes().await.map_err(|e| self.offline(e))?;
+        Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
+            Ok(b) => ClientError::Server { status: status.as_u16(), kind: b.kind, message: b.message },
+            Err(_) => ClientError::Server {
+                status: status.as_u16(),
+                kind: "unexpected".into(),
+                message: format!("the server answered {status} in a way Carnet does not understand; is {} a Carnet server?", self.base),
+            },
+        })
+    }
+
+    async fn json<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
+        let resp = req.send().await.map_err(|e| self.offline(e))?;
+        let resp = self.check(resp).await?;
+        let bytes = resp.bytes().await.map_err(|e| self.offline(e))?;
+        serde_json::from_slice(&bytes).map_err(|e| {
+            ClientError::BadInput(format!("the server's answer could not be read: {e}"))
+        })
+    }
+
+    /// Join with an invitation code.
+    pub async fn join(
+        &self,
+        code: &str,
+        device_name: &str,
+        member_name: &str,
+    ) -> Result<super::Membership> {
+        let body = serde_json::json!({ "code": code, "device_name": device_name, "member_name": member_name });
+        let joined: super::engine::Joined = self
+            .json(self.http.post(format!("{}/v1/join", self.base)).json(&body))
+            .await?;
+        Ok(super::Membership::from_joined(joined, &self.base))
+    }
+
+    /// One sync round. Returns the answer and the bytes sent and received.
+    pub async fn sync(&self, req: &SyncRequest) -> Result<(SyncResponse, usize, usize)> {
+        let body = encode(req);
+        let sent = body.len();
+        let builder = self
+            .authed(self.http.post(format!("{}/v1/sync", self.base)))?
+            .header(reqwest::header::CONTENT_TYPE, "application/cbor")
+            .body(body);
+        let resp = builder.send().await.map_err(|e| self.offline(e))?;
+        let resp = self.check(resp).await?;
+        let bytes = resp.bytes().await.map_err(|e| self.offline(e))?;
+        let answer = decode(&bytes).map_err(|e| ClientError::BadInput(e.to_string()))?;
+        Ok((answer, sent, bytes.len()))
+    }
+
+    /// Create an invitation (coordinators).
+    pub async fn invite(
+        &self,
+        role: Role,
+        persons: bool,
+        expires_hours: Option<i64>,
+    ) -> Result<String> {
+        #[derive(Deserialize)]
+        struct Code {
+            code: String,
+        }
+        let body =
+            serde_json::json!({ "role": role, "persons": persons, "expires_hours": expires_hours });
+        let code: Code = self
+            .json(
+                self.authed(self.http.post(format!("{}/v1/invitations", self.base)))?
+                    .json(&body),
+            )
+            .await?;
+        Ok(code.code)
+    }
+
+    /// The team's devices (coordinators).
+    pub async fn devices(&self) -> Result<Vec<DeviceInfo>> {
+        self.json(self.authed(self.http.get(format!("{}/v1/devices", self.base)))?)
+            .await
+    }
+
+    /// Revoke a device (coordinators).
+    pub async fn revoke(&self, device: &str) -> Result<()> {
+        let resp = self
+            .authed(
+                self.http
+                    .post(format!("{}/v1/devices/{device}/revoke", self.base)),
+            )?
+            .send()
+            .await
+            .map_err(|e| self.offline(e))?;
+        self.check(resp).await.map(|_| ())
+    }
+
+    /// Erase a record everywhere (coordinators).
+    pub async fn erase(&self, id: RecordId, reason: &str) -> Result<()> {
+        let resp = self
+            .authed(
+                self.http
+                    .post(format!("{}/v1/records/{id}/erase", self.base)),
+            )?
+            .json(&serde_json::json!({ "reason": reason }))
+            .send()
+            .await
+            .map_err(|e| self.offline(e))?;
+        self.check(resp).await.map(|_| ())
+    }
+}

@@ -1,0 +1,238 @@
+//! A [`Notebook`] as the core's [`ClientStore`]: sync bookkeeping lives in
+//! columns of `records` (`server_heads`, `dirty`, `rejected_*`), in
+//! `sync_wanted` and `erased`, and the sync position in `meta`.
+
+use automerge::ChangeHash;
+use carnet_core::sync::client::{ClientStore, Merge};
+use carnet_core::sync::{decode_heads, encode_heads, PushRecord, RejectCode};
+use carnet_core::{RecordId, RecordKind};
+use rusqlite::{params, OptionalExtension};
+
+use crate::error::{ClientError, Result};
+use crate::notebook::Notebook;
+use crate::views::MergeOutcome;
+
+fn meta_u64(nb: &Notebook, key: &str) -> Result<u64> {
+    Ok(nb.setting(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
+}
+
+impl ClientStore for Notebook {
+    type Error = ClientError;
+
+    fn position(&mut self) -> Result<(u64, u64)> {
+        Ok((
+            meta_u64(self, "sync_cursor")?,
+            meta_u64(self, "sync_last_answer")?,
+        ))
+    }
+
+    fn set_position(&mut self, cursor: u64, answer: u64) -> Result<()> {
+        let tx = self.store_mut().transaction()?;
+        for (k, v) in [("sync_cursor", cursor), ("sync_last_answer", answer)] {
+            tx.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
+                params![k, v.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn pending(&mut self, limit: usize) -> Result<Vec<PushRecord>> {
+        type Row = (String, String, Vec<u8>, Option<Vec<u8>>);
+        let rows: Vec<Row> = self
+            .store()
+            .conn()
+            .prepare_cached(
+                "SELECT id, kind, server_heads, rejected_heads FROM records WHERE dirty AND damaged IS NULL ORDER BY rowid",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (id, kind, server_heads, rejected_heads) in rows {
+            if out.len() >= limit {
+                break;
+            }
+            let (Ok(id), Ok(kind)) = (id.parse::<RecordId>(), kind.parse::<RecordKind>()) else {
+                continue;
+            };
+            let server_heads = decode_heads(&server_heads).unwrap_or_default();
+            let found = self.with_doc(id, |doc| {
+                let heads = doc.heads();
+                let known: Vec<ChangeHash> = server_heads
+                    .iter()
+                    .copied()
+                    .filter(|h| doc.has_change(h))
+                    .collect();
+                (heads, doc.changes_since(&known))
+            });
+            let (heads, changes) = match found {
+                Ok(v) => v,
+                Err(ClientError::Damaged { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            let heads = encode_heads(&heads);
+            if changes.is_empty() {
+                self.store().conn().execute(
+                    "UPDATE records SET dirty = 0 WHERE id = ?1",
+                    [id.to_string()],
+                )?;
+                continue;
+            }
+            if rejected_heads.as_deref() == Some(heads.as_slice()) {
+                continue;
+            }
+            out.push(PushRecord {
+                id,
+                kind,
+                heads,
+                changes,
+            });
+        }
+        Ok(out)
+    }
+
+    fn wanted_full(&mut self) -> Result<Vec<RecordId>> {
+        let ids: Vec<String> = self
+            .store()
+            .conn()
+            .prepare_cached("SELECT id FROM sync_wanted")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids.into_iter().filter_map(|s| s.parse().ok()).collect())
+    }
+
+    fn want_full(&mut self, id: RecordId) -> Result<()> {
+        self.store().conn().execute(
+            "INSERT OR IGNORE INTO sync_wanted (id) VALUES (?1)",
+            [id.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn merge(&mut self, id: RecordId, kind: RecordKind, changes: &[u8]) -> Result<Merge> {
+        match Notebook::merge(self, id, changes) {
+            Ok(MergeOutcome::MissingDeps) => Ok(Merge::MissingDeps),
+            Ok(_) => {
+                let actual = self.with_doc(id, |d| d.kind())?;
+                if actual != kind {
+                    return Ok(Merge::Refused(format!(
+                        "the server sent a {kind} for a {actual}"
+                    )));
+                }
+                Ok(Merge::Applied)
+            }
+            Err(
+                e @ (ClientError::Sqlite(_) | ClientError::Corrupt(_) | ClientError::Io { .. }),
+            ) => Err(e),
+            Err(e) => Ok(Merge::Refused(e.to_string())),
+        }
+    }
+
+    fn set_server_heads(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<()> {
+        let still_dirty = match self.with_doc(id, |doc| {
+            let known: Vec<ChangeHash> = heads
+                .iter()
+                .copied()
+                .filter(|h| doc.has_change(h))
+                .collect();
+            !doc.changes_since(&known).is_empty()
+        }) {
+            Ok(d) => d,
+            Err(ClientError::NotFound { .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let conn = self.store().conn();
+        conn.execute(
+            "UPDATE records SET server_heads = ?2, dirty = ?3,
+                    rejected_code = NULL, rejected_reason = NULL, rejected_heads = NULL WHERE id = ?1",
+            params![id.to_string(), encode_heads(heads), still_dirty],
+        )?;
+        conn.execute("DELETE FROM sync_wanted WHERE id = ?1", [id.to_string()])?;
+        Ok(())
+    }
+
+    fn reset_server_heads(&mut self, id: RecordId) -> Result<()> {
+        self.store().conn().execute(
+            "UPDATE records SET server_heads = x'', dirty = 1 WHERE id = ?1",
+            [id.to_string()],
+        )?;
+        Ok(())
+    }
+
+    fn mark_rejected(&mut self, id: RecordId, code: RejectCode, reason: &str) -> Result<()> {
+        let heads = match self.with_doc(id, |doc| encode_heads(&doc.heads())) {
+            Ok(h) => h,
+            Err(ClientError::NotFound { .. }) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let code = match code {
+            RejectCode::Forbidden => "forbidden",
+            RejectCode::Invalid => "invalid",
+            RejectCode::Erased => "erased",
+            RejectCode::MissingDeps => "missing-deps",
+        };
+        self.store().conn().execute(
+            "UPDATE records SET rejected_code = ?2, rejected_reason = ?3, rejected_heads = ?4 WHERE id = ?1",
+            params![id.to_string(), code, reason, heads],
+        )?;
+        Ok(())
+    }
+
+    fn purge(&mut self, id: RecordId) -> Result<()> {
+        Notebook::purge(self, id)
+    }
+}
+
+/// A record the server refused, with the reason.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RejectedRecord {
+    /// The record.
+    pub id: RecordId,
+    /// Its kind.
+    pub kind: String,
+    /// Why (`forbidden`, `invalid`).
+    pub code: String,
+    /// The server's sentence.
+    pub reason: String,
+}
+
+/// Records waiting to be sent, and records refused.
+pub fn waiting_and_rejected(nb: &Notebook) -> Result<(i64, Vec<RejectedRecord>)> {
+    let conn = nb.store().conn();
+    let waiting: i64 = conn.query_row(
+        "SELECT COUNT(*) FROM records WHERE dirty AND (rejected_heads IS NULL) AND damaged IS NULL",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare("SELECT id, kind, rejected_code, rejected_reason FROM records WHERE rejected_code IS NOT NULL")?;
+    let rejected = stmt
+        .query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .filter_map(|row| {
+            let (id, kind, code, reason) = row.ok()?;
+            Some(RejectedRecord {
+                id: id.parse().ok()?,
+                kind,
+                code,
+                reason,
+            })
+        })
+        .collect();
+    Ok((waiting, rejected))
+}
+
+/// Whether a record id was erased here.
+pub fn is_erased(nb: &Notebook, id: RecordId) -> Result<bool> {
+    Ok(nb
+        .store()
+        .conn()
+        .query_row(
+            "SELECT 1 FROM erased WHERE id = ?1",
+            [id.to_string()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}

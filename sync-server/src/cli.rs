@@ -1,0 +1,245 @@
+//! `carnet-sync-server`: run a team's sync server and manage its teams,
+//! invitations and devices. Thin: parse, call `db`/`http`, print. (In
+//! the library so the cross-crate tests build it as their own binary.)
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::{db, router, AppState};
+use anyhow::Context;
+use carnet_core::sync::Role;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "carnet-sync-server",
+    version,
+    about = "The sync server of a Carnet team"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve teams over HTTP (or HTTPS with --tls-cert and --tls-key).
+    Serve {
+        /// Data directory (created if needed).
+        #[arg(long)]
+        data: PathBuf,
+        /// Address to listen on, e.g. 0.0.0.0:8443 or 127.0.0.1:0.
+        #[arg(long)]
+        listen: SocketAddr,
+        /// TLS certificate chain (PEM).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// TLS private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+    },
+    /// Teams.
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Create an invitation code.
+    Invite {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        role: Role,
+        /// Grant access to persons and referrals.
+        #[arg(long)]
+        persons: bool,
+        /// Hours until the code expires.
+        #[arg(long, default_value_t = 72)]
+        expires: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List a team's devices.
+    Devices {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        team: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device.
+    Revoke {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        device: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TeamCommand {
+    /// Create a team; prints its id and the coordinator's invitation code.
+    Create {
+        #[arg(long)]
+        data: PathBuf,
+        /// The team's name.
+        name: String,
+        /// The coordinator's name.
+        #[arg(long)]
+        coordinator: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+async fn serve(
+    data: PathBuf,
+    listen: SocketAddr,
+    tls: Option<(PathBuf, PathBuf)>,
+) -> anyhow::Result<()> {
+    let conn = db::open(&data)?;
+    let app = router(AppState::new(conn));
+    match tls {
+        None => {
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("could not listen on {listen}"))?;
+            let addr = listener.local_addr()?;
+            println!("listening on http://{addr}");
+            tracing::info!("listening on http://{addr}");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown())
+                .await?;
+        }
+        Some((cert, key)) => {
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
+                .await
+                .with_context(|| {
+                    format!(
+                        "could not read the TLS certificate {} or key {}",
+                        cert.display(),
+                        key.display()
+                    )
+                })?;
+            let listener = std::net::TcpListener::bind(listen)
+                .with_context(|| format!("could not listen on {listen}"))?;
+            let addr = listener.local_addr()?;
+            println!("listening on https://{addr}");
+            let handle = axum_server::Handle::new();
+            let h = handle.clone();
+            tokio::spawn(async move {
+                shutdown().await;
+                h.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+            });
+            axum_server::from_tcp_rustls(listener, config)?
+                .handle(handle)
+                .serve(app.into_make_service())
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve {
+            data,
+            listen,
+            tls_cert,
+            tls_key,
+        } => {
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(serve(data, listen, tls_cert.zip(tls_key)))?;
+        }
+        Command::Team(TeamCommand::Create {
+            data,
+            name,
+            coordinator,
+            json,
+        }) => {
+            let mut conn = db::open(&data)?;
+            let team = db::create_team(&mut conn, &name, &coordinator, 72)?;
+            if json {
+                print_json(&team)?;
+            } else {
+                println!("team: {}", team.team);
+                println!(
+                    "coordinator's invitation code: {} (valid 72 hours, once)",
+                    team.code
+                );
+            }
+        }
+        Command::Invite {
+            data,
+            team,
+            role,
+            persons,
+            expires,
+            json,
+        } => {
+            let mut conn = db::open(&data)?;
+            let code = db::invite(&mut conn, &team, role, persons, expires)?;
+            if json {
+                print_json(&serde_json::json!({ "code": code }))?;
+            } else {
+                println!("{code}");
+            }
+        }
+        Command::Devices { data, team, json } => {
+            let conn = db::open(&data)?;
+            if !db::team_exists(&conn, &team)? {
+                anyhow::bail!("there is no team with id {team} on this server");
+            }
+            let list = db::devices(&conn, &team)?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for d in list {
+                    let state = if d.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "active"
+                    };
+                    println!(
+                        "{}  {:<20} {:<20} {:<12} {state}",
+                        d.id, d.name, d.member, d.role
+                    );
+                }
+            }
+        }
+        Command::Revoke { data, device } => {
+            let mut conn = db::open(&data)?;
+            db::revoke(&mut conn, &device, None)?;
+            println!("Device {device} is revoked; it can no longer sync.");
+        }
+    }
+    Ok(())
+}
+
+/// Run the command line with the process's arguments.
+pub fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("carnet-sync-server: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

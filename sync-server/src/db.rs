@@ -1,0 +1,586 @@
+//! The server's SQLite database (one file, `server.db`, in the data
+//! directory): teams, members, invitations, devices, record documents
+//! (snapshot + chunks, like the client), the per-team change feed,
+//! tombstones of erased records, and what each device is credited with
+//! holding. Schema and every account operation live here.
+
+use std::path::Path;
+
+use carnet_core::demo::DemoGenerator;
+use carnet_core::sync::{Access, Role};
+use carnet_core::{Actor, Codebook, MemberId, Record, RecordDoc, RecordId, SystemIds, Timestamp};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+use crate::accounts;
+use crate::error::ServerError;
+
+/// `PRAGMA application_id` of a Carnet server database ("CRNS").
+pub const APPLICATION_ID: i64 = 0x4352_4E53;
+
+const SCHEMA: &str = r#"
+CREATE TABLE teams (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    workspace_id TEXT NOT NULL,
+    feed_seq     INTEGER NOT NULL DEFAULT 0,
+    created_at   INTEGER NOT NULL
+);
+CREATE TABLE members (
+    id         TEXT PRIMARY KEY,
+    team       TEXT NOT NULL REFERENCES teams(id),
+    name       TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    persons    INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE invitations (
+    code_hash  TEXT PRIMARY KEY,
+    team       TEXT NOT NULL REFERENCES teams(id),
+    role       TEXT NOT NULL,
+    persons    INTEGER NOT NULL,
+    member     TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER
+);
+CREATE TABLE devices (
+    id              TEXT PRIMARY KEY,
+    team            TEXT NOT NULL REFERENCES teams(id),
+    member          TEXT NOT NULL REFERENCES members(id),
+    name            TEXT NOT NULL,
+    token_hash      TEXT NOT NULL UNIQUE,
+    created_at      INTEGER NOT NULL,
+    revoked_at      INTEGER,
+    last_seen       INTEGER,
+    credited_answer INTEGER NOT NULL DEFAULT 0,
+    pending_answer  INTEGER NOT NULL DEFAULT 0,
+    answers         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE records (
+    team        TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    snapshot    BLOB NOT NULL,
+    chunk_count INTEGER NOT NULL DEFAULT 0,
+    heads       BLOB NOT NULL,
+    seq         INTEGER NOT NULL,
+    PRIMARY KEY (team, id)
+) WITHOUT ROWID;
+CREATE INDEX records_feed ON records (team, seq);
+CREATE TABLE chunks (
+    team  TEXT NOT NULL,
+    id    TEXT NOT NULL,
+    n     INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (team, id, n)
+) WITHOUT ROWID;
+CREATE TABLE tombstones (
+    team      TEXT NOT NULL,
+    id        TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    erased_by TEXT NOT NULL,
+    erased_at INTEGER NOT NULL,
+    reason    TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    PRIMARY KEY (team, id)
+) WITHOUT ROWID;
+CREATE INDEX tombstones_feed ON tombstones (team, seq);
+CREATE TABLE device_heads (
+    device   TEXT NOT NULL,
+    record   TEXT NOT NULL,
+    credited BLOB,
+    pending  BLOB,
+    PRIMARY KEY (device, record)
+) WITHOUT ROWID;
+"#;
+
+/// Milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    Timestamp::now().as_millis()
+}
+
+/// Open (or create) the server database in `dir`.
+pub fn open(dir: &Path) -> Result<Connection, ServerError> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| ServerError::Internal(format!("could not create {}: {e}", dir.display())))?;
+    let path = dir.join("server.db");
+    let fresh = !path.exists();
+    let conn = Connection::open(&path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+    )?;
+    if fresh {
+        conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(&format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1;"
+        ))?;
+    } else {
+        let id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        if id != APPLICATION_ID {
+            return Err(ServerError::Internal(format!(
+                "{} is not a Carnet server database; choose another --data directory",
+                path.display()
+            )));
+        }
+    }
+    Ok(conn)
+}
+
+/// Begin a write transaction that takes the write lock at once.
+pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>, ServerError> {
+    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+/// A new team with its coordinator and a first invitation for them.
+#[derive(Debug, Serialize)]
+pub struct NewTeam {
+    /// The team's id.
+    pub team: String,
+    /// The coordinator's invitation code.
+    pub code: String,
+}
+
+/// Create a team, its workspace record and the coordinator's invitation.
+pub fn create_team(
+    conn: &mut Connection,
+    name: &str,
+    coordinator: &str,
+    expires_hours: i64,
+) -> Result<NewTeam, ServerError> {
+    if name.trim().is_empty() || coordinator.trim().is_empty() {
+        return Err(ServerError::BadRequest(
+            "the team name and the coordinator's name are required".into(),
+        ));
+    }
+    let now = Timestamp::now();
+    let ids = SystemIds;
+    let team = RecordId::generate(&ids, now).to_string();
+    let member = MemberId::generate(&ids, now);
+    let workspace_id = RecordId::generate(&ids, now);
+    let workspace = Record::Workspace(DemoGenerator::workspace(
+        name.trim(),
+        &[(member, coordinator.trim().to_string())],
+    ));
+    let mut session = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut session);
+    let mut doc = RecordDoc::create(
+        workspace_id,
+        &workspace,
+        &Codebook::any(),
+        &Actor::new(member, session),
+        now,
+    )
+    .map_err(|e| ServerError::Internal(e.to_string()))?;
+    let tx = write_tx(conn)?;
+    tx.execute(
+        "INSERT INTO teams (id, name, workspace_id, feed_seq, created_at) VALUES (?1, ?2, ?3, 1, ?4)",
+        params![team, name.trim(), workspace_id.to_string(), now.as_millis()],
+    )?;
+    tx.execute(
+        "INSERT INTO members (id, team, name, role, persons, created_at) VALUES (?1, ?2, ?3, 'coordinator', 1, ?4)",
+        params![member.to_string(), team, coordinator.trim(), now.as_millis()],
+    )?;
+    tx.execute(
+        "INSERT INTO records (team, id, kind, snapshot, heads, seq) VALUES (?1, ?2, 'workspace', ?3, ?4, 1)",
+        params![team, workspace_id.to_string(), doc.save(), carnet_core::sync::encode_heads(&doc.heads())],
+    )?;
+    let code = insert_invitation(
+        &tx,
+        &team,
+        Role::Coordinator,
+        true,
+        Some(&member.to_string()),
+        expires_hours,
+    )?;
+    tx.commit()?;
+    Ok(NewTeam { team, code })
+}
+
+fn insert_invitation(
+    tx: &Transaction<'_>,
+    team: &str,
+    role: Role,
+    persons: bool,
+    member: Option<&str>,
+    expires_hours: i64,
+) -> Result<String, ServerError> {
+    if !(1..=24 * 365).contains(&expires_hours) {
+        return Err(ServerError::BadRequest(
+            "an invitation lasts from 1 hour to 1 year".into(),
+        ));
+    }
+    let code = accounts::new_code();
+    let now = now_ms();
+    tx.execute(
+        "INSERT INTO invitations (code_hash, team, role, persons, member, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![accounts::code_hash(&code), team, role.code(), persons, member, now, now + expires_hours * 3_600_000],
+    )?;
+    Ok(code)
+}
+
+/// Create an invitation for a team.
+pub fn invite(
+    conn: &mut Connection,
+    team: &str,
+    role: Role,
+    persons: bool,
+    expires_hours: i64,
+) -> Result<String, ServerError> {
+    let tx = write_tx(conn)?;
+    let exists: Option<String> = tx
+        .query_row("SELECT id FROM teams WHERE id = ?1", [team], |r| r.get(0))
+        .optional()?;
+    if exists.is_none() {
+        return Err(ServerError::NotFound(format!(
+            "there is no team with id {team} on this server"
+        )));
+    }
+    let code = insert_invitation(&tx, team, role, persons, None, expires_hours)?;
+    tx.commit()?;
+    Ok(code)
+}
+
+/// What a device receives when it joins.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct Joined {
+    /// Team id.
+    pub team: String,
+    /// Team name.
+    pub team_name: String,
+    /// The team's workspace record.
+    pub workspace_id: String,
+    /// The member this device acts for.
+    pub member_id: String,
+    /// Their name.
+    pub member_name: String,
+    /// The new device's id.
+    pub device_id: String,
+    /// Its token (shown once; the server keeps only a hash).
+    pub token: String,
+    /// The member's role.
+    pub role: Role,
+    /// Access to persons.
+    pub persons: bool,
+}
+
+/// Use an invitation code: a new device (and member, unless the code was
+/// made for one) with its own token.
+pub fn join(
+    conn: &mut Connection,
+    code: &str,
+    device_name: &str,
+    member_name: &str,
+) -> Result<Joined, ServerError> {
+    let tx = write_tx(conn)?;
+    let row = tx
+        .query_row(
+            "SELECT i.team, i.role, i.persons, i.member, i.expires_at, i.used_at, t.name, t.workspace_id
+             FROM invitations i JOIN teams t ON t.id = i.team WHERE i.code_hash = ?1",
+            [accounts::code_hash(code)],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, i64>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?)),
+        )
+        .optional()?;
+    let Some((team, role, persons, member, expires_at, used_at, team_name, workspace_id)) = row
+    else {
+        return Err(ServerError::BadCode);
+    };
+    if used_at.is_some() {
+        return Err(ServerError::UsedCode);
+    }
+    let now = now_ms();
+    if expires_at < now {
+        return Err(ServerError::ExpiredCode);
+    }
+    let role: Role = role
+        .parse()
+        .map_err(|e: carnet_core::vocab::UnknownCode| ServerError::Internal(e.to_string()))?;
+    let ids = SystemIds;
+    let member_id = match member {
+        Some(m) => m,
+        None => {
+            let name = if member_name.trim().is_empty() {
+                device_name.trim()
+            } else {
+                member_name.trim()
+            };
+            if name.is_empty() {
+                return Err(ServerError::BadRequest(
+                    "give your name (or at least a device name) to join".into(),
+                ));
+            }
+            let id = MemberId::generate(&ids, Timestamp::from_millis(now)).to_string();
+            tx.execute(
+                "INSERT INTO members (id, team, name, role, persons, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, team, name, role.code(), persons, now],
+            )?;
+            id
+        }
+    };
+    let member_name: String = tx.query_row(
+        "SELECT name FROM members WHERE id = ?1",
+        [&member_id],
+        |r| r.get(0),
+    )?;
+    add_to_workspace(&tx, &team, &workspace_id, &member_id, &member_name)?;
+    let device_id = RecordId::generate(&ids, Timestamp::from_millis(now)).to_string();
+    let token = accounts::new_token();
+    let device_name = if device_name.trim().is_empty() {
+        "device"
+    } else {
+        device_name.trim()
+    };
+    tx.execute(
+        "INSERT INTO devices (id, team, member, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![device_id, team, member_id, device_name, accounts::hash(&token), now],
+    )?;
+    tx.execute(
+        "UPDATE invitations SET used_at = ?2 WHERE code_hash = ?1",
+        params![accounts::code_hash(code), now],
+    )?;
+    tx.commit()?;
+    Ok(Joined {
+        team,
+        team_name,
+        workspace_id,
+        member_id,
+        member_name,
+        device_id,
+        token,
+        role,
+        persons: Access::new(role, persons).persons,
+    })
+}
+
+/// Record a member in the team's workspace document (so every device's
+/// history can name them), as a change authored by that member.
+fn add_to_workspace(
+    tx: &Transaction<'_>,
+    team: &str,
+    workspace_id: &str,
+    member: &str,
+    name: &str,
+) -> Result<(), ServerError> {
+    use carnet_core::sync::server::ServerStore;
+    let member: MemberId = member
+        .parse()
+        .map_err(|_| ServerError::Internal("a member id is malformed".into()))?;
+    let workspace: RecordId = workspace_id
+        .parse()
+        .map_err(|_| ServerError::Internal("a workspace id is malformed".into()))?;
+    let mut store = crate::store::TeamStore::new(tx, team, "");
+    let Some(mut doc) = store.load(workspace)? else {
+        return Ok(());
+    };
+    let mut session = [0u8; 8];
+    rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut session);
+    let (_, change) = doc
+        .edit::<_, carnet_core::CoreError>(
+            &Actor::new(member, session),
+            Timestamp::now(),
+            &Codebook::any(),
+            |r| {
+                if let Record::Workspace(w) = r {
+                    if !w.members.iter().any(|m| m.id == member) {
+                        w.members.push(carnet_core::record::Member {
+                            id: member,
+                            name: name.to_string(),
+                        });
+                    }
+                }
+                Ok(())
+            },
+        )
+        .map_err(|e| ServerError::Internal(e.to_string()))?;
+    if !change.is_empty() {
+        store.append(&mut doc, &change)?;
+    }
+    Ok(())
+}
+
+/// An authenticated device.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// Its id.
+    pub id: String,
+    /// Its team.
+    pub team: String,
+    /// Its member.
+    pub member: MemberId,
+    /// Its rights.
+    pub access: Access,
+}
+
+/// The device holding `token`.
+pub fn authenticate(conn: &Connection, token: &str) -> Result<Device, ServerError> {
+    let row = conn
+        .query_row(
+            "SELECT d.id, d.team, d.member, d.revoked_at, m.role, m.persons
+             FROM devices d JOIN members m ON m.id = d.member WHERE d.token_hash = ?1",
+            [accounts::hash(token.trim())],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, bool>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((id, team, member, revoked, role, persons)) = row else {
+        return Err(ServerError::UnknownToken);
+    };
+    if revoked.is_some() {
+        return Err(ServerError::Revoked);
+    }
+    let role: Role = role
+        .parse()
+        .map_err(|e: carnet_core::vocab::UnknownCode| ServerError::Internal(e.to_string()))?;
+    let member = member
+        .parse()
+        .map_err(|_| ServerError::Internal("a member id is malformed".into()))?;
+    Ok(Device {
+        id,
+        team,
+        member,
+        access: Access::new(role, persons),
+    })
+}
+
+/// A device as listed for coordinators.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct DeviceInfo {
+    /// Device id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Member id.
+    pub member_id: String,
+    /// Member name.
+    pub member: String,
+    /// Role.
+    pub role: String,
+    /// When it joined (ms).
+    pub joined_at: i64,
+    /// When it last synced (ms).
+    pub last_seen: Option<i64>,
+    /// When it was revoked (ms).
+    pub revoked_at: Option<i64>,
+}
+
+/// The devices of a team.
+pub fn devices(conn: &Connection, team: &str) -> Result<Vec<DeviceInfo>, ServerError> {
+    let mut stmt = conn.prepare(
+        "SELECT d.id, d.name, m.id, m.name, m.role, d.created_at, d.last_seen, d.revoked_at
+         FROM devices d JOIN members m ON m.id = d.member WHERE d.team = ?1 ORDER BY d.created_at",
+    )?;
+    let rows = stmt.query_map([team], |r| {
+        Ok(DeviceInfo {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            member_id: r.get(2)?,
+            member: r.get(3)?,
+            role: r.get(4)?,
+            joined_at: r.get(5)?,
+            last_seen: r.get(6)?,
+            revoked_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Revoke a device (within `team` when given).
+pub fn revoke(conn: &mut Connection, device: &str, team: Option<&str>) -> Result<(), ServerError> {
+    let n = conn.execute(
+        "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1 AND (?3 IS NULL OR team = ?3)",
+        params![device, now_ms(), team],
+    )?;
+    if n == 0 {
+        return Err(ServerError::NotFound(format!(
+            "there is no device with id {device}"
+        )));
+    }
+    Ok(())
+}
+
+/// Erase a record of a team: delete its bytes, keep a tombstone (who,
+/// when, why; never the content), refuse the id for good.
+pub fn erase(
+    conn: &mut Connection,
+    team: &str,
+    id: RecordId,
+    by: MemberId,
+    reason: &str,
+) -> Result<(), ServerError> {
+    if reason.trim().is_empty() {
+        return Err(ServerError::BadRequest(
+            "say why the record is erased (--reason); the reason is kept, the content is not"
+                .into(),
+        ));
+    }
+    let tx = write_tx(conn)?;
+    let kind: Option<String> = tx
+        .query_row(
+            "SELECT kind FROM records WHERE team = ?1 AND id = ?2",
+            params![team, id.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(kind) = kind else {
+        let erased: Option<i64> = tx
+            .query_row(
+                "SELECT seq FROM tombstones WHERE team = ?1 AND id = ?2",
+                params![team, id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        return match erased {
+            Some(_) => Ok(()),
+            None => Err(ServerError::NotFound(format!(
+                "there is no record {id} in this team"
+            ))),
+        };
+    };
+    if kind == "workspace" {
+        return Err(ServerError::BadRequest(
+            "the team's workspace cannot be erased".into(),
+        ));
+    }
+    let seq = next_seq(&tx, team)?;
+    tx.execute(
+        "DELETE FROM records WHERE team = ?1 AND id = ?2",
+        params![team, id.to_string()],
+    )?;
+    tx.execute(
+        "DELETE FROM chunks WHERE team = ?1 AND id = ?2",
+        params![team, id.to_string()],
+    )?;
+    tx.execute("DELETE FROM device_heads WHERE record = ?1 AND device IN (SELECT id FROM devices WHERE team = ?2)", params![id.to_string(), team])?;
+    tx.execute(
+        "INSERT INTO tombstones (team, id, kind, erased_by, erased_at, reason, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![team, id.to_string(), kind, by.to_string(), now_ms(), reason.trim(), seq],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Take the next position of a team's feed.
+pub fn next_seq(tx: &Transaction<'_>, team: &str) -> Result<i64, ServerError> {
+    Ok(tx.query_row(
+        "UPDATE teams SET feed_seq = feed_seq + 1 WHERE id = ?1 RETURNING feed_seq",
+        [team],
+        |r| r.get(0),
+    )?)
+}
+
+/// The member who created a team's invitations, for the command line.
+pub fn team_exists(conn: &Connection, team: &str) -> Result<bool, ServerError> {
+    Ok(
+        conn.query_row("SELECT COUNT(*) FROM teams WHERE id = ?1", [team], |r| {
+            r.get::<_, i64>(0)
+        })? > 0,
+    )
+}

@@ -1,0 +1,112 @@
+//! The server's one error type. Each error knows its HTTP status and a
+//! short stable `kind`; the body is always `{ "kind": …, "message": … }`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+/// What a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// No or unknown token.
+    #[error("this device is not known to the server; join the team again with an invitation code")]
+    UnknownToken,
+    /// A revoked device.
+    #[error("this device was revoked by a coordinator; its notes stay on the device, but it can no longer sync")]
+    Revoked,
+    /// A role that may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// An invitation code that does not exist.
+    #[error("this invitation code is not valid; check it with your coordinator")]
+    BadCode,
+    /// An expired invitation code.
+    #[error("this invitation code has expired; ask your coordinator for a new one")]
+    ExpiredCode,
+    /// A used invitation code.
+    #[error("this invitation code was already used; each code joins one device, ask your coordinator for a new one")]
+    UsedCode,
+    /// A body that does not parse or has the wrong shape.
+    #[error("{0}")]
+    BadRequest(String),
+    /// Wrong content type.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// Body over the limit.
+    #[error(
+        "the request is larger than the server accepts ({0} bytes at most); sync in smaller steps"
+    )]
+    TooLarge(usize),
+    /// Another protocol version.
+    #[error("{0}")]
+    Protocol(String),
+    /// No such thing in this team.
+    #[error("{0}")]
+    NotFound(String),
+    /// Storage failed.
+    #[error("the server's storage failed")]
+    Storage(#[from] rusqlite::Error),
+    /// A bug; logged.
+    #[error("the server hit an internal error; it was logged and nothing was changed")]
+    Internal(String),
+}
+
+impl ServerError {
+    /// The stable kind code.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::UnknownToken => "unknown-token",
+            Self::Revoked => "revoked",
+            Self::Forbidden(_) => "forbidden",
+            Self::BadCode => "invalid-code",
+            Self::ExpiredCode => "expired-code",
+            Self::UsedCode => "used-code",
+            Self::BadRequest(_) => "bad-request",
+            Self::UnsupportedMediaType(_) => "unsupported-media-type",
+            Self::TooLarge(_) => "too-large",
+            Self::Protocol(_) => "protocol-version",
+            Self::NotFound(_) => "not-found",
+            Self::Storage(_) => "storage",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::UnknownToken | Self::Revoked => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::BadCode | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::ExpiredCode | Self::UsedCode => StatusCode::GONE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Protocol(_) => StatusCode::UPGRADE_REQUIRED,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// The error body.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct ErrorBody {
+    /// Stable code.
+    pub kind: String,
+    /// For people.
+    pub message: String,
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Storage(e) => tracing::error!("storage error: {e}"),
+            Self::Internal(e) => tracing::error!("internal error: {e}"),
+            _ => {}
+        }
+        let body = ErrorBody {
+            kind: self.kind().into(),
+            message: self.to_string(),
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}

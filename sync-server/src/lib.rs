@@ -1,0 +1,19 @@
+//! carnet-sync-server: merges every member's changes when connectivity
+//! returns.
+//!
+//! - [`db`]: the SQLite file: teams, members, invitations, devices,
+//!   documents, the change feed, tombstones, device credit;
+//! - [`accounts`]: invitation codes and device tokens (stored hashed);
+//! - [`store`]: the core's `ServerStore` on that database, so the sync
+//!   round itself ([`carnet_core::sync::server::handle_sync`]) stays pure;
+//! - [`http`]: the axum routes and `{kind, message}` errors.
+
+pub mod accounts;
+pub mod cli;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod store;
+
+pub use error::ServerError;
+pub use http::{router, AppState};

@@ -1,0 +1,218 @@
+//! [`TeamStore`]: the core's [`ServerStore`] on the server's SQLite
+//! database, scoped to one team and one device, inside the transaction of
+//! one sync round. Documents are kept as a snapshot plus change chunks,
+//! folded into a new snapshot every [`COMPACT_AFTER`] chunks.
+
+use automerge::ChangeHash;
+use carnet_core::sync::server::{FeedEntry, ServerStore};
+use carnet_core::sync::{decode_heads, encode_heads};
+use carnet_core::{MemberId, RecordDoc, RecordId, RecordKind};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::db;
+use crate::error::ServerError;
+
+/// Chunks kept per record before compaction.
+pub const COMPACT_AFTER: i64 = 64;
+
+/// A record's snapshot and its chunks, in order.
+type Stored = (Vec<u8>, Vec<Vec<u8>>);
+
+/// One team's records as seen by one device, inside a transaction.
+#[derive(Debug)]
+pub struct TeamStore<'t> {
+    tx: &'t Transaction<'t>,
+    team: String,
+    device: String,
+}
+
+impl<'t> TeamStore<'t> {
+    /// A store for `device` of `team`.
+    pub fn new(tx: &'t Transaction<'t>, team: &str, device: &str) -> Self {
+        Self {
+            tx,
+            team: team.to_string(),
+            device: device.to_string(),
+        }
+    }
+
+    /// A record's snapshot and its chunks, in order.
+    fn bytes(&self, id: RecordId) -> Result<Option<Stored>, ServerError> {
+        let snapshot: Option<Vec<u8>> = self
+            .tx
+            .prepare_cached("SELECT snapshot FROM records WHERE team = ?1 AND id = ?2")?
+            .query_row(params![self.team, id.to_string()], |r| r.get(0))
+            .optional()?;
+        let Some(snapshot) = snapshot else {
+            return Ok(None);
+        };
+        let chunks = self
+            .tx
+            .prepare_cached("SELECT bytes FROM chunks WHERE team = ?1 AND id = ?2 ORDER BY n")?
+            .query_map(params![self.team, id.to_string()], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
+        Ok(Some((snapshot, chunks)))
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ServerError {
+    ServerError::Internal(e.to_string())
+}
+
+impl ServerStore for TeamStore<'_> {
+    type Error = ServerError;
+
+    fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, ServerError> {
+        let Some((snapshot, chunks)) = self.bytes(id)? else {
+            return Ok(None);
+        };
+        RecordDoc::load(id, &snapshot, chunks.iter().map(Vec::as_slice))
+            .map(Some)
+            .map_err(|e| internal(format!("stored record {id} does not load: {e}")))
+    }
+
+    fn stored_bytes(&mut self, id: RecordId) -> Result<Option<Vec<u8>>, ServerError> {
+        Ok(self.bytes(id)?.map(|(mut snapshot, chunks)| {
+            for c in chunks {
+                snapshot.extend_from_slice(&c);
+            }
+            snapshot
+        }))
+    }
+
+    fn is_erased(&mut self, id: RecordId) -> Result<bool, ServerError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM tombstones WHERE team = ?1 AND id = ?2")?
+            .query_row(params![self.team, id.to_string()], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn insert(&mut self, doc: &mut RecordDoc) -> Result<(), ServerError> {
+        let seq = db::next_seq(self.tx, &self.team)?;
+        self.tx
+            .prepare_cached("INSERT INTO records (team, id, kind, snapshot, heads, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+            .execute(params![self.team, doc.id().to_string(), doc.kind().code(), doc.save(), encode_heads(&doc.heads()), seq])?;
+        Ok(())
+    }
+
+    fn append(&mut self, doc: &mut RecordDoc, changes: &[u8]) -> Result<(), ServerError> {
+        let seq = db::next_seq(self.tx, &self.team)?;
+        let id = doc.id().to_string();
+        let count: i64 = self
+            .tx
+            .prepare_cached("SELECT chunk_count FROM records WHERE team = ?1 AND id = ?2")?
+            .query_row(params![self.team, id], |r| r.get(0))?;
+        let heads = encode_heads(&doc.heads());
+        if count + 1 >= COMPACT_AFTER {
+            self.tx
+                .prepare_cached("DELETE FROM chunks WHERE team = ?1 AND id = ?2")?
+                .execute(params![self.team, id])?;
+            self.tx
+                .prepare_cached("UPDATE records SET snapshot = ?3, chunk_count = 0, heads = ?4, seq = ?5 WHERE team = ?1 AND id = ?2")?
+                .execute(params![self.team, id, doc.save(), heads, seq])?;
+        } else {
+            self.tx
+                .prepare_cached("INSERT INTO chunks (team, id, n, bytes) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![self.team, id, count, changes])?;
+            self.tx
+                .prepare_cached("UPDATE records SET chunk_count = ?3, heads = ?4, seq = ?5 WHERE team = ?1 AND id = ?2")?
+                .execute(params![self.team, id, count + 1, heads, seq])?;
+        }
+        Ok(())
+    }
+
+    fn feed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<FeedEntry>, ServerError> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT seq, id, kind, heads, 0 FROM records WHERE team = ?1 AND seq > ?2
+             UNION ALL
+             SELECT seq, id, kind, x'', 1 FROM tombstones WHERE team = ?1 AND seq > ?2
+             ORDER BY 1 LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![self.team, cursor as i64, limit as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+                r.get::<_, bool>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, id, kind, heads, erased) = row?;
+            out.push(FeedEntry {
+                seq: seq as u64,
+                id: id.parse().map_err(internal)?,
+                kind: kind.parse::<RecordKind>().map_err(internal)?,
+                heads: decode_heads(&heads).map_err(internal)?,
+                erased,
+            });
+        }
+        Ok(out)
+    }
+
+    fn begin_round(&mut self, last_answer: u64) -> Result<u64, ServerError> {
+        let (credited, pending): (i64, i64) = self
+            .tx
+            .prepare_cached("SELECT credited_answer, pending_answer FROM devices WHERE id = ?1")?
+            .query_row([&self.device], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let last = last_answer as i64;
+        if last != 0 && last == pending {
+            self.tx
+                .prepare_cached("UPDATE device_heads SET credited = pending WHERE device = ?1 AND pending IS NOT NULL")?
+                .execute([&self.device])?;
+        } else if last != credited {
+            self.tx
+                .prepare_cached("DELETE FROM device_heads WHERE device = ?1")?
+                .execute([&self.device])?;
+        }
+        self.tx
+            .prepare_cached(
+                "UPDATE device_heads SET pending = NULL WHERE device = ?1 AND pending IS NOT NULL",
+            )?
+            .execute([&self.device])?;
+        let answer: i64 = self
+            .tx
+            // In every case the answer the device presented becomes the
+            // one it is credited with.
+            .prepare_cached(
+                "UPDATE devices SET credited_answer = ?2, answers = answers + 1, pending_answer = answers + 1, last_seen = ?3
+                 WHERE id = ?1 RETURNING answers",
+            )?
+            .query_row(params![self.device, last, db::now_ms()], |r| r.get(0))?;
+        Ok(answer as u64)
+    }
+
+    fn device_heads(&mut self, id: RecordId) -> Result<Option<Vec<ChangeHash>>, ServerError> {
+        let heads: Option<Option<Vec<u8>>> = self
+            .tx
+            .prepare_cached("SELECT credited FROM device_heads WHERE device = ?1 AND record = ?2")?
+            .query_row(params![self.device, id.to_string()], |r| r.get(0))
+            .optional()?;
+        heads
+            .flatten()
+            .map(|h| decode_heads(&h).map_err(internal))
+            .transpose()
+    }
+
+    fn record_sent(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), ServerError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO device_heads (device, record, credited, pending) VALUES (?1, ?2, NULL, ?3)
+                 ON CONFLICT (device, record) DO UPDATE SET pending = excluded.pending",
+            )?
+            .execute(params![self.device, id.to_string(), encode_heads(heads)])?;
+        Ok(())
+    }
+
+    fn is_member(&mut self, member: MemberId) -> Result<bool, ServerError> {
+        Ok(self
+            .tx
+            .prepare_cached("SELECT 1 FROM members WHERE id = ?1 AND team = ?2")?
+            .query_row(params![member.to_string(), self.team], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+}

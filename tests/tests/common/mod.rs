@@ -1,0 +1,192 @@
+//! Helpers for tests that cross crates: a real `carnet-sync-server`
+//! process on a loopback port with a temporary data directory (killed and
+//! cleaned up on drop), and devices (notebooks) joined to it.
+#![allow(clippy::unwrap_used, dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use carnet_client::sync::{self, SyncSummary};
+use carnet_client::{Environment, Notebook};
+use carnet_core::{FixedClock, SeededIds, Timestamp};
+
+/// The `carnet-sync-server` binary (this package's build of it).
+pub fn server_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_test-sync-server"))
+}
+
+/// The `carnet` binary (this package's build of it).
+pub fn carnet_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_test-carnet"))
+}
+
+/// A running sync server; killed (SIGKILL) when dropped.
+#[derive(Debug)]
+pub struct TestServer {
+    /// Its data directory (kept across restarts).
+    pub data: PathBuf,
+    _guard: Option<tempfile::TempDir>,
+    child: Option<Child>,
+    /// Its base URL.
+    pub url: String,
+    listen: String,
+}
+
+impl TestServer {
+    /// Start a server on a fresh port with a fresh data directory.
+    pub fn start() -> Self {
+        let guard = tempfile::tempdir().expect("dir");
+        let data = guard.path().to_path_buf();
+        let mut s = Self {
+            data,
+            _guard: Some(guard),
+            child: None,
+            url: String::new(),
+            listen: "127.0.0.1:0".into(),
+        };
+        s.spawn();
+        s
+    }
+
+    fn spawn(&mut self) {
+        let mut child = Command::new(server_bin())
+            .args(["serve", "--data"])
+            .arg(&self.data)
+            .args(["--listen", &self.listen])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn server");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("server prints its address");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("address line")
+            .to_string();
+        self.listen = url.trim_start_matches("http://").to_string();
+        self.url = url;
+        self.child = Some(child);
+    }
+
+    /// Kill the server with SIGKILL (no clean shutdown).
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Start it again on the same port and data.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    /// Run an administration command of the server binary; its stdout.
+    pub fn admin(&self, args: &[&str]) -> String {
+        let out = Command::new(server_bin())
+            .args(args)
+            .arg("--data")
+            .arg(&self.data)
+            .output()
+            .expect("admin command");
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    /// Create a team; its id and the coordinator's code.
+    pub fn create_team(&self, name: &str, coordinator: &str) -> (String, String) {
+        let out = self.admin(&[
+            "team",
+            "create",
+            name,
+            "--coordinator",
+            coordinator,
+            "--json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        (
+            v["team"].as_str().unwrap().to_string(),
+            v["code"].as_str().unwrap().to_string(),
+        )
+    }
+
+    /// An invitation code.
+    pub fn invite(&self, team: &str, role: &str, persons: bool) -> String {
+        let mut args = vec!["invite", "--team", team, "--role", role, "--json"];
+        if persons {
+            args.push("--persons");
+        }
+        let v: serde_json::Value = serde_json::from_str(&self.admin(&args)).expect("json");
+        v["code"].as_str().unwrap().to_string()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A deterministic environment for a device.
+pub fn env(seed: u64) -> Environment {
+    Environment {
+        clock: Arc::new(FixedClock::new(
+            "2026-11-20T14:00:00Z".parse::<Timestamp>().unwrap(),
+            1000,
+        )),
+        ids: Arc::new(SeededIds::new(seed)),
+    }
+}
+
+/// A device joined to a team.
+#[derive(Debug)]
+pub struct Device {
+    /// Its notebook.
+    pub nb: Notebook,
+    /// Its data directory.
+    pub dir: tempfile::TempDir,
+}
+
+/// A current-thread runtime for the async client calls.
+pub fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+impl Device {
+    /// Join `server` with `code`.
+    pub fn join(server: &TestServer, code: &str, name: &str, seed: u64) -> Self {
+        let dir = tempfile::tempdir().expect("dir");
+        let device_name = format!("{name}-laptop");
+        let req = sync::JoinRequest {
+            server: &server.url,
+            code,
+            device_name: &device_name,
+            member_name: name,
+            ca_pem: None,
+        };
+        let (nb, _) = rt()
+            .block_on(sync::join(dir.path(), req, env(seed), |_| {}))
+            .unwrap_or_else(|e| panic!("{name} joins: {e}"));
+        Self { nb, dir }
+    }
+
+    /// Sync until quiet.
+    pub fn sync(&mut self) -> carnet_client::Result<SyncSummary> {
+        let client = sync::engine::server_client(&self.nb)?;
+        rt().block_on(sync::sync_until_quiet(&mut self.nb, &client, |_| {}))
+    }
+}
