@@ -1042,6 +1042,19 @@ impl Notebook {
         Ok(damaged)
     }
 
+    /// SQLite's quick structural check of the file.
+    pub fn check_quick(&self) -> Result<()> {
+        let result: String = self
+            .store
+            .conn()
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(ClientError::Corrupt(result))
+        }
+    }
+
     /// Counts of records by kind.
     pub fn counts(&self) -> Result<Counts> {
         let c = self.store.conn();

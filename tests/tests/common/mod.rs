@@ -121,6 +121,15 @@ impl TestServer {
         )
     }
 
+    /// A worker's invitation code to the only team of the server.
+    pub fn invite_any(&self) -> String {
+        let conn = rusqlite::Connection::open(self.data.join("server.db")).expect("db");
+        let team: String = conn
+            .query_row("SELECT id FROM teams LIMIT 1", [], |r| r.get(0))
+            .expect("a team");
+        self.invite(&team, "worker", true)
+    }
+
     /// An invitation code.
     pub fn invite(&self, team: &str, role: &str, persons: bool) -> String {
         let mut args = vec!["invite", "--team", team, "--role", role, "--json"];

@@ -1,0 +1,181 @@
+//! Faults: the server killed with SIGKILL in the middle of a sync and
+//! restarted; a client killed in the middle of a sync; the same request
+//! sent twice. Everyone converges, nothing is lost, nothing is duplicated.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use carnet_client::sync::engine::server_client;
+use carnet_core::sync::client::{apply_response, build_request};
+use common::{carnet_bin, rt, Device, TestServer};
+
+/// Every record of a device with its sorted heads.
+fn state(d: &mut Device) -> BTreeMap<String, Vec<String>> {
+    let ids = d.nb.record_ids().expect("ids");
+    ids.into_iter()
+        .map(|(id, _)| {
+            let mut heads: Vec<String> =
+                d.nb.heads(id)
+                    .expect("heads")
+                    .iter()
+                    .map(|h| h.to_string())
+                    .collect();
+            heads.sort();
+            (id.to_string(), heads)
+        })
+        .collect()
+}
+
+fn server_integrity(server: &TestServer) {
+    let conn = rusqlite::Connection::open(server.data.join("server.db")).expect("db");
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(check, "ok", "the server's database is sound");
+}
+
+fn sync_until_ok(d: &mut Device) {
+    for _ in 0..50 {
+        if d.sync().is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("the device never managed to sync");
+}
+
+#[test]
+fn server_killed_mid_sync_and_restarted() {
+    let mut server = TestServer::start();
+    let (_, code) = server.create_team("Équipe", "Aline");
+    let mut aline = Device::join(&server, &code, "Aline", 1);
+    aline.nb.fill_demo(1500, 4, |_| {}).expect("demo");
+    for delay in [30u64, 120, 400] {
+        let handle = {
+            let mut moved = std::mem::replace(
+                &mut aline,
+                Device::join(&server, &server.invite_any(), "tmp", 99),
+            );
+            std::thread::spawn(move || {
+                let result = moved.sync();
+                (moved, result)
+            })
+        };
+        std::thread::sleep(Duration::from_millis(delay));
+        server.kill();
+        let (back, result) = handle.join().expect("thread");
+        aline = back;
+        if let Err(e) = result {
+            assert_eq!(e.kind(), "offline", "a killed server reads as offline: {e}");
+        }
+        server.restart();
+    }
+    sync_until_ok(&mut aline);
+    server_integrity(&server);
+    let mut nadia = Device::join(&server, &server.invite_any(), "Nadia", 2);
+    sync_until_ok(&mut nadia);
+    aline.sync().expect("sync");
+    let (a, n) = (state(&mut aline), state(&mut nadia));
+    assert_eq!(a.len(), 1501, "Aline's demo records and the workspace");
+    for (id, heads) in &a {
+        assert_eq!(
+            n.get(id),
+            Some(heads),
+            "Nadia holds record {id} exactly as Aline does"
+        );
+    }
+    let conn = rusqlite::Connection::open(server.data.join("server.db")).expect("db");
+    let stored: i64 = conn
+        .query_row("SELECT COUNT(*) FROM records", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(stored as usize, a.len(), "nothing duplicated on the server");
+}
+
+#[test]
+fn client_killed_mid_sync_converges_on_the_next_sync() {
+    let server = TestServer::start();
+    let (_, code) = server.create_team("Équipe", "Aline");
+    let mut aline = Device::join(&server, &code, "Aline", 1);
+    let mut jean = Device::join(&server, &server.invite_any(), "Jean", 2);
+    aline.nb.fill_demo(1500, 5, |_| {}).expect("demo");
+    aline.sync().expect("sync");
+    let dir = jean.dir.path().to_path_buf();
+    drop(jean.nb);
+    for delay in [20u64, 60, 100, 150, 250, 400, 600, 800, 1000, 1500] {
+        let mut child = Command::new(carnet_bin())
+            .arg("--data-dir")
+            .arg(&dir)
+            .arg("sync")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("carnet sync");
+        std::thread::sleep(Duration::from_millis(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        let nb = carnet_client::Notebook::open(&dir, common::env(50 + delay))
+            .expect("the notebook opens after the kill");
+        nb.check_quick().expect("the file is sound after the kill");
+    }
+    jean.nb = carnet_client::Notebook::open(&dir, common::env(77)).expect("open");
+    sync_until_ok(&mut jean);
+    assert!(
+        jean.nb.check().expect("check").is_empty(),
+        "every record decodes"
+    );
+    let (a, j) = (state(&mut aline), state(&mut jean));
+    assert_eq!(
+        a, j,
+        "Jean holds exactly Aline's records after the interrupted syncs"
+    );
+    let dump = jean.nb.projection_dump().expect("dump");
+    jean.nb.rebuild_projection().expect("rebuild");
+    assert_eq!(
+        jean.nb.projection_dump().expect("dump"),
+        dump,
+        "the projection was kept in step through the kills"
+    );
+}
+
+#[test]
+fn the_same_request_twice_duplicates_nothing() {
+    let server = TestServer::start();
+    let (_, code) = server.create_team("Équipe", "Aline");
+    let mut aline = Device::join(&server, &code, "Aline", 1);
+    let mut nadia = Device::join(&server, &server.invite_any(), "Nadia", 2);
+    aline.nb.fill_demo(50, 6, |_| {}).expect("demo");
+    let client = server_client(&aline.nb).expect("client");
+    let req = build_request(&mut aline.nb).expect("request");
+    assert_eq!(req.push.len(), 50);
+    let (first, _, _) = rt().block_on(client.sync(&req)).expect("first");
+    let (second, _, _) = rt()
+        .block_on(client.sync(&req))
+        .expect("second, as a retry after a lost answer");
+    assert!(first.rejected.is_empty() && second.rejected.is_empty());
+    apply_response(&mut aline.nb, &req, &second).expect("apply");
+    aline.sync().expect("sync");
+    nadia.sync().expect("sync");
+    let conn = rusqlite::Connection::open(server.data.join("server.db")).expect("db");
+    let (records, chunks): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM records), (SELECT COUNT(*) FROM chunks)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("count");
+    assert_eq!(records, 51, "50 notes and the workspace, once each");
+    assert_eq!(
+        chunks, 1,
+        "only the workspace's join change; the repeated pushes added nothing"
+    );
+    assert_eq!(state(&mut aline), state(&mut nadia));
+    assert_eq!(
+        carnet_client::sync::status(&aline.nb)
+            .expect("status")
+            .waiting,
+        0
+    );
+}
