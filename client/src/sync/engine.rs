@@ -166,6 +166,8 @@ pub struct SyncSummary {
     pub bytes_sent: usize,
     /// Bytes received.
     pub bytes_received: usize,
+    /// Bytes of the Automerge changes themselves, both ways.
+    pub change_bytes: usize,
 }
 
 /// The most rounds one sync makes before stopping (a long first sync
@@ -192,6 +194,7 @@ pub async fn sync_until_quiet(
             summary.rejected.extend(report.rejected.iter().cloned());
             summary.bytes_sent += sent;
             summary.bytes_received += received;
+            summary.change_bytes += report.change_bytes;
             progress(&SyncProgress {
                 rounds: summary.rounds,
                 received: summary.received,

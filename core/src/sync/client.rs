@@ -79,6 +79,9 @@ pub struct RoundReport {
     /// Local changes remain to push (edits made meanwhile, or records
     /// the server asked for whole).
     pub pending: bool,
+    /// Bytes of Automerge changes pushed and received (the payload, to
+    /// compare with the bytes on the wire).
+    pub change_bytes: usize,
 }
 
 impl RoundReport {
@@ -136,6 +139,8 @@ pub fn apply_response<S: ClientStore>(
     let mut report = RoundReport {
         sent: req.push.len(),
         more: resp.more,
+        change_bytes: req.push.iter().map(|p| p.changes.len()).sum::<usize>()
+            + resp.records.iter().map(|p| p.changes.len()).sum::<usize>(),
         ..RoundReport::default()
     };
     for r in &resp.rejected {

@@ -25,10 +25,52 @@ pub const PROTOCOL_VERSION: u32 = 1;
 #[error("the sync message could not be read: {0}")]
 pub struct WireError(String);
 
+/// Record ids travel as their 16 bytes (JSON elsewhere uses the text
+/// form): on small edits the id is a large part of the message.
+mod id_bytes {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::ids::RecordId;
+
+    pub fn serialize<S: Serializer>(id: &RecordId, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(id.as_bytes())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<RecordId, D::Error> {
+        let bytes = serde_bytes::ByteBuf::deserialize(d)?;
+        let array: [u8; 16] = bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| serde::de::Error::custom("a record id must be 16 bytes"))?;
+        Ok(RecordId::from_uuid(uuid::Uuid::from_bytes(array)))
+    }
+
+    pub mod list {
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        use crate::ids::RecordId;
+
+        #[derive(Serialize, Deserialize)]
+        struct Wrapped(#[serde(with = "super")] RecordId);
+
+        pub fn serialize<S: Serializer>(ids: &[RecordId], s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(ids.iter().map(|id| Wrapped(*id)))
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<RecordId>, D::Error> {
+            Ok(Vec::<Wrapped>::deserialize(d)?
+                .into_iter()
+                .map(|w| w.0)
+                .collect())
+        }
+    }
+}
+
 /// One record the device changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRecord {
     /// The record.
+    #[serde(with = "id_bytes")]
     pub id: RecordId,
     /// Its kind.
     pub kind: RecordKind,
@@ -55,6 +97,7 @@ pub struct SyncRequest {
     pub push: Vec<PushRecord>,
     /// Records the device needs whole (it received changes whose
     /// dependencies it lacks).
+    #[serde(with = "id_bytes::list")]
     pub want_full: Vec<RecordId>,
 }
 
@@ -62,6 +105,7 @@ pub struct SyncRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PullRecord {
     /// The record.
+    #[serde(with = "id_bytes")]
     pub id: RecordId,
     /// Its kind.
     pub kind: RecordKind,
@@ -93,6 +137,7 @@ pub enum RejectCode {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
     /// The record.
+    #[serde(with = "id_bytes")]
     pub id: RecordId,
     /// What kind of refusal.
     pub code: RejectCode,
@@ -115,6 +160,7 @@ pub struct SyncResponse {
     /// record as the server's).
     pub records: Vec<PullRecord>,
     /// Records erased since the cursor: purge them.
+    #[serde(with = "id_bytes::list")]
     pub erased: Vec<RecordId>,
     /// Pushed records the server refused.
     pub rejected: Vec<Rejection>,

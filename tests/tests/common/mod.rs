@@ -32,11 +32,17 @@ pub struct TestServer {
     /// Its base URL.
     pub url: String,
     listen: String,
+    extra: Vec<String>,
 }
 
 impl TestServer {
     /// Start a server on a fresh port with a fresh data directory.
     pub fn start() -> Self {
+        Self::start_with(&[])
+    }
+
+    /// Start a server with extra arguments to `serve` (e.g. TLS files).
+    pub fn start_with(extra: &[String]) -> Self {
         let guard = tempfile::tempdir().expect("dir");
         let data = guard.path().to_path_buf();
         let mut s = Self {
@@ -45,6 +51,7 @@ impl TestServer {
             child: None,
             url: String::new(),
             listen: "127.0.0.1:0".into(),
+            extra: extra.to_vec(),
         };
         s.spawn();
         s
@@ -55,6 +62,7 @@ impl TestServer {
             .args(["serve", "--data"])
             .arg(&self.data)
             .args(["--listen", &self.listen])
+            .args(&self.extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -69,9 +77,17 @@ impl TestServer {
             .strip_prefix("listening on ")
             .expect("address line")
             .to_string();
-        self.listen = url.trim_start_matches("http://").to_string();
+        self.listen = url
+            .trim_start_matches("http://")
+            .trim_start_matches("https://")
+            .to_string();
         self.url = url;
         self.child = Some(child);
+    }
+
+    /// The server process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map(|c| c.id()).unwrap_or(0)
     }
 
     /// Kill the server with SIGKILL (no clean shutdown).

@@ -1,0 +1,195 @@
+//! Sync benchmarks against a real server on loopback.
+//!
+//! `cargo bench -p carnet-tests --bench sync` measures, with a 10,000-record
+//! team: (a) a fresh device joining and pulling everything; (b) after a
+//! week offline, 10 devices that each made 200 edits syncing in turn:
+//! time, rounds, bytes on the wire against the bytes of the changes; and
+//! (c) 100 devices syncing at once: latency, errors, server memory. Under
+//! `cargo test` (no `--bench` argument) it runs a small smoke mode.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use carnet_client::{NoteFilter, Page};
+use common::{Device, TestServer};
+
+fn percentile(samples: &mut [Duration], p: f64) -> Duration {
+    samples.sort();
+    samples[((samples.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn server_rss_mib(server: &TestServer) -> f64 {
+    let pid = server.pid();
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .unwrap_or(0.0)
+        / 1024.0
+}
+
+fn main() {
+    let full = std::env::args().any(|a| a == "--bench");
+    let (records, devices, edits, clients) = if full {
+        (10_000, 10, 200, 100)
+    } else {
+        (300, 3, 10, 8)
+    };
+    println!(
+        "carnet sync benchmark: {records}-record team{}",
+        if full { "" } else { " (smoke mode)" }
+    );
+
+    let server = TestServer::start();
+    let (team, code) = server.create_team("Benchmark", "Coordination");
+    let mut origin = Device::join(&server, &code, "Coordination", 1);
+    origin.nb.fill_demo(records - 1, 42, |_| {}).expect("demo");
+    let t = Instant::now();
+    let pushed = origin.sync().expect("initial push");
+    println!(
+        "setup: first push of {records} records: {:.1} s, {} rounds",
+        t.elapsed().as_secs_f64(),
+        pushed.rounds
+    );
+
+    // (a) A fresh device joins and pulls everything.
+    let t = Instant::now();
+    let fresh = Device::join(
+        &server,
+        &server.invite(&team, "worker", true),
+        "Nouvelle",
+        2,
+    );
+    let join_time = t.elapsed();
+    let counts = fresh.nb.counts().expect("counts");
+    let total = counts.notes + counts.persons + counts.places + counts.resources;
+    assert!(
+        total as usize >= records - 1,
+        "the fresh device holds the team's records ({total})"
+    );
+    println!(
+        "(a) fresh device joins and pulls {total} records: {}",
+        ms(join_time)
+    );
+    drop(fresh);
+
+    // (b) A week offline: each device made `edits` edits, then syncs in turn.
+    let mut team_devices: Vec<Device> = (0..devices)
+        .map(|i| {
+            Device::join(
+                &server,
+                &server.invite(&team, "worker", true),
+                &format!("Intervenant {i}"),
+                10 + i as u64,
+            )
+        })
+        .collect();
+    for (i, d) in team_devices.iter_mut().enumerate() {
+        let notes =
+            d.nb.list_notes(
+                &NoteFilter::default(),
+                Page {
+                    offset: (i * edits) as u32,
+                    limit: edits as u32,
+                },
+            )
+            .expect("list");
+        for (k, n) in notes.items.iter().enumerate() {
+            d.nb.append_to_body(
+                n.id,
+                &format!("Suivi {k} par l'intervenant {i}: rappel fait, à revoir jeudi."),
+            )
+            .expect("edit");
+        }
+    }
+    println!("(b) {devices} devices, {edits} offline edits each, syncing in turn:");
+    let mut times = Vec::new();
+    let mut worst_ratio: f64 = 0.0;
+    let mut max_rounds = 0;
+    for (i, d) in team_devices.iter_mut().enumerate() {
+        let t = Instant::now();
+        let s = d.sync().expect("sync");
+        let took = t.elapsed();
+        times.push(took);
+        let wire = s.bytes_sent + s.bytes_received;
+        let ratio = wire as f64 / s.change_bytes.max(1) as f64;
+        worst_ratio = worst_ratio.max(ratio);
+        max_rounds = max_rounds.max(s.rounds);
+        println!(
+            "    device {i}: {} in {} rounds, sent {} records, received {}; wire {} B for {} B of changes ({ratio:.2}x)",
+            ms(took), s.rounds, s.sent, s.received, wire, s.change_bytes
+        );
+    }
+    println!("    max {}  p50 {}; at most {max_rounds} rounds; wire at most {worst_ratio:.2}x the changes", ms(*times.iter().max().expect("some")), ms(percentile(&mut times, 0.5)));
+    drop(team_devices);
+
+    // (c) Many devices syncing at once (each with a few edits to push).
+    let small = TestServer::start();
+    let (small_team, small_code) = small.create_team("Charge", "Coordination");
+    let mut seed_device = Device::join(&small, &small_code, "Coordination", 3);
+    seed_device
+        .nb
+        .fill_demo(if full { 999 } else { 99 }, 7, |_| {})
+        .expect("demo");
+    seed_device.sync().expect("push");
+    let mut crowd: Vec<Device> = (0..clients)
+        .map(|i| {
+            Device::join(
+                &small,
+                &small.invite(&small_team, "worker", false),
+                &format!("D{i}"),
+                100 + i as u64,
+            )
+        })
+        .collect();
+    for d in crowd.iter_mut() {
+        let notes =
+            d.nb.list_notes(
+                &NoteFilter::default(),
+                Page {
+                    offset: 0,
+                    limit: 5,
+                },
+            )
+            .expect("list");
+        for n in notes.items {
+            d.nb.append_to_body(n.id, "ajout").expect("edit");
+        }
+    }
+    let barrier = Arc::new(Barrier::new(clients));
+    let handles: Vec<_> = crowd
+        .into_iter()
+        .map(|mut d| {
+            let barrier = Arc::clone(&barrier);
+            std::thread::spawn(move || {
+                barrier.wait();
+                let t = Instant::now();
+                let ok = d.sync().is_ok();
+                (t.elapsed(), ok)
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles
+        .into_iter()
+        .map(|h| h.join().expect("thread"))
+        .collect();
+    let errors = results.iter().filter(|r| !r.1).count();
+    let mut lat: Vec<Duration> = results.iter().map(|r| r.0).collect();
+    println!(
+        "(c) {clients} devices syncing at once: p50 {}  p99 {}  errors {errors}  server memory {:.1} MiB",
+        ms(percentile(&mut lat, 0.5)),
+        ms(percentile(&mut lat, 0.99)),
+        server_rss_mib(&small)
+    );
+    assert_eq!(errors, 0, "no sync failed under load");
+}

@@ -1,0 +1,193 @@
+//! The server over TLS, teams kept apart, and the background sync loop.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use carnet_client::sync::background::{SyncLoop, SyncState};
+use carnet_client::sync::{self, JoinRequest};
+use carnet_client::NoteInput;
+use carnet_core::sync::protocol::{decode, encode, PushRecord, SyncRequest, PROTOCOL_VERSION};
+use carnet_core::sync::SyncResponse;
+use carnet_core::vocab::Method;
+use carnet_core::RecordKind;
+use common::{rt, Device, TestServer};
+
+fn note(title: &str) -> NoteInput {
+    NoteInput {
+        method: Some(Method::Outreach),
+        title: title.into(),
+        body: Some("texte".into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn a_device_joins_and_syncs_over_tls() {
+    let dir = tempfile::tempdir().expect("dir");
+    let cert =
+        rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_path, cert.cert.pem()).expect("write cert");
+    std::fs::write(&key_path, cert.signing_key.serialize_pem()).expect("write key");
+    let server = TestServer::start_with(&[
+        "--tls-cert".into(),
+        cert_path.display().to_string(),
+        "--tls-key".into(),
+        key_path.display().to_string(),
+    ]);
+    assert!(server.url.starts_with("https://"), "{}", server.url);
+    let url = server.url.replace("127.0.0.1", "localhost");
+    let (_, code) = server.create_team("Équipe", "Aline");
+
+    let untrusted = tempfile::tempdir().expect("dir");
+    let err = rt()
+        .block_on(sync::join(
+            untrusted.path(),
+            JoinRequest {
+                server: &url,
+                code: &code,
+                device_name: "x",
+                member_name: "x",
+                ca_pem: None,
+            },
+            common::env(1),
+            |_| {},
+        ))
+        .expect_err("an unknown certificate is not trusted");
+    assert_eq!(err.kind(), "offline", "{err}");
+
+    let joined = tempfile::tempdir().expect("dir");
+    let pem = cert.cert.pem();
+    let (mut nb, _) = rt()
+        .block_on(sync::join(
+            joined.path(),
+            JoinRequest {
+                server: &url,
+                code: &code,
+                device_name: "portable",
+                member_name: "",
+                ca_pem: Some(pem.as_bytes()),
+            },
+            common::env(2),
+            |_| {},
+        ))
+        .expect("joins over TLS with the server's certificate trusted");
+    nb.create_note(note("Chiffré en transit")).expect("note");
+    let client = sync::engine::server_client(&nb).expect("client");
+    let summary = rt()
+        .block_on(sync::sync_until_quiet(&mut nb, &client, |_| {}))
+        .expect("sync over TLS");
+    assert_eq!(summary.sent, 1);
+}
+
+#[test]
+fn knowing_another_teams_record_id_gives_nothing() {
+    let server = TestServer::start();
+    let (_, code_a) = server.create_team("Équipe A", "Aline");
+    let (_, code_b) = server.create_team("Équipe B", "Bruno");
+    let mut aline = Device::join(&server, &code_a, "Aline", 1);
+    let mut bruno = Device::join(&server, &code_b, "Bruno", 2);
+    let secret = aline
+        .nb
+        .create_note(note("Note de l'équipe A"))
+        .expect("note");
+    aline.sync().expect("sync");
+
+    let token = bruno.nb.setting("token").expect("meta").expect("token");
+    let ask = |push: Vec<PushRecord>| -> SyncResponse {
+        let body = encode(&SyncRequest {
+            protocol: PROTOCOL_VERSION,
+            cursor: 0,
+            last_answer: 0,
+            push,
+            want_full: vec![secret],
+        });
+        rt().block_on(async {
+            let resp = reqwest::Client::new()
+                .post(format!("{}/v1/sync", server.url))
+                .bearer_auth(&token)
+                .header("content-type", "application/cbor")
+                .body(body)
+                .send()
+                .await
+                .expect("send");
+            decode(&resp.bytes().await.expect("body")).expect("cbor")
+        })
+    };
+    let resp = ask(vec![]);
+    assert!(
+        resp.records.iter().all(|r| r.id != secret),
+        "team B cannot fetch team A's record by id"
+    );
+
+    // Team B writing under the same id stays in team B.
+    let own = bruno
+        .nb
+        .create_note(note("Note de l'équipe B"))
+        .expect("note");
+    let bytes = bruno.nb.changes_since(own, &[]).expect("bytes");
+    let resp = ask(vec![PushRecord {
+        id: secret,
+        kind: RecordKind::Note,
+        heads: vec![],
+        changes: bytes,
+    }]);
+    assert!(resp.rejected.is_empty(), "{:?}", resp.rejected);
+    aline.sync().expect("sync");
+    let carnet_core::Record::Note(n) = aline.nb.record(secret).expect("still there") else {
+        panic!()
+    };
+    assert_eq!(
+        n.title, "Note de l'équipe A",
+        "team A's record is untouched"
+    );
+    bruno.sync().expect("sync");
+}
+
+#[test]
+fn the_background_loop_syncs_soon_after_edits_and_survives_the_server_going_away() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut server = TestServer::start();
+    let (_, code) = server.create_team("Équipe", "Aline");
+    let aline = Device::join(&server, &code, "Aline", 1);
+    let mut jean = Device::join(&server, &server.invite_any(), "Jean", 2);
+    let shared = Arc::new(Mutex::new(aline.nb));
+    let sync_loop = runtime.block_on(async { SyncLoop::start(Arc::clone(&shared)) });
+    let wait_for = |want: fn(&SyncState) -> bool| {
+        let mut l = sync_loop.clone();
+        runtime.block_on(async move {
+            tokio::time::timeout(Duration::from_secs(30), async {
+                let mut s = l.state();
+                while !want(&s) {
+                    s = l.changed().await;
+                }
+                s
+            })
+            .await
+            .expect("the state is reached in time")
+        })
+    };
+    wait_for(|s| matches!(s, SyncState::Synced { .. }));
+
+    let id = shared.lock().expect("lock").create_note(note("Écrite pendant la synchro")).expect("edit never blocks");
+    sync_loop.edited();
+    // Wait for a sync that starts after the edit, then finishes.
+    wait_for(|s| matches!(s, SyncState::Syncing { .. }));
+    wait_for(|s| matches!(s, SyncState::Synced { .. }));
+    jean.sync().expect("sync");
+    assert!(jean.nb.record(id).is_ok(), "the edit reached the team without an explicit sync");
+
+    server.kill();
+    shared.lock().expect("lock").create_note(note("Hors ligne")).expect("editing goes on offline");
+    sync_loop.edited();
+    let state = wait_for(|s| matches!(s, SyncState::Offline { .. }));
+    assert!(matches!(state, SyncState::Offline { .. }));
+    let status = sync::status(&shared.lock().expect("lock")).expect("status");
+    assert_eq!(status.waiting, 1, "the offline note waits for the server");
+}
