@@ -348,7 +348,8 @@ impl Notebook {
     /// Persist a change already applied to `doc`: append its chunk and
     /// re-project the record in one transaction, then keep the document
     /// cached. On error the document (which holds a change that is not on
-    /// disk) is dropped so the next read comes from disk.
+    /// disk) is dropped so the next read comes from disk. `record` is the
+    /// record as it now stands, when the caller already has it.
     fn commit_change(
         &mut self,
         id: RecordId,
@@ -356,8 +357,12 @@ impl Notebook {
         mut doc: RecordDoc,
         chunk: &[u8],
         now: Timestamp,
+        record: Option<Record>,
     ) -> Result<()> {
-        let record = doc.record()?;
+        let record = match record {
+            Some(r) => r,
+            None => doc.record()?,
+        };
         let tx = self.store.transaction()?;
         write::append(&tx, rowid, &mut doc, chunk, now)?;
         projection::project(&tx, rowid, &record)?;
@@ -401,7 +406,7 @@ impl Notebook {
             self.cache.put(id, rowid, doc);
             return Ok(out);
         }
-        self.commit_change(id, rowid, doc, &chunk, now)?;
+        self.commit_change(id, rowid, doc, &chunk, now, None)?;
         Ok(out)
     }
 
@@ -896,7 +901,7 @@ impl Notebook {
                 return Err(e.into());
             }
         };
-        self.commit_change(id, rowid, doc, &chunk, now)
+        self.commit_change(id, rowid, doc, &chunk, now, None)
     }
 
     // ----- merging changes from elsewhere ------------------------------
@@ -975,7 +980,7 @@ impl Notebook {
                     self.cache.put(id, rowid, doc);
                     return Ok(outcome);
                 }
-                self.commit_change(id, rowid, doc, &merged.new, now)?;
+                self.commit_change(id, rowid, doc, &merged.new, now, merged.record)?;
                 Ok(outcome)
             }
         }
@@ -1095,6 +1100,23 @@ impl Notebook {
     }
 
     // ----- for the sync engine ------------------------------------------
+
+    /// Run `f` as one transaction: everything it writes commits together
+    /// (one disk sync for a whole sync answer), or nothing does.
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.store.conn().execute_batch("BEGIN IMMEDIATE")?;
+        let result = f(self).and_then(|v| {
+            self.store.conn().execute_batch("COMMIT")?;
+            Ok(v)
+        });
+        if result.is_err() {
+            let _ = self.store.conn().execute_batch("ROLLBACK");
+            // Cached documents may hold changes that were rolled back.
+            self.cache.clear();
+            self.codebook = self.load_codebook()?;
+        }
+        result
+    }
 
     pub(crate) fn store(&self) -> &Store {
         &self.store

@@ -10,7 +10,7 @@
 use carnet_core::record::{Note, Person, Place, Resource, Workspace};
 use carnet_core::vocab::Vocabulary;
 use carnet_core::{Record, RecordId};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection};
 
 use crate::error::Result;
 use crate::store::schema::PROJECTION_TABLES;
@@ -38,7 +38,7 @@ fn join_codes<V: Vocabulary>(values: &[V]) -> String {
 }
 
 /// Remove a record's projection rows.
-pub fn remove(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
+pub fn remove(tx: &Connection, rowid: i64) -> Result<()> {
     for sql in [
         "DELETE FROM notes WHERE rowid = ?1",
         "DELETE FROM note_themes WHERE note_rowid = ?1",
@@ -59,7 +59,7 @@ pub fn remove(tx: &Transaction<'_>, rowid: i64) -> Result<()> {
 }
 
 /// Write a record's projection rows, replacing any previous ones.
-pub fn project(tx: &Transaction<'_>, rowid: i64, record: &Record) -> Result<()> {
+pub fn project(tx: &Connection, rowid: i64, record: &Record) -> Result<()> {
     remove(tx, rowid)?;
     match record {
         Record::Note(n) => project_note(tx, rowid, n)?,
@@ -77,7 +77,7 @@ pub fn project(tx: &Transaction<'_>, rowid: i64, record: &Record) -> Result<()> 
     Ok(())
 }
 
-fn project_note(tx: &Transaction<'_>, rowid: i64, n: &Note) -> Result<()> {
+fn project_note(tx: &Connection, rowid: i64, n: &Note) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO notes (rowid, method, title, excerpt, occurred_at, place_id, place_text, sector,
                             author, review, follow_up_needed, follow_up_due, comment_count, created_at)
@@ -116,7 +116,7 @@ fn project_note(tx: &Transaction<'_>, rowid: i64, n: &Note) -> Result<()> {
     Ok(())
 }
 
-fn project_person(tx: &Transaction<'_>, rowid: i64, p: &Person) -> Result<()> {
+fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO persons (rowid, pseudonym, age_group, sector, needs, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
@@ -154,7 +154,7 @@ fn project_person(tx: &Transaction<'_>, rowid: i64, p: &Person) -> Result<()> {
     Ok(())
 }
 
-fn project_resource(tx: &Transaction<'_>, rowid: i64, r: &Resource) -> Result<()> {
+fn project_resource(tx: &Connection, rowid: i64, r: &Resource) -> Result<()> {
     let mut languages: Vec<&str> = r
         .services
         .iter()
@@ -180,13 +180,13 @@ fn project_resource(tx: &Transaction<'_>, rowid: i64, r: &Resource) -> Result<()
     Ok(())
 }
 
-fn project_place(tx: &Transaction<'_>, rowid: i64, p: &Place) -> Result<()> {
+fn project_place(tx: &Connection, rowid: i64, p: &Place) -> Result<()> {
     tx.prepare_cached("INSERT INTO places (rowid, name, kind, sector) VALUES (?1, ?2, ?3, ?4)")?
         .execute(params![rowid, p.name, p.place_kind.code(), p.sector])?;
     Ok(())
 }
 
-fn project_workspace(tx: &Transaction<'_>, rowid: i64, w: &Workspace) -> Result<()> {
+fn project_workspace(tx: &Connection, rowid: i64, w: &Workspace) -> Result<()> {
     tx.prepare_cached("INSERT INTO workspace (rowid, name, default_language) VALUES (?1, ?2, ?3)")?
         .execute(params![rowid, w.name, w.default_language.code()])?;
     for t in &w.codebook {
@@ -206,7 +206,7 @@ fn project_workspace(tx: &Transaction<'_>, rowid: i64, w: &Workspace) -> Result<
 }
 
 /// Empty every projection table (before a rebuild).
-pub fn clear(tx: &Transaction<'_>) -> Result<()> {
+pub fn clear(tx: &Connection) -> Result<()> {
     for table in PROJECTION_TABLES {
         tx.execute(&format!("DELETE FROM {table}"), [])?;
     }

@@ -100,12 +100,14 @@ pub struct Conflict {
 }
 
 /// What a merge did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Merged {
     /// The bytes of the changes that were new here (to store).
     pub new: Vec<u8>,
     /// Some received changes depend on changes not received yet.
     pub missing_deps: bool,
+    /// The record after the merge, when it changed.
+    pub record: Option<Record>,
 }
 
 /// A record's Automerge document.
@@ -172,16 +174,50 @@ impl RecordDoc {
     /// A document known only from changes received from elsewhere, checked
     /// to be a valid record of any kind.
     pub fn from_changes(id: RecordId, bytes: &[u8]) -> Result<Self, CoreError> {
-        check_decodes(bytes)?;
-        let mut doc = AutoCommit::new();
-        doc.load_incremental(bytes).map_err(CoreError::decode)?;
+        Self::from_changes_with_record(id, bytes).map(|(doc, _)| doc)
+    }
+
+    /// [`RecordDoc::from_changes`], also returning the record it holds.
+    /// Each chunk is decoded once: a whole document received is used as
+    /// loaded, and the changes after it are applied to it.
+    pub fn from_changes_with_record(
+        id: RecordId,
+        bytes: &[u8],
+    ) -> Result<(Self, Record), CoreError> {
+        let mut doc: Option<AutoCommit> = None;
+        let mut changes = Vec::new();
+        for chunk in parse_chunks(bytes)? {
+            match chunk {
+                Chunk::Document(d) if doc.is_none() && changes.is_empty() => doc = Some(*d),
+                Chunk::Document(mut d) => changes.extend(d.get_changes(&[])),
+                Chunk::Change(c) => changes.push(*c),
+            }
+        }
+        let mut doc = doc.unwrap_or_default();
+        doc.apply_changes(changes).map_err(CoreError::decode)?;
         if !doc.get_missing_deps(&[]).is_empty() {
             return Err(CoreError::MissingDependencies(id));
         }
         let kind = read_kind(id, &doc)?;
         let this = Self { id, kind, doc };
-        this.record()?.validate(&Codebook::any())?;
-        Ok(this)
+        let record = this.record()?;
+        record.validate(&Codebook::any())?;
+        Ok((this, record))
+    }
+
+    /// Load stored bytes already validated when they were written (the
+    /// server's own storage): no strict re-parse, no shape check.
+    pub fn load_trusted<'a>(
+        id: RecordId,
+        snapshot: &[u8],
+        chunks: impl IntoIterator<Item = &'a [u8]>,
+    ) -> Result<Self, CoreError> {
+        let mut doc = AutoCommit::load(snapshot).map_err(CoreError::decode)?;
+        for chunk in chunks {
+            doc.load_incremental(chunk).map_err(CoreError::decode)?;
+        }
+        let kind = read_kind(id, &doc)?;
+        Ok(Self { id, kind, doc })
     }
 
     /// The record's id.
@@ -270,6 +306,7 @@ impl RecordDoc {
             return Ok(Merged {
                 new: Vec::new(),
                 missing_deps,
+                record: None,
             });
         }
         let kind = read_kind(self.id, &candidate)?;
@@ -280,12 +317,17 @@ impl RecordDoc {
                 to: kind.to_string(),
             });
         }
-        hydrate_record(self.id, kind, &candidate)?.validate(&Codebook::any())?;
+        let record = hydrate_record(self.id, kind, &candidate)?;
+        record.validate(&Codebook::any())?;
         let new = candidate.save_after(&before);
         // `fork` gives the copy a fresh random actor; keep ours.
         let actor = self.doc.get_actor().clone();
         self.doc = candidate.with_actor(actor);
-        Ok(Merged { new, missing_deps })
+        Ok(Merged {
+            new,
+            missing_deps,
+            record: Some(record),
+        })
     }
 
     /// Whether the document holds the change with this hash.

@@ -66,7 +66,7 @@ impl ServerStore for TeamStore<'_> {
         let Some((snapshot, chunks)) = self.bytes(id)? else {
             return Ok(None);
         };
-        RecordDoc::load(id, &snapshot, chunks.iter().map(Vec::as_slice))
+        RecordDoc::load_trusted(id, &snapshot, chunks.iter().map(Vec::as_slice))
             .map(Some)
             .map_err(|e| internal(format!("stored record {id} does not load: {e}")))
     }

@@ -175,16 +175,27 @@ fn the_background_loop_syncs_soon_after_edits_and_survives_the_server_going_away
     };
     wait_for(|s| matches!(s, SyncState::Synced { .. }));
 
-    let id = shared.lock().expect("lock").create_note(note("Écrite pendant la synchro")).expect("edit never blocks");
+    let id = shared
+        .lock()
+        .expect("lock")
+        .create_note(note("Écrite pendant la synchro"))
+        .expect("edit never blocks");
     sync_loop.edited();
     // Wait for a sync that starts after the edit, then finishes.
     wait_for(|s| matches!(s, SyncState::Syncing { .. }));
     wait_for(|s| matches!(s, SyncState::Synced { .. }));
     jean.sync().expect("sync");
-    assert!(jean.nb.record(id).is_ok(), "the edit reached the team without an explicit sync");
+    assert!(
+        jean.nb.record(id).is_ok(),
+        "the edit reached the team without an explicit sync"
+    );
 
     server.kill();
-    shared.lock().expect("lock").create_note(note("Hors ligne")).expect("editing goes on offline");
+    shared
+        .lock()
+        .expect("lock")
+        .create_note(note("Hors ligne"))
+        .expect("editing goes on offline");
     sync_loop.edited();
     let state = wait_for(|s| matches!(s, SyncState::Offline { .. }));
     assert!(matches!(state, SyncState::Offline { .. }));

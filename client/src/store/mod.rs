@@ -16,7 +16,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use carnet_core::{RecordDoc, RecordId, RecordKind, Timestamp};
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Savepoint};
 
 use crate::error::{ClientError, Result};
 
@@ -126,9 +126,10 @@ impl Store {
         &self.conn
     }
 
-    /// Begin a write transaction.
-    pub fn transaction(&mut self) -> Result<Transaction<'_>> {
-        Ok(self.conn.transaction()?)
+    /// Begin a write: a transaction, or a savepoint nested in the
+    /// caller's batch (see `Notebook::batch`).
+    pub fn transaction(&mut self) -> Result<Savepoint<'_>> {
+        Ok(self.conn.savepoint()?)
     }
 
     /// Read a value of `meta`.
@@ -183,7 +184,7 @@ pub mod write {
     use super::*;
 
     /// Insert a new record's document; returns its rowid.
-    pub fn insert(tx: &Transaction<'_>, doc: &mut RecordDoc, at: Timestamp) -> Result<i64> {
+    pub fn insert(tx: &Connection, doc: &mut RecordDoc, at: Timestamp) -> Result<i64> {
         tx.prepare_cached(
             "INSERT INTO records (id, kind, snapshot, chunk_count, updated_at) VALUES (?1, ?2, ?3, 0, ?4)",
         )?
@@ -196,9 +197,24 @@ pub mod write {
         Ok(tx.last_insert_rowid())
     }
 
+    /// Insert a record received whole, storing the bytes as received
+    /// (they were checked when decoded); returns its rowid.
+    pub fn insert_received(
+        tx: &Connection,
+        doc: &RecordDoc,
+        bytes: &[u8],
+        at: Timestamp,
+    ) -> Result<i64> {
+        tx.prepare_cached(
+            "INSERT INTO records (id, kind, snapshot, chunk_count, updated_at) VALUES (?1, ?2, ?3, 0, ?4)",
+        )?
+        .execute(params![doc.id().to_string(), doc.kind().code(), bytes, at.as_millis()])?;
+        Ok(tx.last_insert_rowid())
+    }
+
     /// Append a change chunk to a record, compacting when it has many.
     pub fn append(
-        tx: &Transaction<'_>,
+        tx: &Connection,
         rowid: i64,
         doc: &mut RecordDoc,
         chunk: &[u8],
@@ -224,12 +240,7 @@ pub mod write {
     }
 
     /// Replace a record's snapshot and chunks by one compacted snapshot.
-    pub fn compact(
-        tx: &Transaction<'_>,
-        rowid: i64,
-        doc: &mut RecordDoc,
-        at: Timestamp,
-    ) -> Result<()> {
+    pub fn compact(tx: &Connection, rowid: i64, doc: &mut RecordDoc, at: Timestamp) -> Result<()> {
         tx.prepare_cached("DELETE FROM chunks WHERE record_rowid = ?1")?
             .execute([rowid])?;
         tx.prepare_cached(

@@ -98,7 +98,7 @@ pub async fn sync_shared(nb: &Mutex<Notebook>, state: &watch::Sender<SyncState>)
     for _ in 0..super::engine::MAX_ROUNDS {
         let req = build_request(&mut *lock(nb))?;
         let (resp, _, got) = client.sync(&req).await?;
-        let report = apply_response(&mut *lock(nb), &req, &resp)?;
+        let report = lock(nb).batch(|nb| apply_response(nb, &req, &resp))?;
         received += report.received;
         bytes += got;
         let _ = state.send(SyncState::Syncing { received, bytes });

@@ -186,7 +186,7 @@ pub async fn sync_until_quiet(
         loop {
             let req = build_request(nb)?;
             let (resp, sent, received) = client.sync(&req).await?;
-            let report = apply_response(nb, &req, &resp)?;
+            let report = nb.batch(|nb| apply_response(nb, &req, &resp))?;
             summary.rounds += 1;
             summary.sent += report.sent;
             summary.received += report.received;
