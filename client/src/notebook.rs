@@ -1039,8 +1039,15 @@ impl Notebook {
         self.cache.clear();
         let mut damaged = Vec::new();
         for (id, _) in self.record_ids()? {
-            if let Err(ClientError::Damaged { reason, .. }) = self.load_doc(id) {
-                damaged.push((id, reason));
+            match self.load_doc(id) {
+                Err(ClientError::Damaged { reason, .. }) => damaged.push((id, reason)),
+                Ok((_, doc)) => {
+                    if let Err(e) = doc.record() {
+                        self.store.mark_damaged(id, &e.to_string())?;
+                        damaged.push((id, e.to_string()));
+                    }
+                }
+                Err(_) => {}
             }
         }
         self.cache.clear();

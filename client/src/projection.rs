@@ -9,7 +9,7 @@
 
 use carnet_core::record::{Note, Person, Place, Resource, Workspace};
 use carnet_core::vocab::Vocabulary;
-use carnet_core::{Record, RecordId};
+use carnet_core::{Record, RecordId, RecordKind};
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
@@ -37,7 +37,32 @@ fn join_codes<V: Vocabulary>(values: &[V]) -> String {
         .join(",")
 }
 
-/// Remove a record's projection rows.
+/// The projection tables a record of `kind` writes, as delete statements.
+fn deletes_for(kind: RecordKind) -> &'static [&'static str] {
+    match kind {
+        RecordKind::Note => &[
+            "DELETE FROM notes WHERE rowid = ?1",
+            "DELETE FROM note_themes WHERE note_rowid = ?1",
+            "DELETE FROM note_persons WHERE note_rowid = ?1",
+        ],
+        RecordKind::Person => &[
+            "DELETE FROM persons WHERE rowid = ?1",
+            "DELETE FROM referrals WHERE person_rowid = ?1",
+        ],
+        RecordKind::Resource => &[
+            "DELETE FROM resources WHERE rowid = ?1",
+            "DELETE FROM resource_needs WHERE resource_rowid = ?1",
+        ],
+        RecordKind::Place => &["DELETE FROM places WHERE rowid = ?1"],
+        RecordKind::Workspace => &[
+            "DELETE FROM workspace WHERE rowid = ?1",
+            "DELETE FROM themes WHERE workspace_rowid = ?1",
+            "DELETE FROM members WHERE workspace_rowid = ?1",
+        ],
+    }
+}
+
+/// Remove a record's projection rows, whatever its kind.
 pub fn remove(tx: &Connection, rowid: i64) -> Result<()> {
     for sql in [
         "DELETE FROM notes WHERE rowid = ?1",
@@ -58,9 +83,15 @@ pub fn remove(tx: &Connection, rowid: i64) -> Result<()> {
     Ok(())
 }
 
-/// Write a record's projection rows, replacing any previous ones.
+/// Write a record's projection rows, replacing any previous ones (a
+/// record never changes kind, so only its kind's tables are cleared).
 pub fn project(tx: &Connection, rowid: i64, record: &Record) -> Result<()> {
-    remove(tx, rowid)?;
+    for sql in deletes_for(record.kind())
+        .iter()
+        .chain(["DELETE FROM search WHERE rowid = ?1"].iter())
+    {
+        tx.prepare_cached(sql)?.execute([rowid])?;
+    }
     match record {
         Record::Note(n) => project_note(tx, rowid, n)?,
         Record::Person(p) => project_person(tx, rowid, p)?,

@@ -148,27 +148,30 @@ impl RecordDoc {
         })
     }
 
-    /// Load a stored document: its snapshot followed by change chunks.
+    /// Load a stored document: its snapshot followed by change chunks,
+    /// all of which must decode (a torn chunk is an error, not silently
+    /// dropped). The record's shape is checked when it is read.
     pub fn load<'a>(
         id: RecordId,
         snapshot: &[u8],
         chunks: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Self, CoreError> {
-        check_decodes(snapshot)?;
-        let mut doc = AutoCommit::load(snapshot).map_err(CoreError::decode)?;
+        use automerge::{LoadOptions, OnPartialLoad, VerificationMode};
+        // One strict load of everything: incremental loading would
+        // silently drop a torn chunk and every chunk after it.
+        let mut all = snapshot.to_vec();
         for chunk in chunks {
-            // Lenient loading would silently drop a torn chunk and every
-            // chunk after it; stored bytes must decode entirely.
-            check_decodes(chunk)?;
-            doc.load_incremental(chunk).map_err(CoreError::decode)?;
+            all.extend_from_slice(chunk);
         }
-        if !doc.get_missing_deps(&[]).is_empty() {
-            return Err(CoreError::MissingDependencies(id));
-        }
+        let doc = AutoCommit::load_with_options(
+            &all,
+            LoadOptions::new()
+                .on_partial_load(OnPartialLoad::Error)
+                .verification_mode(VerificationMode::Check),
+        )
+        .map_err(CoreError::decode)?;
         let kind = read_kind(id, &doc)?;
-        let this = Self { id, kind, doc };
-        this.record()?;
-        Ok(this)
+        Ok(Self { id, kind, doc })
     }
 
     /// A document known only from changes received from elsewhere, checked
@@ -206,7 +209,7 @@ impl RecordDoc {
     }
 
     /// Load stored bytes already validated when they were written (the
-    /// server's own storage): no strict re-parse, no shape check.
+    /// server's own storage): no strict re-parse.
     pub fn load_trusted<'a>(
         id: RecordId,
         snapshot: &[u8],
@@ -319,7 +322,14 @@ impl RecordDoc {
         }
         let record = hydrate_record(self.id, kind, &candidate)?;
         record.validate(&Codebook::any())?;
-        let new = candidate.save_after(&before);
+        // The received bytes hold the new changes (and maybe some already
+        // known, which loading skips): store them as they are, unless some
+        // wait for missing dependencies, which must not be stored.
+        let new = if missing_deps {
+            candidate.save_after(&before)
+        } else {
+            bytes.to_vec()
+        };
         // `fork` gives the copy a fresh random actor; keep ours.
         let actor = self.doc.get_actor().clone();
         self.doc = candidate.with_actor(actor);

@@ -138,6 +138,7 @@ fn apply_push<S: ServerStore>(
         )));
     }
     let existing = store.load(id)?;
+    let first_time = existing.is_none();
     let kind = existing.as_ref().map(RecordDoc::kind).unwrap_or(push.kind);
     if kind != push.kind {
         return Ok(Err(reject(
@@ -190,7 +191,6 @@ fn apply_push<S: ServerStore>(
                 )));
             }
         }
-        let first_time = store.stored_bytes(id)?.is_none();
         if first_time {
             store.insert(&mut doc)?;
         } else {
