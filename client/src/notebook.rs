@@ -964,20 +964,20 @@ impl Notebook {
                 Ok(MergeOutcome::Created)
             }
             Some((rowid, mut doc)) => {
-                let merged = match doc.merge(bytes) {
-                    Ok(merged) => merged,
-                    Err(e) => {
-                        self.cache.put(id, rowid, doc);
-                        return Err(e.into());
-                    }
-                };
+                // On error the document is dropped: the next read comes
+                // from disk, where nothing changed.
+                let merged = doc.merge_in_place(bytes)?;
                 let outcome = match (merged.new.is_empty(), merged.missing_deps) {
                     (_, true) => MergeOutcome::MissingDeps,
                     (true, false) => MergeOutcome::Unchanged,
                     (false, false) => MergeOutcome::Updated,
                 };
                 if merged.new.is_empty() {
-                    self.cache.put(id, rowid, doc);
+                    // A document holding changes that wait for missing
+                    // dependencies is not kept: memory stays what disk has.
+                    if !merged.missing_deps {
+                        self.cache.put(id, rowid, doc);
+                    }
                     return Ok(outcome);
                 }
                 self.commit_change(id, rowid, doc, &merged.new, now, merged.record)?;

@@ -298,21 +298,36 @@ impl RecordDoc {
     /// wait for earlier ones that were not received (then ask the sender
     /// for a full copy).
     pub fn merge(&mut self, bytes: &[u8]) -> Result<Merged, CoreError> {
+        let mut candidate = Self {
+            id: self.id,
+            kind: self.kind,
+            // `fork` gives the copy a fresh random actor; keep ours.
+            doc: self.doc.fork().with_actor(self.doc.get_actor().clone()),
+        };
+        let merged = candidate.merge_in_place(bytes)?;
+        *self = candidate;
+        Ok(merged)
+    }
+
+    /// [`RecordDoc::merge`] without the safety copy, for callers that
+    /// discard the document when this fails (its stored bytes are the
+    /// truth): cheaper when merging many records.
+    pub fn merge_in_place(&mut self, bytes: &[u8]) -> Result<Merged, CoreError> {
         check_decodes(bytes)?;
         let before = self.doc.get_heads();
-        let mut candidate = self.doc.fork();
-        candidate
+        let had_queued = !self.doc.get_missing_deps(&[]).is_empty();
+        self.doc
             .load_incremental(bytes)
             .map_err(CoreError::decode)?;
-        let missing_deps = !candidate.get_missing_deps(&[]).is_empty();
-        if candidate.get_heads() == before {
+        let missing_deps = !self.doc.get_missing_deps(&[]).is_empty();
+        if self.doc.get_heads() == before {
             return Ok(Merged {
                 new: Vec::new(),
                 missing_deps,
                 record: None,
             });
         }
-        let kind = read_kind(self.id, &candidate)?;
+        let kind = read_kind(self.id, &self.doc)?;
         if kind != self.kind {
             return Err(CoreError::KindChanged {
                 id: self.id,
@@ -320,19 +335,18 @@ impl RecordDoc {
                 to: kind.to_string(),
             });
         }
-        let record = hydrate_record(self.id, kind, &candidate)?;
+        let record = hydrate_record(self.id, kind, &self.doc)?;
         record.validate(&Codebook::any())?;
         // The received bytes hold the new changes (and maybe some already
-        // known, which loading skips): store them as they are, unless some
-        // wait for missing dependencies, which must not be stored.
-        let new = if missing_deps {
-            candidate.save_after(&before)
+        // known, which loading skips): store them as they are. But changes
+        // queued earlier for missing dependencies may have been applied now
+        // too, and changes still waiting must not be stored: then store
+        // exactly what was applied.
+        let new = if missing_deps || had_queued {
+            self.doc.save_after(&before)
         } else {
             bytes.to_vec()
         };
-        // `fork` gives the copy a fresh random actor; keep ours.
-        let actor = self.doc.get_actor().clone();
-        self.doc = candidate.with_actor(actor);
         Ok(Merged {
             new,
             missing_deps,

@@ -64,6 +64,9 @@ CREATE TABLE records (
     snapshot    BLOB NOT NULL,
     chunk_count INTEGER NOT NULL DEFAULT 0,
     heads       BLOB NOT NULL,
+    -- heads of the snapshot alone, to send "everything after" without
+    -- decoding (see ServerStore::stored_after)
+    snapshot_heads BLOB NOT NULL DEFAULT x'',
     seq         INTEGER NOT NULL,
     PRIMARY KEY (team, id)
 ) WITHOUT ROWID;
@@ -73,6 +76,7 @@ CREATE TABLE chunks (
     id    TEXT NOT NULL,
     n     INTEGER NOT NULL,
     bytes BLOB NOT NULL,
+    heads_after BLOB NOT NULL DEFAULT x'',
     PRIMARY KEY (team, id, n)
 ) WITHOUT ROWID;
 CREATE TABLE tombstones (
@@ -182,7 +186,7 @@ pub fn create_team(
         params![member.to_string(), team, coordinator.trim(), now.as_millis()],
     )?;
     tx.execute(
-        "INSERT INTO records (team, id, kind, snapshot, heads, seq) VALUES (?1, ?2, 'workspace', ?3, ?4, 1)",
+        "INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq) VALUES (?1, ?2, 'workspace', ?3, ?4, ?4, 1)",
         params![team, workspace_id.to_string(), doc.save(), carnet_core::sync::encode_heads(&doc.heads())],
     )?;
     let code = insert_invitation(

@@ -80,6 +80,51 @@ impl ServerStore for TeamStore<'_> {
         }))
     }
 
+    fn stored_after(
+        &mut self,
+        id: RecordId,
+        heads: &[ChangeHash],
+    ) -> Result<Option<Vec<u8>>, ServerError> {
+        let mut wanted = heads.to_vec();
+        wanted.sort();
+        let same = |stored: &[u8]| -> bool {
+            let mut h = decode_heads(stored).unwrap_or_default();
+            h.sort();
+            h == wanted
+        };
+        let snapshot_heads: Option<Vec<u8>> = self
+            .tx
+            .prepare_cached("SELECT snapshot_heads FROM records WHERE team = ?1 AND id = ?2")?
+            .query_row(params![self.team, id.to_string()], |r| r.get(0))
+            .optional()?;
+        let Some(snapshot_heads) = snapshot_heads else {
+            return Ok(None);
+        };
+        let chunks: Vec<(Vec<u8>, Vec<u8>)> = self
+            .tx
+            .prepare_cached(
+                "SELECT heads_after, bytes FROM chunks WHERE team = ?1 AND id = ?2 ORDER BY n",
+            )?
+            .query_map(params![self.team, id.to_string()], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let start = if same(&snapshot_heads) {
+            0
+        } else {
+            match chunks.iter().position(|(h, _)| same(h)) {
+                Some(k) => k + 1,
+                None => return Ok(None),
+            }
+        };
+        Ok(Some(
+            chunks[start..]
+                .iter()
+                .flat_map(|(_, b)| b.iter().copied())
+                .collect(),
+        ))
+    }
+
     fn is_erased(&mut self, id: RecordId) -> Result<bool, ServerError> {
         Ok(self
             .tx
@@ -92,7 +137,7 @@ impl ServerStore for TeamStore<'_> {
     fn insert(&mut self, doc: &mut RecordDoc) -> Result<(), ServerError> {
         let seq = db::next_seq(self.tx, &self.team)?;
         self.tx
-            .prepare_cached("INSERT INTO records (team, id, kind, snapshot, heads, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+            .prepare_cached("INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)")?
             .execute(params![self.team, doc.id().to_string(), doc.kind().code(), doc.save(), encode_heads(&doc.heads()), seq])?;
         Ok(())
     }
@@ -110,12 +155,12 @@ impl ServerStore for TeamStore<'_> {
                 .prepare_cached("DELETE FROM chunks WHERE team = ?1 AND id = ?2")?
                 .execute(params![self.team, id])?;
             self.tx
-                .prepare_cached("UPDATE records SET snapshot = ?3, chunk_count = 0, heads = ?4, seq = ?5 WHERE team = ?1 AND id = ?2")?
+                .prepare_cached("UPDATE records SET snapshot = ?3, chunk_count = 0, heads = ?4, snapshot_heads = ?4, seq = ?5 WHERE team = ?1 AND id = ?2")?
                 .execute(params![self.team, id, doc.save(), heads, seq])?;
         } else {
             self.tx
-                .prepare_cached("INSERT INTO chunks (team, id, n, bytes) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![self.team, id, count, changes])?;
+                .prepare_cached("INSERT INTO chunks (team, id, n, bytes, heads_after) VALUES (?1, ?2, ?3, ?4, ?5)")?
+                .execute(params![self.team, id, count, changes, heads])?;
             self.tx
                 .prepare_cached("UPDATE records SET chunk_count = ?3, heads = ?4, seq = ?5 WHERE team = ?1 AND id = ?2")?
                 .execute(params![self.team, id, count + 1, heads, seq])?;

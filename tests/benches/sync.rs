@@ -126,8 +126,8 @@ fn main() {
         worst_ratio = worst_ratio.max(ratio);
         max_rounds = max_rounds.max(s.rounds);
         println!(
-            "    device {i}: {} in {} rounds, sent {} records, received {}; wire {} B for {} B of changes ({ratio:.2}x)",
-            ms(took), s.rounds, s.sent, s.received, wire, s.change_bytes
+            "    device {i}: {} ({} ms server) in {} rounds, sent {} records, received {}; wire {} B for {} B of changes ({ratio:.2}x)",
+            ms(took), s.server_ms, s.rounds, s.sent, s.received, wire, s.change_bytes
         );
     }
     println!("    max {}  p50 {}; at most {max_rounds} rounds; wire at most {worst_ratio:.2}x the changes", ms(*times.iter().max().expect("some")), ms(percentile(&mut times, 0.5)));

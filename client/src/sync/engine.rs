@@ -168,6 +168,8 @@ pub struct SyncSummary {
     pub bytes_received: usize,
     /// Bytes of the Automerge changes themselves, both ways.
     pub change_bytes: usize,
+    /// Milliseconds spent waiting for the server (the rest is local work).
+    pub server_ms: u64,
 }
 
 /// The most rounds one sync makes before stopping (a long first sync
@@ -185,7 +187,9 @@ pub async fn sync_until_quiet(
     let result = async {
         loop {
             let req = build_request(nb)?;
+            let asked = std::time::Instant::now();
             let (resp, sent, received) = client.sync(&req).await?;
+            summary.server_ms += asked.elapsed().as_millis() as u64;
             let report = nb.batch(|nb| apply_response(nb, &req, &resp))?;
             summary.rounds += 1;
             summary.sent += report.sent;

@@ -47,6 +47,17 @@ pub trait ServerStore {
     /// A record's stored bytes (snapshot and chunks), to send whole
     /// without decoding.
     fn stored_bytes(&mut self, id: RecordId) -> Result<Option<Vec<u8>>, Self::Error>;
+    /// The stored changes that follow `heads`, without decoding anything,
+    /// when `heads` are exactly the heads after the snapshot or after one
+    /// of the stored chunks; `None` when the store cannot tell that way.
+    fn stored_after(
+        &mut self,
+        id: RecordId,
+        heads: &[ChangeHash],
+    ) -> Result<Option<Vec<u8>>, Self::Error> {
+        let _ = (id, heads);
+        Ok(None)
+    }
     /// Whether the record was erased (its id is refused for good).
     fn is_erased(&mut self, id: RecordId) -> Result<bool, Self::Error>;
     /// Store a new record; it moves to the end of the feed.
@@ -151,7 +162,7 @@ fn apply_push<S: ServerStore>(
         return Ok(Err(reject(id, RejectCode::Forbidden, reason)));
     }
     let (mut doc, new, missing) = match existing {
-        Some(mut doc) => match doc.merge(&push.changes) {
+        Some(mut doc) => match doc.merge_in_place(&push.changes) {
             Ok(m) => (doc, m.new, m.missing_deps),
             Err(e) => return Ok(Err(reject(id, RejectCode::Invalid, e.to_string()))),
         },
@@ -313,12 +324,15 @@ pub fn handle_sync<S: ServerStore>(
                 .stored_bytes(entry.id)
                 .map_err(st)?
                 .unwrap_or_default(),
-            Some(h) => match store.load(entry.id).map_err(st)? {
-                Some(mut doc) => {
-                    let since = known(&mut doc, h);
-                    doc.changes_since(&since)
-                }
-                None => continue,
+            Some(h) => match store.stored_after(entry.id, h).map_err(st)? {
+                Some(bytes) => bytes,
+                None => match store.load(entry.id).map_err(st)? {
+                    Some(mut doc) => {
+                        let since = known(&mut doc, h);
+                        doc.changes_since(&since)
+                    }
+                    None => continue,
+                },
             },
         };
         budget += changes.len();

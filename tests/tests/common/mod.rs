@@ -209,6 +209,19 @@ impl Device {
         Self { nb, dir }
     }
 
+    /// Join `server` with `code` without the first sync (to time it apart).
+    pub fn join_empty(server: &TestServer, code: &str, name: &str, seed: u64) -> Self {
+        let dir = tempfile::tempdir().expect("dir");
+        let nb = rt()
+            .block_on(async {
+                let client = sync::ServerClient::new(&server.url, None, None)?;
+                let membership = client.join(code, &format!("{name}-laptop"), name).await?;
+                carnet_client::Notebook::create_joined(dir.path(), &membership, env(seed))
+            })
+            .unwrap_or_else(|e| panic!("{name} joins: {e}"));
+        Self { nb, dir }
+    }
+
     /// Sync until quiet.
     pub fn sync(&mut self) -> carnet_client::Result<SyncSummary> {
         let client = sync::engine::server_client(&self.nb)?;
