@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use carnet_core::demo::DemoGenerator;
-use carnet_core::sync::{Access, Role};
+use carnet_core::sync::{Access, DeviceInfo, Joined, Role};
 use carnet_core::{Actor, Codebook, MemberId, Record, RecordDoc, RecordId, SystemIds, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
@@ -245,29 +245,6 @@ pub fn invite(
     Ok(code)
 }
 
-/// What a device receives when it joins.
-#[derive(Debug, Serialize, serde::Deserialize)]
-pub struct Joined {
-    /// Team id.
-    pub team: String,
-    /// Team name.
-    pub team_name: String,
-    /// The team's workspace record.
-    pub workspace_id: String,
-    /// The member this device acts for.
-    pub member_id: String,
-    /// Their name.
-    pub member_name: String,
-    /// The new device's id.
-    pub device_id: String,
-    /// Its token (shown once; the server keeps only a hash).
-    pub token: String,
-    /// The member's role.
-    pub role: Role,
-    /// Access to persons.
-    pub persons: bool,
-}
-
 /// Use an invitation code: a new device (and member, unless the code was
 /// made for one) with its own token.
 pub fn join(
@@ -452,27 +429,6 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Device, ServerErro
         member,
         access: Access::new(role, persons),
     })
-}
-
-/// A device as listed for coordinators.
-#[derive(Debug, Serialize, serde::Deserialize)]
-pub struct DeviceInfo {
-    /// Device id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// Member id.
-    pub member_id: String,
-    /// Member name.
-    pub member: String,
-    /// Role.
-    pub role: String,
-    /// When it joined (ms).
-    pub joined_at: i64,
-    /// When it last synced (ms).
-    pub last_seen: Option<i64>,
-    /// When it was revoked (ms).
-    pub revoked_at: Option<i64>,
 }
 
 /// The devices of a team.

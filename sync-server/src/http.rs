@@ -232,7 +232,7 @@ async fn invite(
 async fn devices(
     State(state): State<AppState>,
     headers: HeaderMap,
-) -> Result<Json<Vec<db::DeviceInfo>>, ServerError> {
+) -> Result<Json<Vec<carnet_core::sync::DeviceInfo>>, ServerError> {
     let d = coordinator(&state, &headers).await?;
     Ok(Json(
         state

@@ -5,28 +5,14 @@
 use std::path::Path;
 
 use carnet_core::sync::client::{apply_response, build_request};
-use carnet_core::sync::{Rejection, Role};
+use carnet_core::sync::{Joined, Rejection, Role};
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::server::ServerClient;
 use super::store::{waiting_and_rejected, RejectedRecord};
 use crate::error::{ClientError, Result};
 use crate::notebook::{Environment, Notebook};
-
-/// The server's answer to a join.
-#[derive(Debug, Clone, Deserialize)]
-pub(crate) struct Joined {
-    team: String,
-    team_name: String,
-    workspace_id: String,
-    member_id: String,
-    member_name: String,
-    device_id: String,
-    token: String,
-    role: Role,
-    persons: bool,
-}
 
 /// A device's membership of a team, as kept in the notebook.
 #[derive(Debug, Clone, Serialize)]

@@ -6,10 +6,11 @@
 use std::time::Duration;
 
 use carnet_core::sync::protocol::{decode, encode};
-use carnet_core::sync::{Role, SyncRequest, SyncResponse};
+pub use carnet_core::sync::DeviceInfo;
+use carnet_core::sync::{Joined, Role, SyncRequest, SyncResponse};
 use carnet_core::RecordId;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::error::{ClientError, Result};
 
@@ -25,27 +26,6 @@ pub struct ServerClient {
 struct ErrorBody {
     kind: String,
     message: String,
-}
-
-/// A device of the team, as listed for coordinators.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DeviceInfo {
-    /// Device id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// Member id.
-    pub member_id: String,
-    /// Member name.
-    pub member: String,
-    /// Role.
-    pub role: String,
-    /// Joined (ms since epoch).
-    pub joined_at: i64,
-    /// Last sync (ms since epoch).
-    pub last_seen: Option<i64>,
-    /// Revoked (ms since epoch).
-    pub revoked_at: Option<i64>,
 }
 
 impl ServerClient {
@@ -134,7 +114,7 @@ impl ServerClient {
         member_name: &str,
     ) -> Result<super::Membership> {
         let body = serde_json::json!({ "code": code, "device_name": device_name, "member_name": member_name });
-        let joined: super::engine::Joined = self
+        let joined: Joined = self
             .json(self.http.post(format!("{}/v1/join", self.base)).json(&body))
             .await?;
         Ok(super::Membership::from_joined(joined, &self.base))

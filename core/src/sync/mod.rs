@@ -9,14 +9,17 @@
 //! traits on SQLite; the simulation tests implement them in memory and
 //! drop, repeat and reorder messages between many devices.
 //!
-//! Who may read and write what is decided by [`access::Access`].
+//! Who may read and write what is decided by [`access::Access`]; the
+//! account endpoints' types are in [`accounts`].
 
 pub mod access;
+pub mod accounts;
 pub mod client;
 pub mod protocol;
 pub mod server;
 
 pub use access::{Access, Role};
+pub use accounts::{DeviceInfo, Joined};
 pub use protocol::{
     decode_heads, encode_heads, PullRecord, PushRecord, RejectCode, Rejection, SyncRequest,
     SyncResponse, WireError, PROTOCOL_VERSION,
