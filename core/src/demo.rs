@@ -175,14 +175,14 @@ const PEOPLE_EN: &[&str] = &[
 ];
 
 const OBS_FR: &[&str] = &[
-    "Discussion informelle avec {p} au {place}. Elle ne savait pas que l'épicerie solidaire existait.",
+    "Discussion informelle avec {p} ({place}). Elle ne savait pas que l'épicerie solidaire existait.",
     "{p} nous explique que le loyer a augmenté de 15 % et qu'il hésite à porter plainte.",
-    "Beaucoup de monde au {place} ce matin; plusieurs parents attendent l'autobus avec des poussettes.",
+    "Beaucoup de monde ce matin ({place}); plusieurs parents attendent l'autobus avec des poussettes.",
     "{p} raconte que les heures d'ouverture du CLSC ne conviennent pas à son horaire de travail.",
     "Rencontre avec {p}: méfiance envers les institutions après une mauvaise expérience à l'hôpital.",
     "Le dépanneur nous signale qu'un voisin âgé ne sort plus depuis deux semaines.",
     "{p} aimerait suivre des cours de français mais n'a personne pour garder les enfants.",
-    "Au {place}, des jeunes parlent du manque d'activités gratuites le soir.",
+    "{place} : des jeunes parlent du manque d'activités gratuites le soir.",
     "{p} demande de l'aide pour remplir un formulaire en ligne; pas d'accès à Internet à la maison.",
     "Échange avec l'intervenante de l'école au sujet des familles qui n'utilisent pas la clinique.",
     "Jérôme, le responsable de la salle, propose d'accueillir un repas communautaire chaque jeudi.",
@@ -190,14 +190,14 @@ const OBS_FR: &[&str] = &[
 ];
 
 const OBS_EN: &[&str] = &[
-    "Informal chat with {p} at the {place}. She did not know the community grocery existed.",
+    "Informal chat with {p} ({place}). She did not know the community grocery existed.",
     "{p} tells us the rent went up 15% and is unsure about filing a complaint.",
-    "Busy morning at the {place}; several parents with strollers waiting for the bus.",
+    "Busy morning ({place}); several parents with strollers waiting for the bus.",
     "{p} says the clinic's hours don't fit a night-shift schedule.",
     "Met {p}: distrust of institutions after a bad experience at the hospital.",
     "The corner store clerk mentions an older neighbour who has not gone out for two weeks.",
     "{p} would like to take French classes but has no one to look after the children.",
-    "At the {place}, teenagers talk about the lack of free evening activities.",
+    "{place}: teenagers talk about the lack of free evening activities.",
     "{p} asks for help with an online form; no internet access at home.",
     "Talked with the school social worker about families who never use the clinic.",
     "The room manager offers to host a community meal every Thursday.",
@@ -209,7 +209,7 @@ const TITLES_FR: [&[&str]; 7] = [
     &[
         "Journal de résidence, {place}",
         "Matinée au local de résidence",
-        "Après-midi au {place}",
+        "Après-midi — {place}",
     ],
     &[
         "Journée d'observation avec {p}",
@@ -217,13 +217,13 @@ const TITLES_FR: [&[&str]; 7] = [
     ],
     &[
         "Atelier de récits",
-        "Atelier créatif au {place}",
+        "Atelier créatif — {place}",
         "Atelier photo-récit",
     ],
     &[
-        "Rencontre au {place}",
+        "Rencontre — {place}",
         "Porte-à-porte, {street}",
-        "Discussion au {place}",
+        "Discussion — {place}",
     ],
     &[
         "Soupière du jeudi",
@@ -238,7 +238,7 @@ const TITLES_FR: [&[&str]; 7] = [
     &[
         "Réflexion d'équipe",
         "Retour sur la semaine",
-        "Ce que j'ai appris au {place}",
+        "Ce que j'ai appris — {place}",
     ],
 ];
 
@@ -246,18 +246,18 @@ const TITLES_EN: [&[&str]; 7] = [
     &[
         "Residence journal, {place}",
         "Morning at the residence storefront",
-        "Afternoon at the {place}",
+        "Afternoon — {place}",
     ],
     &["Shadowing day with {p}", "Shadowing, {street}"],
     &[
         "Story workshop",
-        "Creative workshop at the {place}",
+        "Creative workshop — {place}",
         "Photo-story workshop",
     ],
     &[
-        "Meeting at the {place}",
+        "Meeting — {place}",
         "Door-to-door, {street}",
-        "Chat at the {place}",
+        "Chat — {place}",
     ],
     &[
         "Thursday community meal",
@@ -272,7 +272,7 @@ const TITLES_EN: [&[&str]; 7] = [
     &[
         "Team reflection",
         "Looking back on the week",
-        "What I learned at the {place}",
+        "What I learned — {place}",
     ],
 ];
 
