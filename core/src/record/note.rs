@@ -16,46 +16,59 @@ pub struct Note {
     /// A short title.
     pub title: String,
     /// The observation itself; concurrent edits merge by character.
+    #[serde(default)]
     pub body: LongText,
     /// When it happened.
     pub occurred_at: Timestamp,
     /// How long it lasted, in minutes.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub duration_minutes: Option<u32>,
     /// A place record of the territory, if one was picked.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub place_id: Option<RecordId>,
     /// The place as typed, when not picked from the places.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub place_text: Option<String>,
     /// The kind of place (café, park…).
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub place_kind: Option<PlaceKind>,
     /// The sector of the territory (a code of the workspace).
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub sector: Option<String>,
     /// Who took part, described anonymously.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub participants: Participants,
     /// Theme codes from the workspace codebook.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub themes: Vec<String>,
     /// Barriers to services observed.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub barriers: Vec<Barrier>,
     /// Needs observed.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub needs: Vec<NeedCategory>,
     /// Whether and when to follow up.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub follow_up: FollowUp,
     /// Person records this note is about (visible only to allowed roles).
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub persons: Vec<RecordId>,
     /// Where the note is in the team's review.
     pub review: ReviewStatus,
     /// Comments from the team.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub comments: Vec<Comment>,
     /// Who wrote the note first.
     pub author: MemberId,
@@ -63,21 +76,27 @@ pub struct Note {
     pub created_at: Timestamp,
     /// Shadowing: the running log of what was seen.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub shadowing: Vec<ShadowEntry>,
     /// Workshop: stories and anecdotes told.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub stories: Vec<Story>,
     /// Workshop: issues raised.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub issues_raised: Vec<ListItem>,
     /// Workshop: community leaders identified (described, not named).
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub leaders: Vec<ListItem>,
     /// Group: whether the group is open to everyone.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub group_open: Option<bool>,
     /// Partners: the partner organisations involved.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub partners: Vec<String>,
 }
 
@@ -119,12 +138,15 @@ impl Note {
 pub struct Participants {
     /// How many people.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub count: Option<u32>,
     /// Their age groups.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub age_groups: Vec<AgeGroup>,
     /// Languages spoken (ISO 639-1 codes or names).
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub languages: Vec<String>,
 }
 
@@ -135,9 +157,11 @@ pub struct FollowUp {
     pub needed: bool,
     /// By when.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub due: Option<Day>,
     /// What to do.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub what: Option<String>,
 }
 
@@ -151,6 +175,7 @@ pub struct ShadowEntry {
     pub at: Timestamp,
     /// Where, if it changed.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub place: Option<String>,
     /// What was seen.
     pub text: LongText,
@@ -164,6 +189,7 @@ pub struct Story {
     pub id: ItemId,
     /// Who told it, described anonymously ("a mother of three, 30s").
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub told_by: Option<String>,
     /// The story.
     pub text: LongText,

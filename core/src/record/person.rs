@@ -16,27 +16,35 @@ pub struct Person {
     pub pseudonym: String,
     /// Identifying details, only with consent.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub identity: Option<Identity>,
     /// Languages spoken.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub languages: Vec<String>,
     /// Age group.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub age_group: Option<AgeGroup>,
     /// Sector of the territory.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub sector: Option<String>,
     /// Consents given or withdrawn, newest last.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub consents: Vec<Consent>,
     /// Needs identified.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub needs: Vec<NeedCategory>,
     /// Referrals to services of the directory.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub referrals: Vec<Referral>,
     /// Free notes about the follow-up.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub notes: LongText,
     /// Who opened the file.
     pub author: MemberId,
@@ -73,12 +81,15 @@ impl Person {
 pub struct Identity {
     /// Name.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub name: Option<String>,
     /// Phone.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub phone: Option<String>,
     /// Address.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub address: Option<String>,
 }
 
@@ -110,6 +121,7 @@ pub struct Referral {
     pub service: String,
     /// The directory resource, if picked from it.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub resource_id: Option<RecordId>,
     /// The need it answers.
     pub need: NeedCategory,
@@ -119,12 +131,15 @@ pub struct Referral {
     pub status: ReferralStatus,
     /// Every status change, oldest first.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub history: Vec<StatusChange>,
     /// Planned follow-ups.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub follow_ups: Vec<ReferralFollowUp>,
     /// How it ended.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub outcome: Option<String>,
 }
 
@@ -142,6 +157,7 @@ pub struct StatusChange {
     pub by: MemberId,
     /// Why, optionally.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub note: Option<String>,
 }
 
@@ -157,5 +173,6 @@ pub struct ReferralFollowUp {
     pub done: bool,
     /// What to do or what happened.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub note: Option<String>,
 }

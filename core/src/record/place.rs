@@ -15,11 +15,14 @@ pub struct Place {
     pub place_kind: PlaceKind,
     /// Sector of the territory (a code of the workspace).
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub sector: Option<String>,
     /// Street address.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub address: Option<String>,
     /// What the team knows of it.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub notes: LongText,
 }

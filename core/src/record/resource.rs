@@ -16,30 +16,39 @@ pub struct Resource {
     pub name_fr: String,
     /// Name in English, if different.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub name_en: Option<String>,
     /// Description in French.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub description_fr: LongText,
     /// Description in English.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub description_en: LongText,
     /// Website.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub website: Option<String>,
     /// Phone numbers.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub phones: Vec<String>,
     /// Email.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub email: Option<String>,
     /// Services offered.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub services: Vec<Service>,
     /// Where.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub locations: Vec<Location>,
     /// When the information was last checked.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub last_verified: Option<Day>,
 }
 
@@ -60,30 +69,39 @@ pub struct Service {
     pub name_fr: String,
     /// Name in English.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub name_en: Option<String>,
     /// Description in French.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub description_fr: LongText,
     /// Description in English.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub description_en: LongText,
     /// Need categories served.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub needs: Vec<NeedCategory>,
     /// Who is eligible.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub eligibility: Option<String>,
     /// Languages the service is offered in.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub languages: Vec<String>,
     /// Fees.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub fees: Option<String>,
     /// Opening hours.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub hours: Option<String>,
     /// How to apply.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub how_to_apply: Option<String>,
 }
 
@@ -97,8 +115,10 @@ pub struct Location {
     pub name: String,
     /// Street address.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub address: Option<String>,
     /// Sector of the territory.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub sector: Option<String>,
 }

@@ -16,12 +16,15 @@ pub struct Workspace {
     pub default_language: Language,
     /// The codebook of themes.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub codebook: Vec<Theme>,
     /// Sectors of the territory.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub sectors: Vec<Sector>,
     /// Members, so history can name authors.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub members: Vec<Member>,
 }
 
@@ -46,6 +49,7 @@ pub struct Theme {
     pub colour: String,
     /// Parent theme's code.
     #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
     pub parent: Option<String>,
 }
 
