@@ -177,9 +177,10 @@ impl Notebook {
     /// the workspace and the team's records arrive with the first sync.
     pub fn create_joined(
         dir: &Path,
-        joined: &crate::sync::Membership,
+        membership: &crate::sync::Membership,
         env: Environment,
     ) -> Result<Self> {
+        let joined = &membership.joined;
         let member: MemberId = joined
             .member_id
             .parse()
@@ -189,7 +190,7 @@ impl Notebook {
         })?;
         let mut store = Store::create(dir)?;
         let tx = store.transaction()?;
-        for (k, v) in joined.meta_entries() {
+        for (k, v) in membership.meta_entries() {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES (?1, ?2)",
                 params![k, v],

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use carnet_core::sync::client::{apply_response, build_request};
-use carnet_core::sync::{Joined, Rejection, Role};
+use carnet_core::sync::{Joined, Rejection};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -14,60 +14,30 @@ use super::store::{waiting_and_rejected, RejectedRecord};
 use crate::error::{ClientError, Result};
 use crate::notebook::{Environment, Notebook};
 
-/// A device's membership of a team, as kept in the notebook.
-#[derive(Debug, Clone, Serialize)]
+/// A device's membership of a team, as kept in the notebook: the
+/// server's answer to the join, and the server's address.
+#[derive(Debug, Clone)]
 pub struct Membership {
     /// The server's address.
     pub server: String,
-    /// Team id.
-    pub team: String,
-    /// Team name.
-    pub team_name: String,
-    /// The team's workspace record.
-    pub workspace_id: String,
-    /// The member this device acts for.
-    pub member_id: String,
-    /// Their name.
-    pub member_name: String,
-    /// This device's id.
-    pub device_id: String,
-    /// This device's token.
-    #[serde(skip)]
-    pub token: String,
-    /// Role.
-    pub role: Role,
-    /// Access to persons.
-    pub persons: bool,
+    /// What the server said when the device joined.
+    pub joined: Joined,
 }
 
 impl Membership {
-    pub(crate) fn from_joined(j: Joined, server: &str) -> Self {
-        Self {
-            server: server.to_string(),
-            team: j.team,
-            team_name: j.team_name,
-            workspace_id: j.workspace_id,
-            member_id: j.member_id,
-            member_name: j.member_name,
-            device_id: j.device_id,
-            token: j.token,
-            role: j.role,
-            persons: j.persons,
-        }
-    }
-
     /// The `meta` rows that record it (all but the workspace id).
     pub(crate) fn meta_entries(&self) -> Vec<(&'static str, String)> {
+        let j = &self.joined;
         vec![
-            ("member_id", self.member_id.clone()),
-            ("member_name", self.member_name.clone()),
+            ("member_id", j.member_id.clone()),
+            ("member_name", j.member_name.clone()),
             ("server", self.server.clone()),
-            ("team_id", self.team.clone()),
-            ("team_name", self.team_name.clone()),
-            ("device_id", self.device_id.clone()),
-            ("token", self.token.clone()),
-            ("role", self.role.code().to_string()),
-            ("persons", self.persons.to_string()),
+            ("team_id", j.team.clone()),
+            ("team_name", j.team_name.clone()),
+            ("device_id", j.device_id.clone()),
+            ("token", j.token.clone()),
+            ("role", j.role.code().to_string()),
+            ("persons", j.persons.to_string()),
         ]
     }
 }

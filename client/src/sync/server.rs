@@ -117,7 +117,10 @@ impl ServerClient {
         let joined: Joined = self
             .json(self.http.post(format!("{}/v1/join", self.base)).json(&body))
             .await?;
-        Ok(super::Membership::from_joined(joined, &self.base))
+        Ok(super::Membership {
+            server: self.base.clone(),
+            joined,
+        })
     }
 
     /// One sync round. Returns the answer and the bytes sent and received.
