@@ -760,15 +760,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         print_json(&devices)?;
                     } else {
                         for d in devices {
-                            let state = if d.revoked_at.is_some() {
-                                "revoked"
-                            } else {
-                                "active"
-                            };
-                            println!(
-                                "{}  {:<20} {:<20} {:<12} {state}",
-                                d.id, d.name, d.member, d.role
-                            );
+                            println!("{}", d.line());
                         }
                     }
                 }

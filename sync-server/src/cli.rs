@@ -206,15 +206,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 print_json(&list)?;
             } else {
                 for d in list {
-                    let state = if d.revoked_at.is_some() {
-                        "revoked"
-                    } else {
-                        "active"
-                    };
-                    println!(
-                        "{}  {:<20} {:<20} {:<12} {state}",
-                        d.id, d.name, d.member, d.role
-                    );
+                    println!("{}", d.line());
                 }
             }
         }

@@ -54,16 +54,10 @@ fn server_killed_mid_sync_and_restarted() {
     let mut aline = Device::join(&server, &code, "Aline", 1);
     aline.nb.fill_demo(1500, 4, |_| {}).expect("demo");
     for delay in [30u64, 120, 400] {
-        let handle = {
-            let mut moved = std::mem::replace(
-                &mut aline,
-                Device::join(&server, &server.invite_any(), "tmp", 99),
-            );
-            std::thread::spawn(move || {
-                let result = moved.sync();
-                (moved, result)
-            })
-        };
+        let handle = std::thread::spawn(move || {
+            let result = aline.sync();
+            (aline, result)
+        });
         std::thread::sleep(Duration::from_millis(delay));
         server.kill();
         let (back, result) = handle.join().expect("thread");

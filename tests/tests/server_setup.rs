@@ -201,4 +201,14 @@ fn the_background_loop_syncs_soon_after_edits_and_survives_the_server_going_away
     assert!(matches!(state, SyncState::Offline { .. }));
     let status = sync::status(&shared.lock().expect("lock")).expect("status");
     assert_eq!(status.waiting, 1, "the offline note waits for the server");
+    assert!(
+        status.last_sync.is_some(),
+        "background syncs are recorded for the status"
+    );
+    assert!(
+        status
+            .last_error
+            .is_some_and(|e| e.contains("cannot be reached")),
+        "and so is the failure while offline"
+    );
 }

@@ -245,7 +245,6 @@ fn roles_are_enforced_on_every_read_and_write() {
         !body(&mut t.aline, shared).contains("observateur"),
         "nobody else receives it"
     );
-    let _ = &t.team;
 }
 
 #[test]

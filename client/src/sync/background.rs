@@ -87,6 +87,12 @@ impl SyncLoop {
     }
 }
 
+/// A failure to note the outcome must not stop the loop; the next round
+/// records it again.
+fn report_unrecorded(e: &ClientError) {
+    eprintln!("carnet: could not record the sync outcome: {e}");
+}
+
 fn lock(nb: &Mutex<Notebook>) -> std::sync::MutexGuard<'_, Notebook> {
     nb.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -121,7 +127,12 @@ async fn run(nb: Arc<Mutex<Notebook>>, wake: Arc<Notify>, state: watch::Sender<S
                 received: 0,
                 bytes: 0,
             });
-            match sync_shared(&nb, &state).await {
+            let outcome = sync_shared(&nb, &state).await;
+            if let Err(e) = super::engine::record_outcome(&lock(&nb), outcome.as_ref().map(|_| ()))
+            {
+                report_unrecorded(&e);
+            }
+            match outcome {
                 Ok(()) => {
                     backoff = Duration::from_secs(5);
                     let _ = state.send(SyncState::Synced {

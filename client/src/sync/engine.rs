@@ -167,24 +167,32 @@ pub async fn sync_until_quiet(
         }
     }
     .await;
+    record_outcome(nb, result.as_ref().map(|_| ()))?;
+    result.map(|()| summary)
+}
+
+/// Remember how the last sync ended, for `status` and the indicator.
+pub(crate) fn record_outcome(
+    nb: &Notebook,
+    result: std::result::Result<(), &ClientError>,
+) -> Result<()> {
     let now = nb_now();
-    match &result {
+    match result {
         Ok(()) => record(
             nb,
             &[
                 ("sync_last_ok", now.to_string()),
                 ("sync_last_error", String::new()),
             ],
-        )?,
+        ),
         Err(e) => record(
             nb,
             &[
                 ("sync_last_error", e.to_string()),
                 ("sync_last_error_at", now.to_string()),
             ],
-        )?,
+        ),
     }
-    result.map(|()| summary)
 }
 
 fn nb_now() -> i64 {

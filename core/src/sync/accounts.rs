@@ -49,3 +49,18 @@ pub struct DeviceInfo {
     /// When it was revoked (ms since epoch).
     pub revoked_at: Option<i64>,
 }
+
+impl DeviceInfo {
+    /// One line for a terminal: id, name, member, role, active or revoked.
+    pub fn line(&self) -> String {
+        let state = if self.revoked_at.is_some() {
+            "revoked"
+        } else {
+            "active"
+        };
+        format!(
+            "{}  {:<20} {:<20} {:<12} {state}",
+            self.id, self.name, self.member, self.role
+        )
+    }
+}
