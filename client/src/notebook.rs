@@ -953,15 +953,20 @@ impl Notebook {
         };
         match existing {
             None => {
-                let doc = match RecordDoc::from_changes(id, bytes) {
-                    Ok(doc) => doc,
+                let (doc, record) = match RecordDoc::from_changes_with_record(id, bytes) {
+                    Ok(found) => found,
                     Err(carnet_core::CoreError::MissingDependencies(_)) => {
                         return Ok(MergeOutcome::MissingDeps)
                     }
                     Err(e) => return Err(e.into()),
                 };
-                let record = doc.record()?;
-                self.commit_new(doc, &record, now)?;
+                // The bytes were decoded strictly and hold exactly this
+                // document: store them as received, without re-encoding.
+                let tx = self.store.transaction()?;
+                let rowid = write::insert_received(&tx, &doc, bytes, now)?;
+                projection::project(&tx, rowid, &record)?;
+                tx.commit()?;
+                self.after_write(id, rowid, doc, &record);
                 Ok(MergeOutcome::Created)
             }
             Some((rowid, mut doc)) => {
@@ -1112,18 +1117,34 @@ impl Notebook {
     /// Run `f` as one transaction: everything it writes commits together
     /// (one disk sync for a whole sync answer), or nothing does.
     pub fn batch<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
-        self.store.conn().execute_batch("BEGIN IMMEDIATE")?;
-        let result = f(self).and_then(|v| {
-            self.store.conn().execute_batch("COMMIT")?;
-            Ok(v)
-        });
-        if result.is_err() {
-            let _ = self.store.conn().execute_batch("ROLLBACK");
-            // Cached documents may hold changes that were rolled back.
-            self.cache.clear();
-            self.codebook = self.load_codebook()?;
+        self.store.begin_batch()?;
+        let result = f(self);
+        let committed = match self.store.end_batch(result.is_ok()) {
+            Ok(c) => c,
+            Err(e) => {
+                // A failed COMMIT leaves the transaction to roll back.
+                let _ = self.store.end_batch(false);
+                self.forget_unsaved()?;
+                return Err(e);
+            }
+        };
+        if !committed {
+            self.forget_unsaved()?;
         }
-        result
+        match result {
+            Ok(_) if !committed => Err(ClientError::BadInput(
+                "a write failed part-way; nothing of it was kept, and trying again is safe".into(),
+            )),
+            other => other,
+        }
+    }
+
+    /// After a rollback: cached documents may hold changes that are not
+    /// on disk any more.
+    fn forget_unsaved(&mut self) -> Result<()> {
+        self.cache.clear();
+        self.codebook = self.load_codebook()?;
+        Ok(())
     }
 
     pub(crate) fn store(&self) -> &Store {

@@ -12,7 +12,9 @@
 
 pub mod schema;
 
+use std::cell::Cell;
 use std::io::Read;
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
 use carnet_core::{RecordDoc, RecordId, RecordKind, Timestamp};
@@ -46,6 +48,72 @@ pub struct StoredRecord {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Inside [`Store::begin_batch`]: writes join the batch's transaction.
+    batch: Option<Cell<bool>>,
+}
+
+/// One write: a savepoint of its own, or a part of the open batch.
+/// Dropped without [`Write::commit`], it rolls back; inside a batch, it
+/// spoils the batch, which then rolls back whole, so nothing
+/// half-written survives.
+pub struct Write<'a>(Part<'a>);
+
+enum Part<'a> {
+    Own(Option<Savepoint<'a>>),
+    InBatch {
+        conn: &'a Connection,
+        spoiled: &'a Cell<bool>,
+        done: bool,
+    },
+}
+
+impl Write<'_> {
+    /// Keep what this write did.
+    pub fn commit(mut self) -> Result<()> {
+        match &mut self.0 {
+            Part::Own(sp) => {
+                if let Some(sp) = sp.take() {
+                    sp.commit()?;
+                }
+            }
+            Part::InBatch { done, .. } => *done = true,
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for Write<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            Part::Own(_) => "Write(own savepoint)",
+            Part::InBatch { .. } => "Write(in batch)",
+        })
+    }
+}
+
+impl Deref for Write<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match &self.0 {
+            Part::Own(Some(sp)) => sp,
+            Part::Own(None) => unreachable!("a write is not used after it commits"),
+            Part::InBatch { conn, .. } => conn,
+        }
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if let Part::InBatch {
+            spoiled,
+            done: false,
+            ..
+        } = &self.0
+        {
+            spoiled.set(true);
+        }
+    }
 }
 
 impl Store {
@@ -58,7 +126,11 @@ impl Store {
         check_header(&path)?;
         let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)
             .map_err(ClientError::from)?;
-        let store = Self { conn, path };
+        let store = Self {
+            conn,
+            path,
+            batch: None,
+        };
         let app_id: i64 = store
             .conn
             .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -99,7 +171,11 @@ impl Store {
             schema::FORMAT_VERSION
         ))?;
         tx.commit()?;
-        let store = Self { conn, path };
+        let store = Self {
+            conn,
+            path,
+            batch: None,
+        };
         store.configure()?;
         Ok(store)
     }
@@ -126,10 +202,44 @@ impl Store {
         &self.conn
     }
 
-    /// Begin a write: a transaction, or a savepoint nested in the
-    /// caller's batch (see `Notebook::batch`).
-    pub fn transaction(&mut self) -> Result<Savepoint<'_>> {
-        Ok(self.conn.savepoint()?)
+    /// Begin a write: a transaction of its own, or a part of the open
+    /// batch. Inside a batch no savepoint is taken: each one would make
+    /// SQLite's full-text index flush its pending terms and the pager
+    /// copy pages to a sub-journal, which dominated applying a sync
+    /// answer of thousands of records.
+    pub fn transaction(&mut self) -> Result<Write<'_>> {
+        Ok(Write(match &self.batch {
+            Some(spoiled) => Part::InBatch {
+                conn: &self.conn,
+                spoiled,
+                done: false,
+            },
+            None => Part::Own(Some(self.conn.savepoint()?)),
+        }))
+    }
+
+    /// Open a batch: one transaction that every write joins until
+    /// [`Store::end_batch`].
+    pub fn begin_batch(&mut self) -> Result<()> {
+        if self.batch.is_some() {
+            return Err(ClientError::BadInput("a batch is already open".into()));
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.batch = Some(Cell::new(false));
+        Ok(())
+    }
+
+    /// Close the batch: commit when `keep` and no write of it failed,
+    /// else roll it all back. Returns whether it was committed.
+    pub fn end_batch(&mut self, keep: bool) -> Result<bool> {
+        let spoiled = self.batch.take().is_some_and(|c| c.get());
+        if keep && !spoiled {
+            self.conn.execute_batch("COMMIT")?;
+            Ok(true)
+        } else {
+            self.conn.execute_batch("ROLLBACK")?;
+            Ok(false)
+        }
     }
 
     /// Read a value of `meta`.
@@ -299,4 +409,67 @@ fn check_header(path: &Path) -> Result<()> {
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta_keys(store: &Store) -> Vec<String> {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT key FROM meta WHERE key LIKE 'test-%' ORDER BY key")
+            .expect("prepare");
+        stmt.query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows")
+    }
+
+    fn put(w: &Write<'_>, key: &str) {
+        w.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, 'x')",
+            [key.to_string()],
+        )
+        .expect("insert");
+    }
+
+    #[test]
+    fn a_write_left_unfinished_in_a_batch_rolls_the_whole_batch_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::create(dir.path()).expect("create");
+
+        store.begin_batch().expect("begin");
+        for key in ["test-a", "test-b"] {
+            let w = store.transaction().expect("write");
+            put(&w, key);
+            w.commit().expect("commit part");
+        }
+        assert!(store.end_batch(true).expect("end"), "a clean batch commits");
+        assert_eq!(meta_keys(&store), ["test-a", "test-b"]);
+
+        store.begin_batch().expect("begin");
+        {
+            let w = store.transaction().expect("write");
+            put(&w, "test-c");
+            w.commit().expect("commit part");
+        }
+        put(&store.transaction().expect("write"), "test-d");
+        assert!(
+            !store.end_batch(true).expect("end"),
+            "a spoiled batch rolls back"
+        );
+        assert_eq!(
+            meta_keys(&store),
+            ["test-a", "test-b"],
+            "nothing of a spoiled batch is kept, not even its finished parts"
+        );
+
+        // Outside a batch, a write is its own savepoint.
+        put(&store.transaction().expect("write"), "test-e");
+        let w = store.transaction().expect("write");
+        put(&w, "test-f");
+        w.commit().expect("commit");
+        assert_eq!(meta_keys(&store), ["test-a", "test-b", "test-f"]);
+    }
 }
