@@ -934,11 +934,8 @@ impl Notebook {
         let erased: Option<String> = self
             .store
             .conn()
-            .query_row(
-                "SELECT id FROM erased WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT id FROM erased WHERE id = ?1")?
+            .query_row([id.to_string()], |r| r.get(0))
             .optional()?;
         if erased.is_some() {
             return Err(ClientError::BadInput(format!(

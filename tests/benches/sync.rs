@@ -38,6 +38,17 @@ fn server_rss_mib(server: &TestServer) -> f64 {
         / 1024.0
 }
 
+/// With `CARNET_PERF_CTL=FIFO`, tell a `perf record --control=fifo:FIFO -D -1`
+/// to profile only the part being studied (`enable`/`disable`).
+fn perf_ctl(command: &str) {
+    if let Ok(path) = std::env::var("CARNET_PERF_CTL") {
+        if let Ok(mut fifo) = std::fs::OpenOptions::new().write(true).open(path) {
+            use std::io::Write;
+            let _ = writeln!(fifo, "{command}");
+        }
+    }
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
     let (records, devices, edits, clients) = if full {
@@ -116,6 +127,7 @@ fn main() {
     let mut times = Vec::new();
     let mut worst_ratio: f64 = 0.0;
     let mut max_rounds = 0;
+    perf_ctl("enable");
     for (i, d) in team_devices.iter_mut().enumerate() {
         let t = Instant::now();
         let s = d.sync().expect("sync");
@@ -130,6 +142,7 @@ fn main() {
             ms(took), s.server_ms, s.rounds, s.sent, s.received, wire, s.change_bytes
         );
     }
+    perf_ctl("disable");
     println!("    max {}  p50 {}; at most {max_rounds} rounds; wire at most {worst_ratio:.2}x the changes", ms(*times.iter().max().expect("some")), ms(percentile(&mut times, 0.5)));
     drop(team_devices);
 

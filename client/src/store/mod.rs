@@ -254,11 +254,10 @@ impl Store {
     pub fn load(&self, id: RecordId) -> Result<Option<StoredRecord>> {
         let row = self
             .conn
-            .query_row(
-                "SELECT rowid, kind, snapshot, damaged FROM records WHERE id = ?1",
-                [id.to_string()],
-                |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            .prepare_cached("SELECT rowid, kind, snapshot, damaged FROM records WHERE id = ?1")?
+            .query_row([id.to_string()], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()?;
         let Some((rowid, kind, snapshot, damaged)) = row else {
             return Ok(None);

@@ -73,10 +73,10 @@ impl ClientStore for Notebook {
             };
             let heads = encode_heads(&heads);
             if changes.is_empty() {
-                self.store().conn().execute(
-                    "UPDATE records SET dirty = 0 WHERE id = ?1",
-                    [id.to_string()],
-                )?;
+                self.store()
+                    .conn()
+                    .prepare_cached("UPDATE records SET dirty = 0 WHERE id = ?1")?
+                    .execute([id.to_string()])?;
                 continue;
             }
             if rejected_heads.as_deref() == Some(heads.as_slice()) {
@@ -143,12 +143,13 @@ impl ClientStore for Notebook {
             Err(e) => return Err(e),
         };
         let conn = self.store().conn();
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE records SET server_heads = ?2, dirty = ?3,
                     rejected_code = NULL, rejected_reason = NULL, rejected_heads = NULL WHERE id = ?1",
-            params![id.to_string(), encode_heads(heads), still_dirty],
-        )?;
-        conn.execute("DELETE FROM sync_wanted WHERE id = ?1", [id.to_string()])?;
+        )?
+        .execute(params![id.to_string(), encode_heads(heads), still_dirty])?;
+        conn.prepare_cached("DELETE FROM sync_wanted WHERE id = ?1")?
+            .execute([id.to_string()])?;
         Ok(())
     }
 
