@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A new note.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct NoteInput {
     /// How the observation was made.
@@ -60,8 +61,65 @@ pub struct NoteInput {
     pub group_open: Option<bool>,
 }
 
+/// Changes to a note's fields, as the note page's form sends them: each
+/// field present is set, each absent one is left as it is. The body is
+/// not here: it is edited as text (`Notebook::set_body`) so concurrent
+/// edits merge character by character.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct NotePatch {
+    /// How the observation was made.
+    #[serde(default)]
+    pub method: Option<Method>,
+    /// Title (not empty).
+    #[serde(default)]
+    pub title: Option<String>,
+    /// When it happened.
+    #[serde(default)]
+    pub occurred_at: Option<Timestamp>,
+    /// How long, in minutes (0 clears it).
+    #[serde(default)]
+    pub duration_minutes: Option<u32>,
+    /// The place as typed (empty clears it); matched to a place record
+    /// by name when one fits.
+    #[serde(default)]
+    pub place: Option<String>,
+    /// The kind of place.
+    #[serde(default)]
+    pub place_kind: Option<PlaceKind>,
+    /// Theme codes from the codebook.
+    #[serde(default)]
+    pub themes: Option<Vec<String>>,
+    /// Barriers observed.
+    #[serde(default)]
+    pub barriers: Option<Vec<Barrier>>,
+    /// Needs observed.
+    #[serde(default)]
+    pub needs: Option<Vec<NeedCategory>>,
+    /// Participant count (0 clears it).
+    #[serde(default)]
+    pub participants: Option<u32>,
+    /// Whether a follow-up is needed.
+    #[serde(default)]
+    pub follow_up_needed: Option<bool>,
+    /// The follow-up's due day; `follow_up_clear_due` removes it.
+    #[serde(default)]
+    pub follow_up_due: Option<Day>,
+    /// Remove the follow-up's due day.
+    #[serde(default)]
+    pub follow_up_clear_due: bool,
+    /// Review status.
+    #[serde(default)]
+    pub review: Option<ReviewStatus>,
+    /// Group: open to everyone.
+    #[serde(default)]
+    pub group_open: Option<bool>,
+}
+
 /// A new person.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct PersonInput {
     /// Pseudonym or code (required).
@@ -85,6 +143,7 @@ pub struct PersonInput {
 
 /// A new referral.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(deny_unknown_fields)]
 pub struct ReferralInput {
     /// The service, as named.

@@ -12,6 +12,7 @@ use crate::views::{NotePage, NoteSummary};
 
 /// Which notes to list. Every field narrows the list; empty lists all.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteFilter {
     /// Only this method.
     #[serde(default)]
@@ -44,6 +45,7 @@ pub struct NoteFilter {
 
 /// A window of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Page {
     /// How many to skip.
     pub offset: u32,

@@ -21,9 +21,10 @@ pub mod transfer;
 pub mod views;
 
 pub use error::{ClientError, Result};
-pub use inputs::{NoteInput, PersonInput, ReferralInput};
+pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput};
 pub use journal::{NoteFilter, Page};
 pub use notebook::{Counts, Environment, Notebook};
 pub use views::{
-    HistoryItem, MergeOutcome, NotePage, NoteSummary, RecordView, ReferralSummary, SearchHit,
+    HistoryItem, MergeOutcome, NotePage, NoteSummary, PlaceSummary, RecordView, ReferralSummary,
+    SearchHit,
 };

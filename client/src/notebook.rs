@@ -22,12 +22,14 @@ use carnet_core::{
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::{ClientError, Result};
-use crate::inputs::{NoteInput, PersonInput, ReferralInput};
+use crate::inputs::{NoteInput, NotePatch, PersonInput, ReferralInput};
 use crate::journal::{self, NoteFilter, Page};
 use crate::projection;
 use crate::search;
 use crate::store::{self, write, Store};
-use crate::views::{HistoryItem, MergeOutcome, NotePage, RecordView, ReferralSummary, SearchHit};
+use crate::views::{
+    HistoryItem, MergeOutcome, NotePage, PlaceSummary, RecordView, ReferralSummary, SearchHit,
+};
 
 /// How many decoded documents are kept in memory for quick edits.
 const CACHE_DOCS: usize = 256;
@@ -86,16 +88,22 @@ impl DocCache {
 
 /// Counts of records by kind, and how many are damaged.
 #[derive(Debug, Clone, Default, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Counts {
     /// Notes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub notes: i64,
     /// Persons.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub persons: i64,
     /// Directory resources.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub resources: i64,
     /// Places.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub places: i64,
     /// Damaged records.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub damaged: i64,
 }
 
@@ -505,16 +513,14 @@ impl Notebook {
     // ----- notes -----------------------------------------------------
 
     fn find_place(&self, text: &str) -> Result<Option<RecordId>> {
-        let id: Option<String> = self
-            .store
-            .conn()
-            .query_row(
-                "SELECT r.id FROM places p JOIN records r ON r.rowid = p.rowid WHERE lower(p.name) = lower(?1) LIMIT 1",
-                [text.trim()],
-                |r| r.get(0),
-            )
-            .optional()?;
-        Ok(id.and_then(|s| s.parse().ok()))
+        // SQLite's lower() only folds ASCII: "érables" would not find
+        // "Érables". Places are few; compare in Rust.
+        let wanted = text.trim().to_lowercase();
+        Ok(self
+            .list_places()?
+            .into_iter()
+            .find(|p| p.name.trim().to_lowercase() == wanted)
+            .map(|p| p.id))
     }
 
     /// Create a note.
@@ -551,6 +557,93 @@ impl Notebook {
         note.group_open = input.group_open;
         let id = RecordId::generate(self.env.ids.as_ref(), now);
         self.create_record(id, Record::Note(Box::new(note)))
+    }
+
+    /// The places of the territory, by name.
+    pub fn list_places(&self) -> Result<Vec<PlaceSummary>> {
+        let mut stmt = self.store.conn().prepare_cached(
+            "SELECT r.id, p.name, p.kind, p.sector FROM places p JOIN records r ON r.rowid = p.rowid
+             ORDER BY p.name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, kind, sector) = row?;
+            if let Ok(id) = id.parse() {
+                out.push(PlaceSummary {
+                    id,
+                    name,
+                    kind,
+                    sector,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Change a note's fields (see [`NotePatch`]).
+    pub fn update_note(&mut self, id: RecordId, patch: NotePatch) -> Result<()> {
+        let place_id = match patch.place.as_deref().map(str::trim) {
+            Some("") | None => None,
+            Some(name) => self.find_place(name)?,
+        };
+        self.edit_note(id, |n| {
+            if let Some(m) = patch.method {
+                n.method = m;
+            }
+            if let Some(t) = patch.title {
+                n.title = t.trim().to_string();
+            }
+            if let Some(at) = patch.occurred_at {
+                n.occurred_at = at;
+            }
+            if let Some(d) = patch.duration_minutes {
+                n.duration_minutes = (d > 0).then_some(d);
+            }
+            if let Some(place) = patch.place {
+                let place = place.trim();
+                n.place_text = (!place.is_empty()).then(|| place.to_string());
+                n.place_id = place_id;
+            }
+            if let Some(k) = patch.place_kind {
+                n.place_kind = Some(k);
+            }
+            if let Some(t) = patch.themes {
+                n.themes = t;
+            }
+            if let Some(b) = patch.barriers {
+                n.barriers = b;
+            }
+            if let Some(x) = patch.needs {
+                n.needs = x;
+            }
+            if let Some(c) = patch.participants {
+                n.participants.count = (c > 0).then_some(c);
+            }
+            if let Some(needed) = patch.follow_up_needed {
+                n.follow_up.needed = needed;
+            }
+            if patch.follow_up_clear_due {
+                n.follow_up.due = None;
+            } else if let Some(due) = patch.follow_up_due {
+                n.follow_up.due = Some(due);
+                n.follow_up.needed = true;
+            }
+            if let Some(r) = patch.review {
+                n.review = r;
+            }
+            if let Some(g) = patch.group_open {
+                n.group_open = Some(g);
+            }
+            Ok(())
+        })
     }
 
     /// Replace a note's body (merged as a character diff).

@@ -12,6 +12,7 @@ pub const HIT_END: char = '\u{3}';
 
 /// A piece of a snippet: plain text, or a highlighted match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Segment {
     /// The text.
     pub text: String,

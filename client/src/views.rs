@@ -8,6 +8,7 @@ use crate::search::Segment;
 
 /// One record with its id and bookkeeping.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RecordView {
     /// The id.
     pub id: RecordId,
@@ -44,6 +45,7 @@ impl RecordView {
 
 /// A note in the journal.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NoteSummary {
     /// The note's id.
     pub id: RecordId,
@@ -70,13 +72,16 @@ pub struct NoteSummary {
     /// Who wrote it.
     pub author: MemberId,
     /// Number of comments.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub comments: i64,
 }
 
 /// A page of the journal.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NotePage {
     /// How many notes match the filter in all.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: i64,
     /// This page's notes, newest first.
     pub items: Vec<NoteSummary>,
@@ -84,6 +89,7 @@ pub struct NotePage {
 
 /// A search result.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     /// The record.
     pub id: RecordId,
@@ -99,6 +105,7 @@ pub struct SearchHit {
 
 /// One change of a record's history, with the author's name.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryItem {
     /// The change.
     #[serde(flatten)]
@@ -109,6 +116,7 @@ pub struct HistoryItem {
 
 /// A referral on the board.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferralSummary {
     /// The referral's id.
     pub id: String,
@@ -130,6 +138,7 @@ pub struct ReferralSummary {
 
 /// What merging changes did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum MergeOutcome {
     /// The record was new here.
     Created,
@@ -140,4 +149,18 @@ pub enum MergeOutcome {
     /// Some changes wait for earlier ones that were not received: ask
     /// the sender for a full copy of the record.
     MissingDeps,
+}
+
+/// A place of the territory, for pickers and the places screen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PlaceSummary {
+    /// The place's record.
+    pub id: RecordId,
+    /// Its name.
+    pub name: String,
+    /// Place kind code.
+    pub kind: String,
+    /// Sector, if set.
+    pub sector: Option<String>,
 }

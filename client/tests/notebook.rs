@@ -411,3 +411,107 @@ fn every_kind_shows_as_json_with_its_name_fields() {
         "workspace, notes, persons, resources and places"
     );
 }
+
+#[test]
+fn a_note_patch_sets_only_the_fields_it_names_and_places_are_listed() {
+    use carnet_client::NotePatch;
+    use carnet_core::record::Place;
+    use carnet_core::vocab::PlaceKind;
+    let (_dir, mut nb) = notebook(31);
+    let park = nb
+        .create_place(Place {
+            name: "Parc des Érables".into(),
+            place_kind: PlaceKind::Park,
+            sector: Some("Nord".into()),
+            address: None,
+            notes: Default::default(),
+        })
+        .expect("place");
+    nb.create_place(Place {
+        name: "Café du coin".into(),
+        place_kind: PlaceKind::Cafe,
+        sector: None,
+        address: None,
+        notes: Default::default(),
+    })
+    .expect("place");
+    let names: Vec<String> = nb
+        .list_places()
+        .expect("places")
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(
+        names,
+        ["Café du coin", "Parc des Érables"],
+        "places by name"
+    );
+
+    let id = nb
+        .create_note(note(
+            Method::Outreach,
+            "Au parc",
+            "Rencontre près des jeux.",
+        ))
+        .expect("note");
+    nb.update_note(
+        id,
+        NotePatch {
+            title: Some("  Au parc, l'après-midi ".into()),
+            place: Some("parc des érables".into()),
+            participants: Some(6),
+            follow_up_due: Some("2026-12-01".parse::<Day>().expect("day")),
+            review: Some(ReviewStatus::ToReview),
+            ..NotePatch::default()
+        },
+    )
+    .expect("patch");
+    let Record::Note(n) = nb.record(id).expect("note") else {
+        panic!("not a note")
+    };
+    assert_eq!(n.title, "Au parc, l'après-midi", "the title is trimmed");
+    assert_eq!(
+        n.place_id,
+        Some(park),
+        "a typed place name finds the place record"
+    );
+    assert_eq!(n.participants.count, Some(6));
+    assert!(n.follow_up.needed, "a due day makes a follow-up needed");
+    assert_eq!(n.method, Method::Outreach, "fields not named are kept");
+    assert_eq!(n.body.as_str(), "Rencontre près des jeux.");
+
+    nb.update_note(
+        id,
+        NotePatch {
+            participants: Some(0),
+            follow_up_clear_due: true,
+            place: Some(String::new()),
+            ..NotePatch::default()
+        },
+    )
+    .expect("clear");
+    let Record::Note(n) = nb.record(id).expect("note") else {
+        panic!("not a note")
+    };
+    assert_eq!(n.participants.count, None, "0 clears the count");
+    assert_eq!(n.follow_up.due, None, "the due day is removed");
+    assert_eq!(
+        (n.place_id, n.place_text),
+        (None, None),
+        "an empty place clears it"
+    );
+
+    let err = nb
+        .update_note(
+            id,
+            NotePatch {
+                title: Some("   ".into()),
+                ..NotePatch::default()
+            },
+        )
+        .expect_err("an empty title is refused");
+    assert!(
+        err.to_string().contains("title"),
+        "the error names the title: {err}"
+    );
+}

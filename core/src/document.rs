@@ -66,6 +66,7 @@ impl Actor {
 
 /// One change in a record's history.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HistoryEntry {
     /// The change's hash (hex).
     pub hash: String,
@@ -81,6 +82,7 @@ pub struct HistoryEntry {
 
 /// One of the values a field holds after concurrent edits.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConflictValue {
     /// The value, as text.
     pub value: String,
@@ -92,6 +94,7 @@ pub struct ConflictValue {
 /// edit. Automerge picks one deterministically (shown in the record); the
 /// others are kept here until someone settles it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Conflict {
     /// Dotted path of the field (`status`, `referrals.0.status`).
     pub path: String,

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// Text stored as an Automerge text object.
 #[derive(Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct LongText(String);
 
 impl LongText {

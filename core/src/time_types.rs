@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 /// A moment, in milliseconds since the Unix epoch (UTC). Shown as RFC 3339.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Timestamp(i64);
 
 impl Timestamp {
@@ -119,6 +120,7 @@ impl Hydrate for Timestamp {
 
 /// A calendar day, e.g. a follow-up's due date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Day(time::Date);
 
 impl Day {

@@ -67,8 +67,9 @@ macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident, $label:literal { $( $(#[$vdoc:meta])* $variant:ident = $code:literal, $fr:literal, $en:literal; )+ }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name {
-            $( $(#[$vdoc])* #[doc = concat!("`", $code, "`: ", $en, " / ", $fr)] $variant, )+
+            $( $(#[$vdoc])* #[doc = concat!("`", $code, "`: ", $en, " / ", $fr)] #[cfg_attr(feature = "ts", ts(rename = $code))] $variant, )+
         }
 
         impl Vocabulary for $name {

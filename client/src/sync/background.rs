@@ -24,6 +24,7 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(300);
 
 /// What the sync indicator shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "state", rename_all = "kebab-case")]
 pub enum SyncState {
     /// Not joined to a team.
@@ -38,6 +39,7 @@ pub enum SyncState {
     /// The last sync succeeded.
     Synced {
         /// When (ms since epoch).
+        #[cfg_attr(feature = "ts", ts(type = "number"))]
         at: i64,
     },
     /// The server could not be reached; retrying later.
@@ -58,21 +60,31 @@ pub enum SyncState {
 #[derive(Debug, Clone)]
 pub struct SyncLoop {
     wake: Arc<Notify>,
+    now: Arc<Notify>,
     state: watch::Receiver<SyncState>,
 }
 
 impl SyncLoop {
     /// Start syncing `nb` in the background on the current tokio runtime.
     pub fn start(nb: Arc<Mutex<Notebook>>) -> Self {
-        let wake = Arc::new(Notify::new());
+        let (wake, now) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
         let (tx, rx) = watch::channel(SyncState::Personal);
-        tokio::spawn(run(nb, Arc::clone(&wake), tx));
-        Self { wake, state: rx }
+        tokio::spawn(run(nb, Arc::clone(&wake), Arc::clone(&now), tx));
+        Self {
+            wake,
+            now,
+            state: rx,
+        }
     }
 
     /// Local edits happened: sync soon.
     pub fn edited(&self) {
         self.wake.notify_one();
+    }
+
+    /// Sync now (the person asked for it), without the edit delay.
+    pub fn sync_now(&self) {
+        self.now.notify_one();
     }
 
     /// The current state, for the indicator.
@@ -115,7 +127,12 @@ pub async fn sync_shared(nb: &Mutex<Notebook>, state: &watch::Sender<SyncState>)
     Ok(())
 }
 
-async fn run(nb: Arc<Mutex<Notebook>>, wake: Arc<Notify>, state: watch::Sender<SyncState>) {
+async fn run(
+    nb: Arc<Mutex<Notebook>>,
+    wake: Arc<Notify>,
+    now: Arc<Notify>,
+    state: watch::Sender<SyncState>,
+) {
     let mut backoff = Duration::from_secs(5);
     loop {
         let joined = lock(&nb).setting("server").ok().flatten().is_some();
@@ -158,6 +175,7 @@ async fn run(nb: Arc<Mutex<Notebook>>, wake: Arc<Notify>, state: watch::Sender<S
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = wake.notified() => tokio::time::sleep(AFTER_EDIT).await,
+            _ = now.notified() => {}
         }
     }
 }

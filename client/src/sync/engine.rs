@@ -94,6 +94,7 @@ pub fn server_client(nb: &Notebook) -> Result<ServerClient> {
 
 /// Progress of a sync, after each round.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncProgress {
     /// Rounds so far.
     pub rounds: usize,
@@ -211,6 +212,7 @@ fn record(nb: &Notebook, entries: &[(&str, String)]) -> Result<()> {
 
 /// Where a notebook stands with its team server.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     /// The server, when joined.
     pub server: Option<String>,
@@ -223,6 +225,7 @@ pub struct SyncStatus {
     /// The last sync error, if the last sync failed.
     pub last_error: Option<String>,
     /// Records with changes not yet on the server.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub waiting: i64,
     /// Records the server refused, with reasons.
     pub rejected: Vec<RejectedRecord>,

@@ -187,6 +187,7 @@ impl ClientStore for Notebook {
 
 /// A record the server refused, with the reason.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RejectedRecord {
     /// The record.
     pub id: RecordId,

@@ -29,6 +29,7 @@ use crate::vocab::UnknownCode;
 
 /// The kind of a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum RecordKind {
     /// The team's workspace: name, codebook, sectors, members.
@@ -86,6 +87,7 @@ impl FromStr for RecordKind {
 
 /// A record of any kind.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Record {
     /// See [`Workspace`].

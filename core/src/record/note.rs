@@ -10,6 +10,7 @@ use crate::vocab::{AgeGroup, Barrier, Method, NeedCategory, PlaceKind, ReviewSta
 
 /// A field observation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Note {
     /// How the observation was made.
     pub method: Method,
@@ -135,6 +136,7 @@ impl Note {
 
 /// Who took part, without identifying anyone.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Participants {
     /// How many people.
     #[autosurgeon(missing = "Default::default")]
@@ -152,6 +154,7 @@ pub struct Participants {
 
 /// Whether to follow up, by when and on what.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct FollowUp {
     /// A follow-up is needed.
     pub needed: bool,
@@ -167,6 +170,7 @@ pub struct FollowUp {
 
 /// One timestamped line of a shadowing log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShadowEntry {
     /// The entry's id.
     #[key]
@@ -183,6 +187,7 @@ pub struct ShadowEntry {
 
 /// A story or anecdote told in a workshop.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Story {
     /// The story's id.
     #[key]
@@ -197,6 +202,7 @@ pub struct Story {
 
 /// An item of a simple list (an issue raised, a leader identified).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ListItem {
     /// The item's id.
     #[key]
@@ -207,6 +213,7 @@ pub struct ListItem {
 
 /// A comment from a team member.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Comment {
     /// The comment's id.
     #[key]

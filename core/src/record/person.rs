@@ -11,6 +11,7 @@ use crate::vocab::{AgeGroup, ConsentMethod, ConsentPurpose, NeedCategory, Referr
 
 /// Someone the team follows (a "case").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Person {
     /// A pseudonym or code; required.
     pub pseudonym: String,
@@ -78,6 +79,7 @@ impl Person {
 
 /// Identifying details of a person (only with consent).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Identity {
     /// Name.
     #[autosurgeon(missing = "Default::default")]
@@ -95,6 +97,7 @@ pub struct Identity {
 
 /// A consent given or withdrawn.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Consent {
     /// The consent's id.
     #[key]
@@ -113,6 +116,7 @@ pub struct Consent {
 
 /// A referral (social prescription) to a service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Referral {
     /// The referral's id.
     #[key]
@@ -145,6 +149,7 @@ pub struct Referral {
 
 /// One status change of a referral.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct StatusChange {
     /// The change's id.
     #[key]
@@ -163,6 +168,7 @@ pub struct StatusChange {
 
 /// A planned follow-up of a referral.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferralFollowUp {
     /// The follow-up's id.
     #[key]

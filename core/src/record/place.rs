@@ -8,6 +8,7 @@ use crate::vocab::PlaceKind;
 
 /// A place of the territory: a café, a park, a community room…
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Place {
     /// Its name.
     pub name: String,

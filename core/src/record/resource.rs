@@ -11,6 +11,7 @@ use crate::vocab::NeedCategory;
 
 /// An organisation and its services.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Resource {
     /// Name in French.
     pub name_fr: String,
@@ -61,6 +62,7 @@ impl Resource {
 
 /// A service of an organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Service {
     /// The service's id.
     #[key]
@@ -107,6 +109,7 @@ pub struct Service {
 
 /// A location of an organisation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     /// The location's id.
     #[key]

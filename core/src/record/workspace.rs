@@ -9,6 +9,7 @@ use crate::vocab::{Lang, Language};
 
 /// The team's workspace.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Workspace {
     /// The team's name.
     pub name: String,
@@ -37,6 +38,7 @@ impl Workspace {
 
 /// A theme of the codebook.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Theme {
     /// Stable code, e.g. `alimentation`.
     #[key]
@@ -65,6 +67,7 @@ impl Theme {
 
 /// A sector of the territory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Sector {
     /// Stable code.
     #[key]
@@ -75,6 +78,7 @@ pub struct Sector {
 
 /// A member of the team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Member {
     /// The member's id.
     #[key]

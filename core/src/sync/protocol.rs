@@ -120,6 +120,7 @@ pub struct PullRecord {
 
 /// Why the server refused a pushed record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum RejectCode {
     /// The device's role may not write this kind of record.

@@ -1,0 +1,325 @@
+//! The commands the window calls. Each is thin: it turns one IPC call
+//! into one call of the client API and maps errors to `{kind, message}`.
+//! They are declared through [`commands!`], which also records their
+//! TypeScript signatures, so the wrappers in `ui/src/bindings/carnet.ts`
+//! are generated from this list and cannot drift from it.
+
+use carnet_client::sync::background::SyncState;
+use carnet_client::sync::{self, JoinRequest, SyncStatus};
+use carnet_client::{
+    Environment, HistoryItem, NoteFilter, NoteInput, NotePage, NotePatch, Notebook, Page,
+    PlaceSummary, SearchHit,
+};
+use carnet_core::record::{Note, Workspace};
+use carnet_core::{Conflict, ItemId, Record, RecordId};
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, State};
+
+use crate::bindings::{Collector, Signature};
+use crate::error::{UiError, UiResult};
+use crate::prefs::{self, Preferences};
+use crate::state::AppState;
+use crate::vocab::Vocabularies;
+
+/// Declares the commands, their handler and their TypeScript signatures.
+macro_rules! commands {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($app:ident, $state:ident $(, $arg:ident: $ty:ty)*) -> $ret:ty $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[tauri::command(rename_all = "camelCase")]
+            pub async fn $name(
+                $app: AppHandle,
+                $state: State<'_, AppState>
+                $(, $arg: $ty)*
+            ) -> UiResult<$ret> {
+                let _ = &$app;
+                $body
+            }
+        )*
+
+        /// Every command's signature, collecting the types they mention.
+        pub fn signatures(c: &mut Collector) -> Vec<Signature> {
+            vec![$(Signature {
+                name: stringify!($name),
+                doc: concat!($($doc, "\n"),*),
+                args: vec![$((stringify!($arg), c.name_of::<$ty>())),*],
+                ret: c.name_of::<$ret>(),
+            }),*]
+        }
+
+        /// The IPC handler of every command.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($name),*]
+        }
+    };
+}
+
+/// What the window needs to know at start.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct AppInfo {
+    /// Whether there is a notebook (else: the first-run screen).
+    pub has_notebook: bool,
+    /// The member writing in this notebook.
+    pub member_name: Option<String>,
+    /// The team (workspace) name.
+    pub team: Option<String>,
+    /// Whether the notebook is joined to a team server.
+    pub joined: bool,
+    /// This device's role on the team (`coordinator`, `worker`, `observer`).
+    pub role: Option<String>,
+    /// Where the notebook lives.
+    pub data_dir: String,
+    /// The window's preferences.
+    pub preferences: Preferences,
+    /// A server address to propose on the first-run screen (set by the
+    /// run command for its local demo server).
+    pub suggested_server: Option<String>,
+    /// An invitation code to propose on the first-run screen.
+    pub suggested_code: Option<String>,
+}
+
+/// A note with everything its page shows.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct NoteDetail {
+    /// The note's id.
+    pub id: RecordId,
+    /// The note.
+    pub note: Note,
+    /// The author's name, when the team knows them.
+    pub author_name: Option<String>,
+    /// Who changed what, when (newest last).
+    pub history: Vec<HistoryItem>,
+    /// Fields with concurrent values to settle.
+    pub conflicts: Vec<Conflict>,
+}
+
+fn info(state: &AppState) -> UiResult<AppInfo> {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let mut out = AppInfo {
+        has_notebook: state.has_notebook(),
+        member_name: None,
+        team: None,
+        joined: false,
+        role: None,
+        data_dir: state.data_dir.display().to_string(),
+        preferences: prefs::load(&state.data_dir),
+        suggested_server: env("CARNET_SUGGESTED_SERVER"),
+        suggested_code: env("CARNET_SUGGESTED_CODE"),
+    };
+    if out.has_notebook {
+        state.with(|nb| {
+            out.member_name = Some(nb.member_name().to_string());
+            out.team = Some(nb.workspace()?.name);
+            out.joined = nb.setting("server")?.is_some();
+            out.role = nb.setting("role")?;
+            Ok(())
+        })?;
+    }
+    Ok(out)
+}
+
+/// Start the background sync and forward its states to the window as
+/// `sync-state` events.
+pub fn start_sync(app: &AppHandle, state: &AppState) -> UiResult<()> {
+    if let Some(mut watch) = state.start_sync()? {
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            loop {
+                let s = watch.changed().await;
+                if app.emit("sync-state", &s).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+fn new_notebook_here(state: &AppState) -> UiResult<()> {
+    if state.has_notebook() {
+        return Err(UiError::new(
+            "already-exists",
+            "this device already has a notebook",
+        ));
+    }
+    Ok(())
+}
+
+fn note_of(record: Record, id: RecordId) -> UiResult<Note> {
+    match record {
+        Record::Note(n) => Ok(*n),
+        other => Err(UiError::new(
+            "wrong-kind",
+            format!("{id} is a {}, not a note", other.kind()),
+        )),
+    }
+}
+
+/// How many demo records "explore with demo data" makes
+/// (`CARNET_DEMO_RECORDS` overrides it, for the benchmarks).
+fn demo_records() -> usize {
+    std::env::var("CARNET_DEMO_RECORDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000)
+}
+
+commands! {
+    /// What the window needs at start.
+    fn app_info(_app, state) -> AppInfo {
+        info(&state)
+    }
+
+    /// Remember the window's preferences.
+    fn set_preferences(_app, state, preferences: Preferences) -> () {
+        prefs::save(&state.data_dir, &preferences)
+    }
+
+    /// Start a personal notebook.
+    fn start_notebook(app, state, team: String, member: String) -> AppInfo {
+        new_notebook_here(&state)?;
+        let nb = Notebook::create(&state.data_dir, &team, &member, Environment::default())?;
+        state.install(nb);
+        start_sync(&app, &state)?;
+        info(&state)
+    }
+
+    /// Start a personal notebook filled with synthetic demo records.
+    fn start_demo(app, state, member: String) -> AppInfo {
+        new_notebook_here(&state)?;
+        let mut nb = Notebook::create(
+            &state.data_dir,
+            "Équipe de démonstration",
+            &member,
+            Environment::default(),
+        )?;
+        nb.fill_demo(demo_records(), 7, |_| {})?;
+        state.install(nb);
+        start_sync(&app, &state)?;
+        info(&state)
+    }
+
+    /// Join a team with an invitation code and pull the team's records.
+    fn join_team(app, state, server: String, code: String, device_name: String, member_name: String) -> AppInfo {
+        new_notebook_here(&state)?;
+        let req = JoinRequest {
+            server: server.trim(),
+            code: code.trim(),
+            device_name: device_name.trim(),
+            member_name: member_name.trim(),
+            ca_pem: None,
+        };
+        let (nb, _) = sync::join(&state.data_dir, req, Environment::default(), |_| {}).await?;
+        state.install(nb);
+        start_sync(&app, &state)?;
+        info(&state)
+    }
+
+    /// Every closed vocabulary, with codes and French and English labels.
+    fn vocabularies(_app, _state) -> Vocabularies {
+        Ok(Vocabularies::all())
+    }
+
+    /// The team's workspace: name, codebook of themes, members.
+    fn workspace(_app, state) -> Workspace {
+        state.with(|nb| nb.workspace())
+    }
+
+    /// The places of the territory.
+    fn places(_app, state) -> Vec<PlaceSummary> {
+        state.with(|nb| nb.list_places())
+    }
+
+    /// A page of the journal, newest first.
+    fn list_notes(_app, state, filter: NoteFilter, page: Page) -> NotePage {
+        state.with(|nb| nb.list_notes(&filter, page))
+    }
+
+    /// Full-text search (accents and case ignored), with highlighted passages.
+    fn search(_app, state, query: String, limit: u32) -> Vec<SearchHit> {
+        state.with(|nb| nb.search(&query, limit))
+    }
+
+    /// Create a note; returns its id.
+    fn create_note(_app, state, input: NoteInput) -> RecordId {
+        state.edit(|nb| nb.create_note(input))
+    }
+
+    /// A note with its history and concurrent values.
+    fn note(_app, state, id: RecordId) -> NoteDetail {
+        state.with(|nb| {
+            let record = nb.record(id)?;
+            let history = nb.history(id)?;
+            let conflicts = nb.conflicts(id)?;
+            let members = nb.workspace()?.members;
+            Ok((record, history, conflicts, members))
+        })
+        .and_then(|(record, history, conflicts, members)| {
+            let note = note_of(record, id)?;
+            let author_name = members
+                .iter()
+                .find(|m| m.id == note.author)
+                .map(|m| m.name.clone());
+            Ok(NoteDetail { id, note, author_name, history, conflicts })
+        })
+    }
+
+    /// Change a note's fields.
+    fn update_note(_app, state, id: RecordId, patch: NotePatch) -> () {
+        state.edit(|nb| nb.update_note(id, patch))
+    }
+
+    /// Replace a note's body (saved as a character diff, so it merges).
+    fn set_body(_app, state, id: RecordId, body: String) -> () {
+        state.edit(|nb| nb.set_body(id, &body))
+    }
+
+    /// Add a timestamped entry to a shadowing log.
+    fn add_shadow_entry(_app, state, id: RecordId, text: String) -> ItemId {
+        state.edit(|nb| nb.add_shadow_entry(id, &text, None))
+    }
+
+    /// Add a story told in a workshop, with who told it (described anonymously).
+    fn add_story(_app, state, id: RecordId, text: String, told_by: Option<String>) -> ItemId {
+        state.edit(|nb| nb.add_story(id, &text, told_by.as_deref().filter(|t| !t.trim().is_empty())))
+    }
+
+    /// Add an issue raised in a workshop.
+    fn add_issue(_app, state, id: RecordId, text: String) -> ItemId {
+        state.edit(|nb| nb.add_issue(id, &text))
+    }
+
+    /// Add a leader identified in a workshop.
+    fn add_leader(_app, state, id: RecordId, text: String) -> ItemId {
+        state.edit(|nb| nb.add_leader(id, &text))
+    }
+
+    /// Comment on a note.
+    fn add_comment(_app, state, id: RecordId, text: String) -> ItemId {
+        state.edit(|nb| nb.add_comment(id, &text))
+    }
+
+    /// Settle a field's concurrent values by choosing one.
+    fn settle_conflict(_app, state, id: RecordId, path: String, choice: u32) -> () {
+        state.edit(|nb| nb.settle_conflict(id, &path, choice as usize))
+    }
+
+    /// The sync indicator's state.
+    fn sync_state(_app, state) -> SyncState {
+        Ok(state.sync_state())
+    }
+
+    /// Records waiting, rejected records with reasons, last sync.
+    fn sync_status(_app, state) -> SyncStatus {
+        state.with(|nb| sync::status(nb))
+    }
+
+    /// Sync now, in the background.
+    fn sync_now(_app, state) -> () {
+        state.sync_now();
+        Ok(())
+    }
+}

@@ -1,0 +1,89 @@
+//! The window's own preferences (language, last screen), kept in
+//! `ui.json` beside the notebook so they exist before any notebook does.
+//! A missing or unreadable file means defaults: preferences are never
+//! worth refusing to start over.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{UiError, UiResult};
+
+/// What the window remembers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Preferences {
+    /// `fr` or `en`; none: follow the system.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The last screen shown (`journal`, `capture`, `note:ID`…).
+    #[serde(default)]
+    pub last_screen: Option<String>,
+}
+
+fn path(dir: &Path) -> PathBuf {
+    dir.join("ui.json")
+}
+
+/// Read the preferences (defaults when absent or unreadable).
+pub fn load(dir: &Path) -> Preferences {
+    std::fs::read(path(dir))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Write the preferences (atomically: a temporary file, then a rename).
+pub fn save(dir: &Path, prefs: &Preferences) -> UiResult<()> {
+    if let Some(lang) = &prefs.language {
+        if lang != "fr" && lang != "en" {
+            return Err(UiError::new(
+                "invalid",
+                format!("'{lang}' is not a language of Carnet; choose fr or en"),
+            ));
+        }
+    }
+    let io = |e: std::io::Error| {
+        UiError::new(
+            "io",
+            format!("could not save the preferences in {}: {e}", dir.display()),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let tmp = dir.join("ui.json.tmp");
+    let bytes = serde_json::to_vec_pretty(prefs).map_err(|e| UiError::new("io", e.to_string()))?;
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path(dir)).map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preferences_round_trip_and_bad_files_give_defaults() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert_eq!(
+            load(dir.path()),
+            Preferences::default(),
+            "no file: defaults"
+        );
+        let prefs = Preferences {
+            language: Some("en".into()),
+            last_screen: Some("journal".into()),
+        };
+        save(dir.path(), &prefs).expect("save");
+        assert_eq!(load(dir.path()), prefs, "what was saved is read back");
+        std::fs::write(dir.path().join("ui.json"), b"{not json").expect("write");
+        assert_eq!(
+            load(dir.path()),
+            Preferences::default(),
+            "a damaged file: defaults"
+        );
+        let bad = Preferences {
+            language: Some("de".into()),
+            last_screen: None,
+        };
+        let err = save(dir.path(), &bad).expect_err("an unknown language is refused");
+        assert_eq!(err.kind, "invalid");
+    }
+}

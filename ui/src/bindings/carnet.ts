@@ -1,0 +1,932 @@
+// Generated from the Rust types by `cargo test -p carnet-desktop bindings`
+// with CARNET_WRITE_BINDINGS=1. Do not edit: change the Rust side.
+/* eslint-disable */
+
+import { invoke } from "@tauri-apps/api/core";
+
+export type AgeGroup = "child" | "youth" | "young-adult" | "adult" | "senior";
+
+export type AppInfo = { 
+/**
+ * Whether there is a notebook (else: the first-run screen).
+ */
+has_notebook: boolean, 
+/**
+ * The member writing in this notebook.
+ */
+member_name: string | null, 
+/**
+ * The team (workspace) name.
+ */
+team: string | null, 
+/**
+ * Whether the notebook is joined to a team server.
+ */
+joined: boolean, 
+/**
+ * This device's role on the team (`coordinator`, `worker`, `observer`).
+ */
+role: string | null, 
+/**
+ * Where the notebook lives.
+ */
+data_dir: string, 
+/**
+ * The window's preferences.
+ */
+preferences: Preferences, 
+/**
+ * A server address to propose on the first-run screen (set by the
+ * run command for its local demo server).
+ */
+suggested_server: string | null, 
+/**
+ * An invitation code to propose on the first-run screen.
+ */
+suggested_code: string | null, };
+
+export type Barrier = "language" | "culture" | "social-isolation" | "cost" | "transport" | "hours" | "distrust" | "awareness" | "digital-access" | "other";
+
+export type Comment = { 
+/**
+ * The comment's id.
+ */
+id: ItemId, 
+/**
+ * Who wrote it.
+ */
+author: MemberId, 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * What it says.
+ */
+text: LongText, };
+
+export type Conflict = { 
+/**
+ * Dotted path of the field (`status`, `referrals.0.status`).
+ */
+path: string, 
+/**
+ * Every concurrent value; the first is the one currently shown.
+ */
+values: Array<ConflictValue>, };
+
+export type ConflictValue = { 
+/**
+ * The value, as text.
+ */
+value: string, 
+/**
+ * Who set it.
+ */
+author: MemberId | null, };
+
+export type Day = string;
+
+export type FollowUp = { 
+/**
+ * A follow-up is needed.
+ */
+needed: boolean, 
+/**
+ * By when.
+ */
+due: Day | null, 
+/**
+ * What to do.
+ */
+what: string | null, };
+
+export type HistoryItem = { 
+/**
+ * The author's name, when the workspace knows them.
+ */
+author_name: string | null, 
+/**
+ * The change's hash (hex).
+ */
+hash: string, 
+/**
+ * Who made it.
+ */
+author: MemberId | null, 
+/**
+ * When (the author's clock).
+ */
+at: Timestamp, 
+/**
+ * Whether this change created the record.
+ */
+created: boolean, 
+/**
+ * The fields it touched, as dotted paths (`body`, `referrals.status`).
+ */
+fields: Array<string>, };
+
+export type ItemId = string;
+
+export type Language = "fr" | "en";
+
+export type ListItem = { 
+/**
+ * The item's id.
+ */
+id: ItemId, 
+/**
+ * Its text.
+ */
+text: string, };
+
+export type LongText = string;
+
+export type Member = { 
+/**
+ * The member's id.
+ */
+id: MemberId, 
+/**
+ * Display name.
+ */
+name: string, };
+
+export type MemberId = string;
+
+export type Method = "residence" | "shadowing" | "workshop" | "outreach" | "group" | "partners" | "reflection";
+
+export type NeedCategory = "food-insecurity" | "housing-instability" | "homelessness" | "inadequate-housing" | "transportation" | "financial-strain" | "employment" | "education" | "health-literacy" | "social-isolation" | "stress" | "intimate-partner-violence" | "elder-abuse" | "digital-access" | "language-integration" | "legal" | "other";
+
+export type Note = { 
+/**
+ * How the observation was made.
+ */
+method: Method, 
+/**
+ * A short title.
+ */
+title: string, 
+/**
+ * The observation itself; concurrent edits merge by character.
+ */
+body: LongText, 
+/**
+ * When it happened.
+ */
+occurred_at: Timestamp, 
+/**
+ * How long it lasted, in minutes.
+ */
+duration_minutes: number | null, 
+/**
+ * A place record of the territory, if one was picked.
+ */
+place_id: RecordId | null, 
+/**
+ * The place as typed, when not picked from the places.
+ */
+place_text: string | null, 
+/**
+ * The kind of place (café, park…).
+ */
+place_kind: PlaceKind | null, 
+/**
+ * The sector of the territory (a code of the workspace).
+ */
+sector: string | null, 
+/**
+ * Who took part, described anonymously.
+ */
+participants: Participants, 
+/**
+ * Theme codes from the workspace codebook.
+ */
+themes: Array<string>, 
+/**
+ * Barriers to services observed.
+ */
+barriers: Array<Barrier>, 
+/**
+ * Needs observed.
+ */
+needs: Array<NeedCategory>, 
+/**
+ * Whether and when to follow up.
+ */
+follow_up: FollowUp, 
+/**
+ * Person records this note is about (visible only to allowed roles).
+ */
+persons: Array<RecordId>, 
+/**
+ * Where the note is in the team's review.
+ */
+review: ReviewStatus, 
+/**
+ * Comments from the team.
+ */
+comments: Array<Comment>, 
+/**
+ * Who wrote the note first.
+ */
+author: MemberId, 
+/**
+ * When the note was created.
+ */
+created_at: Timestamp, 
+/**
+ * Shadowing: the running log of what was seen.
+ */
+shadowing: Array<ShadowEntry>, 
+/**
+ * Workshop: stories and anecdotes told.
+ */
+stories: Array<Story>, 
+/**
+ * Workshop: issues raised.
+ */
+issues_raised: Array<ListItem>, 
+/**
+ * Workshop: community leaders identified (described, not named).
+ */
+leaders: Array<ListItem>, 
+/**
+ * Group: whether the group is open to everyone.
+ */
+group_open: boolean | null, 
+/**
+ * Partners: the partner organisations involved.
+ */
+partners: Array<string>, };
+
+export type NoteDetail = { 
+/**
+ * The note's id.
+ */
+id: RecordId, 
+/**
+ * The note.
+ */
+note: Note, 
+/**
+ * The author's name, when the team knows them.
+ */
+author_name: string | null, 
+/**
+ * Who changed what, when (newest last).
+ */
+history: Array<HistoryItem>, 
+/**
+ * Fields with concurrent values to settle.
+ */
+conflicts: Array<Conflict>, };
+
+export type NoteFilter = { 
+/**
+ * Only this method.
+ */
+method: Method | null, 
+/**
+ * Only notes with this theme code.
+ */
+theme: string | null, 
+/**
+ * Only notes at this place record.
+ */
+place_id: RecordId | null, 
+/**
+ * Only notes whose typed place contains this text.
+ */
+place_text: string | null, 
+/**
+ * Only notes by this member.
+ */
+author: MemberId | null, 
+/**
+ * Only notes that happened at or after this moment.
+ */
+from: Timestamp | null, 
+/**
+ * Only notes that happened before this moment.
+ */
+to: Timestamp | null, 
+/**
+ * Only notes in this review status.
+ */
+review: ReviewStatus | null, 
+/**
+ * Only notes with a follow-up due on or before this day.
+ */
+follow_up_due_by: Day | null, };
+
+export type NoteInput = { 
+/**
+ * How the observation was made.
+ */
+method: Method | null, 
+/**
+ * Title (required).
+ */
+title: string, 
+/**
+ * Body text.
+ */
+body: string | null, 
+/**
+ * When it happened (defaults to now).
+ */
+occurred_at: Timestamp | null, 
+/**
+ * How long, in minutes.
+ */
+duration_minutes: number | null, 
+/**
+ * The place, as typed; matched to a place record by name when one fits.
+ */
+place: string | null, 
+/**
+ * A place record.
+ */
+place_id: RecordId | null, 
+/**
+ * The kind of place.
+ */
+place_kind: PlaceKind | null, 
+/**
+ * Theme codes from the codebook.
+ */
+themes: Array<string>, 
+/**
+ * Barriers observed.
+ */
+barriers: Array<Barrier>, 
+/**
+ * Needs observed.
+ */
+needs: Array<NeedCategory>, 
+/**
+ * Participant count.
+ */
+participants: number | null, 
+/**
+ * Participants' age groups.
+ */
+age_groups: Array<AgeGroup>, 
+/**
+ * A follow-up is due on this day.
+ */
+follow_up_due: Day | null, 
+/**
+ * What the follow-up is.
+ */
+follow_up_what: string | null, 
+/**
+ * Review status (defaults to draft).
+ */
+review: ReviewStatus | null, 
+/**
+ * Group: open to everyone.
+ */
+group_open: boolean | null, };
+
+export type NotePage = { 
+/**
+ * How many notes match the filter in all.
+ */
+total: number, 
+/**
+ * This page's notes, newest first.
+ */
+items: Array<NoteSummary>, };
+
+export type NotePatch = { 
+/**
+ * How the observation was made.
+ */
+method: Method | null, 
+/**
+ * Title (not empty).
+ */
+title: string | null, 
+/**
+ * When it happened.
+ */
+occurred_at: Timestamp | null, 
+/**
+ * How long, in minutes (0 clears it).
+ */
+duration_minutes: number | null, 
+/**
+ * The place as typed (empty clears it); matched to a place record
+ * by name when one fits.
+ */
+place: string | null, 
+/**
+ * The kind of place.
+ */
+place_kind: PlaceKind | null, 
+/**
+ * Theme codes from the codebook.
+ */
+themes: Array<string> | null, 
+/**
+ * Barriers observed.
+ */
+barriers: Array<Barrier> | null, 
+/**
+ * Needs observed.
+ */
+needs: Array<NeedCategory> | null, 
+/**
+ * Participant count (0 clears it).
+ */
+participants: number | null, 
+/**
+ * Whether a follow-up is needed.
+ */
+follow_up_needed: boolean | null, 
+/**
+ * The follow-up's due day; `follow_up_clear_due` removes it.
+ */
+follow_up_due: Day | null, 
+/**
+ * Remove the follow-up's due day.
+ */
+follow_up_clear_due: boolean, 
+/**
+ * Review status.
+ */
+review: ReviewStatus | null, 
+/**
+ * Group: open to everyone.
+ */
+group_open: boolean | null, };
+
+export type NoteSummary = { 
+/**
+ * The note's id.
+ */
+id: RecordId, 
+/**
+ * Always `note`.
+ */
+kind: RecordKind, 
+/**
+ * Method code.
+ */
+method: string, 
+/**
+ * Title.
+ */
+title: string, 
+/**
+ * The start of the body.
+ */
+excerpt: string, 
+/**
+ * When it happened.
+ */
+occurred_at: Timestamp, 
+/**
+ * Place, as typed or named.
+ */
+place: string | null, 
+/**
+ * Theme codes.
+ */
+themes: Array<string>, 
+/**
+ * Review status code.
+ */
+review: string, 
+/**
+ * Follow-up due date, if a follow-up is needed.
+ */
+follow_up_due: string | null, 
+/**
+ * Whether a follow-up is needed.
+ */
+follow_up_needed: boolean, 
+/**
+ * Who wrote it.
+ */
+author: MemberId, 
+/**
+ * Number of comments.
+ */
+comments: number, };
+
+export type Page = { 
+/**
+ * How many to skip.
+ */
+offset: number, 
+/**
+ * How many to return (at most 500).
+ */
+limit: number, };
+
+export type Participants = { 
+/**
+ * How many people.
+ */
+count: number | null, 
+/**
+ * Their age groups.
+ */
+age_groups: Array<AgeGroup>, 
+/**
+ * Languages spoken (ISO 639-1 codes or names).
+ */
+languages: Array<string>, };
+
+export type PlaceKind = "cafe" | "park" | "community-room" | "school" | "corner-store" | "clinic" | "library" | "storefront" | "home" | "street" | "transit" | "place-of-worship" | "community-organisation" | "other";
+
+export type PlaceSummary = { 
+/**
+ * The place's record.
+ */
+id: RecordId, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Place kind code.
+ */
+kind: string, 
+/**
+ * Sector, if set.
+ */
+sector: string | null, };
+
+export type Preferences = { 
+/**
+ * `fr` or `en`; none: follow the system.
+ */
+language: string | null, 
+/**
+ * The last screen shown (`journal`, `capture`, `note:ID`…).
+ */
+last_screen: string | null, };
+
+export type RecordId = string;
+
+export type RecordKind = "workspace" | "note" | "person" | "resource" | "place";
+
+export type RejectedRecord = { 
+/**
+ * The record.
+ */
+id: RecordId, 
+/**
+ * Its kind.
+ */
+kind: string, 
+/**
+ * Why (`forbidden`, `invalid`).
+ */
+code: string, 
+/**
+ * The server's sentence.
+ */
+reason: string, };
+
+export type ReviewStatus = "draft" | "to-review" | "reviewed";
+
+export type SearchHit = { 
+/**
+ * The record.
+ */
+id: RecordId, 
+/**
+ * Its kind.
+ */
+kind: RecordKind, 
+/**
+ * Its title or name.
+ */
+title: string, 
+/**
+ * The title with matches highlighted.
+ */
+title_segments: Array<Segment>, 
+/**
+ * A passage of the text with matches highlighted.
+ */
+snippet: Array<Segment>, };
+
+export type Sector = { 
+/**
+ * Stable code.
+ */
+code: string, 
+/**
+ * Name.
+ */
+name: string, };
+
+export type Segment = { 
+/**
+ * The text.
+ */
+text: string, 
+/**
+ * Whether it matched the query.
+ */
+hit: boolean, };
+
+export type ShadowEntry = { 
+/**
+ * The entry's id.
+ */
+id: ItemId, 
+/**
+ * When it was seen.
+ */
+at: Timestamp, 
+/**
+ * Where, if it changed.
+ */
+place: string | null, 
+/**
+ * What was seen.
+ */
+text: LongText, };
+
+export type Story = { 
+/**
+ * The story's id.
+ */
+id: ItemId, 
+/**
+ * Who told it, described anonymously ("a mother of three, 30s").
+ */
+told_by: string | null, 
+/**
+ * The story.
+ */
+text: LongText, };
+
+export type SyncState = { "state": "personal" } | { "state": "syncing", 
+/**
+ * Records received so far.
+ */
+received: number, 
+/**
+ * Bytes received so far.
+ */
+bytes: number, } | { "state": "synced", 
+/**
+ * When (ms since epoch).
+ */
+at: number, } | { "state": "offline", 
+/**
+ * Why.
+ */
+reason: string, } | { "state": "failed", 
+/**
+ * Stable kind.
+ */
+kind: string, 
+/**
+ * For people.
+ */
+message: string, };
+
+export type SyncStatus = { 
+/**
+ * The server, when joined.
+ */
+server: string | null, 
+/**
+ * The team's name.
+ */
+team: string | null, 
+/**
+ * This device's role.
+ */
+role: string | null, 
+/**
+ * When the last sync succeeded (RFC 3339).
+ */
+last_sync: string | null, 
+/**
+ * The last sync error, if the last sync failed.
+ */
+last_error: string | null, 
+/**
+ * Records with changes not yet on the server.
+ */
+waiting: number, 
+/**
+ * Records the server refused, with reasons.
+ */
+rejected: Array<RejectedRecord>, };
+
+export type Term = { 
+/**
+ * The stable code.
+ */
+code: string, 
+/**
+ * French label.
+ */
+fr: string, 
+/**
+ * English label.
+ */
+en: string, };
+
+export type Theme = { 
+/**
+ * Stable code, e.g. `alimentation`.
+ */
+code: string, 
+/**
+ * French label.
+ */
+label_fr: string, 
+/**
+ * English label.
+ */
+label_en: string, 
+/**
+ * Colour, `#rrggbb`.
+ */
+colour: string, 
+/**
+ * Parent theme's code.
+ */
+parent: string | null, };
+
+export type Timestamp = string;
+
+export type Vocabularies = { 
+/**
+ * Observation methods.
+ */
+methods: Array<Term>, 
+/**
+ * Review statuses of notes.
+ */
+review: Array<Term>, 
+/**
+ * Kinds of places.
+ */
+place_kinds: Array<Term>, 
+/**
+ * Barriers.
+ */
+barriers: Array<Term>, 
+/**
+ * Need categories.
+ */
+needs: Array<Term>, 
+/**
+ * Referral statuses.
+ */
+referral_statuses: Array<Term>, 
+/**
+ * Age groups.
+ */
+age_groups: Array<Term>, };
+
+export type Workspace = { 
+/**
+ * The team's name.
+ */
+name: string, 
+/**
+ * The team's default language.
+ */
+default_language: Language, 
+/**
+ * The codebook of themes.
+ */
+codebook: Array<Theme>, 
+/**
+ * Sectors of the territory.
+ */
+sectors: Array<Sector>, 
+/**
+ * Members, so history can name authors.
+ */
+members: Array<Member>, };
+
+/** What the window needs at start. */
+export function appInfo(): Promise<AppInfo> {
+  return invoke("app_info");
+}
+
+/** Remember the window's preferences. */
+export function setPreferences(preferences: Preferences): Promise<null> {
+  return invoke("set_preferences", { preferences });
+}
+
+/** Start a personal notebook. */
+export function startNotebook(team: string, member: string): Promise<AppInfo> {
+  return invoke("start_notebook", { team, member });
+}
+
+/** Start a personal notebook filled with synthetic demo records. */
+export function startDemo(member: string): Promise<AppInfo> {
+  return invoke("start_demo", { member });
+}
+
+/** Join a team with an invitation code and pull the team's records. */
+export function joinTeam(server: string, code: string, deviceName: string, memberName: string): Promise<AppInfo> {
+  return invoke("join_team", { server, code, deviceName, memberName });
+}
+
+/** Every closed vocabulary, with codes and French and English labels. */
+export function vocabularies(): Promise<Vocabularies> {
+  return invoke("vocabularies");
+}
+
+/** The team's workspace: name, codebook of themes, members. */
+export function workspace(): Promise<Workspace> {
+  return invoke("workspace");
+}
+
+/** The places of the territory. */
+export function places(): Promise<Array<PlaceSummary>> {
+  return invoke("places");
+}
+
+/** A page of the journal, newest first. */
+export function listNotes(filter: NoteFilter, page: Page): Promise<NotePage> {
+  return invoke("list_notes", { filter, page });
+}
+
+/** Full-text search (accents and case ignored), with highlighted passages. */
+export function search(query: string, limit: number): Promise<Array<SearchHit>> {
+  return invoke("search", { query, limit });
+}
+
+/** Create a note; returns its id. */
+export function createNote(input: NoteInput): Promise<RecordId> {
+  return invoke("create_note", { input });
+}
+
+/** A note with its history and concurrent values. */
+export function note(id: RecordId): Promise<NoteDetail> {
+  return invoke("note", { id });
+}
+
+/** Change a note's fields. */
+export function updateNote(id: RecordId, patch: NotePatch): Promise<null> {
+  return invoke("update_note", { id, patch });
+}
+
+/** Replace a note's body (saved as a character diff, so it merges). */
+export function setBody(id: RecordId, body: string): Promise<null> {
+  return invoke("set_body", { id, body });
+}
+
+/** Add a timestamped entry to a shadowing log. */
+export function addShadowEntry(id: RecordId, text: string): Promise<ItemId> {
+  return invoke("add_shadow_entry", { id, text });
+}
+
+/** Add a story told in a workshop, with who told it (described anonymously). */
+export function addStory(id: RecordId, text: string, toldBy: string | null): Promise<ItemId> {
+  return invoke("add_story", { id, text, toldBy });
+}
+
+/** Add an issue raised in a workshop. */
+export function addIssue(id: RecordId, text: string): Promise<ItemId> {
+  return invoke("add_issue", { id, text });
+}
+
+/** Add a leader identified in a workshop. */
+export function addLeader(id: RecordId, text: string): Promise<ItemId> {
+  return invoke("add_leader", { id, text });
+}
+
+/** Comment on a note. */
+export function addComment(id: RecordId, text: string): Promise<ItemId> {
+  return invoke("add_comment", { id, text });
+}
+
+/** Settle a field's concurrent values by choosing one. */
+export function settleConflict(id: RecordId, path: string, choice: number): Promise<null> {
+  return invoke("settle_conflict", { id, path, choice });
+}
+
+/** The sync indicator's state. */
+export function syncState(): Promise<SyncState> {
+  return invoke("sync_state");
+}
+
+/** Records waiting, rejected records with reasons, last sync. */
+export function syncStatus(): Promise<SyncStatus> {
+  return invoke("sync_status");
+}
+
+/** Sync now, in the background. */
+export function syncNow(): Promise<null> {
+  return invoke("sync_now");
+}
