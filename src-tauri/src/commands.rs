@@ -79,6 +79,35 @@ pub struct AppInfo {
     pub suggested_server: Option<String>,
     /// An invitation code to propose on the first-run screen.
     pub suggested_code: Option<String>,
+    /// The system's languages, most preferred first (`fr-CA`, `en`…),
+    /// from the POSIX locale variables: the web view's own list does not
+    /// follow the system on Linux.
+    pub system_languages: Vec<String>,
+}
+
+/// The system's languages from `LANGUAGE`, `LC_ALL`, `LC_MESSAGES` and
+/// `LANG`, as BCP 47 tags (`fr_CA.UTF-8` becomes `fr-CA`).
+pub fn system_languages(var: impl Fn(&str) -> Option<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |raw: &str| {
+        let base = raw.split(['.', '@']).next().unwrap_or("").trim();
+        if base.is_empty() || base == "C" || base == "POSIX" {
+            return;
+        }
+        let tag = base.replace('_', "-");
+        if !out.contains(&tag) {
+            out.push(tag);
+        }
+    };
+    if let Some(list) = var("LANGUAGE") {
+        list.split(':').for_each(&mut push);
+    }
+    for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+        if let Some(v) = var(key) {
+            push(&v);
+        }
+    }
+    out
 }
 
 /// A note with everything its page shows.
@@ -98,6 +127,7 @@ pub struct NoteDetail {
 
 fn info(state: &AppState) -> UiResult<AppInfo> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let env = &env;
     let mut out = AppInfo {
         has_notebook: state.has_notebook(),
         member_name: None,
@@ -108,6 +138,7 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
         preferences: prefs::load(&state.data_dir),
         suggested_server: env("CARNET_SUGGESTED_SERVER"),
         suggested_code: env("CARNET_SUGGESTED_CODE"),
+        system_languages: system_languages(env),
     };
     if out.has_notebook {
         state.with(|nb| {
@@ -321,5 +352,34 @@ commands! {
     fn sync_now(_app, state) -> () {
         state.sync_now();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::system_languages;
+
+    fn vars<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn system_languages_follow_the_posix_order_as_bcp47_tags() {
+        let langs = system_languages(vars(&[
+            ("LANG", "en_US.UTF-8"),
+            ("LANGUAGE", "fr_CA:fr"),
+            ("LC_ALL", "fr_CA.UTF-8@euro"),
+        ]));
+        assert_eq!(langs, ["fr-CA", "fr", "en-US"]);
+    }
+
+    #[test]
+    fn the_c_locale_says_nothing() {
+        assert!(system_languages(vars(&[("LANG", "C.UTF-8"), ("LC_ALL", "POSIX")])).is_empty());
     }
 }

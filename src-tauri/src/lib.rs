@@ -34,7 +34,11 @@ pub fn run() {
             let dir = data_dir(app);
             let state = state::AppState::new(dir).map_err(|e| e.message)?;
             if state.has_notebook() {
-                commands::start_sync(app.handle(), &state).map_err(|e| e.message)?;
+                // The sync loop spawns its tasks on Tauri's async runtime.
+                tauri::async_runtime::block_on(async {
+                    commands::start_sync(app.handle(), &state)
+                })
+                .map_err(|e| e.message)?;
             }
             app.manage(state);
             Ok(())

@@ -43,7 +43,13 @@ suggested_server: string | null,
 /**
  * An invitation code to propose on the first-run screen.
  */
-suggested_code: string | null, };
+suggested_code: string | null, 
+/**
+ * The system's languages, most preferred first (`fr-CA`, `en`…),
+ * from the POSIX locale variables: the web view's own list does not
+ * follow the system on Linux.
+ */
+system_languages: Array<string>, };
 
 export type Barrier = "language" | "culture" | "social-isolation" | "cost" | "transport" | "hours" | "distrust" | "awareness" | "digital-access" | "other";
 

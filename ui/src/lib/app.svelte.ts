@@ -1,0 +1,77 @@
+// What every screen shares: the app's info, the vocabularies, the team's
+// workspace and places, the current screen, and the error banner.
+
+import * as api from "../bindings/carnet";
+import type { AppInfo, PlaceSummary, Vocabularies, Workspace } from "../bindings/carnet";
+import { describeError } from "./errors";
+import { locale } from "./locale.svelte";
+
+export type Screen =
+  | { name: "journal" }
+  | { name: "capture" }
+  | { name: "note"; id: string }
+  | { name: "settings" };
+
+export const app = $state<{
+  info: AppInfo | null;
+  vocab: Vocabularies | null;
+  workspace: Workspace | null;
+  places: PlaceSummary[];
+  screen: Screen;
+  error: string | null;
+  /** Bumped on each "new note", so the capture screen starts afresh. */
+  captureSeq: number;
+}>({
+  info: null,
+  vocab: null,
+  workspace: null,
+  places: [],
+  screen: { name: "journal" },
+  error: null,
+  captureSeq: 0,
+});
+
+/** Show an error as a sentence in the banner. */
+export function showError(e: unknown): void {
+  app.error = describeError(locale.lang, e);
+}
+
+/** The screen as remembered in preferences (`journal`, `settings`, `note:ID`). */
+export function screenKey(s: Screen): string {
+  return s.name === "note" ? `note:${s.id}` : s.name;
+}
+
+export function screenFromKey(key: string | null | undefined): Screen {
+  if (key === "settings" || key === "capture") return { name: key };
+  if (key && key.startsWith("note:")) return { name: "note", id: key.slice(5) };
+  return { name: "journal" };
+}
+
+/** Go to a screen and remember it. */
+export function go(screen: Screen): void {
+  if (screen.name === "capture") app.captureSeq++;
+  app.screen = screen;
+  remember(screen);
+}
+
+/** Remember a screen without leaving the current one (a new note got its id). */
+export function remember(screen: Screen): void {
+  const info = app.info;
+  if (!info) return;
+  info.preferences.last_screen = screenKey(screen);
+  api.setPreferences({ ...info.preferences }).catch(showError);
+}
+
+/** Load what the screens share (after start or a team change). */
+export async function loadTeam(): Promise<void> {
+  const [vocab, workspace, places] = await Promise.all([api.vocabularies(), api.workspace(), api.places()]);
+  app.vocab = vocab;
+  app.workspace = workspace;
+  app.places = places;
+}
+
+/** A member's display name. */
+export function memberName(id: string | null | undefined): string | null {
+  if (!id) return null;
+  return app.workspace?.members.find((m) => m.id === id)?.name ?? null;
+}
