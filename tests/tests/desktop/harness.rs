@@ -236,27 +236,51 @@ impl App {
         }
     }
 
+    /// Type `text` at the end of a field's content. (WebDriver puts the
+    /// caret at the end when it focuses a field that was not focused.)
+    pub async fn append_to(&self, css: &str, text: &str) -> Result<()> {
+        answer(
+            "blur",
+            self.client.execute(
+                "document.activeElement && document.activeElement.blur()",
+                vec![],
+            ),
+        )
+        .await?;
+        let e = self.wait_for(css).await?;
+        answer(&format!("type into `{css}`"), e.send_keys(text)).await
+    }
+
+    /// The rendered text of the first element matching `css` (a field's
+    /// value for inputs, text areas and selects), or None if there is none.
+    pub async fn text_of(&self, css: &str) -> Result<Option<String>> {
+        const SCRIPT: &str = "const e = document.querySelector(arguments[0]);
+            if (!e) return null;
+            if (['INPUT', 'TEXTAREA', 'SELECT'].includes(e.tagName)) return e.value;
+            return e.innerText;";
+        let v = answer(css, self.client.execute(SCRIPT, vec![json!(css)])).await?;
+        Ok(v.as_str().map(str::to_string))
+    }
+
     /// Wait until the element matching `css` contains `needle` in its text
     /// (or, for fields, its value).
     pub async fn wait_text(&self, css: &str, needle: &str) -> Result<String> {
         let start = Instant::now();
-        let mut last = String::new();
+        let mut last = None;
         loop {
-            if let Ok(e) = answer(css, self.client.find(Locator::Css(css))).await {
-                last = answer("text", e.text()).await.unwrap_or_default();
-                if last.contains(needle) {
-                    return Ok(last);
-                }
-                if let Ok(Some(v)) = answer("value", e.prop("value")).await {
-                    if v.contains(needle) {
-                        return Ok(v);
-                    }
-                    last = v;
+            last = self.text_of(css).await.unwrap_or(last);
+            if let Some(text) = &last {
+                if text.contains(needle) {
+                    return Ok(text.clone());
                 }
             }
             if start.elapsed() > PATIENCE {
+                let shows = match last {
+                    Some(t) => format!("it shows \"{t}\""),
+                    None => "there is no such element".into(),
+                };
                 bail!(
-                    "expected `{css}` to contain \"{needle}\", it shows \"{last}\"; the page shows: {}",
+                    "expected `{css}` to contain \"{needle}\", {shows}; the page shows: {}",
                     self.page_text().await
                 );
             }

@@ -253,3 +253,137 @@ fn the_language_switches_to_english_and_back_and_is_remembered() {
         app.finish(outcome).await;
     });
 }
+
+/// Join the team through the first-run screen.
+async fn join(app: &App, server: &str, code: &str, name: &str) -> Result<()> {
+    app.click("#choice-join").await?;
+    app.type_into("#first-name", name).await?;
+    app.type_into("#first-server", server).await?;
+    app.type_into("#first-code", code).await?;
+    app.click("#first-start").await?;
+    app.wait_for("#journal-title").await?;
+    app.wait_text("#sync-label", "Synchronisé").await?;
+    Ok(())
+}
+
+/// Press "sync now" until `check` passes (the background loop would get
+/// there too, on its own schedule).
+async fn sync_until<F, Fut>(app: &App, what: &str, check: F) -> Result<()>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        if app.count("#sync-now").await == 0 {
+            app.click("#sync-indicator").await?;
+        }
+        app.click("#sync-now").await?;
+        tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+        if check().await {
+            return Ok(());
+        }
+        if start.elapsed() > std::time::Duration::from_secs(40) {
+            anyhow::bail!(
+                "expected {what} after syncing; the page shows: {}",
+                app.page_text().await
+            );
+        }
+    }
+}
+
+async fn body_of(app: &App) -> String {
+    app.text_of("#note-body")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+#[test]
+fn two_apps_edit_one_note_while_the_server_is_down_and_both_show_the_merged_text() {
+    let _one = one_at_a_time();
+    runtime().block_on(async {
+        let mut server = common::TestServer::start();
+        let (team, code_a) = server.create_team("Pôle de Montréal-Nord", "Aline");
+        let code_b = server.invite(&team, "worker", false);
+        let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let a = App::launch("merge_a", dir_a.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let b = match App::launch("merge_b", dir_b.path(), &[]).await {
+            Ok(b) => b,
+            Err(e) => return a.finish(Err(e)).await,
+        };
+        let title = "Réunion au parc Henri-Bourassa";
+        let setup = async {
+            join(&a, &server.url, &code_a, "Aline").await?;
+            join(&b, &server.url, &code_b, "Jean").await?;
+            capture(&a, title, "Texte commun.").await?;
+            // B receives the note and opens it.
+            app_sync_until_row(&a, &b, title).await?;
+            b.click(".note-row").await?;
+            b.wait_text("#note-body", "Texte commun.").await?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = setup {
+            b.finish(Ok(())).await;
+            return a.finish(Err(e)).await;
+        }
+
+        // The server goes down; both edit the same body offline.
+        server.kill();
+        let offline = async {
+            a.append_to("#note-body", " Ajout de A.").await?;
+            b.append_to("#note-body", " Ajout de B.").await?;
+            a.wait_text("#save-status", "Enregistré").await?;
+            b.wait_text("#save-status", "Enregistré").await?;
+            Ok(())
+        }
+        .await;
+        if let Err(e) = offline {
+            b.finish(Ok(())).await;
+            return a.finish(Err(e)).await;
+        }
+
+        server.restart();
+        let merged = |body: &str| {
+            body.contains("Texte commun.")
+                && body.contains("Ajout de A.")
+                && body.contains("Ajout de B.")
+        };
+        let outcome_b = async {
+            sync_until(&b, "B's body to hold both additions", || async {
+                merged(&body_of(&b).await)
+            })
+            .await
+        }
+        .await;
+        let outcome_a = async {
+            sync_until(&a, "A's body to hold both additions", || async {
+                merged(&body_of(&a).await)
+            })
+            .await?;
+            // Both show the same merged text.
+            let (ta, tb) = (body_of(&a).await, body_of(&b).await);
+            ensure(ta == tb, || {
+                format!("expected the same text on both apps, A shows \"{ta}\", B shows \"{tb}\"")
+            })
+        }
+        .await;
+        b.finish(outcome_b).await;
+        a.finish(outcome_a).await;
+    });
+}
+
+/// A's note reaches B's journal.
+async fn app_sync_until_row(a: &App, b: &App, title: &str) -> Result<()> {
+    sync_until(a, "A's note to be sent", || async { true }).await?;
+    sync_until(b, &format!("\"{title}\" in B's journal"), || async {
+        b.wait_text("#journal-count", "1 note").await.is_ok()
+    })
+    .await?;
+    b.wait_text(".note-row", title).await?;
+    Ok(())
+}
