@@ -25,6 +25,6 @@ pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput};
 pub use journal::{NoteFilter, Page};
 pub use notebook::{Counts, Environment, Notebook};
 pub use views::{
-    HistoryItem, MergeOutcome, NotePage, NoteSummary, PlaceSummary, RecordView, ReferralSummary,
-    SearchHit,
+    HistoryItem, MergeOutcome, NotePage, NoteSummary, PersonSummary, PlaceSummary, RecordView,
+    ReferralSummary, ResourceSummary, SearchHit,
 };

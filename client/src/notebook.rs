@@ -11,10 +11,12 @@ use std::sync::Arc;
 
 use carnet_core::demo::DemoGenerator;
 use carnet_core::record::{
-    Comment, ListItem, Note, Person, Place, Referral, ReferralFollowUp, Resource, ShadowEntry,
-    StatusChange, Story, Workspace,
+    Comment, Consent, ListItem, Note, Person, Place, Referral, ReferralFollowUp, Resource,
+    ShadowEntry, StatusChange, Story, Workspace,
 };
-use carnet_core::vocab::{Method, ReferralStatus, ReviewStatus};
+use carnet_core::vocab::{
+    ConsentMethod, ConsentPurpose, Method, NeedCategory, ReferralStatus, ReviewStatus, Vocabulary,
+};
 use carnet_core::{
     Actor, Clock, Codebook, Conflict, Day, IdGen, ItemId, MemberId, Record, RecordDoc, RecordId,
     RecordKind, SystemClock, SystemIds, Timestamp,
@@ -28,7 +30,8 @@ use crate::projection;
 use crate::search;
 use crate::store::{self, write, Store};
 use crate::views::{
-    HistoryItem, MergeOutcome, NotePage, PlaceSummary, RecordView, ReferralSummary, SearchHit,
+    HistoryItem, MergeOutcome, NotePage, PersonSummary, PlaceSummary, RecordView, ReferralSummary,
+    ResourceSummary, SearchHit,
 };
 
 /// How many decoded documents are kept in memory for quick edits.
@@ -835,6 +838,29 @@ impl Notebook {
         })
     }
 
+    /// Record a person's consent (or its withdrawal: `given` false) for a
+    /// purpose; earlier answers stay, the latest one counts.
+    pub fn record_consent(
+        &mut self,
+        person: RecordId,
+        purpose: ConsentPurpose,
+        given: bool,
+        how: ConsentMethod,
+    ) -> Result<ItemId> {
+        let (item, at, by) = (self.new_item(), self.now(), self.member());
+        self.edit_person(person, |p| {
+            p.consents.push(Consent {
+                id: item,
+                purpose,
+                given,
+                at,
+                recorded_by: by,
+                how,
+            });
+            Ok(item)
+        })
+    }
+
     /// Plan a follow-up of a referral.
     pub fn add_referral_follow_up(
         &mut self,
@@ -898,7 +924,98 @@ impl Notebook {
         Ok(out)
     }
 
+    /// The persons this device holds, by pseudonym, with referral counts.
+    pub fn list_persons(&self) -> Result<Vec<PersonSummary>> {
+        let closed: Vec<String> = ReferralStatus::ALL
+            .iter()
+            .filter(|s| s.is_closed())
+            .map(|s| format!("'{}'", s.as_code()))
+            .collect();
+        let sql = format!(
+            "SELECT r.id, p.pseudonym, p.age_group, p.sector, p.needs,
+                    (SELECT COUNT(*) FROM referrals f WHERE f.person_rowid = p.rowid),
+                    (SELECT COUNT(*) FROM referrals f WHERE f.person_rowid = p.rowid
+                        AND f.status NOT IN ({}))
+             FROM persons p JOIN records r ON r.rowid = p.rowid",
+            closed.join(",")
+        );
+        let mut stmt = self.store.conn().prepare_cached(&sql)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, u32>(5)?,
+                r.get::<_, u32>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, pseudonym, age_group, sector, needs, referrals, open_referrals) = row?;
+            let Ok(id) = id.parse() else { continue };
+            out.push(PersonSummary {
+                id,
+                pseudonym,
+                age_group,
+                sector,
+                needs: split_codes(&needs),
+                referrals,
+                open_referrals,
+            });
+        }
+        out.sort_by_cached_key(|p| p.pseudonym.to_lowercase());
+        Ok(out)
+    }
+
     // ----- directory and places ------------------------------------------
+
+    /// The directory's organisations, by name; only those with a service
+    /// for `need` and, if given, offered in `language` (a code like `fr`).
+    pub fn list_resources(
+        &self,
+        need: Option<NeedCategory>,
+        language: Option<&str>,
+    ) -> Result<Vec<ResourceSummary>> {
+        let mut stmt = self.store.conn().prepare_cached(
+            "SELECT r.id, s.name, s.name_en, s.languages,
+                    (SELECT group_concat(n.need) FROM resource_needs n WHERE n.resource_rowid = s.rowid)
+             FROM resources s JOIN records r ON r.rowid = s.rowid
+             WHERE ?1 IS NULL OR EXISTS
+                (SELECT 1 FROM resource_needs n WHERE n.resource_rowid = s.rowid AND n.need = ?1)",
+        )?;
+        let rows = stmt.query_map([need.map(|n| n.code())], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        let language = language.map(str::trim).filter(|l| !l.is_empty());
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, name_en, languages, needs) = row?;
+            let Ok(id) = id.parse() else { continue };
+            let languages = split_codes(&languages);
+            if let Some(l) = language {
+                if !languages.iter().any(|x| x.eq_ignore_ascii_case(l)) {
+                    continue;
+                }
+            }
+            out.push(ResourceSummary {
+                id,
+                name,
+                name_en,
+                languages,
+                needs: split_codes(needs.as_deref().unwrap_or("")),
+            });
+        }
+        out.sort_by_cached_key(|r| r.name.to_lowercase());
+        Ok(out)
+    }
 
     /// Add an organisation to the directory.
     pub fn create_resource(&mut self, resource: Resource) -> Result<RecordId> {
@@ -1295,4 +1412,13 @@ impl Notebook {
         let records = std::iter::from_fn(move || Some(generator.next_record())).take(n);
         self.insert_records(records, 500, progress)
     }
+}
+
+/// Comma-separated codes of the projection as a list.
+fn split_codes(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
 }

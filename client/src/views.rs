@@ -136,6 +136,42 @@ pub struct ReferralSummary {
     pub next_follow_up: Option<String>,
 }
 
+/// A person in the list of persons.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PersonSummary {
+    /// The person's record.
+    pub id: RecordId,
+    /// The pseudonym the team uses.
+    pub pseudonym: String,
+    /// Age group code.
+    pub age_group: Option<String>,
+    /// Sector code.
+    pub sector: Option<String>,
+    /// Need codes.
+    pub needs: Vec<String>,
+    /// Referrals made.
+    pub referrals: u32,
+    /// Referrals not yet closed (not completed, declined or cancelled).
+    pub open_referrals: u32,
+}
+
+/// An organisation of the directory, as listed.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ResourceSummary {
+    /// The resource's record.
+    pub id: RecordId,
+    /// Its name in French.
+    pub name: String,
+    /// Its name in English, if different.
+    pub name_en: Option<String>,
+    /// Languages its services are offered in.
+    pub languages: Vec<String>,
+    /// Need categories its services answer.
+    pub needs: Vec<String>,
+}
+
 /// What merging changes did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

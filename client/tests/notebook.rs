@@ -515,3 +515,112 @@ fn a_note_patch_sets_only_the_fields_it_names_and_places_are_listed() {
         "the error names the title: {err}"
     );
 }
+
+#[test]
+fn persons_are_listed_with_their_open_referrals() {
+    let (_dir, mut nb) = notebook(8);
+    let mk = |nb: &mut Notebook, name: &str| {
+        nb.create_person(PersonInput {
+            pseudonym: name.into(),
+            needs: vec![NeedCategory::HousingInstability],
+            ..Default::default()
+        })
+        .expect("person")
+    };
+    let b = mk(&mut nb, "MN-0002");
+    let a = mk(&mut nb, "mn-0001");
+    let referral = |service: &str| ReferralInput {
+        service: service.into(),
+        resource_id: None,
+        need: NeedCategory::FoodInsecurity,
+        note: None,
+        status: None,
+    };
+    nb.add_referral(b, referral("Banque alimentaire"))
+        .expect("referral");
+    let done = nb
+        .add_referral(b, referral("Cuisine collective"))
+        .expect("referral");
+    nb.set_referral_status(done, ReferralStatus::Completed, None)
+        .expect("status");
+
+    use carnet_core::vocab::{ConsentMethod, ConsentPurpose};
+    nb.record_consent(b, ConsentPurpose::Referral, true, ConsentMethod::Verbal)
+        .expect("consent");
+    nb.record_consent(b, ConsentPurpose::Referral, false, ConsentMethod::Written)
+        .expect("withdrawn");
+    let Record::Person(p) = nb.record(b).expect("person") else {
+        panic!("not a person")
+    };
+    let answers: Vec<_> = p
+        .consents
+        .iter()
+        .map(|c| (c.purpose, c.given, c.how))
+        .collect();
+    assert_eq!(
+        answers,
+        [
+            (ConsentPurpose::Referral, true, ConsentMethod::Verbal),
+            (ConsentPurpose::Referral, false, ConsentMethod::Written)
+        ],
+        "a withdrawal is kept after the consent it withdraws"
+    );
+
+    let persons = nb.list_persons().expect("persons");
+    let rows: Vec<_> = persons
+        .iter()
+        .map(|p| (p.id, p.pseudonym.as_str(), p.referrals, p.open_referrals))
+        .collect();
+    assert_eq!(
+        rows,
+        [(a, "mn-0001", 0, 0), (b, "MN-0002", 2, 1)],
+        "by pseudonym, case ignored"
+    );
+    assert!(
+        persons[1].needs.contains(&"food-insecurity".to_string()),
+        "a referral's need joins the person's needs: {:?}",
+        persons[1].needs
+    );
+}
+
+#[test]
+fn the_directory_filters_by_need_and_language() {
+    use carnet_core::vocab::Vocabulary;
+    let (_dir, mut nb) = notebook(9);
+    nb.fill_demo(300, 3, |_| {}).expect("demo");
+    let all = nb.list_resources(None, None).expect("resources");
+    assert!(!all.is_empty(), "the demo has resources");
+    let mut found = 0;
+    for need in [
+        NeedCategory::FoodInsecurity,
+        NeedCategory::HousingInstability,
+    ] {
+        for lang in [None, Some("en"), Some("es")] {
+            let listed: Vec<_> = nb
+                .list_resources(Some(need), lang)
+                .expect("resources")
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
+            // Exactly the resources with a service for the need in the language.
+            let mut expected = Vec::new();
+            for r in &all {
+                let Record::Resource(res) = nb.record(r.id).expect("resource") else {
+                    panic!("not a resource")
+                };
+                let answers = res.services.iter().any(|s| s.needs.contains(&need));
+                let speaks = lang.is_none_or(|l| {
+                    res.services
+                        .iter()
+                        .any(|s| s.languages.iter().any(|x| x == l))
+                });
+                if answers && speaks {
+                    expected.push(r.id);
+                }
+            }
+            assert_eq!(listed, expected, "need {} language {lang:?}", need.code());
+            found += listed.len();
+        }
+    }
+    assert!(found > 0, "some filter matched something");
+}

@@ -8,10 +8,12 @@ use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinRequest, SyncStatus};
 use carnet_client::{
     Environment, HistoryItem, NoteFilter, NoteInput, NotePage, NotePatch, Notebook, Page,
-    PlaceSummary, SearchHit,
+    PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary, ResourceSummary,
+    SearchHit,
 };
-use carnet_core::record::{Note, Workspace};
-use carnet_core::{Conflict, ItemId, Record, RecordId};
+use carnet_core::record::{Note, Person, Resource, Workspace};
+use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, ReferralStatus};
+use carnet_core::{Conflict, Day, ItemId, Record, RecordId};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
@@ -70,6 +72,9 @@ pub struct AppInfo {
     pub joined: bool,
     /// This device's role on the team (`coordinator`, `worker`, `observer`).
     pub role: Option<String>,
+    /// Whether this device may see persons and referrals (a personal
+    /// notebook, a coordinator, or a worker invited with access to persons).
+    pub persons: bool,
     /// Where the notebook lives.
     pub data_dir: String,
     /// The window's preferences.
@@ -134,6 +139,7 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
         team: None,
         joined: false,
         role: None,
+        persons: true,
         data_dir: state.data_dir.display().to_string(),
         preferences: prefs::load(&state.data_dir),
         suggested_server: env("CARNET_SUGGESTED_SERVER"),
@@ -146,6 +152,9 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
             out.team = Some(nb.workspace()?.name);
             out.joined = nb.setting("server")?.is_some();
             out.role = nb.setting("role")?;
+            out.persons = !out.joined
+                || out.role.as_deref() == Some("coordinator")
+                || nb.setting("persons")?.as_deref() == Some("true");
             Ok(())
         })?;
     }
@@ -179,13 +188,30 @@ fn new_notebook_here(state: &AppState) -> UiResult<()> {
     Ok(())
 }
 
+/// A person with everything their page shows.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct PersonDetail {
+    /// The person's id.
+    pub id: RecordId,
+    /// The person.
+    pub person: Person,
+    /// Who changed what, when (newest last).
+    pub history: Vec<HistoryItem>,
+    /// Fields with concurrent values to settle.
+    pub conflicts: Vec<Conflict>,
+}
+
+fn wrong_kind(id: RecordId, record: &Record, want: &str) -> UiError {
+    UiError::new(
+        "wrong-kind",
+        format!("{id} is a {}, not a {want}", record.kind()),
+    )
+}
+
 fn note_of(record: Record, id: RecordId) -> UiResult<Note> {
     match record {
         Record::Note(n) => Ok(*n),
-        other => Err(UiError::new(
-            "wrong-kind",
-            format!("{id} is a {}, not a note", other.kind()),
-        )),
+        other => Err(wrong_kind(id, &other, "note")),
     }
 }
 
@@ -336,6 +362,65 @@ commands! {
     /// Settle a field's concurrent values by choosing one.
     fn settle_conflict(_app, state, id: RecordId, path: String, choice: u32) -> () {
         state.edit(|nb| nb.settle_conflict(id, &path, choice as usize))
+    }
+
+    /// The persons this device holds.
+    fn persons(_app, state) -> Vec<PersonSummary> {
+        state.with(|nb| nb.list_persons())
+    }
+
+    /// A person with consents, needs, referrals and their history.
+    fn person(_app, state, id: RecordId) -> PersonDetail {
+        let (record, history, conflicts) = state.with(|nb| {
+            Ok((nb.record(id)?, nb.history(id)?, nb.conflicts(id)?))
+        })?;
+        match record {
+            Record::Person(p) => Ok(PersonDetail { id, person: *p, history, conflicts }),
+            other => Err(wrong_kind(id, &other, "person")),
+        }
+    }
+
+    /// Add a person (a pseudonym; identifying details only with consent).
+    fn create_person(_app, state, input: PersonInput) -> RecordId {
+        state.edit(|nb| nb.create_person(input))
+    }
+
+    /// Record a person's consent for a purpose, or its withdrawal.
+    fn record_consent(_app, state, person: RecordId, purpose: ConsentPurpose, given: bool, how: ConsentMethod) -> ItemId {
+        state.edit(|nb| nb.record_consent(person, purpose, given, how))
+    }
+
+    /// Refer a person to a service.
+    fn add_referral(_app, state, person: RecordId, input: ReferralInput) -> ItemId {
+        state.edit(|nb| nb.add_referral(person, input))
+    }
+
+    /// Move a referral to a new status, with an optional note (kept in its history).
+    fn set_referral_status(_app, state, referral: ItemId, status: ReferralStatus, note: Option<String>) -> () {
+        state.edit(|nb| nb.set_referral_status(referral, status, note.as_deref()))
+    }
+
+    /// Plan a follow-up of a referral.
+    fn add_referral_follow_up(_app, state, referral: ItemId, due: Day, note: Option<String>) -> ItemId {
+        state.edit(|nb| nb.add_referral_follow_up(referral, due, note.as_deref().filter(|n| !n.trim().is_empty())))
+    }
+
+    /// Referrals, newest first, optionally in one status only.
+    fn referrals(_app, state, status: Option<ReferralStatus>) -> Vec<ReferralSummary> {
+        state.with(|nb| nb.list_referrals(status))
+    }
+
+    /// The directory, filtered by need category and service language.
+    fn resources(_app, state, need: Option<NeedCategory>, language: Option<String>) -> Vec<ResourceSummary> {
+        state.with(|nb| nb.list_resources(need, language.as_deref()))
+    }
+
+    /// An organisation of the directory with its services.
+    fn resource(_app, state, id: RecordId) -> Resource {
+        match state.with(|nb| nb.record(id))? {
+            Record::Resource(r) => Ok(*r),
+            other => Err(wrong_kind(id, &other, "resource")),
+        }
     }
 
     /// The sync indicator's state.

@@ -2,8 +2,8 @@
 //! `carnet_core::vocab`, for the window's pickers and chips.
 
 use carnet_core::vocab::{
-    AgeGroup, Barrier, Lang, Method, NeedCategory, PlaceKind, ReferralStatus, ReviewStatus,
-    Vocabulary,
+    AgeGroup, Barrier, ConsentPurpose, Lang, Method, NeedCategory, PlaceKind, ReferralStatus,
+    ReviewStatus, Vocabulary,
 };
 use serde::Serialize;
 
@@ -35,6 +35,8 @@ pub struct Vocabularies {
     pub referral_statuses: Vec<Term>,
     /// Age groups.
     pub age_groups: Vec<Term>,
+    /// What a person may consent to.
+    pub consent_purposes: Vec<Term>,
 }
 
 fn terms<V: Vocabulary>() -> Vec<Term> {
@@ -59,6 +61,7 @@ impl Vocabularies {
             needs: terms::<NeedCategory>(),
             referral_statuses: terms::<ReferralStatus>(),
             age_groups: terms::<AgeGroup>(),
+            consent_purposes: terms::<ConsentPurpose>(),
         }
     }
 }

@@ -387,3 +387,70 @@ async fn app_sync_until_row(a: &App, b: &App, title: &str) -> Result<()> {
     b.wait_text(".note-row", title).await?;
     Ok(())
 }
+
+#[test]
+fn a_referral_moves_through_three_statuses_with_its_history_visible() {
+    let _one = one_at_a_time();
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("referral_statuses", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            start_personal(&app).await?;
+            app.click("#nav-persons").await?;
+            app.type_into("#person-pseudonym", "MN-0042").await?;
+            app.click("#person-add").await?;
+            app.wait_text("#person-title", "MN-0042").await?;
+            app.select("#referral-need", "food-insecurity").await?;
+            app.type_into("#referral-service", "Banque alimentaire du quartier")
+                .await?;
+            app.type_into("#referral-note", "Premier contact au parc")
+                .await?;
+            app.click("#referral-make").await?;
+            app.wait_text(".referral-status", "Proposée").await?;
+            for (code, shown, note) in [
+                ("accepted", "Acceptée", "Appel fait, rendez-vous jeudi"),
+                ("in-progress", "En cours", ""),
+                ("completed", "Complétée", "Panier reçu"),
+            ] {
+                app.select(".status-select", code).await?;
+                if !note.is_empty() {
+                    app.type_into(".status-note", note).await?;
+                }
+                app.click(".status-apply").await?;
+                app.wait_text(".referral-status", shown).await?;
+            }
+            app.wait_count(".status-history li", 4).await?;
+            let history = app
+                .wait_text(".status-history", "Appel fait, rendez-vous jeudi")
+                .await?;
+            for status in [
+                "Proposée",
+                "Acceptée",
+                "En cours",
+                "Complétée",
+                "Premier contact au parc",
+                "Panier reçu",
+            ] {
+                ensure(history.contains(status), || {
+                    format!(
+                        "expected the status history to show \"{status}\", it shows \"{history}\""
+                    )
+                })?;
+            }
+            // The board shows it with the closed referrals.
+            app.click("#nav-referrals").await?;
+            app.wait_text("#board-title", "Tableau des références")
+                .await?;
+            app.click("details.panel summary").await?;
+            app.wait_text("details.panel", "MN-0042").await?;
+            app.click("#nav-persons").await?;
+            app.click("#persons-list .card").await?;
+            app.wait_text(".status-history", "Panier reçu").await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
+    });
+}

@@ -28,6 +28,11 @@ joined: boolean,
  */
 role: string | null, 
 /**
+ * Whether this device may see persons and referrals (a personal
+ * notebook, a coordinator, or a worker invited with access to persons).
+ */
+persons: boolean, 
+/**
  * Where the notebook lives.
  */
 data_dir: string, 
@@ -91,6 +96,36 @@ value: string,
  */
 author: MemberId | null, };
 
+export type Consent = { 
+/**
+ * The consent's id.
+ */
+id: ItemId, 
+/**
+ * What it is for.
+ */
+purpose: ConsentPurpose, 
+/**
+ * Given (true) or withdrawn (false).
+ */
+given: boolean, 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * Who recorded it.
+ */
+recorded_by: MemberId, 
+/**
+ * How it was obtained.
+ */
+how: ConsentMethod, };
+
+export type ConsentMethod = "verbal" | "written" | "electronic";
+
+export type ConsentPurpose = "follow-up" | "referral" | "identifying-details" | "sharing-with-partners" | "research";
+
 export type Day = string;
 
 export type FollowUp = { 
@@ -133,6 +168,20 @@ created: boolean,
  */
 fields: Array<string>, };
 
+export type Identity = { 
+/**
+ * Name.
+ */
+name: string | null, 
+/**
+ * Phone.
+ */
+phone: string | null, 
+/**
+ * Address.
+ */
+address: string | null, };
+
 export type ItemId = string;
 
 export type Language = "fr" | "en";
@@ -146,6 +195,24 @@ id: ItemId,
  * Its text.
  */
 text: string, };
+
+export type Location = { 
+/**
+ * The location's id.
+ */
+id: ItemId, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Street address.
+ */
+address: string | null, 
+/**
+ * Sector of the territory.
+ */
+sector: string | null, };
 
 export type LongText = string;
 
@@ -548,6 +615,126 @@ age_groups: Array<AgeGroup>,
  */
 languages: Array<string>, };
 
+export type Person = { 
+/**
+ * A pseudonym or code; required.
+ */
+pseudonym: string, 
+/**
+ * Identifying details, only with consent.
+ */
+identity: Identity | null, 
+/**
+ * Languages spoken.
+ */
+languages: Array<string>, 
+/**
+ * Age group.
+ */
+age_group: AgeGroup | null, 
+/**
+ * Sector of the territory.
+ */
+sector: string | null, 
+/**
+ * Consents given or withdrawn, newest last.
+ */
+consents: Array<Consent>, 
+/**
+ * Needs identified.
+ */
+needs: Array<NeedCategory>, 
+/**
+ * Referrals to services of the directory.
+ */
+referrals: Array<Referral>, 
+/**
+ * Free notes about the follow-up.
+ */
+notes: LongText, 
+/**
+ * Who opened the file.
+ */
+author: MemberId, 
+/**
+ * When.
+ */
+created_at: Timestamp, };
+
+export type PersonDetail = { 
+/**
+ * The person's id.
+ */
+id: RecordId, 
+/**
+ * The person.
+ */
+person: Person, 
+/**
+ * Who changed what, when (newest last).
+ */
+history: Array<HistoryItem>, 
+/**
+ * Fields with concurrent values to settle.
+ */
+conflicts: Array<Conflict>, };
+
+export type PersonInput = { 
+/**
+ * Pseudonym or code (required).
+ */
+pseudonym: string, 
+/**
+ * Age group.
+ */
+age_group: AgeGroup | null, 
+/**
+ * Languages.
+ */
+languages: Array<string>, 
+/**
+ * Sector.
+ */
+sector: string | null, 
+/**
+ * Needs identified.
+ */
+needs: Array<NeedCategory>, 
+/**
+ * Notes.
+ */
+notes: string | null, };
+
+export type PersonSummary = { 
+/**
+ * The person's record.
+ */
+id: RecordId, 
+/**
+ * The pseudonym the team uses.
+ */
+pseudonym: string, 
+/**
+ * Age group code.
+ */
+age_group: string | null, 
+/**
+ * Sector code.
+ */
+sector: string | null, 
+/**
+ * Need codes.
+ */
+needs: Array<string>, 
+/**
+ * Referrals made.
+ */
+referrals: number, 
+/**
+ * Referrals not yet closed (not completed, declined or cancelled).
+ */
+open_referrals: number, };
+
 export type PlaceKind = "cafe" | "park" | "community-room" | "school" | "corner-store" | "clinic" | "library" | "storefront" | "home" | "street" | "transit" | "place-of-worship" | "community-organisation" | "other";
 
 export type PlaceSummary = { 
@@ -582,6 +769,120 @@ export type RecordId = string;
 
 export type RecordKind = "workspace" | "note" | "person" | "resource" | "place";
 
+export type Referral = { 
+/**
+ * The referral's id.
+ */
+id: ItemId, 
+/**
+ * The service, as named (or picked from the directory).
+ */
+service: string, 
+/**
+ * The directory resource, if picked from it.
+ */
+resource_id: RecordId | null, 
+/**
+ * The need it answers.
+ */
+need: NeedCategory, 
+/**
+ * When it was made.
+ */
+made_at: Timestamp, 
+/**
+ * Current status; concurrent settings show as concurrent values.
+ */
+status: ReferralStatus, 
+/**
+ * Every status change, oldest first.
+ */
+history: Array<StatusChange>, 
+/**
+ * Planned follow-ups.
+ */
+follow_ups: Array<ReferralFollowUp>, 
+/**
+ * How it ended.
+ */
+outcome: string | null, };
+
+export type ReferralFollowUp = { 
+/**
+ * The follow-up's id.
+ */
+id: ItemId, 
+/**
+ * When it is due.
+ */
+due: Day, 
+/**
+ * Done yet.
+ */
+done: boolean, 
+/**
+ * What to do or what happened.
+ */
+note: string | null, };
+
+export type ReferralInput = { 
+/**
+ * The service, as named.
+ */
+service: string, 
+/**
+ * The directory resource, if picked.
+ */
+resource_id: RecordId | null, 
+/**
+ * The need it answers.
+ */
+need: NeedCategory, 
+/**
+ * Why, or what was agreed.
+ */
+note: string | null, 
+/**
+ * Initial status (defaults to proposed).
+ */
+status: ReferralStatus | null, };
+
+export type ReferralStatus = "draft" | "proposed" | "requested" | "accepted" | "in-progress" | "on-hold" | "completed" | "declined" | "cancelled" | "failed" | "entered-in-error";
+
+export type ReferralSummary = { 
+/**
+ * The referral's id.
+ */
+id: string, 
+/**
+ * The person's record.
+ */
+person: RecordId, 
+/**
+ * The person's pseudonym.
+ */
+pseudonym: string, 
+/**
+ * The service.
+ */
+service: string, 
+/**
+ * Need code.
+ */
+need: string, 
+/**
+ * Status code.
+ */
+status: string, 
+/**
+ * When it was made.
+ */
+made_at: Timestamp, 
+/**
+ * The next follow-up not done.
+ */
+next_follow_up: string | null, };
+
 export type RejectedRecord = { 
 /**
  * The record.
@@ -599,6 +900,70 @@ code: string,
  * The server's sentence.
  */
 reason: string, };
+
+export type Resource = { 
+/**
+ * Name in French.
+ */
+name_fr: string, 
+/**
+ * Name in English, if different.
+ */
+name_en: string | null, 
+/**
+ * Description in French.
+ */
+description_fr: LongText, 
+/**
+ * Description in English.
+ */
+description_en: LongText, 
+/**
+ * Website.
+ */
+website: string | null, 
+/**
+ * Phone numbers.
+ */
+phones: Array<string>, 
+/**
+ * Email.
+ */
+email: string | null, 
+/**
+ * Services offered.
+ */
+services: Array<Service>, 
+/**
+ * Where.
+ */
+locations: Array<Location>, 
+/**
+ * When the information was last checked.
+ */
+last_verified: Day | null, };
+
+export type ResourceSummary = { 
+/**
+ * The resource's record.
+ */
+id: RecordId, 
+/**
+ * Its name in French.
+ */
+name: string, 
+/**
+ * Its name in English, if different.
+ */
+name_en: string | null, 
+/**
+ * Languages its services are offered in.
+ */
+languages: Array<string>, 
+/**
+ * Need categories its services answer.
+ */
+needs: Array<string>, };
 
 export type ReviewStatus = "draft" | "to-review" | "reviewed";
 
@@ -644,6 +1009,52 @@ text: string,
  */
 hit: boolean, };
 
+export type Service = { 
+/**
+ * The service's id.
+ */
+id: ItemId, 
+/**
+ * Name in French.
+ */
+name_fr: string, 
+/**
+ * Name in English.
+ */
+name_en: string | null, 
+/**
+ * Description in French.
+ */
+description_fr: LongText, 
+/**
+ * Description in English.
+ */
+description_en: LongText, 
+/**
+ * Need categories served.
+ */
+needs: Array<NeedCategory>, 
+/**
+ * Who is eligible.
+ */
+eligibility: string | null, 
+/**
+ * Languages the service is offered in.
+ */
+languages: Array<string>, 
+/**
+ * Fees.
+ */
+fees: string | null, 
+/**
+ * Opening hours.
+ */
+hours: string | null, 
+/**
+ * How to apply.
+ */
+how_to_apply: string | null, };
+
 export type ShadowEntry = { 
 /**
  * The entry's id.
@@ -661,6 +1072,28 @@ place: string | null,
  * What was seen.
  */
 text: LongText, };
+
+export type StatusChange = { 
+/**
+ * The change's id.
+ */
+id: ItemId, 
+/**
+ * The new status.
+ */
+status: ReferralStatus, 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * By whom.
+ */
+by: MemberId, 
+/**
+ * Why, optionally.
+ */
+note: string | null, };
 
 export type Story = { 
 /**
@@ -798,7 +1231,11 @@ referral_statuses: Array<Term>,
 /**
  * Age groups.
  */
-age_groups: Array<Term>, };
+age_groups: Array<Term>, 
+/**
+ * What a person may consent to.
+ */
+consent_purposes: Array<Term>, };
 
 export type Workspace = { 
 /**
@@ -920,6 +1357,56 @@ export function addComment(id: RecordId, text: string): Promise<ItemId> {
 /** Settle a field's concurrent values by choosing one. */
 export function settleConflict(id: RecordId, path: string, choice: number): Promise<null> {
   return invoke("settle_conflict", { id, path, choice });
+}
+
+/** The persons this device holds. */
+export function persons(): Promise<Array<PersonSummary>> {
+  return invoke("persons");
+}
+
+/** A person with consents, needs, referrals and their history. */
+export function person(id: RecordId): Promise<PersonDetail> {
+  return invoke("person", { id });
+}
+
+/** Add a person (a pseudonym; identifying details only with consent). */
+export function createPerson(input: PersonInput): Promise<RecordId> {
+  return invoke("create_person", { input });
+}
+
+/** Record a person's consent for a purpose, or its withdrawal. */
+export function recordConsent(person: RecordId, purpose: ConsentPurpose, given: boolean, how: ConsentMethod): Promise<ItemId> {
+  return invoke("record_consent", { person, purpose, given, how });
+}
+
+/** Refer a person to a service. */
+export function addReferral(person: RecordId, input: ReferralInput): Promise<ItemId> {
+  return invoke("add_referral", { person, input });
+}
+
+/** Move a referral to a new status, with an optional note (kept in its history). */
+export function setReferralStatus(referral: ItemId, status: ReferralStatus, note: string | null): Promise<null> {
+  return invoke("set_referral_status", { referral, status, note });
+}
+
+/** Plan a follow-up of a referral. */
+export function addReferralFollowUp(referral: ItemId, due: Day, note: string | null): Promise<ItemId> {
+  return invoke("add_referral_follow_up", { referral, due, note });
+}
+
+/** Referrals, newest first, optionally in one status only. */
+export function referrals(status: ReferralStatus | null): Promise<Array<ReferralSummary>> {
+  return invoke("referrals", { status });
+}
+
+/** The directory, filtered by need category and service language. */
+export function resources(need: NeedCategory | null, language: string | null): Promise<Array<ResourceSummary>> {
+  return invoke("resources", { need, language });
+}
+
+/** An organisation of the directory with its services. */
+export function resource(id: RecordId): Promise<Resource> {
+  return invoke("resource", { id });
 }
 
 /** The sync indicator's state. */

@@ -10,7 +10,11 @@ export type Screen =
   | { name: "journal" }
   | { name: "capture" }
   | { name: "note"; id: string }
-  | { name: "settings" };
+  | { name: "settings" }
+  | { name: "persons" }
+  | { name: "person"; id: string }
+  | { name: "referrals" }
+  | { name: "directory" };
 
 export const app = $state<{
   info: AppInfo | null;
@@ -38,12 +42,14 @@ export function showError(e: unknown): void {
 
 /** The screen as remembered in preferences (`journal`, `settings`, `note:ID`). */
 export function screenKey(s: Screen): string {
-  return s.name === "note" ? `note:${s.id}` : s.name;
+  return s.name === "note" || s.name === "person" ? `${s.name}:${s.id}` : s.name;
 }
 
-export function screenFromKey(key: string | null | undefined): Screen {
-  if (key === "settings" || key === "capture") return { name: key };
+export function screenFromKey(key: string | null | undefined, persons = true): Screen {
+  if (key === "settings" || key === "capture" || key === "directory") return { name: key };
+  if (persons && (key === "persons" || key === "referrals")) return { name: key };
   if (key && key.startsWith("note:")) return { name: "note", id: key.slice(5) };
+  if (persons && key && key.startsWith("person:")) return { name: "person", id: key.slice(7) };
   return { name: "journal" };
 }
 
