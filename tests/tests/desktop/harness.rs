@@ -5,6 +5,8 @@
 //! what the page showed. Every test saves a screenshot of its last screen
 //! in `target/e2e-screenshots/`.
 
+#![allow(dead_code)] // shared by the end-to-end tests and the desktop benchmark
+
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -140,6 +142,8 @@ pub struct App {
     pub client: Client,
     driver: Option<Driver>,
     name: String,
+    /// When the session was asked for: WebKitWebDriver starts the app then.
+    pub asked_at: Instant,
 }
 
 /// Where screenshots and driver logs go.
@@ -177,6 +181,7 @@ impl App {
         // The WebDriver link is plain HTTP on loopback, but the builder
         // wants a TLS provider: the same one as the rest of Carnet.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let asked_at = Instant::now();
         let client = answer(
             "WebDriver session with the app",
             ClientBuilder::rustls()?
@@ -188,6 +193,7 @@ impl App {
             client,
             driver: Some(driver),
             name: name.to_string(),
+            asked_at,
         };
         app.wait_for("header .brand").await?;
         Ok(app)
@@ -330,6 +336,40 @@ impl App {
         let path = artifacts().join(format!("{}{suffix}.png", self.name));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// Resident memory (KiB) of each process of the app: the app itself and
+    /// WebKit's web and network processes (Xvfb and the drivers excluded).
+    pub fn memory_kib(&self) -> Vec<(String, u64)> {
+        let Some(driver) = &self.driver else {
+            return Vec::new();
+        };
+        let group = driver.child.id().to_string();
+        let mut out = Vec::new();
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return out;
+        };
+        for p in procs.flatten() {
+            let stat = std::fs::read_to_string(p.path().join("stat")).unwrap_or_default();
+            // pid (comm) state ppid pgrp ...
+            let Some(close) = stat.rfind(')') else {
+                continue;
+            };
+            let comm = stat[stat.find('(').map_or(0, |i| i + 1)..close].to_string();
+            let pgrp = stat[close + 1..].split_whitespace().nth(2).unwrap_or("");
+            if pgrp != group || !(comm.starts_with("test-carnet") || comm.starts_with("WebKit")) {
+                continue;
+            }
+            let status = std::fs::read_to_string(p.path().join("status")).unwrap_or_default();
+            let rss = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            out.push((comm, rss));
+        }
+        out
     }
 
     /// Kill the app (and its display) at once, as a crash or power cut would.
