@@ -28,6 +28,14 @@ fn data_dir(app: &tauri::App) -> PathBuf {
 
 /// Run the window.
 pub fn run() {
+    // WebKitGTK's DMA-BUF renderer falls back to a slow path without a GPU
+    // (virtual displays, many small laptops): each keystroke in a long note
+    // took 65 ms to reach the screen instead of 24 ms (see the desktop
+    // benchmark). Its shared-memory renderer is used unless the user chose.
+    // (Set before any thread exists; WebKit reads it when it starts.)
+    if std::env::var_os("WEBKIT_DISABLE_DMABUF_RENDERER").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(|app| {

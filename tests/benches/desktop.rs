@@ -95,8 +95,23 @@ const area = document.querySelector('#note-body');
 area.focus();
 area.setSelectionRange(area.value.length, area.value.length);
 const times = [];
+const idle = [];
 const frame = () => new Promise(r => requestAnimationFrame(() => r()));
 (async () => {
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    await frame();
+    idle.push(performance.now() - t0);
+  }
+  const raw = [];
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    area.setRangeText('x', area.value.length, area.value.length, 'end');
+    await frame();
+    raw.push(performance.now() - t0);
+    await new Promise(r => setTimeout(r, 30));
+  }
+  window.__raw = raw;
   for (let i = 0; i < count; i++) {
     const t0 = performance.now();
     const ch = 'abcdefghijklmnopqrstuvwxyzéàè '[i % 30];
@@ -106,7 +121,7 @@ const frame = () => new Promise(r => requestAnimationFrame(() => r()));
     times.push(performance.now() - t0);
     await new Promise(r => setTimeout(r, 30));
   }
-  done(times);
+  done([times, idle]);
 })();
 "#;
 
@@ -128,7 +143,15 @@ fn main() {
 
     runtime().block_on(async {
         let (steps, keys) = if full { (60, 200) } else { (5, 20) };
-        let app = App::launch("bench_desktop", dir.path(), &[])
+        // CARNET_BENCH_WEBKIT=NAME=VALUE passes one variable to WebKit (to compare settings).
+        let extra: Vec<(&str, String)> = match std::env::var("CARNET_BENCH_WEBKIT") {
+            Ok(v) => match v.split_once('=') {
+                Some((k, val)) => vec![(k.to_string().leak() as &str, val.to_string())],
+                None => Vec::new(),
+            },
+            Err(_) => Vec::new(),
+        };
+        let app = App::launch("bench_desktop", dir.path(), &extra)
             .await
             .expect("app");
         let outcome = async {
@@ -157,11 +180,15 @@ fn main() {
             app.click(".note-row").await?;
             app.wait_text("#note-body", "Au local de résidence").await?;
             let typed = app.client.execute_async(TYPE, vec![json!(keys)]).await?;
-            let typed: Vec<f64> = serde_json::from_value(typed)?;
+            let (typed, idle): (Vec<f64>, Vec<f64>) = serde_json::from_value(typed)?;
             println!(
                 "typing at the end of the long body, input to next frame: {}",
                 summary(typed)
             );
+            println!("(an idle frame, for comparison: {})", summary(idle));
+            let raw = app.client.execute("return window.__raw", vec![]).await?;
+            let raw: Vec<f64> = serde_json::from_value(raw)?;
+            println!("(the text area alone, no app code: {})", summary(raw));
             let saved_from = Instant::now();
             app.wait_text("#save-status", "Enregistré").await?;
             println!(
@@ -173,14 +200,17 @@ fn main() {
                 ("after start", memory),
                 ("after scrolling and typing", after),
             ] {
-                let total: u64 = m.iter().map(|(_, k)| k).sum();
+                let mib = |k: u64| k as f64 / 1024.0;
+                let rss: u64 = m.iter().map(|(_, r, _)| r).sum();
+                let pss: u64 = m.iter().map(|(_, _, p)| p).sum();
                 let parts: Vec<String> = m
                     .iter()
-                    .map(|(n, k)| format!("{n} {:.0} MiB", *k as f64 / 1024.0))
+                    .map(|(n, r, p)| format!("{n} {:.0}/{:.0}", mib(*r), mib(*p)))
                     .collect();
                 println!(
-                    "resident memory {label}: {:.0} MiB ({})",
-                    total as f64 / 1024.0,
+                    "memory {label}: proportional {:.0} MiB, resident {:.0} MiB (resident/proportional MiB: {})",
+                    mib(pss),
+                    mib(rss),
                     parts.join(", ")
                 );
             }

@@ -338,9 +338,11 @@ impl App {
         Ok(path)
     }
 
-    /// Resident memory (KiB) of each process of the app: the app itself and
-    /// WebKit's web and network processes (Xvfb and the drivers excluded).
-    pub fn memory_kib(&self) -> Vec<(String, u64)> {
+    /// Memory (KiB) of each process of the app: the app itself and
+    /// WebKit's web and network processes (Xvfb and the drivers excluded),
+    /// as (name, resident, proportional): the proportional set size shares
+    /// pages used by several processes (WebKit's libraries) among them.
+    pub fn memory_kib(&self) -> Vec<(String, u64, u64)> {
         let Some(driver) = &self.driver else {
             return Vec::new();
         };
@@ -357,17 +359,26 @@ impl App {
             };
             let comm = stat[stat.find('(').map_or(0, |i| i + 1)..close].to_string();
             let pgrp = stat[close + 1..].split_whitespace().nth(2).unwrap_or("");
-            if pgrp != group || !(comm.starts_with("test-carnet") || comm.starts_with("WebKit")) {
+            let app_process = comm.starts_with("test-carnet")
+                || comm.starts_with("WebKitWebProces")
+                || comm.starts_with("WebKitNetworkPr");
+            if pgrp != group || !app_process {
                 continue;
             }
-            let status = std::fs::read_to_string(p.path().join("status")).unwrap_or_default();
-            let rss = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.split_whitespace().next())
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            out.push((comm, rss));
+            let field = |file: &str, key: &str| -> u64 {
+                std::fs::read_to_string(p.path().join(file))
+                    .unwrap_or_default()
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .and_then(|v| v.split_whitespace().next())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0)
+            };
+            out.push((
+                comm,
+                field("status", "VmRSS:"),
+                field("smaps_rollup", "Pss:"),
+            ));
         }
         out
     }
