@@ -12,6 +12,7 @@ use carnet_client::{
     SearchHit,
 };
 use carnet_core::record::{Note, Person, Resource, Workspace};
+use carnet_core::sync::{DeviceInfo, Role};
 use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, ReferralStatus};
 use carnet_core::{Conflict, Day, ItemId, Record, RecordId};
 use serde::Serialize;
@@ -421,6 +422,40 @@ commands! {
             Record::Resource(r) => Ok(*r),
             other => Err(wrong_kind(id, &other, "resource")),
         }
+    }
+
+    /// The team's devices (coordinators).
+    fn devices(_app, state) -> Vec<DeviceInfo> {
+        let client = state.with(|nb| sync::engine::server_client(nb))?;
+        Ok(client.devices().await?)
+    }
+
+    /// Create an invitation code for a role (coordinators); `expires_hours`
+    /// defaults to the server's.
+    fn invite(_app, state, role: String, persons: bool, expires_hours: Option<u32>) -> String {
+        let role: Role = role
+            .parse()
+            .map_err(|_| UiError::new("invalid", format!("'{role}' is not a role (coordinator, worker or observer)")))?;
+        let client = state.with(|nb| sync::engine::server_client(nb))?;
+        Ok(client.invite(role, persons, expires_hours.map(i64::from)).await?)
+    }
+
+    /// Revoke a device (coordinators): it can no longer sync; its own notes stay on it.
+    fn revoke(_app, state, device: String) -> () {
+        let client = state.with(|nb| sync::engine::server_client(nb))?;
+        Ok(client.revoke(device.trim()).await?)
+    }
+
+    /// Erase a record on every device (coordinators), with the reason kept
+    /// in its tombstone; this device purges it at the sync that follows.
+    fn erase(_app, state, id: RecordId, reason: String) -> () {
+        if reason.trim().is_empty() {
+            return Err(UiError::new("invalid", "say why the record is erased (the reason is kept, not the content)"));
+        }
+        let client = state.with(|nb| sync::engine::server_client(nb))?;
+        client.erase(id, reason.trim()).await?;
+        state.sync_now();
+        Ok(())
     }
 
     /// The sync indicator's state.

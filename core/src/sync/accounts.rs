@@ -31,6 +31,7 @@ pub struct Joined {
 
 /// A device of the team, as listed for coordinators.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceInfo {
     /// Device id.
     pub id: String,
@@ -43,10 +44,13 @@ pub struct DeviceInfo {
     /// Role.
     pub role: String,
     /// When it joined (ms since epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub joined_at: i64,
     /// When it last synced (ms since epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_seen: Option<i64>,
     /// When it was revoked (ms since epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub revoked_at: Option<i64>,
 }
 

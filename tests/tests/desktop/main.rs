@@ -454,3 +454,65 @@ fn a_referral_moves_through_three_statuses_with_its_history_visible() {
         app.finish(outcome).await;
     });
 }
+
+#[test]
+fn a_coordinator_invites_a_worker_then_revokes_the_device() {
+    let _one = one_at_a_time();
+    let server = common::TestServer::start();
+    let (_team, code) = server.create_team("Pôle de Sherbrooke", "Aline");
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("team_admin", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            join(&app, &server.url, &code, "Aline").await?;
+            app.click("#nav-settings").await?;
+            app.select("#invite-role", "worker").await?;
+            app.click("#invite-form button[type=submit]").await?;
+            let shown = app.wait_text("#invite-code", "Code à lire").await?;
+            let worker_code = shown
+                .split_once(": ")
+                .map(|(_, rest)| rest.lines().next().unwrap_or("").trim().to_string())
+                .unwrap_or_default();
+            // The code shown really lets a worker join.
+            let jean_dir = tempfile::tempdir()?;
+            let (mut jean, _) = carnet_client::sync::join(
+                jean_dir.path(),
+                carnet_client::sync::JoinRequest {
+                    server: &server.url,
+                    code: &worker_code,
+                    device_name: "portable-jean",
+                    member_name: "Jean",
+                    ca_pem: None,
+                },
+                common::env(3),
+                |_| {},
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("joining with the code shown (\"{worker_code}\"): {e}"))?;
+            // Revoke Jean's device from the list.
+            app.click("#nav-journal").await?;
+            app.click("#nav-settings").await?;
+            app.wait_text("#devices", "portable-jean").await?;
+            let revoke = app
+                .client
+                .find(fantoccini::Locator::XPath(
+                    "//ul[@id='devices']/li[contains(., 'portable-jean')]//button",
+                ))
+                .await?;
+            revoke.click().await?;
+            app.client.accept_alert().await?;
+            app.wait_text("#devices", "révoqué").await?;
+            let client = carnet_client::sync::engine::server_client(&jean)?;
+            let refused = carnet_client::sync::sync_until_quiet(&mut jean, &client, |_| {}).await;
+            ensure(
+                matches!(&refused, Err(e) if e.kind() == "unauthorized"),
+                || format!("expected the revoked device to be refused, it got {refused:?}"),
+            )?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
+    });
+}

@@ -128,6 +128,40 @@ export type ConsentPurpose = "follow-up" | "referral" | "identifying-details" | 
 
 export type Day = string;
 
+export type DeviceInfo = { 
+/**
+ * Device id.
+ */
+id: string, 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Member id.
+ */
+member_id: string, 
+/**
+ * Member name.
+ */
+member: string, 
+/**
+ * Role.
+ */
+role: string, 
+/**
+ * When it joined (ms since epoch).
+ */
+joined_at: number, 
+/**
+ * When it last synced (ms since epoch).
+ */
+last_seen: number | null, 
+/**
+ * When it was revoked (ms since epoch).
+ */
+revoked_at: number | null, };
+
 export type FollowUp = { 
 /**
  * A follow-up is needed.
@@ -1407,6 +1441,28 @@ export function resources(need: NeedCategory | null, language: string | null): P
 /** An organisation of the directory with its services. */
 export function resource(id: RecordId): Promise<Resource> {
   return invoke("resource", { id });
+}
+
+/** The team's devices (coordinators). */
+export function devices(): Promise<Array<DeviceInfo>> {
+  return invoke("devices");
+}
+
+/** Create an invitation code for a role (coordinators); `expires_hours` */
+/** defaults to the server's. */
+export function invite(role: string, persons: boolean, expiresHours: number | null): Promise<string> {
+  return invoke("invite", { role, persons, expiresHours });
+}
+
+/** Revoke a device (coordinators): it can no longer sync; its own notes stay on it. */
+export function revoke(device: string): Promise<null> {
+  return invoke("revoke", { device });
+}
+
+/** Erase a record on every device (coordinators), with the reason kept */
+/** in its tombstone; this device purges it at the sync that follows. */
+export function erase(id: RecordId, reason: string): Promise<null> {
+  return invoke("erase", { id, reason });
 }
 
 /** The sync indicator's state. */
