@@ -30,11 +30,15 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-# The UI's packages, exactly as locked (again only when the lockfile changed).
+# The UI's packages, as locked (again only when the lockfile changed).
+# `npm install`, not `npm ci`: the registry this machine uses holds only the
+# Linux builds of some packages' optional platform binaries, so the lockfile
+# has no entries for the others, which `npm ci` refuses; `npm install`
+# follows the lockfile and leaves it unchanged.
 ui_stamp="$carnet_root/ui/node_modules/.carnet-lock"
 if [ ! -f "$ui_stamp" ] || ! cmp -s "$carnet_root/ui/package-lock.json" "$ui_stamp"; then
   echo "Installing the UI's npm packages" >&2
-  (cd "$carnet_root/ui" && npm ci --no-audit --no-fund --loglevel=error)
+  (cd "$carnet_root/ui" && npm install --no-audit --no-fund --loglevel=error)
   cp "$carnet_root/ui/package-lock.json" "$ui_stamp"
 fi
 
