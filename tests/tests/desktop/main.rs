@@ -22,6 +22,20 @@ fn demo_env() -> Vec<(&'static str, String)> {
     vec![("CARNET_DEMO_RECORDS", DEMO.to_string())]
 }
 
+/// Run `body` against a fresh app on a fresh notebook, one test at a time;
+/// the app's last screen is saved and a failure says what was expected.
+fn scenario(name: &str, env: &[(&str, String)], body: impl AsyncFnOnce(&App) -> Result<()>) {
+    let _one = one_at_a_time();
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch(name, dir.path(), env)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = body(&app).await;
+        app.finish(outcome).await;
+    });
+}
+
 /// From the first-run screen to a demo notebook's journal.
 async fn start_demo(app: &App, name: &str) -> Result<()> {
     app.click("#choice-demo").await?;
@@ -80,63 +94,46 @@ async fn saved_word(app: &App) -> &'static str {
 
 #[test]
 fn first_run_reaches_a_demo_notebook_in_french() {
-    let _one = one_at_a_time();
-    runtime().block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::launch("first_run_demo", dir.path(), &demo_env())
-            .await
-            .unwrap_or_else(|e| fail(e));
-        let outcome = async {
-            app.wait_text("#first-title", "Bienvenue dans Carnet")
-                .await?;
-            // Starting without a name says what is missing.
-            app.click("#choice-demo").await?;
-            app.click("#first-start").await?;
-            app.wait_text(".field-error", "Ce champ est requis.")
-                .await?;
-            start_demo(&app, "Aline").await?;
-            // The journal shows rows (windowed: far fewer than 300 in the DOM).
-            app.wait_for(".note-row").await?;
-            let rows = app.count(".note-row").await;
-            ensure(rows > 0 && rows < DEMO, || {
-                format!("expected a windowed list of notes, {rows} rows are in the page")
-            })?;
-            app.wait_text("#sync-label", "Carnet personnel").await?;
-            Ok(())
-        }
-        .await;
-        app.finish(outcome).await;
+    scenario("first_run_demo", &demo_env(), async |app| {
+        app.wait_text("#first-title", "Bienvenue dans Carnet")
+            .await?;
+        // Starting without a name says what is missing.
+        app.click("#choice-demo").await?;
+        app.click("#first-start").await?;
+        app.wait_text(".field-error", "Ce champ est requis.")
+            .await?;
+        start_demo(app, "Aline").await?;
+        // The journal shows rows (windowed: far fewer than 300 in the DOM).
+        app.wait_for(".note-row").await?;
+        let rows = app.count(".note-row").await;
+        ensure(rows > 0 && rows < DEMO, || {
+            format!("expected a windowed list of notes, {rows} rows are in the page")
+        })?;
+        app.wait_text("#sync-label", "Carnet personnel").await?;
+        Ok(())
     });
 }
 
 #[test]
 fn a_note_with_accents_is_found_by_searching_without_them() {
-    let _one = one_at_a_time();
-    runtime().block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::launch("capture_search", dir.path(), &[])
-            .await
-            .unwrap_or_else(|e| fail(e));
-        let outcome = async {
-            start_personal(&app).await?;
-            capture(
-                &app,
-                "Épicerie solidaire à Montréal-Nord",
-                "Les aînées préfèrent venir le jeudi; elles évoquent la déménagement de la friperie.",
-            )
+    scenario("capture_search", &[], async |app| {
+        start_personal(app).await?;
+        capture(
+            app,
+            "Épicerie solidaire à Montréal-Nord",
+            "Les aînées préfèrent venir le jeudi; elles évoquent la déménagement de la friperie.",
+        )
+        .await?;
+        app.click("#nav-journal").await?;
+        app.wait_text("#journal-count", "1 note").await?;
+        app.type_into("#search", "epicerie aine").await?;
+        app.wait_text("#search-results", "Épicerie solidaire")
             .await?;
-            app.click("#nav-journal").await?;
-            app.wait_text("#journal-count", "1 note").await?;
-            app.type_into("#search", "epicerie aine").await?;
-            app.wait_text("#search-results", "Épicerie solidaire").await?;
-            // The words found are highlighted.
-            app.wait_text("#search-results mark", "picerie").await?;
-            app.click("#search-results .hit").await?;
-            app.wait_text("#note-body", "aînées préfèrent").await?;
-            Ok(())
-        }
-        .await;
-        app.finish(outcome).await;
+        // The words found are highlighted.
+        app.wait_text("#search-results mark", "picerie").await?;
+        app.click("#search-results .hit").await?;
+        app.wait_text("#note-body", "aînées préfèrent").await?;
+        Ok(())
     });
 }
 
@@ -182,37 +179,28 @@ fn a_note_shown_as_saved_survives_the_app_being_killed() {
 
 #[test]
 fn a_shadowing_log_takes_three_timestamped_entries() {
-    let _one = one_at_a_time();
-    runtime().block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::launch("shadowing_log", dir.path(), &[])
-            .await
-            .unwrap_or_else(|e| fail(e));
-        let outcome = async {
-            start_personal(&app).await?;
-            app.click("#nav-capture").await?;
-            app.click("#method [data-code=shadowing]").await?;
-            app.type_into("#note-title", "Une journée avec M., livreur bénévole")
+    scenario("shadowing_log", &[], async |app| {
+        start_personal(app).await?;
+        app.click("#nav-capture").await?;
+        app.click("#method [data-code=shadowing]").await?;
+        app.type_into("#note-title", "Une journée avec M., livreur bénévole")
+            .await?;
+        app.click("#shadow-start").await?;
+        app.wait_text("#shadow-elapsed", "0:0").await?;
+        for entry in [
+            "Départ du local, 8 h",
+            "Arrêt à la banque alimentaire",
+            "Visite chez une aînée isolée",
+        ] {
+            app.type_into("#shadow-entry", &format!("{entry}{ENTER}"))
                 .await?;
-            app.click("#shadow-start").await?;
-            app.wait_text("#shadow-elapsed", "0:0").await?;
-            for entry in [
-                "Départ du local, 8 h",
-                "Arrêt à la banque alimentaire",
-                "Visite chez une aînée isolée",
-            ] {
-                app.type_into("#shadow-entry", &format!("{entry}{ENTER}"))
-                    .await?;
-                app.wait_text("#shadow-log", entry).await?;
-            }
-            app.wait_count("#shadow-log li", 3).await?;
-            // Each entry carries its time.
-            app.wait_count("#shadow-log li time", 3).await?;
-            app.wait_text("#shadow-elapsed", "Temps écoulé").await?;
-            Ok(())
+            app.wait_text("#shadow-log", entry).await?;
         }
-        .await;
-        app.finish(outcome).await;
+        app.wait_count("#shadow-log li", 3).await?;
+        // Each entry carries its time.
+        app.wait_count("#shadow-log li time", 3).await?;
+        app.wait_text("#shadow-elapsed", "Temps écoulé").await?;
+        Ok(())
     });
 }
 
@@ -390,68 +378,57 @@ async fn app_sync_until_row(a: &App, b: &App, title: &str) -> Result<()> {
 
 #[test]
 fn a_referral_moves_through_three_statuses_with_its_history_visible() {
-    let _one = one_at_a_time();
-    runtime().block_on(async {
-        let dir = tempfile::tempdir().unwrap();
-        let app = App::launch("referral_statuses", dir.path(), &[])
-            .await
-            .unwrap_or_else(|e| fail(e));
-        let outcome = async {
-            start_personal(&app).await?;
-            app.click("#nav-persons").await?;
-            app.type_into("#person-pseudonym", "MN-0042").await?;
-            app.click("#person-add").await?;
-            app.wait_text("#person-title", "MN-0042").await?;
-            app.select("#referral-need", "food-insecurity").await?;
-            app.type_into("#referral-service", "Banque alimentaire du quartier")
-                .await?;
-            app.type_into("#referral-note", "Premier contact au parc")
-                .await?;
-            app.click("#referral-make").await?;
-            app.wait_text(".referral-status", "Proposée").await?;
-            for (code, shown, note) in [
-                ("accepted", "Acceptée", "Appel fait, rendez-vous jeudi"),
-                ("in-progress", "En cours", ""),
-                ("completed", "Complétée", "Panier reçu"),
-            ] {
-                app.select(".status-select", code).await?;
-                if !note.is_empty() {
-                    app.type_into(".status-note", note).await?;
-                }
-                app.click(".status-apply").await?;
-                app.wait_text(".referral-status", shown).await?;
+    scenario("referral_statuses", &[], async |app| {
+        start_personal(app).await?;
+        app.click("#nav-persons").await?;
+        app.type_into("#person-pseudonym", "MN-0042").await?;
+        app.click("#person-add").await?;
+        app.wait_text("#person-title", "MN-0042").await?;
+        app.select("#referral-need", "food-insecurity").await?;
+        app.type_into("#referral-service", "Banque alimentaire du quartier")
+            .await?;
+        app.type_into("#referral-note", "Premier contact au parc")
+            .await?;
+        app.click("#referral-make").await?;
+        app.wait_text(".referral-status", "Proposée").await?;
+        for (code, shown, note) in [
+            ("accepted", "Acceptée", "Appel fait, rendez-vous jeudi"),
+            ("in-progress", "En cours", ""),
+            ("completed", "Complétée", "Panier reçu"),
+        ] {
+            app.select(".status-select", code).await?;
+            if !note.is_empty() {
+                app.type_into(".status-note", note).await?;
             }
-            app.wait_count(".status-history li", 4).await?;
-            let history = app
-                .wait_text(".status-history", "Appel fait, rendez-vous jeudi")
-                .await?;
-            for status in [
-                "Proposée",
-                "Acceptée",
-                "En cours",
-                "Complétée",
-                "Premier contact au parc",
-                "Panier reçu",
-            ] {
-                ensure(history.contains(status), || {
-                    format!(
-                        "expected the status history to show \"{status}\", it shows \"{history}\""
-                    )
-                })?;
-            }
-            // The board shows it with the closed referrals.
-            app.click("#nav-referrals").await?;
-            app.wait_text("#board-title", "Tableau des références")
-                .await?;
-            app.click("details.panel summary").await?;
-            app.wait_text("details.panel", "MN-0042").await?;
-            app.click("#nav-persons").await?;
-            app.click("#persons-list .card").await?;
-            app.wait_text(".status-history", "Panier reçu").await?;
-            Ok(())
+            app.click(".status-apply").await?;
+            app.wait_text(".referral-status", shown).await?;
         }
-        .await;
-        app.finish(outcome).await;
+        app.wait_count(".status-history li", 4).await?;
+        let history = app
+            .wait_text(".status-history", "Appel fait, rendez-vous jeudi")
+            .await?;
+        for status in [
+            "Proposée",
+            "Acceptée",
+            "En cours",
+            "Complétée",
+            "Premier contact au parc",
+            "Panier reçu",
+        ] {
+            ensure(history.contains(status), || {
+                format!("expected the status history to show \"{status}\", it shows \"{history}\"")
+            })?;
+        }
+        // The board shows it with the closed referrals.
+        app.click("#nav-referrals").await?;
+        app.wait_text("#board-title", "Tableau des références")
+            .await?;
+        app.click("details.panel summary").await?;
+        app.wait_text("details.panel", "MN-0042").await?;
+        app.click("#nav-persons").await?;
+        app.click("#persons-list .card").await?;
+        app.wait_text(".status-history", "Panier reçu").await?;
+        Ok(())
     });
 }
 
