@@ -12,7 +12,7 @@ use std::sync::Arc;
 use carnet_core::demo::DemoGenerator;
 use carnet_core::record::{
     Comment, Consent, ListItem, Note, Person, Place, Referral, ReferralFollowUp, Resource,
-    ShadowEntry, StatusChange, Story, Workspace,
+    ShadowEntry, StatusChange, Story, Theme, Workspace,
 };
 use carnet_core::vocab::{
     ConsentMethod, ConsentPurpose, Method, NeedCategory, ReferralStatus, ReviewStatus, Vocabulary,
@@ -1027,6 +1027,25 @@ impl Notebook {
     pub fn create_place(&mut self, place: Place) -> Result<RecordId> {
         let id = RecordId::generate(self.env.ids.as_ref(), self.now());
         self.create_record(id, Record::Place(place))
+    }
+
+    /// Add a theme to the team's codebook, or change the labels and colour
+    /// of the theme with the same code.
+    pub fn save_theme(&mut self, theme: Theme) -> Result<()> {
+        let theme = Theme {
+            code: theme.code.trim().to_string(),
+            label_fr: theme.label_fr.trim().to_string(),
+            label_en: theme.label_en.trim().to_string(),
+            colour: theme.colour.trim().to_lowercase(),
+            parent: theme.parent,
+        };
+        self.edit_workspace(|w| {
+            match w.codebook.iter_mut().find(|t| t.code == theme.code) {
+                Some(t) => *t = theme,
+                None => w.codebook.push(theme),
+            }
+            Ok(())
+        })
     }
 
     // ----- search, history, conflicts --------------------------------

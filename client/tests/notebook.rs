@@ -624,3 +624,43 @@ fn the_directory_filters_by_need_and_language() {
     }
     assert!(found > 0, "some filter matched something");
 }
+
+#[test]
+fn themes_are_added_and_relabelled_and_bad_colours_refused() {
+    use carnet_core::record::Theme;
+    let (_dir, mut nb) = notebook(10);
+    let before = nb.workspace().expect("workspace").codebook.len();
+    let theme = |code: &str, fr: &str, colour: &str| Theme {
+        code: code.into(),
+        label_fr: fr.into(),
+        label_en: "Transit".into(),
+        colour: colour.into(),
+        parent: None,
+    };
+    nb.save_theme(theme(" transport ", "Transport collectif", "#1D5FA8"))
+        .expect("added");
+    nb.save_theme(theme("transport", "Transport en commun", "#1d5fa8"))
+        .expect("relabelled");
+    let err = nb
+        .save_theme(theme("transport", "Transport", "bleu"))
+        .expect_err("not a colour");
+    assert_eq!(err.kind(), "invalid", "{err}");
+    let codebook = nb.workspace().expect("workspace").codebook;
+    assert_eq!(codebook.len(), before + 1);
+    let t = codebook
+        .iter()
+        .find(|t| t.code == "transport")
+        .expect("theme");
+    assert_eq!(
+        (t.label_fr.as_str(), t.colour.as_str()),
+        ("Transport en commun", "#1d5fa8")
+    );
+    // A note may now use it.
+    let mut input = note(
+        Method::Outreach,
+        "Arrêt d'autobus",
+        "Attente longue le soir.",
+    );
+    input.themes = vec!["transport".into()];
+    nb.create_note(input).expect("note with the new theme");
+}

@@ -11,9 +11,9 @@ use carnet_client::{
     PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary, ResourceSummary,
     SearchHit,
 };
-use carnet_core::record::{Note, Person, Resource, Workspace};
+use carnet_core::record::{Note, Person, Place, Resource, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
-use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, ReferralStatus};
+use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralStatus};
 use carnet_core::{Conflict, Day, ItemId, Record, RecordId};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -422,6 +422,25 @@ commands! {
             Record::Resource(r) => Ok(*r),
             other => Err(wrong_kind(id, &other, "resource")),
         }
+    }
+
+    /// Add a place of the territory.
+    fn create_place(_app, state, name: String, kind: PlaceKind, sector: Option<String>, address: Option<String>) -> RecordId {
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        state.edit(|nb| {
+            nb.create_place(Place {
+                name: name.trim().to_string(),
+                place_kind: kind,
+                sector: clean(sector),
+                address: clean(address),
+                notes: Default::default(),
+            })
+        })
+    }
+
+    /// Add a theme to the codebook, or relabel and recolour one.
+    fn save_theme(_app, state, theme: Theme) -> () {
+        state.edit(|nb| nb.save_theme(theme))
     }
 
     /// The team's devices (coordinators).

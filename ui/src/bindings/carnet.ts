@@ -1443,6 +1443,16 @@ export function resource(id: RecordId): Promise<Resource> {
   return invoke("resource", { id });
 }
 
+/** Add a place of the territory. */
+export function createPlace(name: string, kind: PlaceKind, sector: string | null, address: string | null): Promise<RecordId> {
+  return invoke("create_place", { name, kind, sector, address });
+}
+
+/** Add a theme to the codebook, or relabel and recolour one. */
+export function saveTheme(theme: Theme): Promise<null> {
+  return invoke("save_theme", { theme });
+}
+
 /** The team's devices (coordinators). */
 export function devices(): Promise<Array<DeviceInfo>> {
   return invoke("devices");
