@@ -887,6 +887,27 @@ impl Notebook {
         })
     }
 
+    /// Mark a referral's follow-up done (or not done again).
+    pub fn set_follow_up_done(
+        &mut self,
+        referral: ItemId,
+        follow_up: ItemId,
+        done: bool,
+    ) -> Result<()> {
+        let person = self.person_of_referral(referral)?;
+        self.edit_person(person, |p| {
+            let f = p
+                .referral_mut(referral)
+                .and_then(|r| r.follow_ups.iter_mut().find(|f| f.id == follow_up))
+                .ok_or_else(|| ClientError::NotFound {
+                    what: "follow-up",
+                    id: follow_up.to_string(),
+                })?;
+            f.done = done;
+            Ok(())
+        })
+    }
+
     /// Referrals, optionally only in one status, newest first.
     pub fn list_referrals(&self, status: Option<ReferralStatus>) -> Result<Vec<ReferralSummary>> {
         let mut stmt = self.store.conn().prepare_cached(

@@ -664,3 +664,51 @@ fn themes_are_added_and_relabelled_and_bad_colours_refused() {
     input.themes = vec!["transport".into()];
     nb.create_note(input).expect("note with the new theme");
 }
+
+#[test]
+fn a_follow_up_done_leaves_the_board_s_next_date() {
+    let (_dir, mut nb) = notebook(12);
+    let person = nb
+        .create_person(PersonInput {
+            pseudonym: "SH-0007".into(),
+            ..Default::default()
+        })
+        .expect("person");
+    let referral = nb
+        .add_referral(
+            person,
+            ReferralInput {
+                service: "Clinique de quartier".into(),
+                resource_id: None,
+                need: NeedCategory::HealthLiteracy,
+                note: None,
+                status: None,
+            },
+        )
+        .expect("referral");
+    let day = |s: &str| s.parse::<Day>().expect("day");
+    let first = nb
+        .add_referral_follow_up(referral, day("2026-11-25"), None)
+        .expect("follow-up");
+    nb.add_referral_follow_up(referral, day("2026-12-02"), Some("rappeler"))
+        .expect("follow-up");
+    let next = |nb: &Notebook| {
+        nb.list_referrals(None).expect("list")[0]
+            .next_follow_up
+            .clone()
+    };
+    assert_eq!(next(&nb).as_deref(), Some("2026-11-25"));
+    nb.set_follow_up_done(referral, first, true).expect("done");
+    assert_eq!(
+        next(&nb).as_deref(),
+        Some("2026-12-02"),
+        "the next one not done"
+    );
+    nb.set_follow_up_done(referral, first, false)
+        .expect("undone");
+    assert_eq!(next(&nb).as_deref(), Some("2026-11-25"));
+    let missing = nb
+        .set_follow_up_done(referral, referral, true)
+        .expect_err("not a follow-up");
+    assert_eq!(missing.kind(), "not-found");
+}

@@ -406,6 +406,11 @@ commands! {
         state.edit(|nb| nb.add_referral_follow_up(referral, due, note.as_deref().filter(|n| !n.trim().is_empty())))
     }
 
+    /// Mark a referral's follow-up done, or not done again.
+    fn set_follow_up_done(_app, state, referral: ItemId, follow_up: ItemId, done: bool) -> () {
+        state.edit(|nb| nb.set_follow_up_done(referral, follow_up, done))
+    }
+
     /// Referrals, newest first, optionally in one status only.
     fn referrals(_app, state, status: Option<ReferralStatus>) -> Vec<ReferralSummary> {
         state.with(|nb| nb.list_referrals(status))

@@ -1428,6 +1428,11 @@ export function addReferralFollowUp(referral: ItemId, due: Day, note: string | n
   return invoke("add_referral_follow_up", { referral, due, note });
 }
 
+/** Mark a referral's follow-up done, or not done again. */
+export function setFollowUpDone(referral: ItemId, followUp: ItemId, done: boolean): Promise<null> {
+  return invoke("set_follow_up_done", { referral, followUp, done });
+}
+
 /** Referrals, newest first, optionally in one status only. */
 export function referrals(status: ReferralStatus | null): Promise<Array<ReferralSummary>> {
   return invoke("referrals", { status });
