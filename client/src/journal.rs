@@ -138,14 +138,20 @@ pub fn list_notes(conn: &Connection, filter: &NoteFilter, page: Page) -> Result<
     params.push(Value::Integer(i64::from(page.limit.min(500))));
     params.push(Value::Integer(i64::from(page.offset)));
     let (l, o) = (params.len() - 1, params.len());
+    // The page's rows are chosen first from the notes index alone; only
+    // they are then joined and read (a deep OFFSET skips index entries,
+    // not whole joined rows).
     let sql = format!(
-        "SELECT r.id, n.method, n.title, n.excerpt, n.occurred_at, n.place_text, n.review,
+        "WITH page AS (
+             SELECT n.rowid AS rowid FROM notes n
+             WHERE {clause}
+             ORDER BY n.occurred_at DESC, n.rowid DESC
+             LIMIT ?{l} OFFSET ?{o})
+         SELECT r.id, n.method, n.title, n.excerpt, n.occurred_at, n.place_text, n.review,
                 n.follow_up_due, n.follow_up_needed, n.author, n.comment_count,
                 (SELECT group_concat(theme, ',') FROM note_themes t WHERE t.note_rowid = n.rowid)
-         FROM notes n JOIN records r ON r.rowid = n.rowid
-         WHERE {clause}
-         ORDER BY n.occurred_at DESC, n.rowid DESC
-         LIMIT ?{l} OFFSET ?{o}"
+         FROM page JOIN notes n ON n.rowid = page.rowid JOIN records r ON r.rowid = n.rowid
+         ORDER BY n.occurred_at DESC, n.rowid DESC"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let items = stmt
