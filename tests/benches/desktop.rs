@@ -197,10 +197,14 @@ fn main() {
                 saved_from.elapsed().as_secs_f64() * 1e3 + 30.0
             );
             let after = app.memory_kib();
+            // Unused memory is given back lazily: sample again after a pause.
+            tokio::time::sleep(Duration::from_secs(if full { 15 } else { 1 })).await;
+            let idle = app.memory_kib();
             for (label, m) in [
                 ("after start", memory),
                 ("after scrolling", scrolled),
                 ("after typing", after),
+                ("after a pause", idle),
             ] {
                 let mib = |k: u64| k as f64 / 1024.0;
                 let rss: u64 = m.iter().map(|(_, r, _)| r).sum();
