@@ -256,24 +256,13 @@ fn edits_are_on_disk_when_the_call_returns() {
 #[test]
 fn referral_status_changes_keep_their_history() {
     let (_dir, mut nb) = notebook(6);
-    let person = nb
-        .create_person(PersonInput {
-            pseudonym: "MN-0042".into(),
-            ..Default::default()
-        })
-        .expect("person");
-    let referral = nb
-        .add_referral(
-            person,
-            ReferralInput {
-                service: "Banque alimentaire".into(),
-                resource_id: None,
-                need: NeedCategory::FoodInsecurity,
-                note: Some("Premier contact au parc".into()),
-                status: None,
-            },
-        )
-        .expect("referral");
+    let (person, referral) = common::referred(
+        &mut nb,
+        "MN-0042",
+        "Banque alimentaire",
+        NeedCategory::FoodInsecurity,
+        Some("Premier contact au parc"),
+    );
     nb.set_referral_status(referral, ReferralStatus::Accepted, Some("Appel fait"))
         .expect("status");
     nb.set_referral_status(referral, ReferralStatus::Completed, None)
@@ -668,24 +657,13 @@ fn themes_are_added_and_relabelled_and_bad_colours_refused() {
 #[test]
 fn a_follow_up_done_leaves_the_board_s_next_date() {
     let (_dir, mut nb) = notebook(12);
-    let person = nb
-        .create_person(PersonInput {
-            pseudonym: "SH-0007".into(),
-            ..Default::default()
-        })
-        .expect("person");
-    let referral = nb
-        .add_referral(
-            person,
-            ReferralInput {
-                service: "Clinique de quartier".into(),
-                resource_id: None,
-                need: NeedCategory::HealthLiteracy,
-                note: None,
-                status: None,
-            },
-        )
-        .expect("referral");
+    let (_, referral) = common::referred(
+        &mut nb,
+        "SH-0007",
+        "Clinique de quartier",
+        NeedCategory::HealthLiteracy,
+        None,
+    );
     let day = |s: &str| s.parse::<Day>().expect("day");
     let first = nb
         .add_referral_follow_up(referral, day("2026-11-25"), None)

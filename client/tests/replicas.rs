@@ -8,7 +8,7 @@
 
 mod common;
 
-use carnet_client::{MergeOutcome, Notebook, PersonInput, ReferralInput};
+use carnet_client::{MergeOutcome, Notebook};
 use carnet_core::vocab::{Method, NeedCategory, ReferralStatus, ReviewStatus, Vocabulary};
 use carnet_core::{ItemId, RecordId};
 use proptest::prelude::*;
@@ -114,24 +114,13 @@ fn setup(seed: u64) -> (Vec<tempfile::TempDir>, Shared) {
             nb.create_note(common::note(Method::Shadowing, "Journée", ""))
                 .expect("note"),
         ];
-        let person = nb
-            .create_person(PersonInput {
-                pseudonym: "MN-1".into(),
-                ..Default::default()
-            })
-            .expect("person");
-        let referral = nb
-            .add_referral(
-                person,
-                ReferralInput {
-                    service: "Banque".into(),
-                    resource_id: None,
-                    need: NeedCategory::FoodInsecurity,
-                    note: None,
-                    status: None,
-                },
-            )
-            .expect("referral");
+        let (person, referral) = common::referred(
+            &mut nb,
+            "MN-1",
+            "Banque",
+            NeedCategory::FoodInsecurity,
+            None,
+        );
         Shared {
             notes,
             person,

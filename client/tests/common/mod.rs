@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use carnet_client::{Environment, NoteInput, Notebook};
-use carnet_core::vocab::Method;
-use carnet_core::{FixedClock, SeededIds, Timestamp};
+use carnet_client::{Environment, NoteInput, Notebook, PersonInput, ReferralInput};
+use carnet_core::vocab::{Method, NeedCategory};
+use carnet_core::{FixedClock, ItemId, RecordId, SeededIds, Timestamp};
 
 /// A deterministic environment: a clock starting on 2026-11-20 that moves
 /// one second per reading, and seeded ids.
@@ -33,4 +33,34 @@ pub fn note(method: Method, title: &str, body: &str) -> NoteInput {
         body: Some(body.into()),
         ..NoteInput::default()
     }
+}
+
+/// A person known by `pseudonym`, referred to `service` for `need` (with
+/// an optional note): the person's id and the referral's.
+pub fn referred(
+    nb: &mut Notebook,
+    pseudonym: &str,
+    service: &str,
+    need: NeedCategory,
+    note: Option<&str>,
+) -> (RecordId, ItemId) {
+    let person = nb
+        .create_person(PersonInput {
+            pseudonym: pseudonym.into(),
+            ..Default::default()
+        })
+        .expect("person");
+    let referral = nb
+        .add_referral(
+            person,
+            ReferralInput {
+                service: service.into(),
+                resource_id: None,
+                need,
+                note: note.map(str::to_string),
+                status: None,
+            },
+        )
+        .expect("referral");
+    (person, referral)
 }
