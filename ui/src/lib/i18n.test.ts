@@ -10,8 +10,12 @@ describe("initialLang", () => {
     expect(initialLang(null, ["fr-CA", "en-US"])).toBe("fr");
     expect(initialLang(null, ["en-GB"])).toBe("en");
   });
-  it("falls back to French for other systems", () => {
-    expect(initialLang(undefined, ["de-DE"])).toBe("fr");
+  it("is English on other systems", () => {
+    expect(initialLang(undefined, ["de-DE"])).toBe("en");
+    expect(initialLang(undefined, [])).toBe("en");
+  });
+  it("takes the first language it speaks in the system's order", () => {
+    expect(initialLang(null, ["es-MX", "fr-CA", "en-US"])).toBe("fr");
   });
 });
 

@@ -10,7 +10,10 @@ export type Params = Record<string, string | number>;
 
 const catalogs: Record<Lang, Record<MessageKey, Message>> = { fr, en };
 
-/** The language to start in: the saved one, else French on a French system, else English. */
+/**
+ * The language to start in: the saved one, else French on a French
+ * system (its first language that Carnet speaks), else English.
+ */
 export function initialLang(saved: string | null | undefined, system: readonly string[]): Lang {
   if (saved === "fr" || saved === "en") return saved;
   for (const tag of system) {
@@ -18,7 +21,7 @@ export function initialLang(saved: string | null | undefined, system: readonly s
     if (base === "fr") return "fr";
     if (base === "en") return "en";
   }
-  return "fr";
+  return "en";
 }
 
 /** The BCP 47 tag used for numbers and dates (Québec's conventions). */
