@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use carnet_core::demo::DemoGenerator;
 use carnet_core::record::{
-    Comment, Consent, ListItem, Note, Person, Place, Referral, ReferralFollowUp, Resource,
-    ShadowEntry, StatusChange, Story, Theme, Workspace,
+    Comment, Consent, Identity, ListItem, Note, Person, Place, Referral, ReferralFollowUp,
+    Resource, ShadowEntry, StatusChange, Story, Theme, Workspace,
 };
 use carnet_core::vocab::{
     ConsentMethod, ConsentPurpose, Method, NeedCategory, ReferralStatus, ReviewStatus, Vocabulary,
@@ -857,7 +857,39 @@ impl Notebook {
                 recorded_by: by,
                 how,
             });
+            // Withdrawing consent to identifying details removes them.
+            if purpose == ConsentPurpose::IdentifyingDetails && !given {
+                p.identity = None;
+            }
             Ok(item)
+        })
+    }
+
+    /// Set a person's identifying details (name, phone, address; empty
+    /// fields are cleared). Only once the person's latest answer about
+    /// identifying details is a consent.
+    pub fn set_identity(&mut self, person: RecordId, identity: Identity) -> Result<()> {
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let identity = Identity {
+            name: clean(identity.name),
+            phone: clean(identity.phone),
+            address: clean(identity.address),
+        };
+        let empty = identity == Identity::default();
+        self.edit_person(person, |p| {
+            let consented = p
+                .consents
+                .iter()
+                .filter(|c| c.purpose == ConsentPurpose::IdentifyingDetails)
+                .max_by_key(|c| c.at)
+                .is_some_and(|c| c.given);
+            if !consented && !empty {
+                return Err(ClientError::BadInput(
+                    "record the person's consent to identifying details before adding them".into(),
+                ));
+            }
+            p.identity = (!empty).then_some(identity);
+            Ok(())
         })
     }
 

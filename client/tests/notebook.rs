@@ -690,3 +690,57 @@ fn a_follow_up_done_leaves_the_board_s_next_date() {
         .expect_err("not a follow-up");
     assert_eq!(missing.kind(), "not-found");
 }
+
+#[test]
+fn identifying_details_need_consent_and_go_when_it_is_withdrawn() {
+    use carnet_core::record::Identity;
+    use carnet_core::vocab::{ConsentMethod, ConsentPurpose};
+    let (_dir, mut nb) = notebook(13);
+    let (person, _) = common::referred(
+        &mut nb,
+        "MN-0100",
+        "Aide au logement",
+        NeedCategory::HousingInstability,
+        None,
+    );
+    let details = Identity {
+        name: Some(" Prénom Fictif ".into()),
+        phone: Some("514-555-0100".into()),
+        address: Some("  ".into()),
+    };
+    let refused = nb
+        .set_identity(person, details.clone())
+        .expect_err("no consent yet");
+    assert_eq!(refused.kind(), "bad-input", "{refused}");
+    let identity = |nb: &mut Notebook| match nb.record(person).expect("person") {
+        Record::Person(p) => p.identity,
+        _ => panic!("not a person"),
+    };
+    assert_eq!(identity(&mut nb), None, "nothing stored without consent");
+
+    nb.record_consent(
+        person,
+        ConsentPurpose::IdentifyingDetails,
+        true,
+        ConsentMethod::Verbal,
+    )
+    .expect("consent");
+    nb.set_identity(person, details).expect("with consent");
+    assert_eq!(
+        identity(&mut nb),
+        Some(Identity {
+            name: Some("Prénom Fictif".into()),
+            phone: Some("514-555-0100".into()),
+            address: None,
+        }),
+        "trimmed, empty fields cleared"
+    );
+    nb.record_consent(
+        person,
+        ConsentPurpose::IdentifyingDetails,
+        false,
+        ConsentMethod::Written,
+    )
+    .expect("withdrawn");
+    assert_eq!(identity(&mut nb), None, "withdrawal removes the details");
+}

@@ -11,7 +11,7 @@ use carnet_client::{
     PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary, ResourceSummary,
     SearchHit,
 };
-use carnet_core::record::{Note, Person, Place, Resource, Theme, Workspace};
+use carnet_core::record::{Identity, Note, Person, Place, Resource, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
 use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralStatus};
 use carnet_core::{Conflict, Day, ItemId, Record, RecordId};
@@ -389,6 +389,11 @@ commands! {
     /// Record a person's consent for a purpose, or its withdrawal.
     fn record_consent(_app, state, person: RecordId, purpose: ConsentPurpose, given: bool, how: ConsentMethod) -> ItemId {
         state.edit(|nb| nb.record_consent(person, purpose, given, how))
+    }
+
+    /// Set a person's identifying details (only with their consent).
+    fn set_identity(_app, state, person: RecordId, identity: Identity) -> () {
+        state.edit(|nb| nb.set_identity(person, identity))
     }
 
     /// Refer a person to a service.

@@ -384,6 +384,17 @@ fn a_referral_moves_through_three_statuses_with_its_history_visible() {
         app.type_into("#person-pseudonym", "MN-0042").await?;
         app.click("#person-add").await?;
         app.wait_text("#person-title", "MN-0042").await?;
+        // Contact details only once the person consents to keeping them.
+        app.wait_text("#identity-consent", "consentement").await?;
+        app.select("#consent-purpose", "identifying-details")
+            .await?;
+        app.click("section[aria-labelledby=consents-title] button[type=submit]")
+            .await?;
+        app.wait_text("#consents", "donné").await?;
+        app.type_into("#identity-phone", "514-555-0142").await?;
+        app.click("#identity-form button[type=submit]").await?;
+        app.wait_text("#identity-form", "Coordonnées enregistrées.")
+            .await?;
         app.select("#referral-need", "food-insecurity").await?;
         app.type_into("#referral-service", "Banque alimentaire du quartier")
             .await?;

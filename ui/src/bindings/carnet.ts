@@ -1413,6 +1413,11 @@ export function recordConsent(person: RecordId, purpose: ConsentPurpose, given: 
   return invoke("record_consent", { person, purpose, given, how });
 }
 
+/** Set a person's identifying details (only with their consent). */
+export function setIdentity(person: RecordId, identity: Identity): Promise<null> {
+  return invoke("set_identity", { person, identity });
+}
+
 /** Refer a person to a service. */
 export function addReferral(person: RecordId, input: ReferralInput): Promise<ItemId> {
   return invoke("add_referral", { person, input });

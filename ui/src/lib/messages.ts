@@ -47,6 +47,14 @@ export const fr = {
   "person.referrals.empty": "Pas encore de référence.",
   "person.history": "Historique de la fiche",
 
+  "identity.title": "Coordonnées",
+  "identity.needsConsent": "Notez d'abord le consentement de la personne à la conservation de ses coordonnées.",
+  "identity.name": "Nom",
+  "identity.phone": "Téléphone",
+  "identity.address": "Adresse",
+  "identity.save": "Enregistrer les coordonnées",
+  "identity.saved": "Coordonnées enregistrées.",
+
   "referral.new": "Nouvelle référence",
   "referral.need": "Besoin",
   "referral.service": "Service",
@@ -316,6 +324,14 @@ export const en: Record<MessageKey, Message> = {
   "person.referrals": "Referrals",
   "person.referrals.empty": "No referrals yet.",
   "person.history": "Record history",
+
+  "identity.title": "Contact details",
+  "identity.needsConsent": "First record the person's consent to keeping their contact details.",
+  "identity.name": "Name",
+  "identity.phone": "Phone",
+  "identity.address": "Address",
+  "identity.save": "Save the contact details",
+  "identity.saved": "Contact details saved.",
 
   "referral.new": "New referral",
   "referral.need": "Need",
