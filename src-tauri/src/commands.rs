@@ -73,6 +73,8 @@ pub struct AppInfo {
     pub joined: bool,
     /// This device's role on the team (`coordinator`, `worker`, `observer`).
     pub role: Option<String>,
+    /// This device's id on the team server (so it is not offered for revocation).
+    pub device_id: Option<String>,
     /// Whether this device may see persons and referrals (a personal
     /// notebook, a coordinator, or a worker invited with access to persons).
     pub persons: bool,
@@ -140,6 +142,7 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
         team: None,
         joined: false,
         role: None,
+        device_id: None,
         persons: true,
         data_dir: state.data_dir.display().to_string(),
         preferences: prefs::load(&state.data_dir),
@@ -153,6 +156,7 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
             out.team = Some(nb.workspace()?.name);
             out.joined = nb.setting("server")?.is_some();
             out.role = nb.setting("role")?;
+            out.device_id = nb.setting("device_id")?;
             out.persons = !out.joined
                 || out.role.as_deref() == Some("coordinator")
                 || nb.setting("persons")?.as_deref() == Some("true");
@@ -263,10 +267,14 @@ commands! {
     /// Join a team with an invitation code and pull the team's records.
     fn join_team(app, state, server: String, code: String, device_name: String, member_name: String) -> AppInfo {
         new_notebook_here(&state)?;
+        let default_device = format!("portable-{}", member_name.trim().to_lowercase());
         let req = JoinRequest {
             server: server.trim(),
             code: code.trim(),
-            device_name: device_name.trim(),
+            device_name: match device_name.trim() {
+                "" => default_device.as_str(),
+                name => name,
+            },
             member_name: member_name.trim(),
             ca_pem: None,
         };

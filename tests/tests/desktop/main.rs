@@ -492,6 +492,18 @@ fn a_coordinator_invites_a_worker_then_revokes_the_device() {
             revoke.click().await?;
             app.client.accept_alert().await?;
             app.wait_text("#devices", "révoqué").await?;
+            // This device (joined without a name: "portable-aline") is not
+            // offered for revocation.
+            app.wait_text("#devices", "portable-aline").await?;
+            let own = app
+                .client
+                .find_all(fantoccini::Locator::XPath(
+                    "//ul[@id='devices']/li[contains(., 'portable-aline')]//button",
+                ))
+                .await?;
+            ensure(own.is_empty(), || {
+                "expected no revoke button on this device's own line".to_string()
+            })?;
             let client = carnet_client::sync::engine::server_client(&jean)?;
             let refused = carnet_client::sync::sync_until_quiet(&mut jean, &client, |_| {}).await;
             ensure(

@@ -28,6 +28,10 @@ joined: boolean,
  */
 role: string | null, 
 /**
+ * This device's id on the team server (so it is not offered for revocation).
+ */
+device_id: string | null, 
+/**
  * Whether this device may see persons and referrals (a personal
  * notebook, a coordinator, or a worker invited with access to persons).
  */
