@@ -166,11 +166,6 @@ impl App {
             env.push(("LANG", "fr_CA.UTF-8".into()));
             env.push(("LANGUAGE", "fr_CA:fr".into()));
         }
-        let driver = Driver::start(
-            data_dir,
-            &env,
-            &artifacts().join(format!("{name}.driver.log")),
-        )?;
         let caps = json!({
             "browserName": "wry",
             "tauri:options": { "application": app_bin() },
@@ -181,14 +176,32 @@ impl App {
         // The WebDriver link is plain HTTP on loopback, but the builder
         // wants a TLS provider: the same one as the rest of Carnet.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let asked_at = Instant::now();
-        let client = answer(
-            "WebDriver session with the app",
-            ClientBuilder::rustls()?
-                .capabilities(caps)
-                .connect(&format!("http://127.0.0.1:{}", driver.port)),
-        )
-        .await?;
+        // tauri-driver may accept a connection before WebKitWebDriver behind
+        // it answers (seen once, on a cold machine): the session request
+        // then fails without reaching the app. Such a start is retried with
+        // fresh drivers; an app that starts and then fails is not.
+        let log = artifacts().join(format!("{name}.driver.log"));
+        let mut attempt = 0;
+        let (driver, client, asked_at) = loop {
+            attempt += 1;
+            let driver = Driver::start(data_dir, &env, &log)?;
+            let asked_at = Instant::now();
+            let session = answer(
+                "WebDriver session with the app",
+                ClientBuilder::rustls()?
+                    .capabilities(caps.clone())
+                    .connect(&format!("http://127.0.0.1:{}", driver.port)),
+            )
+            .await;
+            match session {
+                Ok(client) => break (driver, client, asked_at),
+                Err(e) if attempt < 3 && format!("{e:#}").contains("did not respond") => {
+                    drop(driver);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => return Err(e),
+            }
+        };
         let app = Self {
             client,
             driver: Some(driver),
