@@ -7,9 +7,9 @@
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinRequest, SyncStatus};
 use carnet_client::{
-    Environment, HistoryItem, NoteFilter, NoteInput, NotePage, NotePatch, Notebook, Page,
-    PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary, ResourceSummary,
-    SearchHit,
+    ClientError, Environment, HistoryItem, NoteFilter, NoteInput, NotePage, NotePatch, Notebook,
+    Page, PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary,
+    ResourceSummary, SearchHit,
 };
 use carnet_core::record::{Identity, Note, Person, Place, Resource, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
@@ -206,11 +206,14 @@ pub struct PersonDetail {
     pub conflicts: Vec<Conflict>,
 }
 
-fn wrong_kind(id: RecordId, record: &Record, want: &str) -> UiError {
-    UiError::new(
-        "wrong-kind",
-        format!("{id} is a {}, not a {want}", record.kind()),
-    )
+/// The client's own error for a record of another kind.
+fn wrong_kind(id: RecordId, record: &Record, expected: &'static str) -> UiError {
+    ClientError::WrongKind {
+        id,
+        expected,
+        actual: record.kind().to_string(),
+    }
+    .into()
 }
 
 fn note_of(record: Record, id: RecordId) -> UiResult<Note> {

@@ -26,23 +26,6 @@ fn data_dir(app: &tauri::App) -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from("carnet-data"))
 }
 
-/// The window shows one local page: WebKit's caches for browsing (back
-/// and forward pages, resources of other sites) only cost memory.
-#[cfg(target_os = "linux")]
-fn lean_web_view(app: &tauri::App) {
-    use webkit2gtk::{CacheModel, WebContextExt, WebViewExt};
-    for window in app.webview_windows().values() {
-        let _ = window.with_webview(|wv| {
-            if let Some(ctx) = wv.inner().context() {
-                ctx.set_cache_model(CacheModel::DocumentViewer);
-            }
-        });
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn lean_web_view(_app: &tauri::App) {}
-
 /// Run the window.
 pub fn run() {
     // WebKitGTK's DMA-BUF renderer falls back to a slow path without a GPU
@@ -66,7 +49,6 @@ pub fn run() {
                 .map_err(|e| e.message)?;
             }
             app.manage(state);
-            lean_web_view(app);
             Ok(())
         })
         .invoke_handler(commands::handler())
