@@ -23,7 +23,7 @@ pub mod views;
 pub use error::{ClientError, Result};
 pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput};
 pub use journal::{NoteFilter, Page};
-pub use notebook::{Counts, Environment, Notebook};
+pub use notebook::{Counts, Environment, Incoming, Notebook};
 pub use views::{
     HistoryItem, MergeOutcome, NotePage, NoteSummary, PersonSummary, PlaceSummary, RecordView,
     ReferralSummary, ResourceSummary, SearchHit,

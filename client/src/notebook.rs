@@ -29,6 +29,10 @@ use crate::journal::{self, NoteFilter, Page};
 use crate::projection;
 use crate::search;
 use crate::store::{self, write, Store};
+pub use receive::Incoming;
+
+mod receive;
+
 use crate::views::{
     HistoryItem, MergeOutcome, NotePage, PersonSummary, PlaceSummary, RecordView, ReferralSummary,
     ResourceSummary, SearchHit,
@@ -1212,62 +1216,17 @@ impl Notebook {
     /// Merge changes of a record received from elsewhere (another device,
     /// the sync server). Bytes that do not decode, or that would make the
     /// record invalid or of another kind, are refused and nothing changes.
+    /// [`Notebook::merge_many`] merges many records at once.
     pub fn merge(&mut self, id: RecordId, bytes: &[u8]) -> Result<MergeOutcome> {
-        let erased: Option<String> = self
-            .store
-            .conn()
-            .prepare_cached("SELECT id FROM erased WHERE id = ?1")?
-            .query_row([id.to_string()], |r| r.get(0))
-            .optional()?;
-        if erased.is_some() {
-            return Err(ClientError::BadInput(format!(
-                "record {id} was erased by a coordinator and cannot come back"
-            )));
-        }
-        let now = self.now();
-        let existing = match self.load_doc(id) {
-            Ok(found) => Some(found),
-            Err(ClientError::NotFound { .. }) => None,
-            Err(e) => return Err(e),
+        let one = Incoming {
+            id,
+            kind: None,
+            changes: bytes,
+            server_heads: None,
         };
-        match existing {
-            None => {
-                let (doc, record) = match RecordDoc::from_changes_with_record(id, bytes) {
-                    Ok(found) => found,
-                    Err(carnet_core::CoreError::MissingDependencies(_)) => {
-                        return Ok(MergeOutcome::MissingDeps)
-                    }
-                    Err(e) => return Err(e.into()),
-                };
-                // The bytes were decoded strictly and hold exactly this
-                // document: store them as received, without re-encoding.
-                let tx = self.store.transaction()?;
-                let rowid = write::insert_received(&tx, &doc, bytes, now)?;
-                projection::project(&tx, rowid, &record)?;
-                tx.commit()?;
-                self.after_write(id, rowid, doc, &record);
-                Ok(MergeOutcome::Created)
-            }
-            Some((rowid, mut doc)) => {
-                // On error the document is dropped: the next read comes
-                // from disk, where nothing changed.
-                let merged = doc.merge_in_place(bytes)?;
-                let outcome = match (merged.new.is_empty(), merged.missing_deps) {
-                    (_, true) => MergeOutcome::MissingDeps,
-                    (true, false) => MergeOutcome::Unchanged,
-                    (false, false) => MergeOutcome::Updated,
-                };
-                if merged.new.is_empty() {
-                    // A document holding changes that wait for missing
-                    // dependencies is not kept: memory stays what disk has.
-                    if !merged.missing_deps {
-                        self.cache.put(id, rowid, doc);
-                    }
-                    return Ok(outcome);
-                }
-                self.commit_change(id, rowid, doc, &merged.new, now, merged.record)?;
-                Ok(outcome)
-            }
+        match self.merge_many(&[one])?.pop() {
+            Some(outcome) => outcome,
+            None => Ok(MergeOutcome::Unchanged),
         }
     }
 

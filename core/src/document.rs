@@ -212,16 +212,27 @@ impl RecordDoc {
     }
 
     /// Load stored bytes already validated when they were written (the
-    /// server's own storage): no strict re-parse.
+    /// server's own storage): the snapshot's heads are not re-verified.
+    /// Like [`RecordDoc::load`], everything is loaded at once, so the
+    /// changes of all chunks are applied in one batch (applying them
+    /// chunk by chunk costs a pass over the document per chunk).
     pub fn load_trusted<'a>(
         id: RecordId,
         snapshot: &[u8],
         chunks: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Self, CoreError> {
-        let mut doc = AutoCommit::load(snapshot).map_err(CoreError::decode)?;
+        use automerge::{LoadOptions, OnPartialLoad, VerificationMode};
+        let mut all = snapshot.to_vec();
         for chunk in chunks {
-            doc.load_incremental(chunk).map_err(CoreError::decode)?;
+            all.extend_from_slice(chunk);
         }
+        let doc = AutoCommit::load_with_options(
+            &all,
+            LoadOptions::new()
+                .on_partial_load(OnPartialLoad::Error)
+                .verification_mode(VerificationMode::DontCheck),
+        )
+        .map_err(CoreError::decode)?;
         let kind = read_kind(id, &doc)?;
         Ok(Self { id, kind, doc })
     }

@@ -39,8 +39,13 @@ fn server_rss_mib(server: &TestServer) -> f64 {
 }
 
 /// With `CARNET_PERF_CTL=FIFO`, tell a `perf record --control=fifo:FIFO -D -1`
-/// to profile only the part being studied (`enable`/`disable`).
-fn perf_ctl(command: &str) {
+/// to profile only the part being studied (`enable`/`disable`): part (b),
+/// or the one named by `CARNET_PERF_PART` (`a`, `b` or `c`).
+fn perf_ctl(part: &str, command: &str) {
+    let wanted = std::env::var("CARNET_PERF_PART").unwrap_or_else(|_| "b".into());
+    if wanted != part {
+        return;
+    }
     if let Ok(path) = std::env::var("CARNET_PERF_CTL") {
         if let Ok(mut fifo) = std::fs::OpenOptions::new().write(true).open(path) {
             use std::io::Write;
@@ -74,6 +79,7 @@ fn main() {
     );
 
     // (a) A fresh device joins and pulls everything.
+    perf_ctl("a", "enable");
     let t = Instant::now();
     let fresh = Device::join(
         &server,
@@ -82,6 +88,7 @@ fn main() {
         2,
     );
     let join_time = t.elapsed();
+    perf_ctl("a", "disable");
     let counts = fresh.nb.counts().expect("counts");
     let total = counts.notes + counts.persons + counts.places + counts.resources;
     assert!(
@@ -127,7 +134,7 @@ fn main() {
     let mut times = Vec::new();
     let mut worst_ratio: f64 = 0.0;
     let mut max_rounds = 0;
-    perf_ctl("enable");
+    perf_ctl("b", "enable");
     for (i, d) in team_devices.iter_mut().enumerate() {
         let t = Instant::now();
         let s = d.sync().expect("sync");
@@ -142,7 +149,7 @@ fn main() {
             ms(took), s.server_ms, s.rounds, s.sent, s.received, wire, s.change_bytes
         );
     }
-    perf_ctl("disable");
+    perf_ctl("b", "disable");
     println!("    max {}  p50 {}; at most {max_rounds} rounds; wire at most {worst_ratio:.2}x the changes", ms(*times.iter().max().expect("some")), ms(percentile(&mut times, 0.5)));
     drop(team_devices);
 
@@ -179,6 +186,7 @@ fn main() {
             d.nb.append_to_body(n.id, "ajout").expect("edit");
         }
     }
+    perf_ctl("c", "enable");
     let barrier = Arc::new(Barrier::new(clients));
     let handles: Vec<_> = crowd
         .into_iter()
@@ -196,6 +204,7 @@ fn main() {
         .into_iter()
         .map(|h| h.join().expect("thread"))
         .collect();
+    perf_ctl("c", "disable");
     let errors = results.iter().filter(|r| !r.1).count();
     let mut lat: Vec<Duration> = results.iter().map(|r| r.0).collect();
     println!(

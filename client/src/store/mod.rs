@@ -321,6 +321,29 @@ pub mod write {
         Ok(tx.last_insert_rowid())
     }
 
+    /// Record the heads the sync server holds for a record, and whether
+    /// the record still has changes it lacks; clears any refusal and any
+    /// wish to receive the record whole.
+    pub fn server_heads(
+        tx: &Connection,
+        id: RecordId,
+        heads: &[automerge::ChangeHash],
+        dirty: bool,
+    ) -> Result<()> {
+        tx.prepare_cached(
+            "UPDATE records SET server_heads = ?2, dirty = ?3,
+                    rejected_code = NULL, rejected_reason = NULL, rejected_heads = NULL WHERE id = ?1",
+        )?
+        .execute(params![
+            id.to_string(),
+            carnet_core::sync::encode_heads(heads),
+            dirty
+        ])?;
+        tx.prepare_cached("DELETE FROM sync_wanted WHERE id = ?1")?
+            .execute([id.to_string()])?;
+        Ok(())
+    }
+
     /// Append a change chunk to a record, compacting when it has many.
     pub fn append(
         tx: &Connection,

@@ -3,14 +3,27 @@
 //! `sync_wanted` and `erased`, and the sync position in `meta`.
 
 use automerge::ChangeHash;
-use carnet_core::sync::client::{ClientStore, Merge};
+use carnet_core::sync::client::{ClientStore, Merge, Received};
 use carnet_core::sync::{decode_heads, encode_heads, PushRecord, RejectCode};
 use carnet_core::{RecordId, RecordKind};
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::{ClientError, Result};
-use crate::notebook::Notebook;
+use crate::notebook::{Incoming, Notebook};
 use crate::views::MergeOutcome;
+
+/// A record's merge as the sync protocol sees it: a storage failure stops
+/// the round; anything else wrong with the record refuses it alone.
+fn merge_result(outcome: Result<MergeOutcome>) -> Result<Merge> {
+    match outcome {
+        Ok(MergeOutcome::MissingDeps) => Ok(Merge::MissingDeps),
+        Ok(_) => Ok(Merge::Applied),
+        Err(e @ (ClientError::Sqlite(_) | ClientError::Corrupt(_) | ClientError::Io { .. })) => {
+            Err(e)
+        }
+        Err(e) => Ok(Merge::Refused(e.to_string())),
+    }
+}
 
 fn meta_u64(nb: &Notebook, key: &str) -> Result<u64> {
     Ok(nb.setting(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
@@ -111,22 +124,32 @@ impl ClientStore for Notebook {
     }
 
     fn merge(&mut self, id: RecordId, kind: RecordKind, changes: &[u8]) -> Result<Merge> {
-        match Notebook::merge(self, id, changes) {
-            Ok(MergeOutcome::MissingDeps) => Ok(Merge::MissingDeps),
-            Ok(_) => {
-                let actual = self.with_doc(id, |d| d.kind())?;
-                if actual != kind {
-                    return Ok(Merge::Refused(format!(
-                        "the server sent a {kind} for a {actual}"
-                    )));
-                }
-                Ok(Merge::Applied)
-            }
-            Err(
-                e @ (ClientError::Sqlite(_) | ClientError::Corrupt(_) | ClientError::Io { .. }),
-            ) => Err(e),
-            Err(e) => Ok(Merge::Refused(e.to_string())),
+        let one = Incoming {
+            id,
+            kind: Some(kind),
+            changes,
+            server_heads: None,
+        };
+        match self.merge_many(&[one])?.pop() {
+            Some(outcome) => merge_result(outcome),
+            None => Ok(Merge::Applied),
         }
+    }
+
+    fn merge_received(&mut self, received: &[Received<'_>]) -> Result<Vec<Merge>> {
+        let incoming: Vec<Incoming<'_>> = received
+            .iter()
+            .map(|r| Incoming {
+                id: r.id,
+                kind: Some(r.kind),
+                changes: r.changes,
+                server_heads: Some(&r.heads),
+            })
+            .collect();
+        self.merge_many(&incoming)?
+            .into_iter()
+            .map(merge_result)
+            .collect()
     }
 
     fn set_server_heads(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<()> {
@@ -142,15 +165,7 @@ impl ClientStore for Notebook {
             Err(ClientError::NotFound { .. }) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let conn = self.store().conn();
-        conn.prepare_cached(
-            "UPDATE records SET server_heads = ?2, dirty = ?3,
-                    rejected_code = NULL, rejected_reason = NULL, rejected_heads = NULL WHERE id = ?1",
-        )?
-        .execute(params![id.to_string(), encode_heads(heads), still_dirty])?;
-        conn.prepare_cached("DELETE FROM sync_wanted WHERE id = ?1")?
-            .execute([id.to_string()])?;
-        Ok(())
+        crate::store::write::server_heads(self.store().conn(), id, heads, still_dirty)
     }
 
     fn reset_server_heads(&mut self, id: RecordId) -> Result<()> {

@@ -22,6 +22,20 @@ pub enum Merge {
     Refused(String),
 }
 
+/// Changes received for one record, with the heads the server holds for
+/// it after this answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received<'a> {
+    /// The record.
+    pub id: RecordId,
+    /// Its kind, as the server says.
+    pub kind: RecordKind,
+    /// The changes.
+    pub changes: &'a [u8],
+    /// The server's heads for the record.
+    pub heads: Vec<ChangeHash>,
+}
+
 /// What a device stores for sync.
 pub trait ClientStore {
     /// The storage's error.
@@ -46,6 +60,23 @@ pub trait ClientStore {
         kind: RecordKind,
         changes: &[u8],
     ) -> Result<Merge, Self::Error>;
+    /// Merge the changes received for many records, and record the
+    /// server's heads of each one applied: what [`ClientStore::merge`] then
+    /// (when applied) [`ClientStore::set_server_heads`] do, record after
+    /// record, which is what this default does. A store may instead do
+    /// the work of many records at once (the device's notebook merges on
+    /// every core).
+    fn merge_received(&mut self, received: &[Received<'_>]) -> Result<Vec<Merge>, Self::Error> {
+        let mut out = Vec::with_capacity(received.len());
+        for r in received {
+            let merge = self.merge(r.id, r.kind, r.changes)?;
+            if merge == Merge::Applied {
+                self.set_server_heads(r.id, &r.heads)?;
+            }
+            out.push(merge);
+        }
+        Ok(out)
+    }
     /// The server has these heads for the record (clears "wanted whole").
     fn set_server_heads(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), Self::Error>;
     /// Forget what the server was known to have: the next push sends all.
@@ -107,27 +138,39 @@ pub fn build_request<S: ClientStore>(store: &mut S) -> Result<SyncRequest, S::Er
     })
 }
 
-fn apply_pull<S: ClientStore>(
+/// Merge the records the answer carries: those with changes in one go
+/// ([`ClientStore::merge_received`]), those without (the server confirms
+/// what it holds) by recording the server's heads.
+fn apply_pulls<S: ClientStore>(
     store: &mut S,
-    pull: &PullRecord,
+    pulls: &[PullRecord],
     report: &mut RoundReport,
 ) -> Result<(), S::Error> {
-    let Ok(heads) = decode_heads(&pull.heads) else {
-        return Ok(());
-    };
-    if !pull.changes.is_empty() {
-        report.received += 1;
-        match store.merge(pull.id, pull.kind, &pull.changes)? {
-            Merge::Applied => {}
-            Merge::MissingDeps => {
-                store.want_full(pull.id)?;
-                report.want_full += 1;
-                return Ok(());
-            }
-            Merge::Refused(_) => return Ok(()),
+    let mut received = Vec::new();
+    for pull in pulls {
+        let Ok(heads) = decode_heads(&pull.heads) else {
+            continue;
+        };
+        if pull.changes.is_empty() {
+            store.set_server_heads(pull.id, &heads)?;
+        } else {
+            received.push(Received {
+                id: pull.id,
+                kind: pull.kind,
+                changes: &pull.changes,
+                heads,
+            });
         }
     }
-    store.set_server_heads(pull.id, &heads)
+    report.received += received.len();
+    let merges = store.merge_received(&received)?;
+    for (r, merge) in received.iter().zip(merges) {
+        if merge == Merge::MissingDeps {
+            store.want_full(r.id)?;
+            report.want_full += 1;
+        }
+    }
+    Ok(())
 }
 
 /// Apply the server's answer to the request `req`.
@@ -156,9 +199,7 @@ pub fn apply_response<S: ClientStore>(
         }
         report.rejected.push(r.clone());
     }
-    for pull in &resp.records {
-        apply_pull(store, pull, &mut report)?;
-    }
+    apply_pulls(store, &resp.records, &mut report)?;
     for id in &resp.erased {
         store.purge(*id)?;
         report.erased += 1;

@@ -1,0 +1,333 @@
+//! Merging what another device or the sync server sent, many records at
+//! once, in three steps:
+//!
+//! 1. read each record's stored bytes (SQLite, on this thread);
+//! 2. decode, merge, check and hydrate each document, on every core: this
+//!    is most of the work, and each record's is independent;
+//! 3. write each record's new chunk, projection and server heads, in the
+//!    order received (SQLite, on this thread).
+//!
+//! The outcome of each record is its own: a record refused does not stop
+//! the others. A storage error stops everything (the caller's batch then
+//! rolls back whole).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use automerge::ChangeHash;
+use carnet_core::document::Merged;
+use carnet_core::{CoreError, Record, RecordDoc, RecordId, RecordKind};
+use rusqlite::OptionalExtension;
+
+use super::Notebook;
+use crate::error::{ClientError, Result};
+use crate::projection;
+use crate::store::{self, write, StoredRecord};
+use crate::views::MergeOutcome;
+
+/// Changes received for one record.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// The record.
+    pub id: RecordId,
+    /// The kind the sender says it is: changes that make or find a record
+    /// of another kind are refused.
+    pub kind: Option<RecordKind>,
+    /// The Automerge changes (or a whole document).
+    pub changes: &'a [u8],
+    /// The heads the sender (the sync server) holds for the record: when
+    /// the merge is not waiting for missing changes, they are recorded
+    /// with it, as [`ClientStore::set_server_heads`] would.
+    ///
+    /// [`ClientStore::set_server_heads`]: carnet_core::sync::client::ClientStore::set_server_heads
+    pub server_heads: Option<&'a [ChangeHash]>,
+}
+
+/// Below this many records, everything runs on the calling thread.
+const PARALLEL_FROM: usize = 16;
+
+/// What step 1 found for a record.
+enum Start {
+    Erased,
+    New,
+    Cached(i64, RecordDoc),
+    Stored(Box<StoredRecord>),
+}
+
+/// What step 2 made of a record, for step 3 to write.
+enum Done {
+    /// Refused: nothing is written.
+    Refused(ClientError),
+    /// The stored bytes do not decode: flag the record (unless it is).
+    Damaged { error: ClientError, flagged: bool },
+    /// New here.
+    Created {
+        doc: RecordDoc,
+        record: Box<Record>,
+        dirty: bool,
+    },
+    /// Some changes wait for others not received; nothing to write.
+    Waiting,
+    /// Nothing new; `doc` goes back to the cache.
+    Unchanged {
+        rowid: i64,
+        doc: RecordDoc,
+        dirty: bool,
+    },
+    /// New changes to append.
+    Updated {
+        rowid: i64,
+        doc: RecordDoc,
+        merged: Box<Merged>,
+        dirty: bool,
+    },
+}
+
+/// Whether `doc` holds changes the server (holding `heads`) lacks.
+fn still_dirty(doc: &mut RecordDoc, heads: Option<&[ChangeHash]>) -> bool {
+    let Some(heads) = heads else {
+        return false;
+    };
+    let ours = doc.heads();
+    if ours.iter().all(|h| heads.contains(h)) {
+        return false;
+    }
+    let known = doc.known_heads(heads);
+    !doc.changes_since(&known).is_empty()
+}
+
+fn kind_refused(id: RecordId, said: RecordKind, actual: RecordKind) -> ClientError {
+    ClientError::BadInput(format!(
+        "record {id}: the sender sent a {said} for a {actual}"
+    ))
+}
+
+/// Step 2 for one record: pure work on its document, no SQLite.
+fn work(item: &Incoming<'_>, start: Start) -> Done {
+    let (rowid, mut doc) = match start {
+        Start::Erased => {
+            return Done::Refused(ClientError::BadInput(format!(
+                "record {} was erased by a coordinator and cannot come back",
+                item.id
+            )))
+        }
+        Start::New => {
+            return match RecordDoc::from_changes_with_record(item.id, item.changes) {
+                Ok((mut doc, record)) => match item.kind {
+                    Some(said) if said != doc.kind() => {
+                        Done::Refused(kind_refused(item.id, said, doc.kind()))
+                    }
+                    _ => {
+                        let dirty = still_dirty(&mut doc, item.server_heads);
+                        Done::Created {
+                            doc,
+                            record: Box::new(record),
+                            dirty,
+                        }
+                    }
+                },
+                Err(CoreError::MissingDependencies(_)) => Done::Waiting,
+                Err(e) => Done::Refused(e.into()),
+            };
+        }
+        Start::Cached(rowid, doc) => (rowid, doc),
+        Start::Stored(stored) => match store::decode(item.id, &stored) {
+            Ok(doc) => (stored.rowid, doc),
+            Err(error) => {
+                return Done::Damaged {
+                    error,
+                    flagged: stored.damaged.is_some(),
+                }
+            }
+        },
+    };
+    if let Some(said) = item.kind {
+        if said != doc.kind() {
+            return Done::Refused(kind_refused(item.id, said, doc.kind()));
+        }
+    }
+    // On error the document is dropped: the next read comes from disk,
+    // where nothing changed.
+    match doc.merge_in_place(item.changes) {
+        Err(e) => Done::Refused(e.into()),
+        // A document holding changes that wait for missing dependencies
+        // is not kept: memory stays what disk has.
+        Ok(merged) if merged.new.is_empty() && merged.missing_deps => Done::Waiting,
+        Ok(merged) if merged.new.is_empty() => {
+            let dirty = still_dirty(&mut doc, item.server_heads);
+            Done::Unchanged { rowid, doc, dirty }
+        }
+        Ok(merged) => {
+            let dirty = !merged.missing_deps && still_dirty(&mut doc, item.server_heads);
+            Done::Updated {
+                rowid,
+                doc,
+                merged: Box::new(merged),
+                dirty,
+            }
+        }
+    }
+}
+
+/// Step 2 for every record, on up to `available_parallelism` threads.
+fn work_all(items: &[Incoming<'_>], starts: Vec<Start>) -> Vec<Done> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len() / (PARALLEL_FROM / 2).max(1))
+        .clamp(1, 8);
+    if threads == 1 {
+        return items.iter().zip(starts).map(|(i, s)| work(i, s)).collect();
+    }
+    let inputs: Vec<Mutex<Option<Start>>> =
+        starts.into_iter().map(|s| Mutex::new(Some(s))).collect();
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Done)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(k) else {
+                            return out;
+                        };
+                        let start = inputs[k].lock().unwrap_or_else(|p| p.into_inner()).take();
+                        if let Some(start) = start {
+                            out.push((k, work(item, start)));
+                        }
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(out) => out,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(k, _)| *k);
+    done.into_iter().map(|(_, d)| d).collect()
+}
+
+impl Notebook {
+    /// Merge changes received for many records (from another device or
+    /// the sync server). Bytes that do not decode, or that would make a
+    /// record invalid or of another kind, are refused for that record and
+    /// nothing of it changes. Returns each record's outcome, in order.
+    pub fn merge_many(&mut self, items: &[Incoming<'_>]) -> Result<Vec<Result<MergeOutcome>>> {
+        // A record received twice in one go is merged in two goes: the
+        // second must see what the first wrote.
+        let mut seen = std::collections::HashSet::new();
+        if let Some(split) = items.iter().position(|i| !seen.insert(i.id)) {
+            let mut out = self.merge_many(&items[..split])?;
+            out.extend(self.merge_many(&items[split..])?);
+            return Ok(out);
+        }
+        let now = self.now();
+
+        // 1. Read.
+        let mut starts = Vec::with_capacity(items.len());
+        for item in items {
+            let erased = self
+                .store
+                .conn()
+                .prepare_cached("SELECT 1 FROM erased WHERE id = ?1")?
+                .query_row([item.id.to_string()], |_| Ok(()))
+                .optional()?
+                .is_some();
+            starts.push(if erased {
+                Start::Erased
+            } else if let Some((rowid, doc)) = self.cache.take(item.id) {
+                Start::Cached(rowid, doc)
+            } else {
+                match self.store.load(item.id)? {
+                    Some(stored) => Start::Stored(Box::new(stored)),
+                    None => Start::New,
+                }
+            });
+        }
+
+        // 2. Decode, merge, check, hydrate.
+        let done = work_all(items, starts);
+
+        // 3. Write.
+        let mut out = Vec::with_capacity(items.len());
+        for (item, done) in items.iter().zip(done) {
+            out.push(self.write_received(item, done, now)?);
+        }
+        Ok(out)
+    }
+
+    /// Step 3 for one record. The outer `Result` is a storage failure.
+    fn write_received(
+        &mut self,
+        item: &Incoming<'_>,
+        done: Done,
+        now: carnet_core::Timestamp,
+    ) -> Result<Result<MergeOutcome>> {
+        let heads = |tx: &rusqlite::Connection, dirty: bool| -> Result<()> {
+            match item.server_heads {
+                Some(h) => write::server_heads(tx, item.id, h, dirty),
+                None => Ok(()),
+            }
+        };
+        Ok(match done {
+            Done::Refused(e) => Err(e),
+            Done::Damaged { error, flagged } => {
+                if !flagged {
+                    self.store.mark_damaged(item.id, &error.to_string())?;
+                }
+                Err(error)
+            }
+            Done::Waiting => Ok(MergeOutcome::MissingDeps),
+            Done::Created { doc, record, dirty } => {
+                let tx = self.store.transaction()?;
+                let rowid = write::insert_received(&tx, &doc, item.changes, now)?;
+                projection::project(&tx, rowid, &record)?;
+                heads(&tx, dirty)?;
+                tx.commit()?;
+                self.after_write(item.id, rowid, doc, &record);
+                Ok(MergeOutcome::Created)
+            }
+            Done::Unchanged { rowid, doc, dirty } => {
+                if item.server_heads.is_some() {
+                    let tx = self.store.transaction()?;
+                    heads(&tx, dirty)?;
+                    tx.commit()?;
+                }
+                self.cache.put(item.id, rowid, doc);
+                Ok(MergeOutcome::Unchanged)
+            }
+            Done::Updated {
+                rowid,
+                mut doc,
+                merged,
+                dirty,
+            } => {
+                let record = match merged.record {
+                    Some(r) => r,
+                    None => match doc.record() {
+                        Ok(r) => r,
+                        Err(e) => return Ok(Err(e.into())),
+                    },
+                };
+                let tx = self.store.transaction()?;
+                write::append(&tx, rowid, &mut doc, &merged.new, now)?;
+                projection::project(&tx, rowid, &record)?;
+                if !merged.missing_deps {
+                    heads(&tx, dirty)?;
+                }
+                tx.commit()?;
+                self.after_write(item.id, rowid, doc, &record);
+                Ok(if merged.missing_deps {
+                    MergeOutcome::MissingDeps
+                } else {
+                    MergeOutcome::Updated
+                })
+            }
+        })
+    }
+}
