@@ -50,7 +50,7 @@ const PARALLEL_FROM: usize = 16;
 enum Start {
     Erased,
     New,
-    Cached(i64, RecordDoc),
+    Cached(i64, Box<RecordDoc>),
     Stored(Box<StoredRecord>),
 }
 
@@ -130,7 +130,7 @@ fn work(item: &Incoming<'_>, start: Start) -> Done {
                 Err(e) => Done::Refused(e.into()),
             };
         }
-        Start::Cached(rowid, doc) => (rowid, doc),
+        Start::Cached(rowid, doc) => (rowid, *doc),
         Start::Stored(stored) => match store::decode(item.id, &stored) {
             Ok(doc) => (stored.rowid, doc),
             Err(error) => {
@@ -241,7 +241,7 @@ impl Notebook {
             starts.push(if erased {
                 Start::Erased
             } else if let Some((rowid, doc)) = self.cache.take(item.id) {
-                Start::Cached(rowid, doc)
+                Start::Cached(rowid, Box::new(doc))
             } else {
                 match self.store.load(item.id)? {
                     Some(stored) => Start::Stored(Box::new(stored)),
