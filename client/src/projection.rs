@@ -19,14 +19,28 @@ use crate::store::schema::PROJECTION_TABLES;
 pub const EXCERPT_CHARS: usize = 200;
 
 fn excerpt(text: &str) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= EXCERPT_CHARS {
-        flat
-    } else {
-        let mut s: String = flat.chars().take(EXCERPT_CHARS).collect();
-        s.push('…');
-        s
+    // Words joined by single spaces, cut after EXCERPT_CHARS characters.
+    let mut out = String::with_capacity(text.len().min(EXCERPT_CHARS * 2));
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        if chars > 0 {
+            if chars == EXCERPT_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(' ');
+            chars += 1;
+        }
+        for c in word.chars() {
+            if chars == EXCERPT_CHARS {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            chars += 1;
+        }
     }
+    out
 }
 
 fn join_codes<V: Vocabulary>(values: &[V]) -> String {
@@ -279,4 +293,39 @@ pub fn dump(conn: &Connection) -> Result<Vec<String>> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The definition: words joined by single spaces, cut to
+    /// EXCERPT_CHARS characters with an ellipsis when longer.
+    fn reference(text: &str) -> String {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if flat.chars().count() <= EXCERPT_CHARS {
+            flat
+        } else {
+            let mut s: String = flat.chars().take(EXCERPT_CHARS).collect();
+            s.push('…');
+            s
+        }
+    }
+
+    #[test]
+    fn excerpts_at_the_edges() {
+        let exact = "é".repeat(EXCERPT_CHARS);
+        assert_eq!(excerpt(&exact), exact);
+        assert_eq!(excerpt(&format!("{exact} a")), format!("{exact}…"));
+        assert_eq!(excerpt("  un \n\t deux  "), "un deux");
+        assert_eq!(excerpt(""), "");
+    }
+
+    proptest! {
+        #[test]
+        fn excerpt_is_the_definition(text in "([a-zé ]{0,40}\n?){0,12}") {
+            prop_assert_eq!(excerpt(&text), reference(&text));
+        }
+    }
 }
