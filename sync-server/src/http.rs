@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Device};
 use crate::error::ServerError;
-use crate::store::TeamStore;
+use crate::store::{DocCache, TeamStore};
 
 /// The largest request body accepted.
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
@@ -30,6 +30,8 @@ pub const MAX_BODY: usize = 32 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct AppState {
     conn: Arc<Mutex<Connection>>,
+    /// Decoded documents kept between sync rounds (locked after `conn`).
+    docs: Arc<Mutex<DocCache>>,
     limits: Limits,
 }
 
@@ -38,6 +40,7 @@ impl AppState {
     pub fn new(conn: Connection) -> Self {
         Self {
             conn: Arc::new(Mutex::new(conn)),
+            docs: Arc::new(Mutex::new(DocCache::default())),
             limits: Limits::default(),
         }
     }
@@ -174,11 +177,13 @@ async fn sync(
     let device = device(&state, &headers).await?;
     let req: SyncRequest = decode(&body).map_err(|e| ServerError::BadRequest(e.to_string()))?;
     let limits = state.limits;
+    let docs = Arc::clone(&state.docs);
     let resp = state
         .with_db(move |conn| {
+            let mut docs = docs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let tx = db::write_tx(conn)?;
             let resp = {
-                let mut store = TeamStore::new(&tx, &device.team, &device.id);
+                let mut store = TeamStore::new(&tx, &device.team, &device.id).with_cache(&mut docs);
                 handle_sync(&mut store, &device.access, &req, limits).map_err(|e| match e {
                     HandleError::Protocol { .. } => ServerError::Protocol(e.to_string()),
                     HandleError::Store(inner) => inner,

@@ -3,6 +3,8 @@
 //! one sync round. Documents are kept as a snapshot plus change chunks,
 //! folded into a new snapshot every [`COMPACT_AFTER`] chunks.
 
+use std::collections::{HashMap, VecDeque};
+
 use automerge::ChangeHash;
 use carnet_core::sync::server::{FeedEntry, ServerStore};
 use carnet_core::sync::{decode_heads, encode_heads};
@@ -18,12 +20,56 @@ pub const COMPACT_AFTER: i64 = 64;
 /// A record's snapshot and its chunks, in order.
 type Stored = (Vec<u8>, Vec<Vec<u8>>);
 
+/// How many decoded documents the server keeps between rounds (a decoded
+/// note takes a few hundred kilobytes).
+pub const CACHED_DOCS: usize = 128;
+
+/// Documents decoded by earlier rounds, by team and record: a record many
+/// devices edit (the same note, the codebook) is decoded once, not once a
+/// round. Only documents loaded by a round are kept (a record stored once
+/// is not kept for that). An entry is used only when its heads are the
+/// heads stored, so a round that rolled back, an erasure or another
+/// process's write simply make it miss.
+#[derive(Debug, Default)]
+pub struct DocCache {
+    docs: HashMap<(String, RecordId), RecordDoc>,
+    order: VecDeque<(String, RecordId)>,
+}
+
+impl DocCache {
+    fn take(&mut self, team: &str, id: RecordId) -> Option<RecordDoc> {
+        self.docs.remove(&(team.to_string(), id))
+    }
+
+    fn put(&mut self, team: &str, doc: RecordDoc) {
+        let key = (team.to_string(), doc.id());
+        if self.docs.insert(key.clone(), doc).is_none() {
+            self.order.push_back(key);
+        }
+        while self.docs.len() > CACHED_DOCS {
+            match self.order.pop_front() {
+                Some(old) => {
+                    self.docs.remove(&old);
+                }
+                None => break,
+            }
+        }
+        if self.order.len() > CACHED_DOCS * 4 {
+            let docs = &self.docs;
+            self.order.retain(|k| docs.contains_key(k));
+        }
+    }
+}
+
 /// One team's records as seen by one device, inside a transaction.
 #[derive(Debug)]
 pub struct TeamStore<'t> {
     tx: &'t Transaction<'t>,
     team: String,
     device: String,
+    cache: Option<&'t mut DocCache>,
+    /// Records this round loaded (the ones worth keeping decoded).
+    loaded: std::collections::HashSet<RecordId>,
 }
 
 impl<'t> TeamStore<'t> {
@@ -33,7 +79,15 @@ impl<'t> TeamStore<'t> {
             tx,
             team: team.to_string(),
             device: device.to_string(),
+            cache: None,
+            loaded: std::collections::HashSet::new(),
         }
+    }
+
+    /// The same, keeping decoded documents in `cache` between rounds.
+    pub fn with_cache(mut self, cache: &'t mut DocCache) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// A record's snapshot and its chunks, in order.
@@ -63,6 +117,21 @@ impl ServerStore for TeamStore<'_> {
     type Error = ServerError;
 
     fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, ServerError> {
+        self.loaded.insert(id);
+        if let Some(cache) = self.cache.as_deref_mut() {
+            if let Some(mut doc) = cache.take(&self.team, id) {
+                let stored: Option<Vec<u8>> = self
+                    .tx
+                    .prepare_cached("SELECT heads FROM records WHERE team = ?1 AND id = ?2")?
+                    .query_row(params![self.team, id.to_string()], |r| r.get(0))
+                    .optional()?;
+                match stored {
+                    None => return Ok(None),
+                    Some(h) if h == encode_heads(&doc.heads()) => return Ok(Some(doc)),
+                    Some(_) => {}
+                }
+            }
+        }
         let Some((snapshot, chunks)) = self.bytes(id)? else {
             return Ok(None);
         };
@@ -123,6 +192,12 @@ impl ServerStore for TeamStore<'_> {
                 .flat_map(|(_, b)| b.iter().copied())
                 .collect(),
         ))
+    }
+
+    fn release(&mut self, doc: RecordDoc) {
+        if let (Some(cache), true) = (self.cache.as_deref_mut(), self.loaded.contains(&doc.id())) {
+            cache.put(&self.team, doc);
+        }
     }
 
     fn is_erased(&mut self, id: RecordId) -> Result<bool, ServerError> {
@@ -259,5 +334,76 @@ impl ServerStore for TeamStore<'_> {
             .query_row(params![member.to_string(), self.team], |_| Ok(()))
             .optional()?
             .is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use carnet_core::{Actor, Codebook, CoreError, Record, Timestamp};
+
+    fn workspace_id(conn: &rusqlite::Connection, team: &str) -> RecordId {
+        let id: String = conn
+            .query_row("SELECT id FROM records WHERE team = ?1", [team], |r| {
+                r.get(0)
+            })
+            .expect("the team's workspace");
+        id.parse().expect("id")
+    }
+
+    fn name(doc: &RecordDoc) -> String {
+        match doc.record().expect("record") {
+            Record::Workspace(w) => w.name,
+            other => panic!("not a workspace: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn kept_documents_are_used_only_while_they_are_what_is_stored() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut conn = db::open(dir.path()).expect("open");
+        let team = db::create_team(&mut conn, "Pôle Nord", "Coordination", 72)
+            .expect("team")
+            .team;
+        let id = workspace_id(&conn, &team);
+        let mut cache = DocCache::default();
+
+        // A round changes the document in memory, gives it back, then
+        // rolls back: the next round must read what is stored.
+        {
+            let tx = db::write_tx(&mut conn).expect("tx");
+            let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
+            let mut doc = store.load(id).expect("load").expect("stored");
+            let actor = Actor::new(carnet_core::MemberId::from_uuid(uuid::Uuid::nil()), [1; 8]);
+            doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
+                if let Record::Workspace(w) = r {
+                    w.name = "Jamais enregistré".into();
+                }
+                Ok::<_, CoreError>(())
+            })
+            .expect("edit");
+            store.release(doc);
+        }
+        assert_eq!(cache.docs.len(), 1, "the document was kept");
+        {
+            let tx = db::write_tx(&mut conn).expect("tx");
+            let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
+            let doc = store.load(id).expect("load").expect("stored");
+            assert_eq!(name(&doc), "Pôle Nord", "the stale copy is not used");
+            store.release(doc);
+        }
+        // Unchanged, it is used; gone from the database, it is not.
+        {
+            let tx = db::write_tx(&mut conn).expect("tx");
+            let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
+            let doc = store.load(id).expect("load").expect("stored");
+            assert_eq!(name(&doc), "Pôle Nord");
+            store.release(doc);
+            drop(store);
+            tx.execute("DELETE FROM records WHERE id = ?1", [id.to_string()])
+                .expect("delete");
+            let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
+            assert!(store.load(id).expect("load").is_none());
+        }
     }
 }

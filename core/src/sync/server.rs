@@ -58,6 +58,13 @@ pub trait ServerStore {
         let _ = (id, heads);
         Ok(None)
     }
+    /// The round is done with a document [`ServerStore::load`] gave (after
+    /// any change to it was stored). A store may keep it decoded for the
+    /// next round, as long as it checks it is still what is stored; the
+    /// default drops it.
+    fn release(&mut self, doc: RecordDoc) {
+        drop(doc);
+    }
     /// Whether the record was erased (its id is refused for good).
     fn is_erased(&mut self, id: RecordId) -> Result<bool, Self::Error>;
     /// Store a new record; it moves to the end of the feed.
@@ -264,6 +271,7 @@ pub fn handle_sync<S: ServerStore>(
                     heads: encode_heads(&heads),
                     changes,
                 });
+                store.release(doc);
                 sent.push((push.id, heads));
                 answered.insert(push.id);
             }
@@ -288,6 +296,7 @@ pub fn handle_sync<S: ServerStore>(
                 heads: encode_heads(&heads),
                 changes,
             });
+            store.release(doc);
             sent.push((*id, heads));
             answered.insert(*id);
         }
@@ -329,7 +338,9 @@ pub fn handle_sync<S: ServerStore>(
                 None => match store.load(entry.id).map_err(st)? {
                     Some(mut doc) => {
                         let since = known(&mut doc, h);
-                        doc.changes_since(&since)
+                        let changes = doc.changes_since(&since);
+                        store.release(doc);
+                        changes
                     }
                     None => continue,
                 },
