@@ -5,11 +5,12 @@
 //! transaction: the document chunk, the projection rows and the search
 //! index change together or not at all.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use carnet_core::demo::DemoGenerator;
+use carnet_core::recent::Recent;
 use carnet_core::record::{
     Comment, Consent, Identity, ListItem, Note, Person, Place, Referral, ReferralFollowUp,
     Resource, ShadowEntry, StatusChange, Story, Theme, Workspace,
@@ -59,37 +60,25 @@ impl Default for Environment {
     }
 }
 
-/// A small cache of decoded documents, by record id.
-#[derive(Debug, Default)]
-struct DocCache {
-    docs: HashMap<RecordId, (i64, RecordDoc)>,
-    order: VecDeque<RecordId>,
+/// A small cache of decoded documents (with their row ids), by record id.
+#[derive(Debug)]
+struct DocCache(Recent<RecordId, (i64, RecordDoc)>);
+
+impl Default for DocCache {
+    fn default() -> Self {
+        Self(Recent::new(CACHE_DOCS))
+    }
 }
 
 impl DocCache {
     fn take(&mut self, id: RecordId) -> Option<(i64, RecordDoc)> {
-        self.docs.remove(&id)
+        self.0.take(&id)
     }
     fn put(&mut self, id: RecordId, rowid: i64, doc: RecordDoc) {
-        if self.docs.insert(id, (rowid, doc)).is_none() {
-            self.order.push_back(id);
-        }
-        while self.docs.len() > CACHE_DOCS {
-            match self.order.pop_front() {
-                Some(old) => {
-                    self.docs.remove(&old);
-                }
-                None => break,
-            }
-        }
-        if self.order.len() > CACHE_DOCS * 4 {
-            let docs = &self.docs;
-            self.order.retain(|id| docs.contains_key(id));
-        }
+        self.0.put(id, (rowid, doc));
     }
     fn clear(&mut self) {
-        self.docs.clear();
-        self.order.clear();
+        self.0.clear();
     }
 }
 

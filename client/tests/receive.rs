@@ -29,6 +29,16 @@ fn all_notes(nb: &Notebook) -> Vec<(RecordId, String, String)> {
     notes
 }
 
+/// Changes received for a note.
+fn note(id: RecordId, changes: &[u8]) -> Incoming<'_> {
+    Incoming {
+        id,
+        kind: Some(RecordKind::Note),
+        changes,
+        server_heads: None,
+    }
+}
+
 #[test]
 fn many_records_merge_at_once_each_with_its_own_outcome() {
     let (_a_dir, mut a) = common::notebook(1);
@@ -51,24 +61,11 @@ fn many_records_merge_at_once_each_with_its_own_outcome() {
     let mut items: Vec<Incoming<'_>> = ids
         .iter()
         .zip(&whole)
-        .map(|(id, bytes)| Incoming {
-            id: *id,
-            kind: Some(RecordKind::Note),
-            changes: bytes,
-            server_heads: None,
-        })
+        .map(|(id, bytes)| note(*id, bytes))
         .collect();
     // A note said to be a person, garbage bytes, and a note received twice.
     items[5].kind = Some(RecordKind::Person);
-    items.insert(
-        10,
-        Incoming {
-            id: garbage,
-            kind: Some(RecordKind::Note),
-            changes: b"\x85\x6f\x4a\x83 not automerge at all",
-            server_heads: None,
-        },
-    );
+    items.insert(10, note(garbage, b"\x85\x6f\x4a\x83 not automerge at all"));
     items.push(items[20]);
 
     let outcomes = b.merge_many(&items).expect("no storage failure");
@@ -120,12 +117,7 @@ fn many_records_merge_at_once_each_with_its_own_outcome() {
     let updates: Vec<Incoming<'_>> = updated
         .iter()
         .zip(&deltas)
-        .map(|(id, bytes)| Incoming {
-            id: *id,
-            kind: Some(RecordKind::Note),
-            changes: bytes,
-            server_heads: None,
-        })
+        .map(|(id, bytes)| note(*id, bytes))
         .collect();
     let outcomes = b.merge_many(&updates).expect("no storage failure");
     assert!(outcomes

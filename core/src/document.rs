@@ -159,9 +159,19 @@ impl RecordDoc {
         snapshot: &[u8],
         chunks: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Self, CoreError> {
-        use automerge::{LoadOptions, OnPartialLoad, VerificationMode};
-        // One strict load of everything: incremental loading would
-        // silently drop a torn chunk and every chunk after it.
+        Self::load_all(id, snapshot, chunks, automerge::VerificationMode::Check)
+    }
+
+    /// One strict load of everything (incremental loading would silently
+    /// drop a torn chunk and every chunk after it), so the changes of all
+    /// chunks are applied in one batch.
+    fn load_all<'a>(
+        id: RecordId,
+        snapshot: &[u8],
+        chunks: impl IntoIterator<Item = &'a [u8]>,
+        verification: automerge::VerificationMode,
+    ) -> Result<Self, CoreError> {
+        use automerge::{LoadOptions, OnPartialLoad};
         let mut all = snapshot.to_vec();
         for chunk in chunks {
             all.extend_from_slice(chunk);
@@ -170,7 +180,7 @@ impl RecordDoc {
             &all,
             LoadOptions::new()
                 .on_partial_load(OnPartialLoad::Error)
-                .verification_mode(VerificationMode::Check),
+                .verification_mode(verification),
         )
         .map_err(CoreError::decode)?;
         let kind = read_kind(id, &doc)?;
@@ -213,28 +223,14 @@ impl RecordDoc {
 
     /// Load stored bytes already validated when they were written (the
     /// server's own storage): the snapshot's heads are not re-verified.
-    /// Like [`RecordDoc::load`], everything is loaded at once, so the
-    /// changes of all chunks are applied in one batch (applying them
-    /// chunk by chunk costs a pass over the document per chunk).
+    /// Like [`RecordDoc::load`], everything is loaded at once (applying
+    /// the chunks one by one costs a pass over the document per chunk).
     pub fn load_trusted<'a>(
         id: RecordId,
         snapshot: &[u8],
         chunks: impl IntoIterator<Item = &'a [u8]>,
     ) -> Result<Self, CoreError> {
-        use automerge::{LoadOptions, OnPartialLoad, VerificationMode};
-        let mut all = snapshot.to_vec();
-        for chunk in chunks {
-            all.extend_from_slice(chunk);
-        }
-        let doc = AutoCommit::load_with_options(
-            &all,
-            LoadOptions::new()
-                .on_partial_load(OnPartialLoad::Error)
-                .verification_mode(VerificationMode::DontCheck),
-        )
-        .map_err(CoreError::decode)?;
-        let kind = read_kind(id, &doc)?;
-        Ok(Self { id, kind, doc })
+        Self::load_all(id, snapshot, chunks, automerge::VerificationMode::DontCheck)
     }
 
     /// The record's id.

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod document;
 pub mod error;
 pub mod ids;
+pub mod recent;
 pub mod record;
 pub mod sync;
 pub mod text;

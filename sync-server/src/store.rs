@@ -3,9 +3,8 @@
 //! one sync round. Documents are kept as a snapshot plus change chunks,
 //! folded into a new snapshot every [`COMPACT_AFTER`] chunks.
 
-use std::collections::{HashMap, VecDeque};
-
 use automerge::ChangeHash;
+use carnet_core::recent::Recent;
 use carnet_core::sync::server::{FeedEntry, ServerStore};
 use carnet_core::sync::{decode_heads, encode_heads};
 use carnet_core::{MemberId, RecordDoc, RecordId, RecordKind};
@@ -30,34 +29,22 @@ pub const CACHED_DOCS: usize = 128;
 /// is not kept for that). An entry is used only when its heads are the
 /// heads stored, so a round that rolled back, an erasure or another
 /// process's write simply make it miss.
-#[derive(Debug, Default)]
-pub struct DocCache {
-    docs: HashMap<(String, RecordId), RecordDoc>,
-    order: VecDeque<(String, RecordId)>,
+#[derive(Debug)]
+pub struct DocCache(Recent<(String, RecordId), RecordDoc>);
+
+impl Default for DocCache {
+    fn default() -> Self {
+        Self(Recent::new(CACHED_DOCS))
+    }
 }
 
 impl DocCache {
     fn take(&mut self, team: &str, id: RecordId) -> Option<RecordDoc> {
-        self.docs.remove(&(team.to_string(), id))
+        self.0.take(&(team.to_string(), id))
     }
 
     fn put(&mut self, team: &str, doc: RecordDoc) {
-        let key = (team.to_string(), doc.id());
-        if self.docs.insert(key.clone(), doc).is_none() {
-            self.order.push_back(key);
-        }
-        while self.docs.len() > CACHED_DOCS {
-            match self.order.pop_front() {
-                Some(old) => {
-                    self.docs.remove(&old);
-                }
-                None => break,
-            }
-        }
-        if self.order.len() > CACHED_DOCS * 4 {
-            let docs = &self.docs;
-            self.order.retain(|k| docs.contains_key(k));
-        }
+        self.0.put((team.to_string(), doc.id()), doc);
     }
 }
 
@@ -384,7 +371,7 @@ mod tests {
             .expect("edit");
             store.release(doc);
         }
-        assert_eq!(cache.docs.len(), 1, "the document was kept");
+        assert_eq!(cache.0.len(), 1, "the document was kept");
         {
             let tx = db::write_tx(&mut conn).expect("tx");
             let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
