@@ -9,8 +9,12 @@ use std::hash::Hash;
 /// back when done), so an entry is never used by two holders at once.
 #[derive(Debug)]
 pub struct Recent<K, V> {
-    map: HashMap<K, V>,
-    order: VecDeque<K>,
+    /// Each value with the number of the put that stored it.
+    map: HashMap<K, (V, u64)>,
+    /// Puts, oldest first; a put whose number is not its key's current
+    /// one is stale (the key was taken, or put again since).
+    order: VecDeque<(K, u64)>,
+    puts: u64,
     capacity: usize,
 }
 
@@ -20,34 +24,37 @@ impl<K: Eq + Hash + Clone, V> Recent<K, V> {
         Self {
             map: HashMap::new(),
             order: VecDeque::new(),
+            puts: 0,
             capacity,
         }
     }
 
     /// Remove and return the entry for `key`.
     pub fn take(&mut self, key: &K) -> Option<V> {
-        self.map.remove(key)
+        self.map.remove(key).map(|(v, _)| v)
     }
 
-    /// Keep `value` under `key`, forgetting the oldest entries beyond the
-    /// capacity.
+    /// Keep `value` under `key`, forgetting the entries put longest ago
+    /// beyond the capacity.
     pub fn put(&mut self, key: K, value: V) {
-        if self.map.insert(key.clone(), value).is_none() {
-            self.order.push_back(key);
-        }
+        self.puts += 1;
+        self.map.insert(key.clone(), (value, self.puts));
+        self.order.push_back((key, self.puts));
         while self.map.len() > self.capacity {
             match self.order.pop_front() {
-                Some(old) => {
-                    self.map.remove(&old);
+                Some((old, n)) => {
+                    if self.map.get(&old).is_some_and(|(_, current)| *current == n) {
+                        self.map.remove(&old);
+                    }
                 }
                 None => break,
             }
         }
-        // Keys taken and not put back stay in `order`; drop them now and
-        // then so it does not grow without bound.
+        // Drop stale puts now and then, so `order` stays small.
         if self.order.len() > self.capacity * 4 {
             let map = &self.map;
-            self.order.retain(|k| map.contains_key(k));
+            self.order
+                .retain(|(k, n)| map.get(k).is_some_and(|(_, current)| current == n));
         }
     }
 
@@ -88,11 +95,12 @@ mod tests {
             let v = r.take(&3).expect("kept");
             r.put(3, v);
         }
-        assert!(r.order.len() <= 3 * 4 + 1);
+        assert!(r.order.len() <= 3 * 4 + 1, "stale puts are dropped");
+        // 3 was put last: of 2 and 3, 2 goes first.
         r.put(7, 70);
         r.put(8, 80);
         assert_eq!(r.take(&2), None, "2 was the oldest");
-        assert_eq!(r.take(&3), Some(30));
+        assert_eq!(r.take(&3), Some(30), "3, put again recently, is kept");
         r.clear();
         assert!(r.is_empty());
     }
