@@ -110,6 +110,23 @@ fn first_run_reaches_a_demo_notebook_in_french() {
             format!("expected a windowed list of notes, {rows} rows are in the page")
         })?;
         app.wait_text("#sync-label", "Carnet personnel").await?;
+        // Commands travel over Tauri's `ipc:` protocol, which the page's
+        // content security policy must allow: blocked, Tauri falls back to
+        // posting messages and answering with evaluated scripts, which is
+        // slower and which the web process keeps in memory.
+        let reached = app
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(window.__TAURI_INTERNALS__.convertFileSrc('app_info', 'ipc'), { method: 'POST', body: '{}' })
+                   .then(r => done('answered ' + r.status), e => done('blocked: ' + e));",
+                vec![],
+            )
+            .await?;
+        let reached = reached.as_str().unwrap_or_default().to_string();
+        ensure(reached.starts_with("answered"), || {
+            format!("expected the ipc: protocol to be reachable from the page, got {reached}")
+        })?;
         Ok(())
     });
 }
