@@ -17,7 +17,6 @@ use std::sync::Mutex;
 use automerge::ChangeHash;
 use carnet_core::document::Merged;
 use carnet_core::{CoreError, Record, RecordDoc, RecordId, RecordKind};
-use rusqlite::OptionalExtension;
 
 use super::Notebook;
 use crate::error::{ClientError, Result};
@@ -253,14 +252,7 @@ impl Notebook {
         // 1. Read.
         let mut starts = Vec::with_capacity(items.len());
         for item in items {
-            let erased = self
-                .store
-                .conn()
-                .prepare_cached("SELECT 1 FROM erased WHERE id = ?1")?
-                .query_row([item.id.to_string()], |_| Ok(()))
-                .optional()?
-                .is_some();
-            starts.push(if erased {
+            starts.push(if crate::sync::store::is_erased(self, item.id)? {
                 Start::Erased
             } else if let Some((rowid, doc)) = self.cache.take(item.id) {
                 Start::Cached(rowid, Box::new(doc))

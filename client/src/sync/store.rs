@@ -245,11 +245,8 @@ pub fn is_erased(nb: &Notebook, id: RecordId) -> Result<bool> {
     Ok(nb
         .store()
         .conn()
-        .query_row(
-            "SELECT 1 FROM erased WHERE id = ?1",
-            [id.to_string()],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM erased WHERE id = ?1")?
+        .query_row([id.to_string()], |_| Ok(()))
         .optional()?
         .is_some())
 }
