@@ -143,14 +143,13 @@ fn main() {
 
     runtime().block_on(async {
         let (steps, keys) = if full { (60, 200) } else { (5, 20) };
-        // CARNET_BENCH_WEBKIT=NAME=VALUE passes one variable to WebKit (to compare settings).
-        let extra: Vec<(&str, String)> = match std::env::var("CARNET_BENCH_WEBKIT") {
-            Ok(v) => match v.split_once('=') {
-                Some((k, val)) => vec![(k.to_string().leak() as &str, val.to_string())],
-                None => Vec::new(),
-            },
-            Err(_) => Vec::new(),
-        };
+        // CARNET_BENCH_WEBKIT="NAME=VALUE;NAME=VALUE" passes variables to WebKit (to compare settings).
+        let extra: Vec<(&str, String)> = std::env::var("CARNET_BENCH_WEBKIT")
+            .unwrap_or_default()
+            .split(';')
+            .filter_map(|v| v.split_once('='))
+            .map(|(k, val)| (k.to_string().leak() as &str, val.to_string()))
+            .collect();
         let app = App::launch("bench_desktop", dir.path(), &extra)
             .await
             .expect("app");
@@ -207,16 +206,27 @@ fn main() {
                 ("after a pause", idle),
             ] {
                 let mib = |k: u64| k as f64 / 1024.0;
-                let rss: u64 = m.iter().map(|(_, r, _)| r).sum();
-                let pss: u64 = m.iter().map(|(_, _, p)| p).sum();
+                let rss: u64 = m.iter().map(|p| p.resident).sum();
+                let pss: u64 = m.iter().map(|p| p.proportional).sum();
+                let anon: u64 = m.iter().map(|p| p.anonymous).sum();
                 let parts: Vec<String> = m
                     .iter()
-                    .map(|(n, r, p)| format!("{n} {:.0}/{:.0}", mib(*r), mib(*p)))
+                    .map(|p| {
+                        format!(
+                            "{} {:.0}/{:.0}/{:.0}",
+                            p.name,
+                            mib(p.resident),
+                            mib(p.proportional),
+                            mib(p.anonymous)
+                        )
+                    })
                     .collect();
                 println!(
-                    "memory {label}: proportional {:.0} MiB, resident {:.0} MiB (resident/proportional MiB: {})",
+                    "memory {label}: proportional {:.0} MiB, resident {:.0} MiB, of which data (not files) {:.0} MiB \
+                     (resident/proportional/data MiB: {})",
                     mib(pss),
                     mib(rss),
+                    mib(anon),
                     parts.join(", ")
                 );
             }

@@ -136,6 +136,19 @@ impl Drop for Driver {
     }
 }
 
+/// One process's memory, in KiB.
+pub struct ProcessMemory {
+    /// Its command name.
+    pub name: String,
+    /// Resident set size: every page in memory, shared ones included.
+    pub resident: u64,
+    /// Proportional set size: pages shared by several processes (WebKit's
+    /// libraries) divided among them.
+    pub proportional: u64,
+    /// Resident anonymous pages: heaps and other data, no files.
+    pub anonymous: u64,
+}
+
 /// One running app, driven over WebDriver.
 pub struct App {
     /// The WebDriver session.
@@ -351,11 +364,9 @@ impl App {
         Ok(path)
     }
 
-    /// Memory (KiB) of each process of the app: the app itself and
-    /// WebKit's web and network processes (Xvfb and the drivers excluded),
-    /// as (name, resident, proportional): the proportional set size shares
-    /// pages used by several processes (WebKit's libraries) among them.
-    pub fn memory_kib(&self) -> Vec<(String, u64, u64)> {
+    /// Memory of each process of the app: the app itself and WebKit's web
+    /// and network processes (Xvfb and the drivers excluded).
+    pub fn memory_kib(&self) -> Vec<ProcessMemory> {
         let Some(driver) = &self.driver else {
             return Vec::new();
         };
@@ -387,11 +398,12 @@ impl App {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(0)
             };
-            out.push((
-                comm,
-                field("status", "VmRSS:"),
-                field("smaps_rollup", "Pss:"),
-            ));
+            out.push(ProcessMemory {
+                name: comm,
+                resident: field("status", "VmRSS:"),
+                proportional: field("smaps_rollup", "Pss:"),
+                anonymous: field("status", "RssAnon:"),
+            });
         }
         out
     }

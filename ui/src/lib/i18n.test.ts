@@ -1,6 +1,6 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { en, fr } from "./messages";
-import { formatDay, formatElapsed, initialLang, termLabel, translate } from "./i18n";
+import { formatDateTime, formatDay, formatElapsed, formatTime, initialLang, termLabel, translate } from "./i18n";
 
 describe("initialLang", () => {
   it("keeps a saved choice", () => {
@@ -56,6 +56,30 @@ describe("dates", () => {
     expect(formatElapsed(65_000)).toBe("1:05");
     expect(formatElapsed(3_725_000)).toBe("1:02:05");
     expect(formatElapsed(-5)).toBe("0:00");
+  });
+});
+
+describe("formatters", () => {
+  it("are made once per language and style, not once per row", () => {
+    const made = vi.spyOn(Intl, "DateTimeFormat");
+    const plural = vi.spyOn(Intl, "PluralRules");
+    try {
+      const rows: string[] = [];
+      for (let i = 0; i < 200; i++) {
+        const at = Date.UTC(2026, 10, 23, 14, i % 60);
+        for (const lang of ["fr", "en"] as const) {
+          rows.push(formatDateTime(lang, at), formatTime(lang, at), formatDay(lang, "2026-11-23"));
+          rows.push(translate(lang, "journal.count", { count: i }));
+        }
+      }
+      expect(new Set(rows).size).toBeGreaterThan(100);
+      // At most one per language and style (fewer if an earlier test made them).
+      expect(made.mock.calls.length).toBeLessThanOrEqual(6);
+      expect(plural.mock.calls.length).toBeLessThanOrEqual(2);
+    } finally {
+      made.mockRestore();
+      plural.mockRestore();
+    }
   });
 });
 
