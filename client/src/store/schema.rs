@@ -18,7 +18,21 @@
 /// `PRAGMA application_id` of a Carnet notebook ("CRNT").
 pub const APPLICATION_ID: i64 = 0x4352_4E54;
 /// The format written by this version.
-pub const FORMAT_VERSION: i64 = 1;
+pub const FORMAT_VERSION: i64 = 2;
+
+/// What turns a notebook of format `n - 1` into format `n`, for each `n`
+/// after 1, in order. Opening an older notebook applies the missing ones
+/// in one transaction.
+pub const MIGRATIONS: &[(i64, &str)] = &[(2, SYNC_STATUS_INDEXES)];
+
+/// Format 2: the sync status (asked every few seconds by the app) counts
+/// the records waiting and lists the refused ones from these small
+/// indexes; before, each question read the whole database.
+const SYNC_STATUS_INDEXES: &str = r#"
+CREATE INDEX IF NOT EXISTS records_waiting ON records (dirty, rejected_heads, damaged)
+    WHERE dirty AND rejected_heads IS NULL AND damaged IS NULL;
+CREATE INDEX IF NOT EXISTS records_rejected ON records (rowid) WHERE rejected_code IS NOT NULL;
+"#;
 
 /// Tables of the projection and search index, cleared by a rebuild.
 pub const PROJECTION_TABLES: &[&str] = &[

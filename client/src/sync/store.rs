@@ -214,15 +214,21 @@ pub struct RejectedRecord {
     pub reason: String,
 }
 
+/// Records with changes the server has not confirmed (and did not refuse
+/// as they are): partial index `records_waiting`.
+pub(crate) const COUNT_WAITING: &str =
+    "SELECT COUNT(*) FROM records WHERE dirty AND rejected_heads IS NULL AND damaged IS NULL";
+/// Records the server refused: partial index `records_rejected`.
+pub(crate) const LIST_REJECTED: &str =
+    "SELECT id, kind, rejected_code, rejected_reason FROM records WHERE rejected_code IS NOT NULL";
+
 /// Records waiting to be sent, and records refused.
 pub fn waiting_and_rejected(nb: &Notebook) -> Result<(i64, Vec<RejectedRecord>)> {
     let conn = nb.store().conn();
-    let waiting: i64 = conn.query_row(
-        "SELECT COUNT(*) FROM records WHERE dirty AND (rejected_heads IS NULL) AND damaged IS NULL",
-        [],
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare("SELECT id, kind, rejected_code, rejected_reason FROM records WHERE rejected_code IS NOT NULL")?;
+    let waiting: i64 = conn
+        .prepare_cached(COUNT_WAITING)?
+        .query_row([], |r| r.get(0))?;
+    let mut stmt = conn.prepare_cached(LIST_REJECTED)?;
     let rejected = stmt
         .query_map([], |r| {
             Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))

@@ -364,17 +364,18 @@ impl App {
         Ok(path)
     }
 
-    /// Memory of each process of the app: the app itself and WebKit's web
-    /// and network processes (Xvfb and the drivers excluded).
-    pub fn memory_kib(&self) -> Vec<ProcessMemory> {
+    /// The app's processes: the app itself and WebKit's web and network
+    /// processes (Xvfb and the drivers excluded), as (`/proc` entry,
+    /// command name, the fields of `stat` after the name).
+    fn processes(&self) -> Vec<(PathBuf, String, Vec<String>)> {
         let Some(driver) = &self.driver else {
             return Vec::new();
         };
         let group = driver.child.id().to_string();
-        let mut out = Vec::new();
         let Ok(procs) = std::fs::read_dir("/proc") else {
-            return out;
+            return Vec::new();
         };
+        let mut out = Vec::new();
         for p in procs.flatten() {
             let stat = std::fs::read_to_string(p.path().join("stat")).unwrap_or_default();
             // pid (comm) state ppid pgrp ...
@@ -382,30 +383,66 @@ impl App {
                 continue;
             };
             let comm = stat[stat.find('(').map_or(0, |i| i + 1)..close].to_string();
-            let pgrp = stat[close + 1..].split_whitespace().nth(2).unwrap_or("");
+            let fields: Vec<String> = stat[close + 1..]
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
             let app_process = comm.starts_with("test-carnet")
                 || comm.starts_with("WebKitWebProces")
                 || comm.starts_with("WebKitNetworkPr");
-            if pgrp != group || !app_process {
-                continue;
+            if fields.get(2) == Some(&group) && app_process {
+                out.push((p.path(), comm, fields));
             }
-            let field = |file: &str, key: &str| -> u64 {
-                std::fs::read_to_string(p.path().join(file))
-                    .unwrap_or_default()
-                    .lines()
-                    .find_map(|l| l.strip_prefix(key))
-                    .and_then(|v| v.split_whitespace().next())
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0)
-            };
-            out.push(ProcessMemory {
-                name: comm,
-                resident: field("status", "VmRSS:"),
-                proportional: field("smaps_rollup", "Pss:"),
-                anonymous: field("status", "RssAnon:"),
-            });
         }
         out
+    }
+
+    /// When the app's process whose command name starts with `prefix`
+    /// (`test-carnet` for the app itself, `WebKitWebProces` for the page's)
+    /// started, in milliseconds since the Unix epoch (to within the
+    /// kernel's 10 ms clock tick).
+    pub fn started_at_ms(&self, prefix: &str) -> Option<f64> {
+        let (_, _, fields) = self
+            .processes()
+            .into_iter()
+            .find(|(_, comm, _)| comm.starts_with(prefix))?;
+        // Field 22 of stat, the start time in ticks after boot (USER_HZ = 100).
+        let ticks: f64 = fields.get(19)?.parse().ok()?;
+        let uptime: f64 = std::fs::read_to_string("/proc/uptime")
+            .ok()?
+            .split_whitespace()
+            .next()?
+            .parse()
+            .ok()?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs_f64();
+        Some((now - (uptime - ticks / 100.0)) * 1e3)
+    }
+
+    /// Memory of each process of the app.
+    pub fn memory_kib(&self) -> Vec<ProcessMemory> {
+        self.processes()
+            .into_iter()
+            .map(|(path, name, _)| {
+                let field = |file: &str, key: &str| -> u64 {
+                    std::fs::read_to_string(path.join(file))
+                        .unwrap_or_default()
+                        .lines()
+                        .find_map(|l| l.strip_prefix(key))
+                        .and_then(|v| v.split_whitespace().next())
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(0)
+                };
+                ProcessMemory {
+                    resident: field("status", "VmRSS:"),
+                    proportional: field("smaps_rollup", "Pss:"),
+                    anonymous: field("status", "RssAnon:"),
+                    name,
+                }
+            })
+            .collect()
     }
 
     /// Kill the app (and its display) at once, as a crash or power cut would.
