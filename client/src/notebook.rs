@@ -386,11 +386,19 @@ impl Notebook {
         Ok(())
     }
 
-    fn after_write(&mut self, id: RecordId, rowid: i64, doc: RecordDoc, record: &Record) {
+    fn after_write(
+        &mut self,
+        id: RecordId,
+        rowid: i64,
+        doc: impl Into<Option<RecordDoc>>,
+        record: &Record,
+    ) {
         if let (Record::Workspace(w), true) = (record, id == self.workspace_id) {
             self.codebook = Codebook::of(w);
         }
-        self.cache.put(id, rowid, doc);
+        if let Some(doc) = doc.into() {
+            self.cache.put(id, rowid, doc);
+        }
     }
 
     /// Change a record: `f` edits it; the change is validated, appended

@@ -61,25 +61,39 @@ enum Done {
     Damaged { error: ClientError, flagged: bool },
     /// New here.
     Created {
-        doc: RecordDoc,
+        kind: RecordKind,
+        kept: Option<RecordDoc>,
         record: Box<Record>,
         dirty: bool,
     },
     /// Some changes wait for others not received; nothing to write.
     Waiting,
-    /// Nothing new; `doc` goes back to the cache.
+    /// Nothing new; a kept document goes back to the cache.
     Unchanged {
         rowid: i64,
-        doc: RecordDoc,
+        kept: Option<RecordDoc>,
         dirty: bool,
     },
     /// New changes to append.
     Updated {
         rowid: i64,
-        doc: RecordDoc,
-        merged: Box<Merged>,
+        kept: Kept,
+        new: Vec<u8>,
+        missing_deps: bool,
+        record: Box<Record>,
         dirty: bool,
     },
+}
+
+/// What becomes of a merged document.
+enum Kept {
+    /// It goes to the cache (and makes the snapshot if compaction is due).
+    Doc(Box<RecordDoc>),
+    /// It was dropped on the worker's thread, with the snapshot to write
+    /// if compaction is due. A batch from the server does not push the
+    /// notes the user has open out of the cache, and each document is
+    /// freed on the thread that made it (cheaper for the allocator).
+    Dropped(Option<Vec<u8>>),
 }
 
 /// Whether `doc` holds changes the server (holding `heads`) lacks.
@@ -101,9 +115,11 @@ fn kind_refused(id: RecordId, said: RecordKind, actual: RecordKind) -> ClientErr
     ))
 }
 
-/// Step 2 for one record: pure work on its document, no SQLite.
-fn work(item: &Incoming<'_>, start: Start) -> Done {
-    let (rowid, mut doc) = match start {
+/// Step 2 for one record: pure work on its document, no SQLite. With
+/// `keep`, merged documents go to the cache; without, they are dropped
+/// here unless they came from it.
+fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
+    let (rowid, mut doc, chunks) = match start {
         Start::Erased => {
             return Done::Refused(ClientError::BadInput(format!(
                 "record {} was erased by a coordinator and cannot come back",
@@ -119,7 +135,8 @@ fn work(item: &Incoming<'_>, start: Start) -> Done {
                     _ => {
                         let dirty = still_dirty(&mut doc, item.server_heads);
                         Done::Created {
-                            doc,
+                            kind: doc.kind(),
+                            kept: keep.then_some(doc),
                             record: Box::new(record),
                             dirty,
                         }
@@ -129,9 +146,9 @@ fn work(item: &Incoming<'_>, start: Start) -> Done {
                 Err(e) => Done::Refused(e.into()),
             };
         }
-        Start::Cached(rowid, doc) => (rowid, *doc),
+        Start::Cached(rowid, doc) => (rowid, *doc, None),
         Start::Stored(stored) => match store::decode(item.id, &stored) {
-            Ok(doc) => (stored.rowid, doc),
+            Ok(doc) => (stored.rowid, doc, Some(stored.chunks.len())),
             Err(error) => {
                 return Done::Damaged {
                     error,
@@ -154,14 +171,35 @@ fn work(item: &Incoming<'_>, start: Start) -> Done {
         Ok(merged) if merged.new.is_empty() && merged.missing_deps => Done::Waiting,
         Ok(merged) if merged.new.is_empty() => {
             let dirty = still_dirty(&mut doc, item.server_heads);
-            Done::Unchanged { rowid, doc, dirty }
+            let kept = (keep || chunks.is_none()).then_some(doc);
+            Done::Unchanged { rowid, kept, dirty }
         }
         Ok(merged) => {
             let dirty = !merged.missing_deps && still_dirty(&mut doc, item.server_heads);
+            let Merged {
+                new,
+                missing_deps,
+                record,
+            } = merged;
+            let record = match record {
+                Some(r) => r,
+                None => match doc.record() {
+                    Ok(r) => r,
+                    Err(e) => return Done::Refused(e.into()),
+                },
+            };
+            let kept = match chunks {
+                Some(n) if !keep => {
+                    Kept::Dropped((n as i64 + 1 >= store::COMPACT_AFTER).then(|| doc.save()))
+                }
+                _ => Kept::Doc(Box::new(doc)),
+            };
             Done::Updated {
                 rowid,
-                doc,
-                merged: Box::new(merged),
+                kept,
+                new,
+                missing_deps,
+                record: Box::new(record),
                 dirty,
             }
         }
@@ -185,7 +223,7 @@ fn work_all(
         .clamp(1, 8);
     if threads == 1 {
         for (k, (item, start)) in items.iter().zip(starts).enumerate() {
-            write(k, work(item, start))?;
+            write(k, work(item, start, true))?;
         }
         return Ok(());
     }
@@ -208,7 +246,7 @@ fn work_all(
                 }
                 let start = inputs[k].lock().unwrap_or_else(|p| p.into_inner()).take();
                 if let Some(start) = start {
-                    if send.send((k, work(item, start))).is_err() {
+                    if send.send((k, work(item, start, false))).is_err() {
                         return;
                     }
                 }
@@ -296,46 +334,57 @@ impl Notebook {
                 Err(error)
             }
             Done::Waiting => Ok(MergeOutcome::MissingDeps),
-            Done::Created { doc, record, dirty } => {
+            Done::Created {
+                kind,
+                kept,
+                record,
+                dirty,
+            } => {
                 let tx = self.store.transaction()?;
-                let rowid = write::insert_received(&tx, &doc, item.changes, now)?;
+                let rowid = write::insert_received(&tx, item.id, kind, item.changes, now)?;
                 projection::project(&tx, rowid, &record)?;
                 heads(&tx, dirty)?;
                 tx.commit()?;
-                self.after_write(item.id, rowid, doc, &record);
+                self.after_write(item.id, rowid, kept, &record);
                 Ok(MergeOutcome::Created)
             }
-            Done::Unchanged { rowid, doc, dirty } => {
+            Done::Unchanged { rowid, kept, dirty } => {
                 if item.server_heads.is_some() {
                     let tx = self.store.transaction()?;
                     heads(&tx, dirty)?;
                     tx.commit()?;
                 }
-                self.cache.put(item.id, rowid, doc);
+                if let Some(doc) = kept {
+                    self.cache.put(item.id, rowid, doc);
+                }
                 Ok(MergeOutcome::Unchanged)
             }
             Done::Updated {
                 rowid,
-                mut doc,
-                merged,
+                kept,
+                new,
+                missing_deps,
+                record,
                 dirty,
             } => {
-                let record = match merged.record {
-                    Some(r) => r,
-                    None => match doc.record() {
-                        Ok(r) => r,
-                        Err(e) => return Ok(Err(e.into())),
-                    },
-                };
                 let tx = self.store.transaction()?;
-                write::append(&tx, rowid, &mut doc, &merged.new, now)?;
+                let kept = match kept {
+                    Kept::Doc(mut doc) => {
+                        write::append(&tx, rowid, &mut doc, &new, now)?;
+                        Some(*doc)
+                    }
+                    Kept::Dropped(snapshot) => {
+                        write::append_or_compact(&tx, rowid, &new, now, || snapshot)?;
+                        None
+                    }
+                };
                 projection::project(&tx, rowid, &record)?;
-                if !merged.missing_deps {
+                if !missing_deps {
                     heads(&tx, dirty)?;
                 }
                 tx.commit()?;
-                self.after_write(item.id, rowid, doc, &record);
-                Ok(if merged.missing_deps {
+                self.after_write(item.id, rowid, kept, &record);
+                Ok(if missing_deps {
                     MergeOutcome::MissingDeps
                 } else {
                     MergeOutcome::Updated

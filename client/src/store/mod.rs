@@ -336,14 +336,15 @@ pub mod write {
     /// (they were checked when decoded); returns its rowid.
     pub fn insert_received(
         tx: &Connection,
-        doc: &RecordDoc,
+        id: RecordId,
+        kind: RecordKind,
         bytes: &[u8],
         at: Timestamp,
     ) -> Result<i64> {
         tx.prepare_cached(
             "INSERT INTO records (id, kind, snapshot, chunk_count, updated_at) VALUES (?1, ?2, ?3, 0, ?4)",
         )?
-        .execute(params![doc.id().to_string(), doc.kind().code(), bytes, at.as_millis()])?;
+        .execute(params![id.to_string(), kind.code(), bytes, at.as_millis()])?;
         Ok(tx.last_insert_rowid())
     }
 
@@ -378,12 +379,28 @@ pub mod write {
         chunk: &[u8],
         at: Timestamp,
     ) -> Result<()> {
+        append_or_compact(tx, rowid, chunk, at, || Some(doc.save()))
+    }
+
+    /// Append a change chunk to a record or, when it has many, replace
+    /// them all by the snapshot `snapshot` gives (the document with the
+    /// chunk); without one, the chunk is appended and compaction waits for
+    /// a later write.
+    pub fn append_or_compact(
+        tx: &Connection,
+        rowid: i64,
+        chunk: &[u8],
+        at: Timestamp,
+        snapshot: impl FnOnce() -> Option<Vec<u8>>,
+    ) -> Result<()> {
         let count: i64 = tx
             .prepare_cached("SELECT chunk_count FROM records WHERE rowid = ?1")?
             .query_row([rowid], |r| r.get(0))?;
         if count + 1 >= COMPACT_AFTER {
-            compact(tx, rowid, doc, at)?;
-            return Ok(());
+            if let Some(snapshot) = snapshot() {
+                write_snapshot(tx, rowid, &snapshot, at)?;
+                return Ok(());
+            }
         }
         tx.prepare_cached(
             "INSERT INTO chunks (record_rowid, seq, bytes)
@@ -399,12 +416,16 @@ pub mod write {
 
     /// Replace a record's snapshot and chunks by one compacted snapshot.
     pub fn compact(tx: &Connection, rowid: i64, doc: &mut RecordDoc, at: Timestamp) -> Result<()> {
+        write_snapshot(tx, rowid, &doc.save(), at)
+    }
+
+    fn write_snapshot(tx: &Connection, rowid: i64, snapshot: &[u8], at: Timestamp) -> Result<()> {
         tx.prepare_cached("DELETE FROM chunks WHERE record_rowid = ?1")?
             .execute([rowid])?;
         tx.prepare_cached(
             "UPDATE records SET snapshot = ?2, chunk_count = 0, updated_at = ?3, damaged = NULL, dirty = 1 WHERE rowid = ?1",
         )?
-        .execute(params![rowid, doc.save(), at.as_millis()])?;
+        .execute(params![rowid, snapshot, at.as_millis()])?;
         Ok(())
     }
 }
