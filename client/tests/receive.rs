@@ -29,6 +29,30 @@ fn all_notes(nb: &Notebook) -> Vec<(RecordId, String, String)> {
     notes
 }
 
+/// `n` notes made on `nb`, with the title and body `text` gives each.
+fn notes(
+    nb: &mut Notebook,
+    n: usize,
+    method: Method,
+    text: impl Fn(usize) -> (String, String),
+) -> Vec<RecordId> {
+    (0..n)
+        .map(|i| {
+            let (title, body) = text(i);
+            nb.create_note(common::note(method, &title, &body))
+                .expect("note")
+        })
+        .collect()
+}
+
+/// The changes received for each note of `ids`.
+fn received<'a>(ids: &[RecordId], changes: &'a [Vec<u8>]) -> Vec<Incoming<'a>> {
+    ids.iter()
+        .zip(changes)
+        .map(|(id, bytes)| note(*id, bytes))
+        .collect()
+}
+
 /// Changes received for a note.
 fn note(id: RecordId, changes: &[u8]) -> Incoming<'_> {
     Incoming {
@@ -43,26 +67,18 @@ fn note(id: RecordId, changes: &[u8]) -> Incoming<'_> {
 fn many_records_merge_at_once_each_with_its_own_outcome() {
     let (_a_dir, mut a) = common::notebook(1);
     let (b_dir, mut b) = common::notebook(2);
-    let ids: Vec<RecordId> = (0..40)
-        .map(|i| {
-            a.create_note(common::note(
-                Method::Outreach,
-                &format!("Café du parc {i}"),
-                &format!("Rencontre numéro {i} à l'épicerie, près de l'aréna."),
-            ))
-            .expect("note")
-        })
-        .collect();
+    let ids = notes(&mut a, 40, Method::Outreach, |i| {
+        (
+            format!("Café du parc {i}"),
+            format!("Rencontre numéro {i} à l'épicerie, près de l'aréna."),
+        )
+    });
     let whole: Vec<Vec<u8>> = ids
         .iter()
         .map(|id| a.changes_since(*id, &[]).expect("bytes"))
         .collect();
     let garbage: RecordId = "01936a2b-0000-7000-8000-000000000007".parse().expect("id");
-    let mut items: Vec<Incoming<'_>> = ids
-        .iter()
-        .zip(&whole)
-        .map(|(id, bytes)| note(*id, bytes))
-        .collect();
+    let mut items = received(&ids, &whole);
     // A note said to be a person, garbage bytes, and a note received twice.
     items[5].kind = Some(RecordKind::Person);
     items.insert(10, note(garbage, b"\x85\x6f\x4a\x83 not automerge at all"));
@@ -114,11 +130,7 @@ fn many_records_merge_at_once_each_with_its_own_outcome() {
             a.changes_since(*id, &heads).expect("delta")
         })
         .collect();
-    let updates: Vec<Incoming<'_>> = updated
-        .iter()
-        .zip(&deltas)
-        .map(|(id, bytes)| note(*id, bytes))
-        .collect();
+    let updates = received(&updated, &deltas);
     let outcomes = b.merge_many(&updates).expect("no storage failure");
     assert!(outcomes
         .iter()
@@ -147,16 +159,9 @@ fn expected_after(a: &Notebook, refused: RecordId) -> Vec<(RecordId, String, Str
 fn records_merged_in_many_big_batches_are_compacted() {
     let (_a_dir, mut a) = common::notebook(1);
     let (b_dir, mut b) = common::notebook(2);
-    let ids: Vec<RecordId> = (0..20)
-        .map(|i| {
-            a.create_note(common::note(
-                Method::Workshop,
-                &format!("Atelier {i}"),
-                "Début.",
-            ))
-            .expect("note")
-        })
-        .collect();
+    let ids = notes(&mut a, 20, Method::Workshop, |i| {
+        (format!("Atelier {i}"), "Début.".to_string())
+    });
     // What B holds of each record is what A held at the last merge: the
     // deltas are computed on A's side, so B's documents are never loaded
     // (and cached) outside the merges.
@@ -167,11 +172,7 @@ fn records_merged_in_many_big_batches_are_compacted() {
             .zip(&known)
             .map(|(id, heads)| a.changes_since(*id, heads).expect("delta"))
             .collect();
-        let items: Vec<Incoming<'_>> = ids
-            .iter()
-            .zip(&deltas)
-            .map(|(id, bytes)| note(*id, bytes))
-            .collect();
+        let items = received(&ids, &deltas);
         let outcomes = b.merge_many(&items).expect("no storage failure");
         assert!(
             outcomes.iter().all(|o| o.as_ref().ok() == Some(&expected)),
