@@ -3,7 +3,8 @@
 //! filters, counts and search never load Automerge documents.
 //!
 //! [`project`] is the only writer. It is a function of the record alone
-//! (never of the time of writing), so [`rebuild`] from the documents
+//! (never of the time of writing), so a rebuild from the documents
+//! ([`Notebook::rebuild_projection`](crate::Notebook::rebuild_projection))
 //! always gives the same tables as the live updates, which [`dump`] lets
 //! tests check.
 

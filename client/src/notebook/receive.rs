@@ -162,6 +162,8 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
             return Done::Refused(kind_refused(item.id, said, doc.kind()));
         }
     }
+    // A document taken from the cache goes back to it.
+    let keep = keep || chunks.is_none();
     // On error the document is dropped: the next read comes from disk,
     // where nothing changed.
     match doc.merge_in_place(item.changes) {
@@ -171,7 +173,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
         Ok(merged) if merged.new.is_empty() && merged.missing_deps => Done::Waiting,
         Ok(merged) if merged.new.is_empty() => {
             let dirty = still_dirty(&mut doc, item.server_heads);
-            let kept = (keep || chunks.is_none()).then_some(doc);
+            let kept = keep.then_some(doc);
             Done::Unchanged { rowid, kept, dirty }
         }
         Ok(merged) => {
@@ -188,11 +190,11 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
                     Err(e) => return Done::Refused(e.into()),
                 },
             };
-            let kept = match chunks {
-                Some(n) if !keep => {
-                    Kept::Dropped((n as i64 + 1 >= store::COMPACT_AFTER).then(|| doc.save()))
-                }
-                _ => Kept::Doc(Box::new(doc)),
+            let kept = if keep {
+                Kept::Doc(Box::new(doc))
+            } else {
+                let due = chunks.unwrap_or(0) as i64 + 1 >= store::COMPACT_AFTER;
+                Kept::Dropped(due.then(|| doc.save()))
             };
             Done::Updated {
                 rowid,

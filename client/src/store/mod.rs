@@ -415,10 +415,6 @@ pub mod write {
     }
 
     /// Replace a record's snapshot and chunks by one compacted snapshot.
-    pub fn compact(tx: &Connection, rowid: i64, doc: &mut RecordDoc, at: Timestamp) -> Result<()> {
-        write_snapshot(tx, rowid, &doc.save(), at)
-    }
-
     fn write_snapshot(tx: &Connection, rowid: i64, snapshot: &[u8], at: Timestamp) -> Result<()> {
         tx.prepare_cached("DELETE FROM chunks WHERE record_rowid = ?1")?
             .execute([rowid])?;
