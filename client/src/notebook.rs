@@ -1349,6 +1349,14 @@ impl Notebook {
 
     // ----- for the sync engine ------------------------------------------
 
+    /// Copy the write-ahead log into the notebook's file, as far as
+    /// readers allow: batches leave it to later (see
+    /// [`Store::end_batch`](crate::store::Store::end_batch)). Returns the
+    /// pages the log held.
+    pub fn checkpoint(&self) -> Result<i64> {
+        self.store.checkpoint()
+    }
+
     /// Run `f` as one transaction: everything it writes commits together
     /// (one disk sync for a whole sync answer), or nothing does.
     pub fn batch<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {

@@ -6,14 +6,17 @@
 //! record lives in an Automerge document ([`document`]): creation, edits
 //! attributed to a member, merging changes from elsewhere, history and
 //! concurrent values. It also holds the seeded generator of synthetic demo
-//! data ([`demo`]). No SQLite, no network, no threads: the client and the
-//! sync server do the I/O around it.
+//! data ([`demo`]), and the sync protocol's two ends ([`sync`]). No
+//! SQLite, no network: the client and the sync server do the I/O around
+//! it. The one concurrency is [`parallel`]: pure work on many records on
+//! scoped threads, its results handed back in order to the caller's I/O.
 
 pub mod clock;
 pub mod demo;
 pub mod document;
 pub mod error;
 pub mod ids;
+pub mod parallel;
 pub mod recent;
 pub mod record;
 pub mod sync;

@@ -683,3 +683,105 @@ fn skipped_feed_entries_still_count_towards_a_page() {
         Event::Restore(3),
     ]);
 }
+
+#[test]
+fn a_request_pushing_many_records_answers_each_in_the_order_pushed() {
+    // Enough records for the server to merge them on every core, the good
+    // and the bad interleaved, and one record pushed twice.
+    let mut world = World::new(1);
+    let member = world.devices[0].member;
+    let actor = world.devices[0].actor();
+    let mut pushes = Vec::new();
+    let mut refused = Vec::new();
+    let mut kept = Vec::new();
+    let mut first = None;
+    for k in 0..60 {
+        let at = world.now();
+        let mut note = Note::new(Method::Outreach, "Note", member, at);
+        note.body = format!("note {k}").as_str().into();
+        let id = RecordId::generate(&world.ids, at);
+        let mut doc = RecordDoc::create(
+            id,
+            &Record::Note(Box::new(note)),
+            &Codebook::any(),
+            &actor,
+            at,
+        )
+        .expect("valid");
+        let mut kind = carnet_core::RecordKind::Note;
+        let changes = match k % 5 {
+            3 => {
+                refused.push((id, RejectCode::Invalid, "garbage"));
+                b"not automerge".to_vec()
+            }
+            4 => {
+                refused.push((id, RejectCode::Invalid, "kind"));
+                kind = carnet_core::RecordKind::Person;
+                doc.changes_since(&[])
+            }
+            _ => {
+                kept.push(id);
+                doc.changes_since(&[])
+            }
+        };
+        if first.is_none() {
+            first = Some((id, doc));
+        }
+        pushes.push(PushRecord {
+            id,
+            kind,
+            heads: carnet_core::sync::encode_heads(&[]),
+            changes,
+        });
+    }
+    // The first record again, edited: merged after the first push stored it.
+    let (twice, mut doc) = first.expect("a first record");
+    let at = world.now();
+    let (_, edit) = doc
+        .edit(&actor, at, &Codebook::any(), |r| {
+            if let Record::Note(n) = r {
+                n.body = "note 0, edited".into();
+            }
+            Ok::<_, CoreError>(())
+        })
+        .expect("edit");
+    pushes.push(PushRecord {
+        id: twice,
+        kind: carnet_core::RecordKind::Note,
+        heads: carnet_core::sync::encode_heads(&doc.heads()),
+        changes: edit,
+    });
+    kept.push(twice);
+
+    let req = SyncRequest {
+        protocol: carnet_core::sync::PROTOCOL_VERSION,
+        cursor: 0,
+        last_answer: 0,
+        push: pushes,
+        want_full: vec![],
+    };
+    let resp = server::handle_sync(
+        &mut ServerView {
+            server: &mut world.server,
+            device: 0,
+        },
+        &ACCESS,
+        &req,
+        Limits::default(),
+    )
+    .expect("server answers");
+
+    let got: Vec<(RecordId, RejectCode)> = resp.rejected.iter().map(|r| (r.id, r.code)).collect();
+    let want: Vec<(RecordId, RejectCode)> = refused.iter().map(|r| (r.0, r.1)).collect();
+    assert_eq!(got, want, "each refusal, in the order pushed");
+    for (r, (_, _, why)) in resp.rejected.iter().zip(&refused) {
+        if *why == "kind" {
+            assert!(r.reason.contains("not a person"), "{}", r.reason);
+        }
+    }
+    let answered: Vec<RecordId> = resp.records.iter().map(|r| r.id).take(kept.len()).collect();
+    assert_eq!(answered, kept, "each record kept, in the order pushed");
+    assert_eq!(world.server.docs.len(), kept.len() - 1);
+    let stored = RecordDoc::load(twice, &world.server.docs[&twice].0, []).expect("stored");
+    assert_eq!(note_body(&stored), "note 0, edited");
+}

@@ -114,6 +114,15 @@ pub fn open(dir: &Path) -> Result<Connection, ServerError> {
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
     )?;
+    // Plan each statement once, whatever is bound to it: otherwise a
+    // cached statement whose plan might depend on a bound value is parsed
+    // and planned again at each use (rusqlite clears the bindings of each
+    // statement going back to its cache, which expires such a statement).
+    // Reading a record's chunks was re-prepared for every record pushed.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     if fresh {
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(&format!(

@@ -81,7 +81,7 @@ impl<'t> TeamStore<'t> {
     fn bytes(&self, id: RecordId) -> Result<Option<Stored>, ServerError> {
         let snapshot: Option<Vec<u8>> = self
             .tx
-            .prepare_cached("SELECT snapshot FROM records WHERE team = ?1 AND id = ?2")?
+            .prepare_cached(SNAPSHOT_OF)?
             .query_row(params![self.team, id.to_string()], |r| r.get(0))
             .optional()?;
         let Some(snapshot) = snapshot else {
@@ -89,12 +89,17 @@ impl<'t> TeamStore<'t> {
         };
         let chunks = self
             .tx
-            .prepare_cached("SELECT bytes FROM chunks WHERE team = ?1 AND id = ?2 ORDER BY n")?
+            .prepare_cached(CHUNKS_OF)?
             .query_map(params![self.team, id.to_string()], |r| r.get(0))?
             .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
         Ok(Some((snapshot, chunks)))
     }
 }
+
+/// A record's snapshot.
+const SNAPSHOT_OF: &str = "SELECT snapshot FROM records WHERE team = ?1 AND id = ?2";
+/// A record's chunks, in order.
+const CHUNKS_OF: &str = "SELECT bytes FROM chunks WHERE team = ?1 AND id = ?2 ORDER BY n";
 
 fn internal(e: impl std::fmt::Display) -> ServerError {
     ServerError::Internal(e.to_string())
@@ -342,6 +347,30 @@ mod tests {
         match doc.record().expect("record") {
             Record::Workspace(w) => w.name,
             other => panic!("not a workspace: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reading_stored_records_plans_its_statements_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut conn = db::open(dir.path()).expect("open");
+        let team = db::create_team(&mut conn, "Pôle Nord", "Coordination", 72)
+            .expect("team")
+            .team;
+        let id = workspace_id(&conn, &team);
+        let tx = db::write_tx(&mut conn).expect("tx");
+        let mut store = TeamStore::new(&tx, &team, "");
+        for other in [id, RecordId::from_uuid(uuid::Uuid::from_u128(9)), id] {
+            store.stored_bytes(other).expect("read");
+        }
+        // Without the planner's stability guarantee, each use re-prepared
+        // the statement (rusqlite clears the bindings of cached statements).
+        for sql in [CHUNKS_OF, SNAPSHOT_OF] {
+            let reprepared = tx
+                .prepare_cached(sql)
+                .expect("cached")
+                .get_status(rusqlite::StatementStatus::RePrepare);
+            assert_eq!(reprepared, 0, "{sql}");
         }
     }
 

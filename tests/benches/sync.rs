@@ -156,6 +156,10 @@ fn main() {
             .expect("edit");
         }
     }
+    for d in team_devices.iter_mut() {
+        // As the app's background loop does after a sync or an import.
+        d.nb.checkpoint().expect("checkpoint");
+    }
     println!("(b) {devices} devices, {edits} offline edits each, syncing in turn:");
     let mut times = Vec::new();
     let mut worst_ratio: f64 = 0.0;
@@ -166,13 +170,17 @@ fn main() {
         let s = d.sync().expect("sync");
         let took = t.elapsed();
         times.push(took);
+        // As the app does once a sync is over.
+        let t = Instant::now();
+        let pages = d.nb.checkpoint().expect("checkpoint");
+        let checkpoint = t.elapsed();
         let wire = s.bytes_sent + s.bytes_received;
         let ratio = wire as f64 / s.change_bytes.max(1) as f64;
         worst_ratio = worst_ratio.max(ratio);
         max_rounds = max_rounds.max(s.rounds);
         println!(
-            "    device {i}: {} ({} ms server) in {} rounds, sent {} records, received {}; wire {} B for {} B of changes ({ratio:.2}x)",
-            ms(took), s.server_ms, s.rounds, s.sent, s.received, wire, s.change_bytes
+            "    device {i}: {} ({} ms server) in {} rounds, sent {} records, received {}; wire {} B for {} B of changes ({ratio:.2}x); then checkpoint {} ({pages} pages)",
+            ms(took), s.server_ms, s.rounds, s.sent, s.received, wire, s.change_bytes, ms(checkpoint)
         );
     }
     perf_ctl("b", "disable");

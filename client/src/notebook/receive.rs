@@ -11,11 +11,9 @@
 //! the others. A storage error stops everything (the caller's batch then
 //! rolls back whole).
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
-
 use automerge::ChangeHash;
 use carnet_core::document::Merged;
+use carnet_core::parallel;
 use carnet_core::{CoreError, Record, RecordDoc, RecordId, RecordKind};
 
 use super::Notebook;
@@ -208,69 +206,24 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
     }
 }
 
-/// Step 2 for every record, on up to `available_parallelism` threads,
-/// handing each result to `write` (step 3) on the calling thread, in
-/// order, as soon as it and those before it are ready: writing overlaps
-/// the work on later records. A failed `write` stops the workers and is
-/// returned.
+/// Step 2 for every record, on every core when there are many, handing
+/// each result to `write` (step 3) on the calling thread, in order, as
+/// soon as it and those before it are ready: writing overlaps the work on
+/// later records. A failed `write` stops the workers and is returned.
 fn work_all(
     items: &[Incoming<'_>],
     starts: Vec<Start>,
-    mut write: impl FnMut(usize, Done) -> Result<()>,
+    write: impl FnMut(usize, Done) -> Result<()>,
 ) -> Result<()> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(items.len() / (PARALLEL_FROM / 2).max(1))
-        .clamp(1, 8);
-    if threads == 1 {
-        for (k, (item, start)) in items.iter().zip(starts).enumerate() {
-            write(k, work(item, start, true))?;
-        }
-        return Ok(());
-    }
-    let inputs: Vec<Mutex<Option<Start>>> =
-        starts.into_iter().map(|s| Mutex::new(Some(s))).collect();
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let (send, receive) = std::sync::mpsc::channel::<(usize, Done)>();
-        for _ in 0..threads {
-            let send = send.clone();
-            let (inputs, next, stop) = (&inputs, &next, &stop);
-            scope.spawn(move || loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(k) else {
-                    return;
-                };
-                if stop.load(Ordering::Relaxed) {
-                    return;
-                }
-                let start = inputs[k].lock().unwrap_or_else(|p| p.into_inner()).take();
-                if let Some(start) = start {
-                    if send.send((k, work(item, start, false))).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-        drop(send);
-        let mut ready = std::collections::BTreeMap::new();
-        let mut due = 0;
-        // A worker that panics drops its sender: the loop ends early and
-        // the scope re-raises the panic when it joins the worker.
-        for (k, done) in receive.iter() {
-            ready.insert(k, done);
-            while let Some(done) = ready.remove(&due) {
-                if let Err(e) = write(due, done) {
-                    stop.store(true, Ordering::Relaxed);
-                    return Err(e);
-                }
-                due += 1;
-            }
-        }
-        Ok(())
-    })
+    let threads = parallel::threads_for(items.len(), PARALLEL_FROM / 2);
+    // On the calling thread alone, merged documents go to the cache.
+    let keep = threads == 1;
+    parallel::for_each_in_order(
+        starts,
+        threads,
+        |k, start| work(&items[k], start, keep),
+        write,
+    )
 }
 
 impl Notebook {
@@ -304,8 +257,6 @@ impl Notebook {
             });
         }
 
-        // 2. Decode, merge, check, hydrate, on every core; 3. write, here,
-        // in order, as results come.
         let mut out = Vec::with_capacity(items.len());
         work_all(items, starts, |k, done| {
             out.push(self.write_received(&items[k], done, now)?);

@@ -204,18 +204,34 @@ impl Store {
     }
 
     fn configure(&self) -> Result<()> {
-        // A 4 MB page cache: the system's file cache holds the rest. With
-        // 16 MB the app grew by 12 MB while scrolling the journal, with no
-        // faster scrolling or syncing (desktop and sync benchmarks).
+        steady_plans(&self.conn)?;
         self.conn
-            .execute_batch(
+            .execute_batch(&format!(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = FULL;
                  PRAGMA foreign_keys = ON;
                  PRAGMA busy_timeout = 5000;
-                 PRAGMA cache_size = -4000;",
-            )
+                 PRAGMA cache_size = -{CACHE_KIB};
+                 PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES};"
+            ))
             .map_err(ClientError::from)
+    }
+
+    /// Copy what the write-ahead log holds into the database file, as far
+    /// as readers allow (a passive checkpoint), and let ordinary writes
+    /// checkpoint again. A batch leaves this to later: the background sync
+    /// does it after each attempt, and closing the notebook does it too.
+    /// Returns the pages the log held.
+    pub fn checkpoint(&self) -> Result<i64> {
+        let (_busy, log, _done): (i64, i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+        self.conn.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}"
+        ))?;
+        Ok(log)
     }
 
     /// The database file.
@@ -251,21 +267,36 @@ impl Store {
             return Err(ClientError::BadInput("a batch is already open".into()));
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{BATCH_CACHE_KIB}"))?;
         self.batch = Some(Cell::new(false));
         Ok(())
     }
 
     /// Close the batch: commit when `keep` and no write of it failed,
     /// else roll it all back. Returns whether it was committed.
+    ///
+    /// A committed batch does not checkpoint, and neither do the writes
+    /// after it until [`Store::checkpoint`]: a batch is a sync answer (or
+    /// an import) someone waits for, and copying its pages from the log
+    /// into the database file took a third of the time of committing
+    /// thousands of merged records (and the next write, a line of the sync
+    /// status, would have done it).
     pub fn end_batch(&mut self, keep: bool) -> Result<bool> {
         let spoiled = self.batch.take().is_some_and(|c| c.get());
-        if keep && !spoiled {
-            self.conn.execute_batch("COMMIT")?;
-            Ok(true)
+        let ended = if keep && !spoiled {
+            self.conn
+                .execute_batch("PRAGMA wal_autocheckpoint = 0; COMMIT")
+                .map(|()| true)
         } else {
-            self.conn.execute_batch("ROLLBACK")?;
-            Ok(false)
-        }
+            self.conn.execute_batch("ROLLBACK").map(|()| false)
+        };
+        let restored = self
+            .conn
+            .execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB}"));
+        let committed = ended?;
+        restored?;
+        Ok(committed)
     }
 
     /// Read a value of `meta`.
@@ -317,6 +348,10 @@ impl Store {
 /// projection update commits with them.
 pub mod write {
     use super::*;
+
+    /// Append a chunk after a record's others.
+    pub(crate) const APPEND_CHUNK: &str = "INSERT INTO chunks (record_rowid, seq, bytes)
+         VALUES (?1, COALESCE((SELECT MAX(seq) + 1 FROM chunks WHERE record_rowid = ?1), 0), ?2)";
 
     /// Insert a new record's document; returns its rowid.
     pub fn insert(tx: &Connection, doc: &mut RecordDoc, at: Timestamp) -> Result<i64> {
@@ -402,11 +437,8 @@ pub mod write {
                 return Ok(());
             }
         }
-        tx.prepare_cached(
-            "INSERT INTO chunks (record_rowid, seq, bytes)
-             VALUES (?1, COALESCE((SELECT MAX(seq) + 1 FROM chunks WHERE record_rowid = ?1), 0), ?2)",
-        )?
-        .execute(params![rowid, chunk])?;
+        tx.prepare_cached(APPEND_CHUNK)?
+            .execute(params![rowid, chunk])?;
         tx.prepare_cached(
             "UPDATE records SET chunk_count = chunk_count + 1, updated_at = ?2, damaged = NULL, dirty = 1 WHERE rowid = ?1",
         )?
@@ -424,6 +456,38 @@ pub mod write {
         .execute(params![rowid, snapshot, at.as_millis()])?;
         Ok(())
     }
+}
+
+/// The page cache, in KiB: the system's file cache holds the rest. With
+/// 16 MB the app grew by 12 MB while scrolling the journal, with no faster
+/// scrolling (desktop benchmark).
+const CACHE_KIB: i64 = 4_000;
+
+/// The page cache while a batch is open: merging a large sync answer in
+/// 4 MB spilled pages to the log mid-transaction and wrote some twice
+/// (the main thread's writing took a quarter longer). Back to
+/// [`CACHE_KIB`] when the batch ends, which frees the extra pages.
+const BATCH_CACHE_KIB: i64 = 16_000;
+
+/// Log pages after which an ordinary write checkpoints (SQLite's default).
+const AUTOCHECKPOINT_PAGES: i64 = 1_000;
+
+/// Plan each statement once, whatever values are bound to it (SQLite's
+/// query planner stability guarantee).
+///
+/// Without it, SQLite marks a statement whose plan might depend on a bound
+/// value (an equality with a small integer, a `LIMIT ?`), and
+/// `sqlite3_clear_bindings`, which rusqlite calls each time a cached
+/// statement goes back to its cache, then expires it: the next use parses
+/// and plans it again. Appending a received change was re-prepared for
+/// every record, about 3% of a sync's work on each side. Our statements
+/// have one good plan whatever is bound.
+pub fn steady_plans(conn: &Connection) -> rusqlite::Result<()> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    Ok(())
 }
 
 /// Decode a stored record into its document.
@@ -592,6 +656,102 @@ mod tests {
             Store::open(dir.path()),
             Err(ClientError::NewerFormat(v)) if v == newer
         ));
+    }
+
+    #[test]
+    fn a_cached_statement_is_planned_once_whatever_is_bound_to_it() {
+        use carnet_core::demo::DemoGenerator;
+        use carnet_core::{Actor, Codebook, MemberId};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::create(dir.path()).expect("create");
+        let member = MemberId::from_uuid(uuid::Uuid::from_u128(1));
+        let at = Timestamp::from_millis(1_700_000_000_000);
+        let mut demo = DemoGenerator::new(1, at, vec![member]);
+        let actor = Actor::new(member, [1; 8]);
+        let mut rowids = Vec::new();
+        for _ in 0..3 {
+            let (id, record) = demo.next_record();
+            let mut doc =
+                RecordDoc::create(id, &record, &Codebook::any(), &actor, at).expect("doc");
+            let w = store.transaction().expect("write");
+            rowids.push(write::insert(&w, &mut doc, at).expect("insert"));
+            w.commit().expect("commit");
+        }
+        for round in 0..4 {
+            for rowid in &rowids {
+                let w = store.transaction().expect("write");
+                write::append_or_compact(&w, *rowid, &[round], at, || None).expect("append");
+                w.commit().expect("commit");
+            }
+        }
+        // Without the planner's stability guarantee, rusqlite's clearing
+        // of the bindings made SQLite parse and plan this statement again
+        // at every use.
+        let reprepared = store
+            .conn()
+            .prepare_cached(write::APPEND_CHUNK)
+            .expect("cached")
+            .get_status(rusqlite::StatementStatus::RePrepare);
+        assert_eq!(reprepared, 0);
+    }
+
+    #[test]
+    fn a_batch_commits_without_checkpointing_and_checkpoint_catches_up() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::create(dir.path()).expect("create");
+        let pragma = |store: &Store, name: &str| -> i64 {
+            store
+                .conn()
+                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+                .expect(name)
+        };
+        let db_size = || {
+            std::fs::metadata(dir.path().join(DB_FILE))
+                .expect("db")
+                .len()
+        };
+        store.checkpoint().expect("start from an empty log");
+        let before = db_size();
+
+        // 4 MB of rows, more than SQLite's usual checkpoint threshold.
+        store.begin_batch().expect("begin");
+        assert_eq!(pragma(&store, "cache_size"), -BATCH_CACHE_KIB);
+        let blob = vec![7u8; 1000];
+        for k in 0..4000 {
+            let w = store.transaction().expect("write");
+            w.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+                params![format!("test-{k}"), blob],
+            )
+            .expect("insert");
+            w.commit().expect("commit part");
+        }
+        assert!(store.end_batch(true).expect("end"));
+        assert_eq!(
+            pragma(&store, "cache_size"),
+            -CACHE_KIB,
+            "the cache shrinks back"
+        );
+        assert_eq!(db_size(), before, "the batch stayed in the log");
+        // Nor does an ordinary write after it checkpoint.
+        let w = store.transaction().expect("write");
+        put(&w, "test-after");
+        w.commit().expect("commit");
+        assert_eq!(db_size(), before);
+
+        let log = store.checkpoint().expect("checkpoint");
+        assert!(log > 1000, "the log held the batch ({log} pages)");
+        assert!(db_size() > before + 4_000_000, "the file holds it now");
+        assert_eq!(pragma(&store, "wal_autocheckpoint"), AUTOCHECKPOINT_PAGES);
+        let rows: i64 = store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM meta WHERE key LIKE 'test-%'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(rows, 4001);
     }
 
     #[test]

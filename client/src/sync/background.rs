@@ -172,6 +172,11 @@ async fn run(
                 }
             }
         };
+        // What a sync (or an import) wrote in batches goes from the log to
+        // the notebook's file now that nobody waits for it.
+        if let Err(e) = lock(&nb).checkpoint() {
+            eprintln!("carnet: could not checkpoint the notebook: {e}");
+        }
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = wake.notified() => tokio::time::sleep(AFTER_EDIT).await,

@@ -141,13 +141,44 @@ fn reject(id: RecordId, code: RejectCode, reason: impl Into<String>) -> Rejectio
     }
 }
 
-/// Apply one pushed record; returns the rejection, or the stored document.
-fn apply_push<S: ServerStore>(
+/// A pushed record that passed the checks made before merging.
+struct Pending<'a> {
+    push: &'a PushRecord,
+    /// The heads the device sent.
+    device_heads: Vec<ChangeHash>,
+    /// The stored document (`None`: the record is new here).
+    existing: Option<RecordDoc>,
+}
+
+/// What merging a pushed record made, for the store to keep.
+struct MergedPush {
+    doc: RecordDoc,
+    first_time: bool,
+    /// The changes new to the server (all of them for a new record).
+    new: Vec<u8>,
+    /// Some changes wait for others the server lacks.
+    missing: bool,
+    /// The authors of `new`.
+    authors: Vec<Option<MemberId>>,
+    /// The server's heads after the merge, and what the device lacks.
+    heads: Vec<ChangeHash>,
+    answer: Vec<u8>,
+}
+
+/// The checks before merging, with the store: heads, erasure, kind, role.
+fn check_push<'a, S: ServerStore>(
     store: &mut S,
     access: &Access,
-    push: &PushRecord,
-) -> Result<Result<RecordDoc, Rejection>, S::Error> {
+    push: &'a PushRecord,
+) -> Result<Result<Pending<'a>, Rejection>, S::Error> {
     let id = push.id;
+    let Ok(device_heads) = decode_heads(&push.heads) else {
+        return Ok(Err(reject(
+            id,
+            RejectCode::Invalid,
+            "the record's heads are malformed",
+        )));
+    };
     if store.is_erased(id)? {
         return Ok(Err(reject(
             id,
@@ -156,7 +187,6 @@ fn apply_push<S: ServerStore>(
         )));
     }
     let existing = store.load(id)?;
-    let first_time = existing.is_none();
     let kind = existing.as_ref().map(RecordDoc::kind).unwrap_or(push.kind);
     if kind != push.kind {
         return Ok(Err(reject(
@@ -168,10 +198,27 @@ fn apply_push<S: ServerStore>(
     if let Some(reason) = access.write_refusal(kind) {
         return Ok(Err(reject(id, RejectCode::Forbidden, reason)));
     }
+    Ok(Ok(Pending {
+        push,
+        device_heads,
+        existing,
+    }))
+}
+
+/// The merge of a pushed record: pure work on its document, which runs on
+/// every core when a request pushes many records.
+fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
+    let Pending {
+        push,
+        device_heads,
+        existing,
+    } = pending;
+    let id = push.id;
+    let first_time = existing.is_none();
     let (mut doc, new, missing) = match existing {
         Some(mut doc) => match doc.merge_in_place(&push.changes) {
             Ok(m) => (doc, m.new, m.missing_deps),
-            Err(e) => return Ok(Err(reject(id, RejectCode::Invalid, e.to_string()))),
+            Err(e) => return Err(reject(id, RejectCode::Invalid, e.to_string())),
         },
         None => match RecordDoc::from_changes(id, &push.changes) {
             Ok(mut doc) if doc.kind() == push.kind => {
@@ -179,24 +226,64 @@ fn apply_push<S: ServerStore>(
                 (doc, all, false)
             }
             Ok(doc) => {
-                return Ok(Err(reject(
+                return Err(reject(
                     id,
                     RejectCode::Invalid,
                     format!("the changes make a {}, not a {}", doc.kind(), push.kind),
-                )))
+                ))
             }
             Err(CoreError::MissingDependencies(_)) => {
-                return Ok(Err(reject(
+                return Err(reject(
                     id,
                     RejectCode::MissingDeps,
                     "the server lacks earlier changes of this record; send all of it",
-                )))
+                ))
             }
-            Err(e) => return Ok(Err(reject(id, RejectCode::Invalid, e.to_string()))),
+            Err(e) => return Err(reject(id, RejectCode::Invalid, e.to_string())),
         },
     };
+    let authors = if new.is_empty() {
+        Vec::new()
+    } else {
+        RecordDoc::authors_of(&new)
+    };
+    let heads = doc.heads();
+    let since = known(&mut doc, &device_heads);
+    let answer = if since.len() == heads.len() && since.iter().all(|h| heads.contains(h)) {
+        Vec::new()
+    } else {
+        doc.changes_since(&since)
+    };
+    Ok(MergedPush {
+        doc,
+        first_time,
+        new,
+        missing,
+        authors,
+        heads,
+        answer,
+    })
+}
+
+/// Keep a merged push, with the store: the authors must be members; the
+/// new changes are stored. Returns the rejection, or the record to answer
+/// with and the heads it gives the device.
+fn keep_push<S: ServerStore>(
+    store: &mut S,
+    merged: MergedPush,
+) -> Result<Result<(PullRecord, Vec<ChangeHash>), Rejection>, S::Error> {
+    let MergedPush {
+        mut doc,
+        first_time,
+        new,
+        missing,
+        authors,
+        heads,
+        answer,
+    } = merged;
+    let id = doc.id();
     if !new.is_empty() {
-        for author in RecordDoc::authors_of(&new) {
+        for author in authors {
             let ok = match author {
                 Some(m) => store.is_member(m)?,
                 None => false,
@@ -222,7 +309,62 @@ fn apply_push<S: ServerStore>(
             "the server lacks earlier changes of this record; send all of it",
         )));
     }
-    Ok(Ok(doc))
+    let kind = doc.kind();
+    store.release(doc);
+    let record = PullRecord {
+        id,
+        kind,
+        heads: encode_heads(&heads),
+        changes: answer,
+    };
+    Ok(Ok((record, heads)))
+}
+
+/// Below this many pushed records per thread, merging stays on the
+/// calling thread.
+const PUSHES_PER_THREAD: usize = 8;
+
+/// What the pushes of a round made so far.
+#[derive(Default)]
+struct Pushed {
+    /// The records to answer with.
+    records: Vec<PullRecord>,
+    /// The pushes refused.
+    rejected: Vec<Rejection>,
+    /// The heads the answer gives the device, by record.
+    sent: Vec<(RecordId, Vec<ChangeHash>)>,
+}
+
+/// Apply pushed records, none of them twice: check each with the store,
+/// merge them all (on every core when there are many), then keep each
+/// one, in order, with the store.
+fn apply_pushes<S: ServerStore>(
+    store: &mut S,
+    access: &Access,
+    pushes: &[PushRecord],
+    out: &mut Pushed,
+) -> Result<(), S::Error> {
+    let mut checked = Vec::with_capacity(pushes.len());
+    for push in pushes {
+        checked.push(check_push(store, access, push)?);
+    }
+    let threads = crate::parallel::threads_for(checked.len(), PUSHES_PER_THREAD);
+    crate::parallel::for_each_in_order(
+        checked,
+        threads,
+        |_, checked| checked.and_then(merge_push),
+        |_, merged| {
+            match merged.map(|m| keep_push(store, m)) {
+                Err(r) | Ok(Ok(Err(r))) => out.rejected.push(r),
+                Ok(Ok(Ok((record, heads)))) => {
+                    out.sent.push((record.id, heads));
+                    out.records.push(record);
+                }
+                Ok(Err(e)) => return Err(e),
+            }
+            Ok(())
+        },
+    )
 }
 
 /// Answer one round for a device with `access`.
@@ -240,43 +382,25 @@ pub fn handle_sync<S: ServerStore>(
     }
     let st = HandleError::Store;
     let answer = store.begin_round(req.last_answer).map_err(st)?;
-    let mut records = Vec::new();
-    let mut rejected = Vec::new();
-    let mut answered = HashSet::new();
-    let mut sent: Vec<(RecordId, Vec<ChangeHash>)> = Vec::new();
-
-    for push in &req.push {
-        let Ok(device_heads) = decode_heads(&push.heads) else {
-            rejected.push(reject(
-                push.id,
-                RejectCode::Invalid,
-                "the record's heads are malformed",
-            ));
-            continue;
-        };
-        match apply_push(store, access, push).map_err(st)? {
-            Err(r) => rejected.push(r),
-            Ok(mut doc) => {
-                let heads = doc.heads();
-                let since = known(&mut doc, &device_heads);
-                let changes =
-                    if since.len() == heads.len() && since.iter().all(|h| heads.contains(h)) {
-                        Vec::new()
-                    } else {
-                        doc.changes_since(&since)
-                    };
-                records.push(PullRecord {
-                    id: push.id,
-                    kind: doc.kind(),
-                    heads: encode_heads(&heads),
-                    changes,
-                });
-                store.release(doc);
-                sent.push((push.id, heads));
-                answered.insert(push.id);
-            }
-        }
+    // A record pushed twice in one request is merged in two goes: the
+    // second must see what the first stored.
+    let mut pushed = Pushed::default();
+    let mut rest = &req.push[..];
+    while !rest.is_empty() {
+        let mut ids = HashSet::new();
+        let split = rest
+            .iter()
+            .position(|p| !ids.insert(p.id))
+            .unwrap_or(rest.len());
+        apply_pushes(store, access, &rest[..split], &mut pushed).map_err(st)?;
+        rest = &rest[split..];
     }
+    let Pushed {
+        mut records,
+        rejected,
+        mut sent,
+    } = pushed;
+    let mut answered: HashSet<RecordId> = records.iter().map(|r| r.id).collect();
 
     let mut budget = 0usize;
     for id in &req.want_full {
