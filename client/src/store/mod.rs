@@ -183,6 +183,7 @@ impl Store {
             batch: None,
         };
         store.configure()?;
+        store.load_schema()?;
         Ok(store)
     }
 
@@ -200,6 +201,18 @@ impl Store {
             schema::FORMAT_VERSION
         ))?;
         tx.commit()?;
+        self.load_schema()
+    }
+
+    /// Read the schema now. After a change of schema (creating or
+    /// migrating the notebook), the connection's next statement reads it
+    /// first; a checkpoint would then find that read still open and fail
+    /// (SQLITE_LOCKED).
+    fn load_schema(&self) -> Result<()> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })?;
         Ok(())
     }
 
@@ -311,7 +324,10 @@ impl Store {
     pub fn load(&self, id: RecordId) -> Result<Option<StoredRecord>> {
         let row = self
             .conn
-            .prepare_cached("SELECT rowid, kind, snapshot, damaged FROM records WHERE id = ?1")?
+            .prepare_cached(
+                "SELECT r.rowid, r.kind, s.bytes, r.damaged FROM records r
+                 JOIN snapshots s ON s.record_rowid = r.rowid WHERE r.id = ?1",
+            )?
             .query_row([id.to_string()], |r| {
                 Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
@@ -355,16 +371,7 @@ pub mod write {
 
     /// Insert a new record's document; returns its rowid.
     pub fn insert(tx: &Connection, doc: &mut RecordDoc, at: Timestamp) -> Result<i64> {
-        tx.prepare_cached(
-            "INSERT INTO records (id, kind, snapshot, chunk_count, updated_at) VALUES (?1, ?2, ?3, 0, ?4)",
-        )?
-        .execute(params![
-            doc.id().to_string(),
-            doc.kind().code(),
-            doc.save(),
-            at.as_millis()
-        ])?;
-        Ok(tx.last_insert_rowid())
+        insert_received(tx, doc.id(), doc.kind(), &doc.save(), at)
     }
 
     /// Insert a record received whole, storing the bytes as received
@@ -377,10 +384,13 @@ pub mod write {
         at: Timestamp,
     ) -> Result<i64> {
         tx.prepare_cached(
-            "INSERT INTO records (id, kind, snapshot, chunk_count, updated_at) VALUES (?1, ?2, ?3, 0, ?4)",
+            "INSERT INTO records (id, kind, chunk_count, updated_at) VALUES (?1, ?2, 0, ?3)",
         )?
-        .execute(params![id.to_string(), kind.code(), bytes, at.as_millis()])?;
-        Ok(tx.last_insert_rowid())
+        .execute(params![id.to_string(), kind.code(), at.as_millis()])?;
+        let rowid = tx.last_insert_rowid();
+        tx.prepare_cached("INSERT INTO snapshots (record_rowid, bytes) VALUES (?1, ?2)")?
+            .execute(params![rowid, bytes])?;
+        Ok(rowid)
     }
 
     /// Record the heads the sync server holds for a record, and whether
@@ -450,10 +460,12 @@ pub mod write {
     fn write_snapshot(tx: &Connection, rowid: i64, snapshot: &[u8], at: Timestamp) -> Result<()> {
         tx.prepare_cached("DELETE FROM chunks WHERE record_rowid = ?1")?
             .execute([rowid])?;
+        tx.prepare_cached("UPDATE snapshots SET bytes = ?2 WHERE record_rowid = ?1")?
+            .execute(params![rowid, snapshot])?;
         tx.prepare_cached(
-            "UPDATE records SET snapshot = ?2, chunk_count = 0, updated_at = ?3, damaged = NULL, dirty = 1 WHERE rowid = ?1",
+            "UPDATE records SET chunk_count = 0, updated_at = ?2, damaged = NULL, dirty = 1 WHERE rowid = ?1",
         )?
-        .execute(params![rowid, snapshot, at.as_millis()])?;
+        .execute(params![rowid, at.as_millis()])?;
         Ok(())
     }
 }
@@ -614,19 +626,50 @@ mod tests {
             .join("; ")
     }
 
+    fn demo_doc(seed: u64) -> RecordDoc {
+        use carnet_core::demo::DemoGenerator;
+        use carnet_core::{Actor, Codebook, MemberId};
+        let member = MemberId::from_uuid(uuid::Uuid::from_u128(1));
+        let at = Timestamp::from_millis(1_700_000_000_000);
+        let (id, record) = DemoGenerator::new(seed, at, vec![member]).next_record();
+        RecordDoc::create(
+            id,
+            &record,
+            &Codebook::any(),
+            &Actor::new(member, [1; 8]),
+            at,
+        )
+        .expect("doc")
+    }
+
     #[test]
     fn a_notebook_of_the_first_format_is_brought_to_this_one_on_open() {
         let dir = tempfile::tempdir().expect("tempdir");
-        drop(Store::create(dir.path()).expect("create"));
-        // What the first format had: no sync-status indexes.
+        // A notebook of the first format, with a record and a chunk: no
+        // sync-status indexes, and the snapshots in `records`.
+        let mut doc = demo_doc(3);
         {
             let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
-            conn.execute_batch(
-                "DROP INDEX records_waiting; DROP INDEX records_rejected; PRAGMA user_version = 1;",
+            conn.execute_batch(schema::CREATE).expect("format 1");
+            conn.execute_batch(&format!(
+                "PRAGMA application_id = {}; PRAGMA user_version = 1;",
+                schema::APPLICATION_ID
+            ))
+            .expect("format 1");
+            conn.execute(
+                "INSERT INTO records (id, kind, snapshot, chunk_count, updated_at) VALUES (?1, ?2, ?3, 1, 0)",
+                params![doc.id().to_string(), doc.kind().code(), doc.save()],
             )
-            .expect("downgrade");
+            .expect("record");
+            conn.execute(
+                "INSERT INTO chunks (record_rowid, seq, bytes) VALUES (?1, 0, x'')",
+                [conn.last_insert_rowid()],
+            )
+            .expect("chunk");
         }
         let store = Store::open(dir.path()).expect("open");
+        // The first statement after the migration may be a checkpoint.
+        store.checkpoint().expect("checkpoint");
         let version: i64 = store
             .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -642,9 +685,24 @@ mod tests {
             )
             .expect("indexes");
         assert_eq!(indexes, 2);
+        // The record kept its snapshot and its chunk.
+        let stored = store.load(doc.id()).expect("load").expect("the record");
+        assert_eq!(stored.snapshot, doc.save());
+        assert_eq!(stored.chunks, vec![Vec::<u8>::new()]);
+        let columns: Vec<String> = store
+            .conn()
+            .prepare("SELECT name FROM pragma_table_info('records')")
+            .expect("columns")
+            .query_map([], |r| r.get(0))
+            .expect("columns")
+            .collect::<rusqlite::Result<_>>()
+            .expect("columns");
+        assert!(!columns.iter().any(|c| c == "snapshot"), "{columns:?}");
         drop(store);
         // Opening again changes nothing.
-        drop(Store::open(dir.path()).expect("open again"));
+        let store = Store::open(dir.path()).expect("open again");
+        assert!(store.load(doc.id()).expect("load").is_some());
+        drop(store);
 
         // A newer format is refused, not rewritten.
         let newer = schema::FORMAT_VERSION + 1;
@@ -660,21 +718,13 @@ mod tests {
 
     #[test]
     fn a_cached_statement_is_planned_once_whatever_is_bound_to_it() {
-        use carnet_core::demo::DemoGenerator;
-        use carnet_core::{Actor, Codebook, MemberId};
         let dir = tempfile::tempdir().expect("tempdir");
         let mut store = Store::create(dir.path()).expect("create");
-        let member = MemberId::from_uuid(uuid::Uuid::from_u128(1));
         let at = Timestamp::from_millis(1_700_000_000_000);
-        let mut demo = DemoGenerator::new(1, at, vec![member]);
-        let actor = Actor::new(member, [1; 8]);
         let mut rowids = Vec::new();
-        for _ in 0..3 {
-            let (id, record) = demo.next_record();
-            let mut doc =
-                RecordDoc::create(id, &record, &Codebook::any(), &actor, at).expect("doc");
+        for seed in 0..3 {
             let w = store.transaction().expect("write");
-            rowids.push(write::insert(&w, &mut doc, at).expect("insert"));
+            rowids.push(write::insert(&w, &mut demo_doc(seed), at).expect("insert"));
             w.commit().expect("commit");
         }
         for round in 0..4 {
