@@ -118,7 +118,7 @@ mod tests {
                     Ok::<_, ()>(())
                 },
             )
-            .unwrap();
+            .expect("no consume fails");
             let expected: Vec<(usize, u64)> = (0..500u64).map(|x| (x as usize, x * x)).collect();
             assert_eq!(seen, expected, "{threads} threads");
         }

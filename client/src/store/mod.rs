@@ -280,8 +280,6 @@ impl Store {
             return Err(ClientError::BadInput("a batch is already open".into()));
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = -{BATCH_CACHE_KIB}"))?;
         self.batch = Some(Cell::new(false));
         Ok(())
     }
@@ -290,26 +288,21 @@ impl Store {
     /// else roll it all back. Returns whether it was committed.
     ///
     /// A committed batch does not checkpoint, and neither do the writes
-    /// after it until [`Store::checkpoint`]: a batch is a sync answer (or
-    /// an import) someone waits for, and copying its pages from the log
-    /// into the database file took a third of the time of committing
-    /// thousands of merged records (and the next write, a line of the sync
-    /// status, would have done it).
+    /// after it until [`Store::checkpoint`]: a batch is a sync answer
+    /// someone waits for, and copying its pages from the log into the
+    /// database file took a third of the time of committing thousands of
+    /// merged records (and the next write, a line of the sync status,
+    /// would have done it).
     pub fn end_batch(&mut self, keep: bool) -> Result<bool> {
         let spoiled = self.batch.take().is_some_and(|c| c.get());
-        let ended = if keep && !spoiled {
+        if keep && !spoiled {
             self.conn
-                .execute_batch("PRAGMA wal_autocheckpoint = 0; COMMIT")
-                .map(|()| true)
+                .execute_batch("PRAGMA wal_autocheckpoint = 0; COMMIT")?;
+            Ok(true)
         } else {
-            self.conn.execute_batch("ROLLBACK").map(|()| false)
-        };
-        let restored = self
-            .conn
-            .execute_batch(&format!("PRAGMA cache_size = -{CACHE_KIB}"));
-        let committed = ended?;
-        restored?;
-        Ok(committed)
+            self.conn.execute_batch("ROLLBACK")?;
+            Ok(false)
+        }
     }
 
     /// Read a value of `meta`.
@@ -474,12 +467,6 @@ pub mod write {
 /// 16 MB the app grew by 12 MB while scrolling the journal, with no faster
 /// scrolling (desktop benchmark).
 const CACHE_KIB: i64 = 4_000;
-
-/// The page cache while a batch is open: merging a large sync answer in
-/// 4 MB spilled pages to the log mid-transaction and wrote some twice
-/// (the main thread's writing took a quarter longer). Back to
-/// [`CACHE_KIB`] when the batch ends, which frees the extra pages.
-const BATCH_CACHE_KIB: i64 = 16_000;
 
 /// Log pages after which an ordinary write checkpoints (SQLite's default).
 const AUTOCHECKPOINT_PAGES: i64 = 1_000;
@@ -765,7 +752,6 @@ mod tests {
 
         // 4 MB of rows, more than SQLite's usual checkpoint threshold.
         store.begin_batch().expect("begin");
-        assert_eq!(pragma(&store, "cache_size"), -BATCH_CACHE_KIB);
         let blob = vec![7u8; 1000];
         for k in 0..4000 {
             let w = store.transaction().expect("write");
@@ -777,11 +763,6 @@ mod tests {
             w.commit().expect("commit part");
         }
         assert!(store.end_batch(true).expect("end"));
-        assert_eq!(
-            pragma(&store, "cache_size"),
-            -CACHE_KIB,
-            "the cache shrinks back"
-        );
         assert_eq!(db_size(), before, "the batch stayed in the log");
         // Nor does an ordinary write after it checkpoint.
         let w = store.transaction().expect("write");

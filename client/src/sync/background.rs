@@ -172,8 +172,8 @@ async fn run(
                 }
             }
         };
-        // What a sync (or an import) wrote in batches goes from the log to
-        // the notebook's file now that nobody waits for it.
+        // What a sync wrote in batches goes from the log to the notebook's
+        // file now that nobody waits for it.
         if let Err(e) = lock(&nb).checkpoint() {
             eprintln!("carnet: could not checkpoint the notebook: {e}");
         }

@@ -265,13 +265,16 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
     })
 }
 
+/// A record to answer with, and the heads it gives the device.
+type Answered = (PullRecord, Vec<ChangeHash>);
+
 /// Keep a merged push, with the store: the authors must be members; the
 /// new changes are stored. Returns the rejection, or the record to answer
 /// with and the heads it gives the device.
 fn keep_push<S: ServerStore>(
     store: &mut S,
     merged: MergedPush,
-) -> Result<Result<(PullRecord, Vec<ChangeHash>), Rejection>, S::Error> {
+) -> Result<Result<Answered, Rejection>, S::Error> {
     let MergedPush {
         mut doc,
         first_time,
