@@ -1109,16 +1109,20 @@ impl Notebook {
         let Some(fts) = search::to_fts_query(query) else {
             return Ok(Vec::new());
         };
-        let mut stmt = self.store.conn().prepare_cached(
+        // The limit is written into the statement, so the full-text index
+        // is told it when the statement is planned (see
+        // `store::steady_plans`).
+        let mut stmt = self.store.conn().prepare_cached(&format!(
             "SELECT r.id, r.kind, s.title,
                     highlight(search, 0, char(2), char(3)),
                     snippet(search, 1, char(2), char(3), '…', 14)
              FROM search s JOIN records r ON r.rowid = s.rowid
              WHERE search MATCH ?1
              ORDER BY s.rank
-             LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![fts, limit.min(500)], |r| {
+             LIMIT {}",
+            limit.min(500)
+        ))?;
+        let rows = stmt.query_map(params![fts], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,

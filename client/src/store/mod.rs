@@ -480,7 +480,9 @@ const AUTOCHECKPOINT_PAGES: i64 = 1_000;
 /// statement goes back to its cache, then expires it: the next use parses
 /// and plans it again. Appending a received change was re-prepared for
 /// every record, about 3% of a sync's work on each side. Our statements
-/// have one good plan whatever is bound.
+/// have one good plan whatever is bound, except for a `LIMIT`: the queries
+/// whose plan depends on it write it into their text (the journal's pages,
+/// search).
 pub fn steady_plans(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_db_config(
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
