@@ -119,6 +119,7 @@ pub fn open(dir: &Path) -> Result<Connection, ServerError> {
     // and planned again at each use (rusqlite clears the bindings of each
     // statement going back to its cache, which expires such a statement).
     // Reading a record's chunks was re-prepared for every record pushed.
+    // A `LIMIT`, which can shape a plan, is written into the statement.
     conn.set_db_config(
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
         true,

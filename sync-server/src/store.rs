@@ -236,13 +236,15 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn feed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<FeedEntry>, ServerError> {
-        let mut stmt = self.tx.prepare_cached(
+        // The limit is written into the statement, which is planned
+        // without its bound values (see `db::open`).
+        let mut stmt = self.tx.prepare_cached(&format!(
             "SELECT seq, id, kind, heads, 0 FROM records WHERE team = ?1 AND seq > ?2
              UNION ALL
              SELECT seq, id, kind, x'', 1 FROM tombstones WHERE team = ?1 AND seq > ?2
-             ORDER BY 1 LIMIT ?3",
-        )?;
-        let rows = stmt.query_map(params![self.team, cursor as i64, limit as i64], |r| {
+             ORDER BY 1 LIMIT {limit}"
+        ))?;
+        let rows = stmt.query_map(params![self.team, cursor as i64], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
