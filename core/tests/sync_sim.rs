@@ -367,6 +367,24 @@ impl World {
         Timestamp::from_millis(self.clock)
     }
 
+    /// A new note by device `d`'s member, with this body.
+    fn new_note(&mut self, d: usize, body: &str) -> (RecordId, RecordDoc) {
+        let at = self.now();
+        let mut note = Note::new(Method::Outreach, "Note", self.devices[d].member, at);
+        note.body = body.into();
+        let id = RecordId::generate(&self.ids, at);
+        let actor = self.devices[d].actor();
+        let doc = RecordDoc::create(
+            id,
+            &Record::Note(Box::new(note)),
+            &Codebook::any(),
+            &actor,
+            at,
+        )
+        .expect("valid");
+        (id, doc)
+    }
+
     fn token(&mut self) -> String {
         self.next_token += 1;
         format!("[t{}]", self.next_token)
@@ -414,20 +432,8 @@ impl World {
         match event {
             Event::Create(d) => {
                 let d = d % n;
-                let at = self.now();
                 let token = self.token();
-                let mut note = Note::new(Method::Outreach, "Note", self.devices[d].member, at);
-                note.body = token.as_str().into();
-                let id = RecordId::generate(&self.ids, at);
-                let actor = self.devices[d].actor();
-                let mut doc = RecordDoc::create(
-                    id,
-                    &Record::Note(Box::new(note)),
-                    &Codebook::any(),
-                    &actor,
-                    at,
-                )
-                .expect("valid");
+                let (id, mut doc) = self.new_note(d, &token);
                 self.devices[d].put(id, &mut doc);
                 self.token_record.insert(token.clone(), id);
                 self.written.push((d, id, token));
@@ -689,25 +695,13 @@ fn a_request_pushing_many_records_answers_each_in_the_order_pushed() {
     // Enough records for the server to merge them on every core, the good
     // and the bad interleaved, and one record pushed twice.
     let mut world = World::new(1);
-    let member = world.devices[0].member;
     let actor = world.devices[0].actor();
     let mut pushes = Vec::new();
     let mut refused = Vec::new();
     let mut kept = Vec::new();
     let mut first = None;
     for k in 0..60 {
-        let at = world.now();
-        let mut note = Note::new(Method::Outreach, "Note", member, at);
-        note.body = format!("note {k}").as_str().into();
-        let id = RecordId::generate(&world.ids, at);
-        let mut doc = RecordDoc::create(
-            id,
-            &Record::Note(Box::new(note)),
-            &Codebook::any(),
-            &actor,
-            at,
-        )
-        .expect("valid");
+        let (id, mut doc) = world.new_note(0, &format!("note {k}"));
         let mut kind = carnet_core::RecordKind::Note;
         let changes = match k % 5 {
             3 => {

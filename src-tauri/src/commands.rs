@@ -1,6 +1,6 @@
 //! The commands the window calls. Each is thin: it turns one IPC call
 //! into one call of the client API and maps errors to `{kind, message}`.
-//! They are declared through [`commands!`], which also records their
+//! They are declared through the `commands!` macro, which also records their
 //! TypeScript signatures, so the wrappers in `ui/src/bindings/carnet.ts`
 //! are generated from this list and cannot drift from it.
 

@@ -352,14 +352,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn reading_stored_records_plans_its_statements_once() {
+    /// A server database holding one team; its id and its workspace's.
+    fn a_team() -> (tempfile::TempDir, rusqlite::Connection, String, RecordId) {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut conn = db::open(dir.path()).expect("open");
         let team = db::create_team(&mut conn, "Pôle Nord", "Coordination", 72)
             .expect("team")
             .team;
         let id = workspace_id(&conn, &team);
+        (dir, conn, team, id)
+    }
+
+    #[test]
+    fn reading_stored_records_plans_its_statements_once() {
+        let (_dir, mut conn, team, id) = a_team();
         let tx = db::write_tx(&mut conn).expect("tx");
         let mut store = TeamStore::new(&tx, &team, "");
         for other in [id, RecordId::from_uuid(uuid::Uuid::from_u128(9)), id] {
@@ -378,12 +384,7 @@ mod tests {
 
     #[test]
     fn kept_documents_are_used_only_while_they_are_what_is_stored() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut conn = db::open(dir.path()).expect("open");
-        let team = db::create_team(&mut conn, "Pôle Nord", "Coordination", 72)
-            .expect("team")
-            .team;
-        let id = workspace_id(&conn, &team);
+        let (_dir, mut conn, team, id) = a_team();
         let mut cache = DocCache::default();
 
         // A round changes the document in memory, gives it back, then
