@@ -483,7 +483,7 @@ const AUTOCHECKPOINT_PAGES: i64 = 1_000;
 /// have one good plan whatever is bound, except for a `LIMIT`: the queries
 /// whose plan depends on it write it into their text (the journal's pages,
 /// search).
-pub fn steady_plans(conn: &Connection) -> rusqlite::Result<()> {
+fn steady_plans(conn: &Connection) -> rusqlite::Result<()> {
     conn.set_db_config(
         rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
         true,
