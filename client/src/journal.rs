@@ -130,8 +130,8 @@ fn where_clause(f: &NoteFilter) -> (String, Vec<Value>) {
 /// A page of the journal: the notes matching `clause`, newest first.
 /// The limit is written into the statement: statements are planned
 /// without their bound values (see `store::steady_plans`), and with an
-/// unknown limit SQLite sorted the whole journal for each page. The
-/// offset is parameter `?{o}`.
+/// unknown limit SQLite walked every note for each page. The offset is
+/// parameter `?{o}`.
 fn page_sql(clause: &str, limit: u32, o: usize) -> String {
     // The page's rows are chosen first from the notes index alone; only
     // they are then joined and read (a deep OFFSET skips index entries,

@@ -157,7 +157,7 @@ fn main() {
         }
     }
     for d in team_devices.iter_mut() {
-        // As the app's background loop does after a sync or an import.
+        // As the app's background loop does after a sync (here, the join's).
         d.nb.checkpoint().expect("checkpoint");
     }
     println!("(b) {devices} devices, {edits} offline edits each, syncing in turn:");

@@ -257,6 +257,8 @@ impl Notebook {
             });
         }
 
+        // 2. Decode, merge, check, hydrate, on every core; 3. write, here,
+        // in order, as results come.
         let mut out = Vec::with_capacity(items.len());
         work_all(items, starts, |k, done| {
             out.push(self.write_received(&items[k], done, now)?);
