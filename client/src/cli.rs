@@ -3,463 +3,23 @@
 //! (In the library so the cross-crate tests build it as their own
 //! binary; `src/bin/carnet.rs` only calls [`main`].)
 
-use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+mod args;
+mod output;
+mod records;
+
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-use crate::search::Segment;
 use crate::sync::{self as team_sync, SyncProgress};
 use crate::transfer::{self, ExportFormat, ImportEvent, ImportFormat};
-use crate::{
-    ClientError, Environment, NoteFilter, NoteInput, Notebook, Page, PersonInput, ReferralInput,
-};
+use crate::{ClientError, Environment, Notebook, PersonInput};
 use anyhow::{bail, Context};
-use carnet_core::record::Record;
-use carnet_core::sync::Role;
-use carnet_core::vocab::{
-    AgeGroup, Lang, Method, NeedCategory, ReferralStatus, ReviewStatus, Vocabulary,
-};
-use carnet_core::{Day, ItemId, MemberId, RecordId, Timestamp};
-use clap::{Parser, Subcommand, ValueEnum};
+use carnet_core::RecordId;
+use clap::Parser;
 
-#[derive(Parser)]
-#[command(
-    name = "carnet",
-    version,
-    about = "Carnet: the field notebook of outreach teams"
-)]
-struct Cli {
-    /// Where the notebook lives (default: $CARNET_DATA_DIR, else the platform's data directory).
-    #[arg(long, global = true, env = "CARNET_DATA_DIR")]
-    data_dir: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Create a notebook for a team.
-    Init {
-        /// The team's name.
-        #[arg(long)]
-        team: String,
-        /// Your name, as the team knows you.
-        #[arg(long)]
-        member: String,
-    },
-    /// Capture and edit notes.
-    #[command(subcommand)]
-    Note(NoteCommand),
-    /// Show any record.
-    Show {
-        /// The record's id.
-        id: String,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Who changed what in a record, and when.
-    History {
-        /// The record's id.
-        id: String,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Fields that two people set differently offline.
-    Conflicts {
-        /// The record's id.
-        id: String,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Search everything written, accents and case ignored.
-    Search {
-        /// Words to find.
-        query: String,
-        /// At most this many results.
-        #[arg(long, default_value_t = 20)]
-        limit: u32,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Persons the team follows.
-    #[command(subcommand)]
-    Person(PersonCommand),
-    /// Referrals to services (social prescription).
-    #[command(subcommand)]
-    Referral(ReferralCommand),
-    /// Import notes from JSON Lines or CSV (a path, or - for standard input).
-    Import {
-        #[arg(long, value_enum)]
-        format: ImportFmt,
-        /// The file, or - for standard input.
-        file: String,
-    },
-    /// Export every record (json) or the notes (csv).
-    Export {
-        #[arg(long, value_enum)]
-        format: ExportFmt,
-        /// Where to write.
-        #[arg(long)]
-        out: PathBuf,
-    },
-    /// Fill the notebook with synthetic French and English records.
-    Demo {
-        /// How many records.
-        #[arg(long)]
-        records: usize,
-        /// Seed of the generator (same seed, same records).
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-    },
-    /// Join a team with an invitation code, into an empty data directory.
-    Join {
-        /// The team server, e.g. https://carnet.example.org
-        #[arg(long)]
-        server: String,
-        /// The invitation code from your coordinator.
-        #[arg(long)]
-        code: String,
-        /// A name for this device.
-        #[arg(long)]
-        device_name: Option<String>,
-        /// Your name, as the team knows you (when the code was not made for you).
-        #[arg(long)]
-        member: Option<String>,
-        /// A certificate to trust for this server (PEM), for self-signed servers.
-        #[arg(long)]
-        ca_cert: Option<PathBuf>,
-    },
-    /// Sync with the team server until both sides are quiet.
-    Sync {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Where this notebook stands with its team server.
-    Status {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Erase a record everywhere (coordinators): a person and their
-    /// referrals, or a note that should never have named someone.
-    Erase {
-        id: String,
-        /// Why (kept by the server; the content is not).
-        #[arg(long)]
-        reason: String,
-    },
-    /// The team: invitations, devices, revocation (coordinators).
-    #[command(subcommand)]
-    Team(TeamCommand),
-    /// Check every record decodes; flag the damaged ones.
-    Check,
-    /// Rebuild lists and the search index from the documents.
-    Rebuild,
-}
-
-#[derive(Subcommand)]
-enum NoteCommand {
-    /// Capture a note; prints its id.
-    Add {
-        #[arg(long)]
-        method: Method,
-        #[arg(long)]
-        title: String,
-        #[arg(long)]
-        body: Option<String>,
-        #[arg(long)]
-        place: Option<String>,
-        /// A theme code of the codebook (repeat for several).
-        #[arg(long = "theme")]
-        themes: Vec<String>,
-        /// When it happened (RFC 3339), default now.
-        #[arg(long)]
-        occurred_at: Option<Timestamp>,
-        /// A follow-up is due on this day (YYYY-MM-DD).
-        #[arg(long)]
-        follow_up: Option<Day>,
-    },
-    /// Edit a note.
-    Edit {
-        id: String,
-        #[arg(long)]
-        title: Option<String>,
-        /// Add a paragraph at the end of the body.
-        #[arg(long)]
-        append: Option<String>,
-        #[arg(long)]
-        status: Option<ReviewStatus>,
-    },
-    /// The journal, newest first.
-    List {
-        #[arg(long)]
-        method: Option<Method>,
-        #[arg(long)]
-        theme: Option<String>,
-        #[arg(long)]
-        place: Option<String>,
-        #[arg(long)]
-        author: Option<MemberId>,
-        #[arg(long)]
-        status: Option<ReviewStatus>,
-        /// Only notes with a follow-up due by this day.
-        #[arg(long)]
-        due_by: Option<Day>,
-        #[arg(long)]
-        from: Option<Timestamp>,
-        #[arg(long)]
-        to: Option<Timestamp>,
-        #[arg(long, default_value_t = 50)]
-        limit: u32,
-        #[arg(long, default_value_t = 0)]
-        offset: u32,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Add a timestamped entry to a shadowing log; prints its id.
-    Log {
-        id: String,
-        text: String,
-        #[arg(long)]
-        place: Option<String>,
-    },
-    /// Add a story told in a workshop; prints its id.
-    Story {
-        id: String,
-        text: String,
-        /// Who told it, described anonymously.
-        #[arg(long)]
-        told_by: Option<String>,
-    },
-    /// Comment on a note; prints the comment's id.
-    Comment { id: String, text: String },
-}
-
-#[derive(Subcommand)]
-enum PersonCommand {
-    /// Open a person's file; prints the id.
-    Add {
-        #[arg(long)]
-        pseudonym: String,
-        #[arg(long)]
-        age_group: Option<AgeGroup>,
-        #[arg(long = "language")]
-        languages: Vec<String>,
-        #[arg(long)]
-        sector: Option<String>,
-        #[arg(long = "need")]
-        needs: Vec<NeedCategory>,
-        #[arg(long)]
-        notes: Option<String>,
-    },
-}
-
-#[derive(Subcommand)]
-enum ReferralCommand {
-    /// Refer a person to a service; prints the referral's id.
-    Add {
-        #[arg(long)]
-        person: String,
-        #[arg(long)]
-        service: String,
-        #[arg(long)]
-        need: NeedCategory,
-        #[arg(long)]
-        note: Option<String>,
-    },
-    /// Move a referral to a new status.
-    Status {
-        referral_id: String,
-        status: ReferralStatus,
-        #[arg(long)]
-        note: Option<String>,
-    },
-    /// Referrals, newest first.
-    List {
-        #[arg(long)]
-        status: Option<ReferralStatus>,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum TeamCommand {
-    /// Create an invitation code.
-    Invite {
-        #[arg(long)]
-        role: Role,
-        /// Grant access to persons and referrals.
-        #[arg(long)]
-        persons: bool,
-        /// Hours until the code expires.
-        #[arg(long)]
-        expires: Option<i64>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// The team's devices.
-    Devices {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Revoke a device: it keeps its notes but can no longer sync.
-    Revoke { device: String },
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ImportFmt {
-    Jsonl,
-    Csv,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ExportFmt {
-    Json,
-    Csv,
-}
-
-fn data_dir(cli: &Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    match cli {
-        Some(d) => Ok(d.clone()),
-        None => dirs::data_dir()
-            .map(|d| d.join("carnet"))
-            .context("could not find a data directory; pass --data-dir DIR"),
-    }
-}
-
-fn parse_id<T: std::str::FromStr>(s: &str) -> anyhow::Result<T>
-where
-    T::Err: std::fmt::Display,
-{
-    s.parse::<T>().map_err(|e| anyhow::anyhow!("{e}"))
-}
-
-fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, v)?;
-    writeln!(out)?;
-    Ok(())
-}
-
-fn highlight(segments: &[Segment]) -> String {
-    let tty = std::io::stdout().is_terminal();
-    segments
-        .iter()
-        .map(|s| match (s.hit, tty) {
-            (true, true) => format!("\x1b[1;33m{}\x1b[0m", s.text),
-            (true, false) => format!("[{}]", s.text),
-            _ => s.text.clone(),
-        })
-        .collect()
-}
-
-/// A progress line on stderr, only when it is a terminal.
-struct Progress {
-    label: &'static str,
-    on: bool,
-}
-
-impl Progress {
-    fn new(label: &'static str) -> Self {
-        Self {
-            label,
-            on: std::io::stderr().is_terminal(),
-        }
-    }
-    fn show(&self, done: usize, total: Option<usize>) {
-        if !self.on {
-            return;
-        }
-        match total {
-            Some(t) if t > 0 => eprint!("\r{}: {done}/{t} ({}%)   ", self.label, done * 100 / t),
-            _ => eprint!("\r{}: {done}   ", self.label),
-        }
-    }
-    fn finish(&self) {
-        if self.on {
-            eprintln!();
-        }
-    }
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
-}
-
-fn show_human(nb: &mut Notebook, id: RecordId) -> anyhow::Result<()> {
-    let view = nb.get(id)?;
-    let lang = Lang::Fr;
-    println!("{} ({})", view.record.display_name(), view.record.kind());
-    println!("id: {id}");
-    match &view.record {
-        Record::Note(n) => {
-            println!("method: {} · {}", n.method.label(lang), n.occurred_at);
-            if let Some(p) = &n.place_text {
-                println!("place: {p}");
-            }
-            if !n.themes.is_empty() {
-                println!("themes: {}", n.themes.join(", "));
-            }
-            println!("review: {}", n.review.label(lang));
-            if n.follow_up.needed {
-                println!(
-                    "follow-up: {}",
-                    n.follow_up
-                        .due
-                        .map(|d| d.to_iso())
-                        .unwrap_or_else(|| "—".into())
-                );
-            }
-            println!("\n{}", n.body.as_str());
-            for e in &n.shadowing {
-                println!("  {} {}", e.at, e.text.as_str());
-            }
-            for s in &n.stories {
-                println!(
-                    "  « {} » — {}",
-                    s.text.as_str(),
-                    s.told_by.as_deref().unwrap_or("?")
-                );
-            }
-            for c in &n.comments {
-                println!("  comment ({}): {}", c.at, c.text.as_str());
-            }
-        }
-        Record::Person(p) => {
-            for r in &p.referrals {
-                println!(
-                    "referral {}: {} ({}) — {}",
-                    r.id,
-                    r.service,
-                    r.need.label(lang),
-                    r.status.label(lang)
-                );
-                for h in &r.history {
-                    println!(
-                        "    {} {}{}",
-                        h.at,
-                        h.status.code(),
-                        h.note
-                            .as_deref()
-                            .map(|n| format!(" — {n}"))
-                            .unwrap_or_default()
-                    );
-                }
-            }
-            if !p.notes.is_empty() {
-                println!("\n{}", p.notes.as_str());
-            }
-        }
-        other => {
-            if let Some(b) = other.body() {
-                println!("\n{b}");
-            }
-        }
-    }
-    Ok(())
-}
+use args::*;
+use output::*;
+use records::{run_note, run_referral};
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let dir = data_dir(&cli.data_dir)?;
@@ -652,7 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let progress = Progress::new("received");
             let (nb, summary) = runtime()?.block_on(team_sync::join(
                 &dir,
-                team_sync::JoinRequest {
+                team_sync::JoinOptions {
                     server: &server,
                     code: &code,
                     device_name: &device_name,
@@ -663,12 +223,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 |p: &SyncProgress| progress.show(p.received, None),
             ))?;
             progress.finish();
-            println!("{}", nb.setting("device_id")?.unwrap_or_default());
+            let m = nb.membership()?.ok_or(ClientError::NotJoined)?;
+            println!("{}", m.device);
             eprintln!(
                 "Joined team '{}' as {} ({}); {} records received.",
-                nb.setting("team_name")?.unwrap_or_default(),
+                m.team_name,
                 nb.member_name(),
-                nb.setting("role")?.unwrap_or_default(),
+                m.role,
                 summary.received
             );
         }
@@ -706,7 +267,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                         println!(
                             "server: {server} (team {}, {})",
                             status.team.as_deref().unwrap_or("?"),
-                            status.role.as_deref().unwrap_or("?")
+                            status.role.map_or("?", |r| r.code())
                         );
                         println!(
                             "last sync: {}",
@@ -765,7 +326,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
                 TeamCommand::Revoke { device } => {
-                    rt.block_on(client.revoke(&device))?;
+                    rt.block_on(client.revoke(parse_id(&device)?))?;
                     eprintln!("Device {device} is revoked.");
                 }
             }
@@ -784,157 +345,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Rebuild => {
             let n = open()?.rebuild_projection()?;
             println!("Rebuilt lists and search from {n} records.");
-        }
-    }
-    Ok(())
-}
-
-fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()> {
-    match cmd {
-        NoteCommand::Add {
-            method,
-            title,
-            body,
-            place,
-            themes,
-            occurred_at,
-            follow_up,
-        } => {
-            let id = nb.create_note(NoteInput {
-                method: Some(method),
-                title,
-                body,
-                place,
-                themes,
-                occurred_at,
-                follow_up_due: follow_up,
-                ..NoteInput::default()
-            })?;
-            println!("{id}");
-        }
-        NoteCommand::Edit {
-            id,
-            title,
-            append,
-            status,
-        } => {
-            let id: RecordId = parse_id(&id)?;
-            if title.is_none() && append.is_none() && status.is_none() {
-                bail!("nothing to change: give --title, --append or --status");
-            }
-            nb.edit_note(id, |n| {
-                if let Some(t) = title {
-                    n.title = t.trim().to_string();
-                }
-                if let Some(a) = append {
-                    n.body.append_paragraph(&a);
-                }
-                if let Some(s) = status {
-                    n.review = s;
-                }
-                Ok(())
-            })?;
-        }
-        NoteCommand::List {
-            method,
-            theme,
-            place,
-            author,
-            status,
-            due_by,
-            from,
-            to,
-            limit,
-            offset,
-            json,
-        } => {
-            let filter = NoteFilter {
-                method,
-                theme,
-                place_text: place,
-                author,
-                review: status,
-                follow_up_due_by: due_by,
-                from,
-                to,
-                ..NoteFilter::default()
-            };
-            let page = nb.list_notes(&filter, Page { offset, limit })?;
-            if json {
-                print_json(&page.items)?;
-            } else {
-                for n in &page.items {
-                    let method: Method = n.method.parse().unwrap_or(Method::Outreach);
-                    println!(
-                        "{}  {}  {:<26}  {}",
-                        n.id,
-                        &n.occurred_at.to_rfc3339()[..16],
-                        method.label(Lang::Fr),
-                        n.title
-                    );
-                }
-                eprintln!("{} of {} notes.", page.items.len(), page.total);
-            }
-        }
-        NoteCommand::Log { id, text, place } => {
-            println!(
-                "{}",
-                nb.add_shadow_entry(parse_id(&id)?, &text, place.as_deref())?
-            );
-        }
-        NoteCommand::Story { id, text, told_by } => {
-            println!(
-                "{}",
-                nb.add_story(parse_id(&id)?, &text, told_by.as_deref())?
-            );
-        }
-        NoteCommand::Comment { id, text } => {
-            println!("{}", nb.add_comment(parse_id(&id)?, &text)?);
-        }
-    }
-    Ok(())
-}
-
-fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::Result<()> {
-    match cmd {
-        ReferralCommand::Add {
-            person,
-            service,
-            need,
-            note,
-        } => {
-            let id = nb.add_referral(
-                parse_id(&person)?,
-                ReferralInput {
-                    service,
-                    resource_id: None,
-                    need,
-                    note,
-                    status: None,
-                },
-            )?;
-            println!("{id}");
-        }
-        ReferralCommand::Status {
-            referral_id,
-            status,
-            note,
-        } => {
-            let id: ItemId = parse_id(&referral_id)?;
-            nb.set_referral_status(id, status, note.as_deref())?;
-        }
-        ReferralCommand::List { status, json } => {
-            let list = nb.list_referrals(status)?;
-            if json {
-                print_json(&list)?;
-            } else {
-                for r in list {
-                    println!(
-                        "{}  {:<10} {:<16} {}",
-                        r.id, r.pseudonym, r.status, r.service
-                    );
-                }
-            }
         }
     }
     Ok(())

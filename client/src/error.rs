@@ -1,10 +1,11 @@
-//! The one error type of carnet-client. Each error has a short stable
-//! [`ClientError::kind`] code that the window and scripts can branch on,
-//! and a message that says what to do.
+//! The one error type of carnet-client. Each error has an [`ErrorKind`]
+//! ([`ClientError::kind`]) that the window and scripts can branch on, the
+//! same closed list the sync server answers with, and a message that says
+//! what to do.
 
 use std::path::PathBuf;
 
-use carnet_core::{CoreError, RecordId, ValidationError};
+use carnet_core::{CoreError, ErrorKind, RecordId, ValidationError};
 
 /// Everything the client API can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -60,9 +61,20 @@ pub enum ClientError {
     /// Input that breaks a rule.
     #[error(transparent)]
     Invalid(#[from] ValidationError),
-    /// Input that could not be read.
+    /// Input a person gave that could not be read or is not allowed as it
+    /// is (the message says what to change).
     #[error("{0}")]
     BadInput(String),
+    /// Something another device or the server sent that breaks the
+    /// protocol: an answer that does not decode, a record of another kind.
+    #[error("{0}")]
+    BadAnswer(String),
+    /// A write failed part-way and nothing of it was kept.
+    #[error("a write failed part-way; nothing of it was kept, and trying again is safe")]
+    RolledBack,
+    /// A state the program should never reach (a bug).
+    #[error("Carnet hit an internal error ({0}); nothing was changed")]
+    Internal(String),
     /// A domain error (boxed: Automerge's errors are large).
     #[error(transparent)]
     Core(Box<CoreError>),
@@ -86,7 +98,7 @@ pub enum ClientError {
         /// HTTP status.
         status: u16,
         /// The server's error kind.
-        kind: String,
+        kind: ErrorKind,
         /// The server's message.
         message: String,
     },
@@ -123,34 +135,45 @@ impl From<CoreError> for ClientError {
 }
 
 impl ClientError {
-    /// A short stable code for the kind of error.
-    pub fn kind(&self) -> &'static str {
+    /// What kind of error this is, for the window and scripts to branch
+    /// on.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::NoNotebook(_) => "no-notebook",
-            Self::AlreadyExists(_) => "already-exists",
-            Self::NotANotebook { .. } => "not-a-notebook",
-            Self::Corrupt(_) => "corrupt",
-            Self::NewerFormat(_) => "newer-format",
-            Self::NotFound { .. } => "not-found",
-            Self::WrongKind { .. } => "wrong-kind",
-            Self::Damaged { .. } => "damaged",
-            Self::Invalid(_) => "invalid",
-            Self::BadInput(_) => "bad-input",
+            Self::NoNotebook(_) => ErrorKind::NoNotebook,
+            Self::AlreadyExists(_) => ErrorKind::AlreadyExists,
+            Self::NotANotebook { .. } => ErrorKind::NotANotebook,
+            Self::Corrupt(_) => ErrorKind::Corrupt,
+            Self::NewerFormat(_) => ErrorKind::NewerFormat,
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::WrongKind { .. } => ErrorKind::WrongKind,
+            Self::Damaged { .. } => ErrorKind::Damaged,
+            Self::Invalid(_) => ErrorKind::Invalid,
+            Self::BadInput(_) => ErrorKind::BadInput,
+            Self::BadAnswer(_) => ErrorKind::BadAnswer,
+            Self::RolledBack => ErrorKind::RolledBack,
+            Self::Internal(_) => ErrorKind::Internal,
             Self::Core(e) => match e.as_ref() {
-                CoreError::Decode(_) | CoreError::Shape { .. } => "bad-record",
-                _ => "record",
+                CoreError::Decode(_)
+                | CoreError::Shape { .. }
+                | CoreError::MissingDependencies(_) => ErrorKind::BadRecord,
+                CoreError::KindChanged { .. } => ErrorKind::WrongKind,
+                CoreError::Invalid(_) => ErrorKind::Invalid,
+                CoreError::Automerge(_) | CoreError::Reconcile(_) => ErrorKind::Internal,
             },
-            Self::Sqlite(_) => "storage",
-            Self::Io { .. } => "io",
-            Self::NotJoined => "not-joined",
-            Self::Offline { .. } => "offline",
-            Self::Server { kind, .. } => match kind.as_str() {
-                "unknown-token" | "revoked" => "unauthorized",
-                "invalid-code" | "expired-code" | "used-code" => "invitation",
-                "forbidden" => "forbidden",
-                "protocol-version" => "protocol-version",
-                _ => "server",
-            },
+            Self::Sqlite(_) => ErrorKind::Storage,
+            Self::Io { .. } => ErrorKind::Io,
+            Self::NotJoined => ErrorKind::NotJoined,
+            Self::Offline { .. } => ErrorKind::Offline,
+            Self::Server { kind, .. } => *kind,
+        }
+    }
+
+    /// `id` is a record of another kind than the command needs.
+    pub fn wrong_kind(id: RecordId, expected: &'static str, actual: &carnet_core::Record) -> Self {
+        Self::WrongKind {
+            id,
+            expected,
+            actual: actual.kind().to_string(),
         }
     }
 

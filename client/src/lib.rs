@@ -3,7 +3,8 @@
 //! - [`store`]: the SQLite file (documents as snapshot + chunks);
 //! - [`projection`] and [`search`]: plain tables and the FTS5 index kept
 //!   in step with the documents;
-//! - [`journal`]: filtered, paged lists from the projection;
+//! - [`queries`]: lists, counts and lookups from the projection (the
+//!   journal's pages among them), never loading a document;
 //! - [`notebook`]: the application API ([`Notebook`]) that the command
 //!   line, the desktop window and the tests call;
 //! - [`transfer`]: import and export of notes.
@@ -11,9 +12,9 @@
 pub mod cli;
 pub mod error;
 pub mod inputs;
-pub mod journal;
 pub mod notebook;
 pub mod projection;
+pub mod queries;
 pub mod search;
 pub mod store;
 pub mod sync;
@@ -22,9 +23,9 @@ pub mod views;
 
 pub use error::{ClientError, Result};
 pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput};
-pub use journal::{NoteFilter, Page};
 pub use notebook::{Counts, Environment, Incoming, Notebook};
+pub use queries::journal::{self, NoteFilter, Page};
 pub use views::{
-    HistoryItem, MergeOutcome, NotePage, NoteSummary, PersonSummary, PlaceSummary, RecordView,
-    ReferralSummary, ResourceSummary, SearchHit,
+    HistoryItem, MergeOutcome, NoteDetail, NotePage, NoteSummary, PersonDetail, PersonSummary,
+    PlaceSummary, RecordView, ReferralSummary, ResourceSummary, SearchHit,
 };

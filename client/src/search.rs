@@ -3,7 +3,12 @@
 //! `unicode61 remove_diacritics 2` tokenizer: accents and case are
 //! ignored, so "jerome" finds "Jérôme" and "epicerie" finds "épicerie".
 
+use rusqlite::{params, Connection};
 use serde::Serialize;
+
+use crate::error::Result;
+use crate::store;
+use crate::views::SearchHit;
 
 /// Marks the start of a highlighted run in FTS5 snippets.
 pub const HIT_START: char = '\u{2}';
@@ -55,6 +60,51 @@ pub fn segments(marked: &str) -> Vec<Segment> {
         out.push(Segment { text: current, hit });
     }
     out
+}
+
+/// Full-text search, accents and case ignored, best matches first, at
+/// most `limit` (500 at most) hits.
+pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
+    let Some(fts) = to_fts_query(query) else {
+        return Ok(Vec::new());
+    };
+    // The limit is written into the statement, so the full-text index
+    // is told it when the statement is planned (see
+    // `store::steady_plans`).
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT r.id, r.kind, s.title,
+                highlight(search, 0, char(2), char(3)),
+                snippet(search, 1, char(2), char(3), '…', 14)
+         FROM search s JOIN records r ON r.rowid = s.rowid
+         WHERE search MATCH ?1
+         ORDER BY s.rank
+         LIMIT {}",
+        limit.min(500)
+    ))?;
+    let rows = stmt.query_map(params![fts], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut hits = Vec::new();
+    for row in rows {
+        let (id, kind, title, title_marked, snippet) = row?;
+        let (Ok(id), Some(kind)) = (id.parse(), store::stored_kind(&kind)) else {
+            continue;
+        };
+        hits.push(SearchHit {
+            id,
+            kind,
+            title,
+            title_segments: segments(&title_marked),
+            snippet: segments(&snippet),
+        });
+    }
+    Ok(hits)
 }
 
 #[cfg(test)]

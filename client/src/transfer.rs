@@ -169,6 +169,20 @@ fn csv_note(
     Ok(input)
 }
 
+/// The columns of a CSV export of notes, in order.
+pub const CSV_COLUMNS: [&str; 10] = [
+    "id",
+    "method",
+    "title",
+    "occurred_at",
+    "place",
+    "themes",
+    "review",
+    "author",
+    "follow_up_due",
+    "body",
+];
+
 /// Export to `out`; returns how many records were written. `progress` is
 /// told how many so far.
 pub fn export(
@@ -200,8 +214,7 @@ pub fn export(
                     if written > 0 {
                         w.write_all(b",\n").map_err(io())?;
                     }
-                    serde_json::to_writer(&mut w, &view.to_json())
-                        .map_err(|e| ClientError::BadInput(e.to_string()))?;
+                    serde_json::to_writer(&mut w, &view.to_json()).map_err(|e| io()(e.into()))?;
                     written += 1;
                     progress(i + 1, total);
                 }
@@ -209,19 +222,8 @@ pub fn export(
             }
             ExportFormat::Csv => {
                 let mut csv = csv::Writer::from_writer(&mut w);
-                csv.write_record([
-                    "id",
-                    "method",
-                    "title",
-                    "occurred_at",
-                    "place",
-                    "themes",
-                    "review",
-                    "author",
-                    "follow_up_due",
-                    "body",
-                ])
-                .map_err(|e| ClientError::BadInput(e.to_string()))?;
+                csv.write_record(CSV_COLUMNS)
+                    .map_err(|e| io()(std::io::Error::other(e)))?;
                 for (i, (id, kind)) in ids.iter().enumerate() {
                     if *kind != carnet_core::RecordKind::Note {
                         continue;
@@ -241,7 +243,7 @@ pub fn export(
                         n.follow_up.due.map(|d| d.to_iso()).unwrap_or_default(),
                         n.body.as_str().to_string(),
                     ])
-                    .map_err(|e| ClientError::BadInput(e.to_string()))?;
+                    .map_err(|e| io()(std::io::Error::other(e)))?;
                     written += 1;
                     progress(i + 1, total);
                 }

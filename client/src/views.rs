@@ -1,7 +1,11 @@
 //! What the client API returns: records and lists shaped for display and
 //! for `--json` output.
 
-use carnet_core::{HistoryEntry, MemberId, Record, RecordId, RecordKind, Timestamp};
+use carnet_core::record::{Note, Person};
+use carnet_core::vocab::{AgeGroup, Method, NeedCategory, PlaceKind, ReferralStatus, ReviewStatus};
+use carnet_core::{
+    Conflict, HistoryEntry, ItemId, MemberId, Record, RecordId, RecordKind, Timestamp,
+};
 use serde::Serialize;
 
 use crate::search::Segment;
@@ -51,8 +55,8 @@ pub struct NoteSummary {
     pub id: RecordId,
     /// Always `note`.
     pub kind: RecordKind,
-    /// Method code.
-    pub method: String,
+    /// How it was observed.
+    pub method: Method,
     /// Title.
     pub title: String,
     /// The start of the body.
@@ -63,8 +67,8 @@ pub struct NoteSummary {
     pub place: Option<String>,
     /// Theme codes.
     pub themes: Vec<String>,
-    /// Review status code.
-    pub review: String,
+    /// Where it stands in review.
+    pub review: ReviewStatus,
     /// Follow-up due date, if a follow-up is needed.
     pub follow_up_due: Option<String>,
     /// Whether a follow-up is needed.
@@ -119,17 +123,17 @@ pub struct HistoryItem {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReferralSummary {
     /// The referral's id.
-    pub id: String,
+    pub id: ItemId,
     /// The person's record.
     pub person: RecordId,
     /// The person's pseudonym.
     pub pseudonym: String,
     /// The service.
     pub service: String,
-    /// Need code.
-    pub need: String,
-    /// Status code.
-    pub status: String,
+    /// The need it answers.
+    pub need: NeedCategory,
+    /// Where it stands.
+    pub status: ReferralStatus,
     /// When it was made.
     pub made_at: Timestamp,
     /// The next follow-up not done.
@@ -144,15 +148,15 @@ pub struct PersonSummary {
     pub id: RecordId,
     /// The pseudonym the team uses.
     pub pseudonym: String,
-    /// Age group code.
-    pub age_group: Option<String>,
+    /// Age group.
+    pub age_group: Option<AgeGroup>,
     /// Sector code.
     pub sector: Option<String>,
-    /// Need codes.
-    pub needs: Vec<String>,
+    /// Needs identified.
+    pub needs: Vec<NeedCategory>,
     /// Referrals made.
     pub referrals: u32,
-    /// Referrals not yet closed (not completed, declined or cancelled).
+    /// Referrals still open (see `ReferralStatus::is_closed`).
     pub open_referrals: u32,
 }
 
@@ -169,7 +173,7 @@ pub struct ResourceSummary {
     /// Languages its services are offered in.
     pub languages: Vec<String>,
     /// Need categories its services answer.
-    pub needs: Vec<String>,
+    pub needs: Vec<NeedCategory>,
 }
 
 /// What merging changes did.
@@ -195,8 +199,59 @@ pub struct PlaceSummary {
     pub id: RecordId,
     /// Its name.
     pub name: String,
-    /// Place kind code.
-    pub kind: String,
+    /// What kind of place.
+    pub kind: PlaceKind,
     /// Sector, if set.
     pub sector: Option<String>,
+}
+
+/// Counts of records by kind, and how many are damaged.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Counts {
+    /// Notes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub notes: i64,
+    /// Persons.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub persons: i64,
+    /// Directory resources.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub resources: i64,
+    /// Places.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub places: i64,
+    /// Damaged records.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub damaged: i64,
+}
+
+/// A note with everything its page shows.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NoteDetail {
+    /// The note's id.
+    pub id: RecordId,
+    /// The note.
+    pub note: Note,
+    /// The author's name, when the team knows them.
+    pub author_name: Option<String>,
+    /// Who changed what, when (newest last).
+    pub history: Vec<HistoryItem>,
+    /// Fields with concurrent values to settle.
+    pub conflicts: Vec<Conflict>,
+}
+
+/// A person with everything their page shows.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PersonDetail {
+    /// The person's id.
+    pub id: RecordId,
+    /// The person.
+    pub person: Person,
+    /// Who changed what, when (newest last).
+    pub history: Vec<HistoryItem>,
+    /// Fields with concurrent values to settle.
+    pub conflicts: Vec<Conflict>,
 }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use carnet_core::ErrorKind;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -28,7 +29,7 @@ fn a_foreign_sqlite_database_is_refused_and_left_untouched() {
     }
     let before = std::fs::read(&path).expect("read");
     let err = open_err(dir.path());
-    assert_eq!(err.kind(), "not-a-notebook");
+    assert_eq!(err.kind(), ErrorKind::NotANotebook);
     assert!(err.to_string().contains("made by another program"), "{err}");
     assert_eq!(
         std::fs::read(&path).expect("read"),
@@ -47,7 +48,7 @@ fn text_and_empty_files_are_not_notebooks() {
     std::fs::write(&path, "").expect("write");
     assert!(open_err(dir.path()).to_string().contains("empty"));
     let missing = tempfile::tempdir().expect("dir");
-    assert_eq!(open_err(missing.path()).kind(), "no-notebook");
+    assert_eq!(open_err(missing.path()).kind(), ErrorKind::NoNotebook);
 }
 
 #[test]
@@ -80,7 +81,7 @@ fn a_truncated_database_reports_damage_without_panicking() {
         nb.rebuild_projection().map(|_| ())
     });
     let err = outcome.expect_err("a third of the file is gone");
-    assert_eq!(err.kind(), "corrupt", "reported as damage: {err}");
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "reported as damage: {err}");
     assert!(
         err.to_string().contains("restore it from a backup"),
         "{err}"
@@ -124,7 +125,7 @@ fn an_undecodable_chunk_flags_that_record_and_the_others_still_open() {
     }
     let mut nb = Notebook::open(dir.path(), common::env(5)).expect("the notebook still opens");
     let err = nb.get(bad).expect_err("the damaged record cannot be read");
-    assert_eq!(err.kind(), "damaged");
+    assert_eq!(err.kind(), ErrorKind::Damaged);
     assert!(
         err.to_string().contains("the other records are fine"),
         "{err}"

@@ -6,6 +6,7 @@ mod common;
 use carnet_client::{NoteFilter, NoteInput, Notebook, Page, PersonInput, ReferralInput};
 use carnet_core::record::Record;
 use carnet_core::vocab::{Method, NeedCategory, ReferralStatus, ReviewStatus};
+use carnet_core::ErrorKind;
 use carnet_core::{Day, RecordKind, Timestamp};
 use common::{env, note, notebook};
 use rstest::rstest;
@@ -323,7 +324,7 @@ fn edits_that_break_rules_are_refused_and_nothing_is_lost() {
             Ok(())
         })
         .expect_err("unknown theme");
-    assert_eq!(err.kind(), "invalid");
+    assert_eq!(err.kind(), ErrorKind::Invalid);
     let err = nb
         .create_person(PersonInput::default())
         .expect_err("no pseudonym");
@@ -335,7 +336,7 @@ fn edits_that_break_rules_are_refused_and_nothing_is_lost() {
     let wrong = nb
         .edit_person(id, |_| Ok(()))
         .expect_err("a note is not a person");
-    assert_eq!(wrong.kind(), "wrong-kind");
+    assert_eq!(wrong.kind(), ErrorKind::WrongKind);
 }
 
 #[test]
@@ -566,7 +567,7 @@ fn persons_are_listed_with_their_open_referrals() {
         "by pseudonym, case ignored"
     );
     assert!(
-        persons[1].needs.contains(&"food-insecurity".to_string()),
+        persons[1].needs.contains(&NeedCategory::FoodInsecurity),
         "a referral's need joins the person's needs: {:?}",
         persons[1].needs
     );
@@ -633,7 +634,7 @@ fn themes_are_added_and_relabelled_and_bad_colours_refused() {
     let err = nb
         .save_theme(theme("transport", "Transport", "bleu"))
         .expect_err("not a colour");
-    assert_eq!(err.kind(), "invalid", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
     let codebook = nb.workspace().expect("workspace").codebook;
     assert_eq!(codebook.len(), before + 1);
     let t = codebook
@@ -688,7 +689,7 @@ fn a_follow_up_done_leaves_the_board_s_next_date() {
     let missing = nb
         .set_follow_up_done(referral, referral, true)
         .expect_err("not a follow-up");
-    assert_eq!(missing.kind(), "not-found");
+    assert_eq!(missing.kind(), ErrorKind::NotFound);
 }
 
 #[test]
@@ -711,7 +712,7 @@ fn identifying_details_need_consent_and_go_when_it_is_withdrawn() {
     let refused = nb
         .set_identity(person, details.clone())
         .expect_err("no consent yet");
-    assert_eq!(refused.kind(), "bad-input", "{refused}");
+    assert_eq!(refused.kind(), ErrorKind::BadInput, "{refused}");
     let identity = |nb: &mut Notebook| match nb.record(person).expect("person") {
         Record::Person(p) => p.identity,
         _ => panic!("not a person"),

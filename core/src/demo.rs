@@ -11,8 +11,8 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::ids::{IdGen, ItemId, MemberId, RecordId, SeededIds};
 use crate::record::{
-    Comment, ListItem, Location, Member, Note, Person, Place, Record, Referral, ReferralFollowUp,
-    Resource, Sector, Service, ShadowEntry, StatusChange, Story, Theme, Workspace,
+    Comment, ListItem, Location, Note, Person, Place, Record, Referral, ReferralFollowUp, Resource,
+    Sector, Service, ShadowEntry, StatusChange, Story, Workspace,
 };
 use crate::text::LongText;
 use crate::time_types::Timestamp;
@@ -20,39 +20,6 @@ use crate::vocab::{
     AgeGroup, Barrier, ConsentMethod, ConsentPurpose, Language, Method, NeedCategory, PlaceKind,
     ReferralStatus, ReviewStatus, Vocabulary,
 };
-
-const THEMES: &[(&str, &str, &str, &str)] = &[
-    ("alimentation", "Alimentation", "Food", "#e76f51"),
-    ("logement", "Logement", "Housing", "#2a9d8f"),
-    ("isolement", "Isolement", "Isolation", "#264653"),
-    ("sante-mentale", "Santé mentale", "Mental health", "#8e44ad"),
-    (
-        "famille",
-        "Famille et petite enfance",
-        "Family and early childhood",
-        "#f4a261",
-    ),
-    ("aines", "Aînés", "Seniors", "#6d597a"),
-    ("jeunes", "Jeunes", "Youth", "#e9c46a"),
-    (
-        "immigration",
-        "Immigration et intégration",
-        "Immigration and integration",
-        "#457b9d",
-    ),
-    (
-        "securite",
-        "Sécurité urbaine",
-        "Neighbourhood safety",
-        "#1d3557",
-    ),
-    (
-        "leadership",
-        "Leadership citoyen",
-        "Community leadership",
-        "#43aa8b",
-    ),
-];
 
 const SECTORS: &[(&str, &str)] = &[
     ("ouest", "Secteur ouest"),
@@ -330,6 +297,7 @@ pub struct DemoGenerator {
     ids: SeededIds,
     start: Timestamp,
     members: Vec<MemberId>,
+    themes: Vec<String>,
     places: Vec<(RecordId, String, PlaceKind)>,
     persons: Vec<RecordId>,
     resources: Vec<(RecordId, String, NeedCategory)>,
@@ -348,6 +316,7 @@ impl DemoGenerator {
             ids: SeededIds::new(seed ^ 0x5eed),
             start: Timestamp::from_millis(end.as_millis() - 365 * DAY_MS),
             members,
+            themes: Self::theme_codes().collect(),
             places: Vec::new(),
             persons: Vec::new(),
             resources: Vec::new(),
@@ -360,41 +329,39 @@ impl DemoGenerator {
         &self.ids
     }
 
-    /// A workspace with the demo codebook and sectors.
+    /// A demo team's workspace: the starter workspace, its members, and
+    /// the demo's sectors ([`DemoGenerator::extend`]).
     pub fn workspace(name: &str, members: &[(MemberId, String)]) -> Workspace {
-        Workspace {
-            name: name.to_string(),
-            default_language: Language::French,
-            codebook: THEMES
-                .iter()
-                .map(|(code, fr, en, colour)| Theme {
-                    code: (*code).into(),
-                    label_fr: (*fr).into(),
-                    label_en: (*en).into(),
-                    colour: (*colour).into(),
-                    parent: None,
-                })
-                .collect(),
-            sectors: SECTORS
-                .iter()
-                .map(|(code, name)| Sector {
-                    code: (*code).into(),
-                    name: (*name).into(),
-                })
-                .collect(),
-            members: members
-                .iter()
-                .map(|(id, name)| Member {
-                    id: *id,
-                    name: name.clone(),
-                })
-                .collect(),
+        let mut w = Workspace::starter(name, Language::French);
+        for (id, member) in members {
+            w.add_member(*id, member);
         }
+        Self::extend(&mut w);
+        w
     }
 
-    /// The theme codes of the demo codebook.
-    pub fn theme_codes() -> impl Iterator<Item = &'static str> {
-        THEMES.iter().map(|t| t.0)
+    /// Add to a workspace the sectors the demo's records name, keeping
+    /// what it has. Returns whether anything was added.
+    pub fn extend(w: &mut Workspace) -> bool {
+        let before = w.sectors.len();
+        for (code, name) in SECTORS {
+            if !w.sectors.iter().any(|s| s.code == *code) {
+                w.sectors.push(Sector {
+                    code: (*code).into(),
+                    name: (*name).into(),
+                });
+            }
+        }
+        before != w.sectors.len()
+    }
+
+    /// The theme codes the demo's notes use: the starter codebook's, so
+    /// demo records fit any new team's notebook.
+    pub fn theme_codes() -> impl Iterator<Item = String> {
+        Workspace::starter("", Language::French)
+            .codebook
+            .into_iter()
+            .map(|t| t.code)
     }
 
     fn at(&mut self) -> Timestamp {
@@ -623,9 +590,10 @@ impl DemoGenerator {
         n.participants.age_groups = vec![self.pick(AgeGroup::ALL)];
         n.participants.languages = vec![if french { "fr" } else { "en" }.into()];
         let themes = self.rng.gen_range(1..=3);
-        let mut codes: Vec<String> = THEMES
+        let mut codes: Vec<String> = self
+            .themes
             .choose_multiple(&mut self.rng, themes)
-            .map(|t| t.0.to_string())
+            .cloned()
             .collect();
         codes.sort();
         n.themes = codes;

@@ -404,12 +404,6 @@ impl RecordDoc {
         actors.iter().map(Actor::member_of).collect()
     }
 
-    /// Whether the document waits for changes it has not seen (a merge
-    /// delivered changes out of order).
-    pub fn missing_deps(&mut self) -> bool {
-        !self.doc.get_missing_deps(&[]).is_empty()
-    }
-
     /// Every change, oldest first, with its author and the fields touched.
     pub fn history(&mut self) -> Vec<HistoryEntry> {
         let changes: Vec<_> = self

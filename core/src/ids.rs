@@ -148,6 +148,17 @@ uuid_id!(
     ItemId,
     "item"
 );
+uuid_id!(
+    /// The id of a team on a sync server.
+    TeamId,
+    "team"
+);
+uuid_id!(
+    /// The id of a device on a sync server: each laptop that joined a team,
+    /// with its own token.
+    DeviceId,
+    "device"
+);
 
 #[cfg(test)]
 mod tests {

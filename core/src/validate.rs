@@ -68,6 +68,12 @@ impl Codebook {
             codes: Some(workspace.codebook.iter().map(|t| t.code.clone()).collect()),
         }
     }
+    /// Exactly these theme codes.
+    pub fn of_codes(codes: impl IntoIterator<Item = String>) -> Self {
+        Self {
+            codes: Some(codes.into_iter().collect()),
+        }
+    }
     /// Whether a theme code is known.
     pub fn knows(&self, code: &str) -> bool {
         self.codes.as_ref().is_none_or(|c| c.contains(code))

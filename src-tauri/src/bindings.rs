@@ -94,6 +94,9 @@ fn camel(name: &str) -> String {
 pub fn typescript() -> String {
     let mut collector = Collector::new();
     let signatures = crate::commands::signatures(&mut collector);
+    // Every command rejects with this shape; its kinds are the closed list
+    // the UI branches on.
+    collector.name_of::<crate::error::UiError>();
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test -p carnet-desktop bindings`\n\
          // with CARNET_WRITE_BINDINGS=1. Do not edit: change the Rust side.\n\
@@ -176,6 +179,26 @@ mod tests {
                 "the TypeScript types should name the code {code}"
             );
         }
+    }
+
+    #[test]
+    fn every_error_kind_is_a_typescript_literal_the_ui_must_handle() {
+        let ts = typescript();
+        let union = ts
+            .lines()
+            .find(|l| l.starts_with("export type ErrorKind ="))
+            .expect("the bindings declare ErrorKind");
+        for kind in carnet_core::ErrorKind::ALL {
+            assert!(
+                union.contains(&format!("\"{}\"", kind.code())),
+                "ErrorKind {kind:?} should be in the TypeScript union: {union}"
+            );
+        }
+        assert_eq!(
+            union.matches('"').count(),
+            2 * carnet_core::ErrorKind::ALL.len(),
+            "the TypeScript union should hold exactly the Rust kinds: {union}"
+        );
     }
 
     #[test]

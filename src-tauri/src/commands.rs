@@ -5,16 +5,16 @@
 //! are generated from this list and cannot drift from it.
 
 use carnet_client::sync::background::SyncState;
-use carnet_client::sync::{self, JoinRequest, SyncStatus};
+use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::{
-    ClientError, Environment, HistoryItem, NoteFilter, NoteInput, NotePage, NotePatch, Notebook,
-    Page, PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary,
+    Environment, NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch, Notebook, Page,
+    PersonDetail, PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary,
     ResourceSummary, SearchHit,
 };
-use carnet_core::record::{Identity, Note, Person, Place, Resource, Theme, Workspace};
+use carnet_core::record::{Identity, Place, Resource, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
 use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralStatus};
-use carnet_core::{Conflict, Day, ItemId, Record, RecordId};
+use carnet_core::{Day, DeviceId, ItemId, RecordId};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
@@ -23,6 +23,7 @@ use crate::error::{UiError, UiResult};
 use crate::prefs::{self, Preferences};
 use crate::state::AppState;
 use crate::vocab::Vocabularies;
+use carnet_core::ErrorKind;
 
 /// Declares the commands, their handler and their TypeScript signatures.
 macro_rules! commands {
@@ -71,10 +72,10 @@ pub struct AppInfo {
     pub team: Option<String>,
     /// Whether the notebook is joined to a team server.
     pub joined: bool,
-    /// This device's role on the team (`coordinator`, `worker`, `observer`).
-    pub role: Option<String>,
+    /// This device's role on the team.
+    pub role: Option<Role>,
     /// This device's id on the team server (so it is not offered for revocation).
-    pub device_id: Option<String>,
+    pub device_id: Option<DeviceId>,
     /// Whether this device may see persons and referrals (a personal
     /// notebook, a coordinator, or a worker invited with access to persons).
     pub persons: bool,
@@ -118,21 +119,6 @@ pub fn system_languages(var: impl Fn(&str) -> Option<String>) -> Vec<String> {
     out
 }
 
-/// A note with everything its page shows.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct NoteDetail {
-    /// The note's id.
-    pub id: RecordId,
-    /// The note.
-    pub note: Note,
-    /// The author's name, when the team knows them.
-    pub author_name: Option<String>,
-    /// Who changed what, when (newest last).
-    pub history: Vec<HistoryItem>,
-    /// Fields with concurrent values to settle.
-    pub conflicts: Vec<Conflict>,
-}
-
 fn info(state: &AppState) -> UiResult<AppInfo> {
     let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
     let env = &env;
@@ -154,12 +140,11 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
         state.with(|nb| {
             out.member_name = Some(nb.member_name().to_string());
             out.team = Some(nb.workspace()?.name);
-            out.joined = nb.setting("server")?.is_some();
-            out.role = nb.setting("role")?;
-            out.device_id = nb.setting("device_id")?;
-            out.persons = !out.joined
-                || out.role.as_deref() == Some("coordinator")
-                || nb.setting("persons")?.as_deref() == Some("true");
+            let membership = nb.membership()?;
+            out.joined = membership.is_some();
+            out.role = membership.as_ref().map(|m| m.role);
+            out.device_id = membership.as_ref().map(|m| m.device);
+            out.persons = nb.access()?.persons;
             Ok(())
         })?;
     }
@@ -186,41 +171,11 @@ pub fn start_sync(app: &AppHandle, state: &AppState) -> UiResult<()> {
 fn new_notebook_here(state: &AppState) -> UiResult<()> {
     if state.has_notebook() {
         return Err(UiError::new(
-            "already-exists",
+            ErrorKind::AlreadyExists,
             "this device already has a notebook",
         ));
     }
     Ok(())
-}
-
-/// A person with everything their page shows.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct PersonDetail {
-    /// The person's id.
-    pub id: RecordId,
-    /// The person.
-    pub person: Person,
-    /// Who changed what, when (newest last).
-    pub history: Vec<HistoryItem>,
-    /// Fields with concurrent values to settle.
-    pub conflicts: Vec<Conflict>,
-}
-
-/// The client's own error for a record of another kind.
-fn wrong_kind(id: RecordId, record: &Record, expected: &'static str) -> UiError {
-    ClientError::WrongKind {
-        id,
-        expected,
-        actual: record.kind().to_string(),
-    }
-    .into()
-}
-
-fn note_of(record: Record, id: RecordId) -> UiResult<Note> {
-    match record {
-        Record::Note(n) => Ok(*n),
-        other => Err(wrong_kind(id, &other, "note")),
-    }
 }
 
 /// How many demo records "explore with demo data" makes
@@ -270,15 +225,11 @@ commands! {
     /// Join a team with an invitation code and pull the team's records.
     fn join_team(app, state, server: String, code: String, device_name: String, member_name: String) -> AppInfo {
         new_notebook_here(&state)?;
-        let default_device = format!("portable-{}", member_name.trim().to_lowercase());
-        let req = JoinRequest {
-            server: server.trim(),
-            code: code.trim(),
-            device_name: match device_name.trim() {
-                "" => default_device.as_str(),
-                name => name,
-            },
-            member_name: member_name.trim(),
+        let req = JoinOptions {
+            server: &server,
+            code: &code,
+            device_name: &device_name,
+            member_name: &member_name,
             ca_pem: None,
         };
         let (nb, _) = sync::join(&state.data_dir, req, Environment::default(), |_| {}).await?;
@@ -319,21 +270,7 @@ commands! {
 
     /// A note with its history and concurrent values.
     fn note(_app, state, id: RecordId) -> NoteDetail {
-        state.with(|nb| {
-            let record = nb.record(id)?;
-            let history = nb.history(id)?;
-            let conflicts = nb.conflicts(id)?;
-            let members = nb.workspace()?.members;
-            Ok((record, history, conflicts, members))
-        })
-        .and_then(|(record, history, conflicts, members)| {
-            let note = note_of(record, id)?;
-            let author_name = members
-                .iter()
-                .find(|m| m.id == note.author)
-                .map(|m| m.name.clone());
-            Ok(NoteDetail { id, note, author_name, history, conflicts })
-        })
+        state.with(|nb| nb.note_detail(id))
     }
 
     /// Change a note's fields.
@@ -383,13 +320,7 @@ commands! {
 
     /// A person with consents, needs, referrals and their history.
     fn person(_app, state, id: RecordId) -> PersonDetail {
-        let (record, history, conflicts) = state.with(|nb| {
-            Ok((nb.record(id)?, nb.history(id)?, nb.conflicts(id)?))
-        })?;
-        match record {
-            Record::Person(p) => Ok(PersonDetail { id, person: *p, history, conflicts }),
-            other => Err(wrong_kind(id, &other, "person")),
-        }
+        state.with(|nb| nb.person_detail(id))
     }
 
     /// Add a person (a pseudonym; identifying details only with consent).
@@ -439,23 +370,13 @@ commands! {
 
     /// An organisation of the directory with its services.
     fn resource(_app, state, id: RecordId) -> Resource {
-        match state.with(|nb| nb.record(id))? {
-            Record::Resource(r) => Ok(*r),
-            other => Err(wrong_kind(id, &other, "resource")),
-        }
+        state.with(|nb| nb.resource(id))
     }
 
     /// Add a place of the territory.
     fn create_place(_app, state, name: String, kind: PlaceKind, sector: Option<String>, address: Option<String>) -> RecordId {
-        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
         state.edit(|nb| {
-            nb.create_place(Place {
-                name: name.trim().to_string(),
-                place_kind: kind,
-                sector: clean(sector),
-                address: clean(address),
-                notes: Default::default(),
-            })
+            nb.create_place(Place { name, place_kind: kind, sector, address, notes: Default::default() })
         })
     }
 
@@ -472,28 +393,22 @@ commands! {
 
     /// Create an invitation code for a role (coordinators); `expires_hours`
     /// defaults to the server's.
-    fn invite(_app, state, role: String, persons: bool, expires_hours: Option<u32>) -> String {
-        let role: Role = role
-            .parse()
-            .map_err(|_| UiError::new("invalid", format!("'{role}' is not a role (coordinator, worker or observer)")))?;
+    fn invite(_app, state, role: Role, persons: bool, expires_hours: Option<u32>) -> String {
         let client = state.with(|nb| sync::engine::server_client(nb))?;
         Ok(client.invite(role, persons, expires_hours.map(i64::from)).await?)
     }
 
     /// Revoke a device (coordinators): it can no longer sync; its own notes stay on it.
-    fn revoke(_app, state, device: String) -> () {
+    fn revoke(_app, state, device: DeviceId) -> () {
         let client = state.with(|nb| sync::engine::server_client(nb))?;
-        Ok(client.revoke(device.trim()).await?)
+        Ok(client.revoke(device).await?)
     }
 
     /// Erase a record on every device (coordinators), with the reason kept
     /// in its tombstone; this device purges it at the sync that follows.
     fn erase(_app, state, id: RecordId, reason: String) -> () {
-        if reason.trim().is_empty() {
-            return Err(UiError::new("invalid", "say why the record is erased (the reason is kept, not the content)"));
-        }
         let client = state.with(|nb| sync::engine::server_client(nb))?;
-        client.erase(id, reason.trim()).await?;
+        client.erase(id, &reason).await?;
         state.sync_now();
         Ok(())
     }

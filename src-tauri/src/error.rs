@@ -3,22 +3,23 @@
 //! what to do next.
 
 use carnet_client::ClientError;
+use carnet_core::ErrorKind;
 use serde::Serialize;
 
 /// An error crossing the IPC boundary.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct UiError {
-    /// Stable code (`not-found`, `invalid`, `offline`, `no-notebook`…).
-    pub kind: String,
+    /// What went wrong, from the closed list the UI branches on.
+    pub kind: ErrorKind,
     /// For people, in English; the UI translates the kinds it knows.
     pub message: String,
 }
 
 impl UiError {
     /// An error of the shell itself.
-    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Self {
-            kind: kind.into(),
+            kind,
             message: message.into(),
         }
     }
@@ -27,7 +28,7 @@ impl UiError {
 impl From<ClientError> for UiError {
     fn from(e: ClientError) -> Self {
         Self {
-            kind: e.kind().to_string(),
+            kind: e.kind(),
             message: e.to_string(),
         }
     }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{UiError, UiResult};
+use carnet_core::ErrorKind;
 
 /// What the window remembers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -37,20 +38,21 @@ pub fn save(dir: &Path, prefs: &Preferences) -> UiResult<()> {
     if let Some(lang) = &prefs.language {
         if lang != "fr" && lang != "en" {
             return Err(UiError::new(
-                "invalid",
+                ErrorKind::Invalid,
                 format!("'{lang}' is not a language of Carnet; choose fr or en"),
             ));
         }
     }
     let io = |e: std::io::Error| {
         UiError::new(
-            "io",
+            ErrorKind::Io,
             format!("could not save the preferences in {}: {e}", dir.display()),
         )
     };
     std::fs::create_dir_all(dir).map_err(io)?;
     let tmp = dir.join("ui.json.tmp");
-    let bytes = serde_json::to_vec_pretty(prefs).map_err(|e| UiError::new("io", e.to_string()))?;
+    let bytes =
+        serde_json::to_vec_pretty(prefs).map_err(|e| UiError::new(ErrorKind::Io, e.to_string()))?;
     std::fs::write(&tmp, bytes).map_err(io)?;
     std::fs::rename(&tmp, path(dir)).map_err(io)
 }
@@ -84,6 +86,6 @@ mod tests {
             last_screen: None,
         };
         let err = save(dir.path(), &bad).expect_err("an unknown language is refused");
-        assert_eq!(err.kind, "invalid");
+        assert_eq!(err.kind, ErrorKind::Invalid);
     }
 }

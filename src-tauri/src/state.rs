@@ -8,6 +8,7 @@ use carnet_client::sync::background::{SyncLoop, SyncState};
 use carnet_client::{ClientError, Environment, Notebook};
 
 use crate::error::{UiError, UiResult};
+use carnet_core::ErrorKind;
 
 /// The shell's state, managed by Tauri.
 #[derive(Debug)]
@@ -47,7 +48,7 @@ impl AppState {
     pub fn shared(&self) -> UiResult<Arc<Mutex<Notebook>>> {
         lock(&self.notebook).clone().ok_or_else(|| {
             UiError::new(
-                "no-notebook",
+                ErrorKind::NoNotebook,
                 "there is no notebook yet: start one, join a team or explore the demo",
             )
         })

@@ -1,9 +1,10 @@
 //! The closed vocabularies, with their French and English labels from
 //! `carnet_core::vocab`, for the window's pickers and chips.
 
+use carnet_core::sync::Role;
 use carnet_core::vocab::{
-    AgeGroup, Barrier, ConsentPurpose, Lang, Method, NeedCategory, PlaceKind, ReferralStatus,
-    ReviewStatus, Vocabulary,
+    AgeGroup, Barrier, ConsentMethod, ConsentPurpose, Lang, Method, NeedCategory, PlaceKind,
+    ReferralStatus, ReviewStatus, Vocabulary,
 };
 use serde::Serialize;
 
@@ -37,6 +38,13 @@ pub struct Vocabularies {
     pub age_groups: Vec<Term>,
     /// What a person may consent to.
     pub consent_purposes: Vec<Term>,
+    /// How a consent was given.
+    pub consent_methods: Vec<Term>,
+    /// Roles on a team.
+    pub roles: Vec<Term>,
+    /// The statuses in which a referral is still open, in the order a
+    /// referral moves through them (the board's columns).
+    pub open_referral_statuses: Vec<ReferralStatus>,
 }
 
 fn terms<V: Vocabulary>() -> Vec<Term> {
@@ -62,6 +70,13 @@ impl Vocabularies {
             referral_statuses: terms::<ReferralStatus>(),
             age_groups: terms::<AgeGroup>(),
             consent_purposes: terms::<ConsentPurpose>(),
+            consent_methods: terms::<ConsentMethod>(),
+            roles: terms::<Role>(),
+            open_referral_statuses: ReferralStatus::ALL
+                .iter()
+                .copied()
+                .filter(|s| !s.is_closed())
+                .collect(),
         }
     }
 }

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use crate::{db, router, AppState};
 use anyhow::Context;
 use carnet_core::sync::Role;
+use carnet_core::Timestamp;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -169,7 +170,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
         }) => {
             let mut conn = db::open(&data)?;
-            let team = db::create_team(&mut conn, &name, &coordinator, 72)?;
+            let team = db::create_team(&mut conn, &name, &coordinator, 72, Timestamp::now())?;
             if json {
                 print_json(&team)?;
             } else {
@@ -189,7 +190,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
         } => {
             let mut conn = db::open(&data)?;
-            let code = db::invite(&mut conn, &team, role, persons, expires)?;
+            let code = db::invite(&mut conn, &team, role, persons, expires, Timestamp::now())?;
             if json {
                 print_json(&serde_json::json!({ "code": code }))?;
             } else {
@@ -212,7 +213,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Revoke { data, device } => {
             let mut conn = db::open(&data)?;
-            db::revoke(&mut conn, &device, None)?;
+            db::revoke(&mut conn, &device, None, Timestamp::now())?;
             println!("Device {device} is revoked; it can no longer sync.");
         }
     }

@@ -6,8 +6,10 @@
 
 use std::path::Path;
 
-use carnet_core::demo::DemoGenerator;
+use carnet_core::record::Workspace;
+use carnet_core::sync::api::EraseRequest;
 use carnet_core::sync::{Access, DeviceInfo, Joined, Role};
+use carnet_core::vocab::Language;
 use carnet_core::{Actor, Codebook, MemberId, Record, RecordDoc, RecordId, SystemIds, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use serde::Serialize;
@@ -99,11 +101,6 @@ CREATE TABLE device_heads (
 ) WITHOUT ROWID;
 "#;
 
-/// Milliseconds since the epoch.
-pub fn now_ms() -> i64 {
-    Timestamp::now().as_millis()
-}
-
 /// Open (or create) the server database in `dir`.
 pub fn open(dir: &Path) -> Result<Connection, ServerError> {
     std::fs::create_dir_all(dir)
@@ -161,21 +158,20 @@ pub fn create_team(
     name: &str,
     coordinator: &str,
     expires_hours: i64,
+    now: Timestamp,
 ) -> Result<NewTeam, ServerError> {
     if name.trim().is_empty() || coordinator.trim().is_empty() {
         return Err(ServerError::BadRequest(
             "the team name and the coordinator's name are required".into(),
         ));
     }
-    let now = Timestamp::now();
     let ids = SystemIds;
     let team = RecordId::generate(&ids, now).to_string();
     let member = MemberId::generate(&ids, now);
     let workspace_id = RecordId::generate(&ids, now);
-    let workspace = Record::Workspace(DemoGenerator::workspace(
-        name.trim(),
-        &[(member, coordinator.trim().to_string())],
-    ));
+    let mut workspace = Workspace::starter(name, Language::French);
+    workspace.add_member(member, coordinator);
+    let workspace = Record::Workspace(workspace);
     let mut session = [0u8; 8];
     rand::RngCore::fill_bytes(&mut rand::thread_rng(), &mut session);
     let mut doc = RecordDoc::create(
@@ -206,6 +202,7 @@ pub fn create_team(
         true,
         Some(&member.to_string()),
         expires_hours,
+        now,
     )?;
     tx.commit()?;
     Ok(NewTeam { team, code })
@@ -218,6 +215,7 @@ fn insert_invitation(
     persons: bool,
     member: Option<&str>,
     expires_hours: i64,
+    now: Timestamp,
 ) -> Result<String, ServerError> {
     if !(1..=24 * 365).contains(&expires_hours) {
         return Err(ServerError::BadRequest(
@@ -225,7 +223,7 @@ fn insert_invitation(
         ));
     }
     let code = accounts::new_code();
-    let now = now_ms();
+    let now = now.as_millis();
     tx.execute(
         "INSERT INTO invitations (code_hash, team, role, persons, member, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![accounts::code_hash(&code), team, role.code(), persons, member, now, now + expires_hours * 3_600_000],
@@ -240,6 +238,7 @@ pub fn invite(
     role: Role,
     persons: bool,
     expires_hours: i64,
+    now: Timestamp,
 ) -> Result<String, ServerError> {
     let tx = write_tx(conn)?;
     let exists: Option<String> = tx
@@ -250,7 +249,7 @@ pub fn invite(
             "there is no team with id {team} on this server"
         )));
     }
-    let code = insert_invitation(&tx, team, role, persons, None, expires_hours)?;
+    let code = insert_invitation(&tx, team, role, persons, None, expires_hours, now)?;
     tx.commit()?;
     Ok(code)
 }
@@ -262,6 +261,7 @@ pub fn join(
     code: &str,
     device_name: &str,
     member_name: &str,
+    at: Timestamp,
 ) -> Result<Joined, ServerError> {
     let tx = write_tx(conn)?;
     let row = tx
@@ -279,7 +279,7 @@ pub fn join(
     if used_at.is_some() {
         return Err(ServerError::UsedCode);
     }
-    let now = now_ms();
+    let now = at.as_millis();
     if expires_at < now {
         return Err(ServerError::ExpiredCode);
     }
@@ -313,7 +313,7 @@ pub fn join(
         [&member_id],
         |r| r.get(0),
     )?;
-    add_to_workspace(&tx, &team, &workspace_id, &member_id, &member_name)?;
+    add_to_workspace(&tx, &team, &workspace_id, &member_id, &member_name, at)?;
     let device_id = RecordId::generate(&ids, Timestamp::from_millis(now)).to_string();
     let token = accounts::new_token();
     let device_name = if device_name.trim().is_empty() {
@@ -331,12 +331,12 @@ pub fn join(
     )?;
     tx.commit()?;
     Ok(Joined {
-        team,
+        team: typed_id(&team, "team")?,
         team_name,
-        workspace_id,
-        member_id,
+        workspace_id: typed_id(&workspace_id, "workspace")?,
+        member_id: typed_id(&member_id, "member")?,
         member_name,
-        device_id,
+        device_id: typed_id(&device_id, "device")?,
         token,
         role,
         persons: Access::new(role, persons).persons,
@@ -351,6 +351,7 @@ fn add_to_workspace(
     workspace_id: &str,
     member: &str,
     name: &str,
+    now: Timestamp,
 ) -> Result<(), ServerError> {
     use carnet_core::sync::server::ServerStore;
     let member: MemberId = member
@@ -359,7 +360,7 @@ fn add_to_workspace(
     let workspace: RecordId = workspace_id
         .parse()
         .map_err(|_| ServerError::Internal("a workspace id is malformed".into()))?;
-    let mut store = crate::store::TeamStore::new(tx, team, "");
+    let mut store = crate::store::TeamStore::new(tx, team, "", now);
     let Some(mut doc) = store.load(workspace)? else {
         return Ok(());
     };
@@ -368,7 +369,7 @@ fn add_to_workspace(
     let (_, change) = doc
         .edit::<_, carnet_core::CoreError>(
             &Actor::new(member, session),
-            Timestamp::now(),
+            now,
             &Codebook::any(),
             |r| {
                 if let Record::Workspace(w) = r {
@@ -447,26 +448,60 @@ pub fn devices(conn: &Connection, team: &str) -> Result<Vec<DeviceInfo>, ServerE
         "SELECT d.id, d.name, m.id, m.name, m.role, d.created_at, d.last_seen, d.revoked_at
          FROM devices d JOIN members m ON m.id = d.member WHERE d.team = ?1 ORDER BY d.created_at",
     )?;
-    let rows = stmt.query_map([team], |r| {
-        Ok(DeviceInfo {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            member_id: r.get(2)?,
-            member: r.get(3)?,
-            role: r.get(4)?,
-            joined_at: r.get(5)?,
-            last_seen: r.get(6)?,
-            revoked_at: r.get(7)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    type Row = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    );
+    let rows = stmt
+        .query_map([team], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<Row>>>()?;
+    rows.into_iter()
+        .map(
+            |(id, name, member_id, member, role, joined_at, last_seen, revoked_at)| {
+                Ok(DeviceInfo {
+                    id: typed_id(&id, "device")?,
+                    name,
+                    member_id: typed_id(&member_id, "member")?,
+                    member,
+                    role: role.parse().map_err(|e: carnet_core::vocab::UnknownCode| {
+                        ServerError::Internal(e.to_string())
+                    })?,
+                    joined_at,
+                    last_seen,
+                    revoked_at,
+                })
+            },
+        )
+        .collect()
 }
 
 /// Revoke a device (within `team` when given).
-pub fn revoke(conn: &mut Connection, device: &str, team: Option<&str>) -> Result<(), ServerError> {
+pub fn revoke(
+    conn: &mut Connection,
+    device: &str,
+    team: Option<&str>,
+    now: Timestamp,
+) -> Result<(), ServerError> {
     let n = conn.execute(
         "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1 AND (?3 IS NULL OR team = ?3)",
-        params![device, now_ms(), team],
+        params![device, now.as_millis(), team],
     )?;
     if n == 0 {
         return Err(ServerError::NotFound(format!(
@@ -483,14 +518,10 @@ pub fn erase(
     team: &str,
     id: RecordId,
     by: MemberId,
-    reason: &str,
+    request: &EraseRequest,
+    now: Timestamp,
 ) -> Result<(), ServerError> {
-    if reason.trim().is_empty() {
-        return Err(ServerError::BadRequest(
-            "say why the record is erased (--reason); the reason is kept, the content is not"
-                .into(),
-        ));
-    }
+    let reason = &request.reason;
     let tx = write_tx(conn)?;
     let kind: Option<String> = tx
         .query_row(
@@ -531,10 +562,18 @@ pub fn erase(
     tx.execute("DELETE FROM device_heads WHERE record = ?1 AND device IN (SELECT id FROM devices WHERE team = ?2)", params![id.to_string(), team])?;
     tx.execute(
         "INSERT INTO tombstones (team, id, kind, erased_by, erased_at, reason, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![team, id.to_string(), kind, by.to_string(), now_ms(), reason.trim(), seq],
+        params![team, id.to_string(), kind, by.to_string(), now.as_millis(), reason.trim(), seq],
     )?;
     tx.commit()?;
     Ok(())
+}
+
+/// An id the server stored, typed for the API; a malformed one is the
+/// server's own fault.
+pub fn typed_id<T: std::str::FromStr>(stored: &str, what: &str) -> Result<T, ServerError> {
+    stored
+        .parse()
+        .map_err(|_| ServerError::Internal(format!("a stored {what} id is malformed")))
 }
 
 /// Take the next position of a team's feed.
@@ -546,7 +585,7 @@ pub fn next_seq(tx: &Transaction<'_>, team: &str) -> Result<i64, ServerError> {
     )?)
 }
 
-/// The member who created a team's invitations, for the command line.
+/// Whether a team of that id exists on this server.
 pub fn team_exists(conn: &Connection, team: &str) -> Result<bool, ServerError> {
     Ok(
         conn.query_row("SELECT COUNT(*) FROM teams WHERE id = ?1", [team], |r| {

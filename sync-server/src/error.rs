@@ -1,9 +1,12 @@
-//! The server's one error type. Each error knows its HTTP status and a
-//! short stable `kind`; the body is always `{ "kind": …, "message": … }`.
+//! The server's one error type. Each error knows its HTTP status and its
+//! [`ErrorKind`]; the body is always the API's [`ErrorBody`]
+//! (`{ "kind": …, "message": … }`).
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use carnet_core::sync::api::ErrorBody;
+use carnet_core::ErrorKind;
 
 /// What a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -52,22 +55,22 @@ pub enum ServerError {
 }
 
 impl ServerError {
-    /// The stable kind code.
-    pub fn kind(&self) -> &'static str {
+    /// The stable kind.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::UnknownToken => "unknown-token",
-            Self::Revoked => "revoked",
-            Self::Forbidden(_) => "forbidden",
-            Self::BadCode => "invalid-code",
-            Self::ExpiredCode => "expired-code",
-            Self::UsedCode => "used-code",
-            Self::BadRequest(_) => "bad-request",
-            Self::UnsupportedMediaType(_) => "unsupported-media-type",
-            Self::TooLarge(_) => "too-large",
-            Self::Protocol(_) => "protocol-version",
-            Self::NotFound(_) => "not-found",
-            Self::Storage(_) => "storage",
-            Self::Internal(_) => "internal",
+            Self::UnknownToken => ErrorKind::UnknownToken,
+            Self::Revoked => ErrorKind::Revoked,
+            Self::Forbidden(_) => ErrorKind::Forbidden,
+            Self::BadCode => ErrorKind::InvalidCode,
+            Self::ExpiredCode => ErrorKind::ExpiredCode,
+            Self::UsedCode => ErrorKind::UsedCode,
+            Self::BadRequest(_) => ErrorKind::BadRequest,
+            Self::UnsupportedMediaType(_) => ErrorKind::UnsupportedMediaType,
+            Self::TooLarge(_) => ErrorKind::TooLarge,
+            Self::Protocol(_) => ErrorKind::ProtocolVersion,
+            Self::NotFound(_) => ErrorKind::NotFound,
+            Self::Storage(_) => ErrorKind::Storage,
+            Self::Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -87,15 +90,6 @@ impl ServerError {
     }
 }
 
-/// The error body.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct ErrorBody {
-    /// Stable code.
-    pub kind: String,
-    /// For people.
-    pub message: String,
-}
-
 impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         match &self {
@@ -104,7 +98,7 @@ impl IntoResponse for ServerError {
             _ => {}
         }
         let body = ErrorBody {
-            kind: self.kind().into(),
+            kind: self.kind(),
             message: self.to_string(),
         };
         (self.status(), Json(body)).into_response()

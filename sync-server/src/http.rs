@@ -12,12 +12,14 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use carnet_core::sync::api::{
+    paths, EraseRequest, Health, Invitation, InviteRequest, JoinRequest, Joined, Me,
+};
 use carnet_core::sync::protocol::{decode, encode};
 use carnet_core::sync::server::{handle_sync, HandleError, Limits};
 use carnet_core::sync::{Role, SyncRequest};
-use carnet_core::RecordId;
+use carnet_core::{Clock, RecordId, SystemClock, Timestamp};
 use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Device};
 use crate::error::ServerError;
@@ -33,6 +35,7 @@ pub struct AppState {
     /// Decoded documents kept between sync rounds (locked after `conn`).
     docs: Arc<Mutex<DocCache>>,
     limits: Limits,
+    clock: Arc<dyn Clock>,
 }
 
 impl AppState {
@@ -42,7 +45,18 @@ impl AppState {
             conn: Arc::new(Mutex::new(conn)),
             docs: Arc::new(Mutex::new(DocCache::default())),
             limits: Limits::default(),
+            clock: Arc::new(SystemClock),
         }
+    }
+
+    /// The same, reading the time from `clock` (tests).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> Timestamp {
+        self.clock.now()
     }
 
     /// Run `f` on a blocking thread with the database. A panic in `f`
@@ -66,16 +80,20 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(
-            "/v1/health",
-            get(|| async { Json(serde_json::json!({ "status": "ok" })) }),
+            paths::HEALTH,
+            get(|| async {
+                Json(Health {
+                    status: "ok".into(),
+                })
+            }),
         )
-        .route("/v1/join", post(join))
-        .route("/v1/me", get(me))
-        .route("/v1/sync", post(sync))
-        .route("/v1/invitations", post(invite))
-        .route("/v1/devices", get(devices))
-        .route("/v1/devices/{id}/revoke", post(revoke))
-        .route("/v1/records/{id}/erase", post(erase))
+        .route(paths::JOIN, post(join))
+        .route(paths::ME, get(me))
+        .route(paths::SYNC, post(sync))
+        .route(paths::INVITATIONS, post(invite))
+        .route(paths::DEVICES, get(devices))
+        .route(paths::REVOKE_ROUTE, post(revoke))
+        .route(paths::ERASE_ROUTE, post(erase))
         .fallback(|| async {
             ServerError::NotFound("no such endpoint on this Carnet server".into())
         })
@@ -123,40 +141,30 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ServerError> 
     }
 }
 
-/// What a device sends to join.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct JoinRequest {
-    /// The invitation code.
-    pub code: String,
-    /// A name for the device ("Aline's laptop").
-    #[serde(default)]
-    pub device_name: String,
-    /// The member's name (ignored when the code was made for a member).
-    #[serde(default)]
-    pub member_name: String,
-}
-
 async fn join(
     State(state): State<AppState>,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Response, ServerError> {
     let req = json_body(body)?;
-    let joined = state
-        .with_db(move |conn| db::join(conn, &req.code, &req.device_name, &req.member_name))
+    let joined: Joined = state
+        .with_db({
+            let now = state.now();
+            move |conn| db::join(conn, &req.code, &req.device_name, &req.member_name, now)
+        })
         .await?;
     tracing::info!(team = %joined.team, device = %joined.device_id, "device joined");
     Ok((StatusCode::CREATED, Json(joined)).into_response())
 }
 
-async fn me(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Json<serde_json::Value>, ServerError> {
+async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Me>, ServerError> {
     let d = device(&state, &headers).await?;
-    Ok(Json(serde_json::json!({
-        "device_id": d.id, "team": d.team, "member_id": d.member.to_string(),
-        "role": d.access.role, "persons": d.access.persons,
-    })))
+    Ok(Json(Me {
+        device_id: db::typed_id(&d.id, "device")?,
+        team: db::typed_id(&d.team, "team")?,
+        member_id: d.member,
+        role: d.access.role,
+        persons: d.access.persons,
+    }))
 }
 
 async fn sync(
@@ -178,12 +186,14 @@ async fn sync(
     let req: SyncRequest = decode(&body).map_err(|e| ServerError::BadRequest(e.to_string()))?;
     let limits = state.limits;
     let docs = Arc::clone(&state.docs);
+    let now = state.now();
     let resp = state
         .with_db(move |conn| {
             let mut docs = docs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let tx = db::write_tx(conn)?;
             let resp = {
-                let mut store = TeamStore::new(&tx, &device.team, &device.id).with_cache(&mut docs);
+                let mut store =
+                    TeamStore::new(&tx, &device.team, &device.id, now).with_cache(&mut docs);
                 handle_sync(&mut store, &device.access, &req, limits).map_err(|e| match e {
                     HandleError::Protocol { .. } => ServerError::Protocol(e.to_string()),
                     HandleError::Store(inner) => inner,
@@ -196,19 +206,6 @@ async fn sync(
     Ok(([(header::CONTENT_TYPE, "application/cbor")], encode(&resp)).into_response())
 }
 
-/// A coordinator's request for an invitation.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct InviteRequest {
-    /// The role of whoever uses the code.
-    pub role: Role,
-    /// Access to persons.
-    #[serde(default)]
-    pub persons: bool,
-    /// Hours until the code expires (default 72).
-    #[serde(default)]
-    pub expires_hours: Option<i64>,
-}
-
 async fn invite(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -216,6 +213,7 @@ async fn invite(
 ) -> Result<Response, ServerError> {
     let d = coordinator(&state, &headers).await?;
     let req = json_body(body)?;
+    let now = state.now();
     let code = state
         .with_db(move |conn| {
             db::invite(
@@ -223,15 +221,12 @@ async fn invite(
                 &d.team,
                 req.role,
                 req.persons,
-                req.expires_hours.unwrap_or(72),
+                req.expires_hours.unwrap_or(InviteRequest::DEFAULT_HOURS),
+                now,
             )
         })
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(serde_json::json!({ "code": code })),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(Invitation { code })).into_response())
 }
 
 async fn devices(
@@ -253,16 +248,12 @@ async fn revoke(
 ) -> Result<StatusCode, ServerError> {
     let d = coordinator(&state, &headers).await?;
     state
-        .with_db(move |conn| db::revoke(conn, &id, Some(&d.team)))
+        .with_db({
+            let now = state.now();
+            move |conn| db::revoke(conn, &id, Some(&d.team), now)
+        })
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Why a record is erased.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct EraseRequest {
-    /// The reason (kept in the tombstone; the content is not).
-    pub reason: String,
 }
 
 async fn erase(
@@ -272,12 +263,16 @@ async fn erase(
     body: Result<Json<EraseRequest>, JsonRejection>,
 ) -> Result<StatusCode, ServerError> {
     let d = coordinator(&state, &headers).await?;
-    let req = json_body(body)?;
+    let req = EraseRequest::new(&json_body(body)?.reason)
+        .map_err(|e| ServerError::BadRequest(e.to_string()))?;
     let id: RecordId = id
         .parse()
         .map_err(|e: carnet_core::ids::IdParseError| ServerError::BadRequest(e.to_string()))?;
     state
-        .with_db(move |conn| db::erase(conn, &d.team, id, d.member, &req.reason))
+        .with_db({
+            let now = state.now();
+            move |conn| db::erase(conn, &d.team, id, d.member, &req, now)
+        })
         .await?;
     tracing::info!(record = %id, "record erased");
     Ok(StatusCode::NO_CONTENT)

@@ -7,7 +7,7 @@ use automerge::ChangeHash;
 use carnet_core::recent::Recent;
 use carnet_core::sync::server::{FeedEntry, ServerStore};
 use carnet_core::sync::{decode_heads, encode_heads};
-use carnet_core::{MemberId, RecordDoc, RecordId, RecordKind};
+use carnet_core::{MemberId, RecordDoc, RecordId, RecordKind, Timestamp};
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use crate::db;
@@ -54,18 +54,21 @@ pub struct TeamStore<'t> {
     tx: &'t Transaction<'t>,
     team: String,
     device: String,
+    /// When this round happens (the server's clock, injected).
+    now: Timestamp,
     cache: Option<&'t mut DocCache>,
     /// Records this round loaded (the ones worth keeping decoded).
     loaded: std::collections::HashSet<RecordId>,
 }
 
 impl<'t> TeamStore<'t> {
-    /// A store for `device` of `team`.
-    pub fn new(tx: &'t Transaction<'t>, team: &str, device: &str) -> Self {
+    /// A store for `device` of `team`, for a round happening `now`.
+    pub fn new(tx: &'t Transaction<'t>, team: &str, device: &str, now: Timestamp) -> Self {
         Self {
             tx,
             team: team.to_string(),
             device: device.to_string(),
+            now,
             cache: None,
             loaded: std::collections::HashSet::new(),
         }
@@ -295,7 +298,9 @@ impl ServerStore for TeamStore<'_> {
                 "UPDATE devices SET credited_answer = ?2, answers = answers + 1, pending_answer = answers + 1, last_seen = ?3
                  WHERE id = ?1 RETURNING answers",
             )?
-            .query_row(params![self.device, last, db::now_ms()], |r| r.get(0))?;
+            .query_row(params![self.device, last, self.now.as_millis()], |r| {
+                r.get(0)
+            })?;
         Ok(answer as u64)
     }
 
@@ -356,7 +361,7 @@ mod tests {
     fn a_team() -> (tempfile::TempDir, rusqlite::Connection, String, RecordId) {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut conn = db::open(dir.path()).expect("open");
-        let team = db::create_team(&mut conn, "Pôle Nord", "Coordination", 72)
+        let team = db::create_team(&mut conn, "Pôle Nord", "Coordination", 72, Timestamp::now())
             .expect("team")
             .team;
         let id = workspace_id(&conn, &team);
@@ -367,7 +372,7 @@ mod tests {
     fn reading_stored_records_plans_its_statements_once() {
         let (_dir, mut conn, team, id) = a_team();
         let tx = db::write_tx(&mut conn).expect("tx");
-        let mut store = TeamStore::new(&tx, &team, "");
+        let mut store = TeamStore::new(&tx, &team, "", Timestamp::now());
         for other in [id, RecordId::from_uuid(uuid::Uuid::from_u128(9)), id] {
             store.stored_bytes(other).expect("read");
         }
@@ -391,7 +396,7 @@ mod tests {
         // rolls back: the next round must read what is stored.
         {
             let tx = db::write_tx(&mut conn).expect("tx");
-            let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
+            let mut store = TeamStore::new(&tx, &team, "", Timestamp::now()).with_cache(&mut cache);
             let mut doc = store.load(id).expect("load").expect("stored");
             let actor = Actor::new(carnet_core::MemberId::from_uuid(uuid::Uuid::nil()), [1; 8]);
             doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
@@ -406,7 +411,7 @@ mod tests {
         assert_eq!(cache.0.len(), 1, "the document was kept");
         {
             let tx = db::write_tx(&mut conn).expect("tx");
-            let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
+            let mut store = TeamStore::new(&tx, &team, "", Timestamp::now()).with_cache(&mut cache);
             let doc = store.load(id).expect("load").expect("stored");
             assert_eq!(name(&doc), "Pôle Nord", "the stale copy is not used");
             store.release(doc);
@@ -414,14 +419,14 @@ mod tests {
         // Unchanged, it is used; gone from the database, it is not.
         {
             let tx = db::write_tx(&mut conn).expect("tx");
-            let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
+            let mut store = TeamStore::new(&tx, &team, "", Timestamp::now()).with_cache(&mut cache);
             let doc = store.load(id).expect("load").expect("stored");
             assert_eq!(name(&doc), "Pôle Nord");
             store.release(doc);
             drop(store);
             tx.execute("DELETE FROM records WHERE id = ?1", [id.to_string()])
                 .expect("delete");
-            let mut store = TeamStore::new(&tx, &team, "").with_cache(&mut cache);
+            let mut store = TeamStore::new(&tx, &team, "", Timestamp::now()).with_cache(&mut cache);
             assert!(store.load(id).expect("load").is_none());
         }
     }

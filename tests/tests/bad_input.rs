@@ -33,7 +33,7 @@ fn setup() -> Setup {
         })
         .expect("note");
     aline.sync().expect("sync");
-    let token = aline.nb.setting("token").expect("meta").expect("token");
+    let token = aline.nb.membership().expect("meta").expect("joined").token;
     Setup {
         server,
         team,
@@ -263,7 +263,7 @@ fn invitation_codes_are_single_use_and_expire() {
         };
         Device::join(&s.server, &code, "Nadia", 3)
     };
-    let token = worker.nb.setting("token").expect("meta").expect("token");
+    let token = worker.nb.membership().expect("meta").expect("joined").token;
     let a = post(
         &format!("{}/v1/invitations", s.server.url),
         Some(&token),

@@ -4,6 +4,7 @@
 
 mod common;
 
+use carnet_core::ErrorKind;
 use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -53,6 +54,9 @@ fn server_killed_mid_sync_and_restarted() {
     let (_, code) = server.create_team("Équipe", "Aline");
     let mut aline = Device::join(&server, &code, "Aline", 1);
     aline.nb.fill_demo(1500, 4, |_| {}).expect("demo");
+    // Syncs the kill interrupted: the sync had started and had not
+    // finished when the server died (it then fails as offline).
+    let mut interrupted = 0;
     for delay in [30u64, 120, 400] {
         let handle = std::thread::spawn(move || {
             let result = aline.sync();
@@ -63,10 +67,19 @@ fn server_killed_mid_sync_and_restarted() {
         let (back, result) = handle.join().expect("thread");
         aline = back;
         if let Err(e) = result {
-            assert_eq!(e.kind(), "offline", "a killed server reads as offline: {e}");
+            assert_eq!(
+                e.kind(),
+                ErrorKind::Offline,
+                "a killed server reads as offline: {e}"
+            );
+            interrupted += 1;
         }
         server.restart();
     }
+    assert!(
+        interrupted > 0,
+        "at least one kill must land while a sync is running, or this test proves nothing"
+    );
     sync_until_ok(&mut aline);
     server_integrity(&server);
     let mut nadia = Device::join(&server, &server.invite_any(), "Nadia", 2);
@@ -98,6 +111,8 @@ fn client_killed_mid_sync_converges_on_the_next_sync() {
     aline.sync().expect("sync");
     let dir = jean.dir.path().to_path_buf();
     drop(jean.nb);
+    // Kills that landed while `carnet sync` was still running.
+    let mut interrupted = 0;
     for delay in [20u64, 60, 100, 150, 250, 400, 600, 800, 1000, 1500] {
         let mut child = Command::new(carnet_bin())
             .arg("--data-dir")
@@ -108,12 +123,19 @@ fn client_killed_mid_sync_converges_on_the_next_sync() {
             .spawn()
             .expect("carnet sync");
         std::thread::sleep(Duration::from_millis(delay));
+        if child.try_wait().expect("wait").is_none() {
+            interrupted += 1;
+        }
         let _ = child.kill();
         let _ = child.wait();
         let nb = carnet_client::Notebook::open(&dir, common::env(50 + delay))
             .expect("the notebook opens after the kill");
         nb.check_quick().expect("the file is sound after the kill");
     }
+    assert!(
+        interrupted > 0,
+        "at least one kill must land while `carnet sync` runs, or this test proves nothing"
+    );
     jean.nb = carnet_client::Notebook::open(&dir, common::env(77)).expect("open");
     sync_until_ok(&mut jean);
     assert!(

@@ -2,11 +2,12 @@
 
 mod common;
 
+use carnet_core::ErrorKind;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use carnet_client::sync::background::{SyncLoop, SyncState};
-use carnet_client::sync::{self, JoinRequest};
+use carnet_client::sync::{self, JoinOptions};
 use carnet_client::NoteInput;
 use carnet_core::sync::protocol::{decode, encode, PushRecord, SyncRequest, PROTOCOL_VERSION};
 use carnet_core::sync::SyncResponse;
@@ -45,7 +46,7 @@ fn a_device_joins_and_syncs_over_tls() {
     let err = rt()
         .block_on(sync::join(
             untrusted.path(),
-            JoinRequest {
+            JoinOptions {
                 server: &url,
                 code: &code,
                 device_name: "x",
@@ -56,14 +57,14 @@ fn a_device_joins_and_syncs_over_tls() {
             |_| {},
         ))
         .expect_err("an unknown certificate is not trusted");
-    assert_eq!(err.kind(), "offline", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Offline, "{err}");
 
     let joined = tempfile::tempdir().expect("dir");
     let pem = cert.cert.pem();
     let (mut nb, _) = rt()
         .block_on(sync::join(
             joined.path(),
-            JoinRequest {
+            JoinOptions {
                 server: &url,
                 code: &code,
                 device_name: "portable",
@@ -95,7 +96,7 @@ fn knowing_another_teams_record_id_gives_nothing() {
         .expect("note");
     aline.sync().expect("sync");
 
-    let token = bruno.nb.setting("token").expect("meta").expect("token");
+    let token = bruno.nb.membership().expect("meta").expect("joined").token;
     let ask = |push: Vec<PushRecord>| -> SyncResponse {
         let body = encode(&SyncRequest {
             protocol: PROTOCOL_VERSION,
@@ -144,6 +145,13 @@ fn knowing_another_teams_record_id_gives_nothing() {
         "team A's record is untouched"
     );
     bruno.sync().expect("sync");
+    let carnet_core::Record::Note(n) = bruno.nb.record(secret).expect("B's record") else {
+        panic!("not a note")
+    };
+    assert_eq!(
+        n.title, "Note de l'équipe B",
+        "team B receives its own record under that id, never team A's"
+    );
 }
 
 #[test]
@@ -181,9 +189,28 @@ fn the_background_loop_syncs_soon_after_edits_and_survives_the_server_going_away
         .create_note(note("Écrite pendant la synchro"))
         .expect("edit never blocks");
     sync_loop.edited();
-    // Wait for a sync that starts after the edit, then finishes.
-    wait_for(|s| matches!(s, SyncState::Syncing { .. }));
-    wait_for(|s| matches!(s, SyncState::Synced { .. }));
+    // Wait for a sync that sent the edit: the notebook itself says when
+    // nothing waits any more (the watch channel keeps only the latest
+    // state, so a whole sync can happen between two looks at it).
+    {
+        let mut l = sync_loop.clone();
+        let shared = Arc::clone(&shared);
+        runtime.block_on(async move {
+            tokio::time::timeout(Duration::from_secs(30), async {
+                loop {
+                    let waiting = sync::status(&shared.lock().expect("lock"))
+                        .expect("status")
+                        .waiting;
+                    if waiting == 0 {
+                        return;
+                    }
+                    l.changed().await;
+                }
+            })
+            .await
+            .expect("the edit is sent in time, without an explicit sync")
+        });
+    }
     jean.sync().expect("sync");
     assert!(
         jean.nb.record(id).is_ok(),

@@ -4,6 +4,7 @@
 use carnet_client::{ClientError, NoteInput, PersonInput, ReferralInput};
 use carnet_core::record::Record;
 use carnet_core::vocab::{Method, NeedCategory, ReferralStatus};
+use carnet_core::ErrorKind;
 use carnet_core::RecordId;
 mod common;
 
@@ -160,6 +161,83 @@ fn concurrent_referral_statuses_show_as_concurrent_values() {
 }
 
 #[test]
+fn a_settled_conflict_reaches_every_device_as_one_value() {
+    let mut t = team();
+    let id = t
+        .aline
+        .nb
+        .create_note(note("Atelier", "Récits du mardi"))
+        .expect("note");
+    t.aline.sync().expect("sync");
+    t.jean.sync().expect("sync");
+    // Offline, both set the review status differently.
+    t.aline
+        .nb
+        .update_note(
+            id,
+            carnet_client::NotePatch {
+                review: Some(carnet_core::vocab::ReviewStatus::Reviewed),
+                ..Default::default()
+            },
+        )
+        .expect("aline reviews");
+    t.jean
+        .nb
+        .update_note(
+            id,
+            carnet_client::NotePatch {
+                review: Some(carnet_core::vocab::ReviewStatus::ToReview),
+                ..Default::default()
+            },
+        )
+        .expect("jean asks for review");
+    t.aline.sync().expect("sync");
+    t.jean.sync().expect("sync");
+    t.aline.sync().expect("sync");
+    let conflicts = t.jean.nb.conflicts(id).expect("conflicts");
+    let review = conflicts
+        .iter()
+        .find(|c| c.path == "review")
+        .unwrap_or_else(|| panic!("Jean sees the review conflict: {conflicts:?}"));
+    let choice = review
+        .values
+        .iter()
+        .position(|v| v.value == "reviewed")
+        .expect("Aline's value is one of them");
+    // Jean keeps Aline's value; Aline's device learns it at its next sync.
+    t.jean
+        .nb
+        .settle_conflict(id, "review", choice)
+        .expect("settle");
+    assert!(
+        t.jean.nb.conflicts(id).expect("conflicts").is_empty(),
+        "settled here at once"
+    );
+    t.jean.sync().expect("sync");
+    t.aline.sync().expect("sync");
+    for (who, d) in [("Aline", &mut t.aline), ("Jean", &mut t.jean)] {
+        assert!(
+            d.nb.conflicts(id).expect("conflicts").is_empty(),
+            "{who} sees the conflict settled"
+        );
+        let Record::Note(n) = d.nb.record(id).expect("note") else {
+            panic!("not a note")
+        };
+        assert_eq!(
+            n.review,
+            carnet_core::vocab::ReviewStatus::Reviewed,
+            "{who} shows the value Jean kept"
+        );
+    }
+    let err = t
+        .jean
+        .nb
+        .settle_conflict(id, "review", 0)
+        .expect_err("nothing left to settle");
+    assert!(err.to_string().contains("no concurrent values"), "{err}");
+}
+
+#[test]
 fn roles_are_enforced_on_every_read_and_write() {
     let mut t = team();
     let person = t
@@ -259,12 +337,13 @@ fn a_revoked_device_gets_401_and_keeps_its_notes() {
     let device = t
         .jean
         .nb
-        .setting("device_id")
+        .membership()
         .expect("meta")
-        .expect("joined");
+        .expect("joined")
+        .device;
     common::rt().block_on(async {
         let client = carnet_client::sync::engine::server_client(&t.aline.nb).expect("client");
-        client.revoke(&device).await.expect("coordinator revokes");
+        client.revoke(device).await.expect("coordinator revokes");
     });
     let later = t
         .jean
@@ -273,7 +352,14 @@ fn a_revoked_device_gets_401_and_keeps_its_notes() {
         .expect("still editable offline");
     let err = t.jean.sync().expect_err("revoked");
     assert!(
-        matches!(&err, ClientError::Server { status: 401, kind, .. } if kind == "revoked"),
+        matches!(
+            &err,
+            ClientError::Server {
+                status: 401,
+                kind: ErrorKind::Revoked,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(
@@ -367,5 +453,14 @@ fn erasure_reaches_every_device_and_cannot_come_back() {
         matches!(late.nb.record(note_id), Err(ClientError::NotFound { .. })),
         "a new device never receives it"
     );
-    late.sync().expect("sync");
+    let again = late.sync().expect("sync");
+    assert_eq!(
+        (again.received, again.erased),
+        (0, 0),
+        "its next sync neither brings the record back nor has anything to erase"
+    );
+    assert!(
+        matches!(late.nb.record(note_id), Err(ClientError::NotFound { .. })),
+        "still not there after another sync"
+    );
 }

@@ -108,7 +108,7 @@ fn still_dirty(doc: &mut RecordDoc, heads: Option<&[ChangeHash]>) -> bool {
 }
 
 fn kind_refused(id: RecordId, said: RecordKind, actual: RecordKind) -> ClientError {
-    ClientError::BadInput(format!(
+    ClientError::BadAnswer(format!(
         "record {id}: the sender sent a {said} for a {actual}"
     ))
 }
@@ -119,7 +119,7 @@ fn kind_refused(id: RecordId, said: RecordKind, actual: RecordKind) -> ClientErr
 fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
     let (rowid, mut doc, chunks) = match start {
         Start::Erased => {
-            return Done::Refused(ClientError::BadInput(format!(
+            return Done::Refused(ClientError::BadAnswer(format!(
                 "record {} was erased by a coordinator and cannot come back",
                 item.id
             )))
@@ -224,6 +224,47 @@ fn work_all(
         |k, start| work(&items[k], start, keep),
         write,
     )
+}
+
+impl Notebook {
+    // ----- merging changes from elsewhere ------------------------------
+
+    /// The record's current heads.
+    pub fn heads(&mut self, id: RecordId) -> Result<Vec<automerge::ChangeHash>> {
+        let (rowid, mut doc) = self.load_doc(id)?;
+        let h = doc.heads();
+        self.cache.put(id, rowid, doc);
+        Ok(h)
+    }
+
+    /// The changes of a record made after `heads` (all for empty heads).
+    pub fn changes_since(
+        &mut self,
+        id: RecordId,
+        heads: &[automerge::ChangeHash],
+    ) -> Result<Vec<u8>> {
+        let (rowid, mut doc) = self.load_doc(id)?;
+        let bytes = doc.changes_since(heads);
+        self.cache.put(id, rowid, doc);
+        Ok(bytes)
+    }
+
+    /// Merge changes of a record received from elsewhere (another device,
+    /// the sync server). Bytes that do not decode, or that would make the
+    /// record invalid or of another kind, are refused and nothing changes.
+    /// [`Notebook::merge_many`] merges many records at once.
+    pub fn merge(&mut self, id: RecordId, bytes: &[u8]) -> Result<MergeOutcome> {
+        let one = Incoming {
+            id,
+            kind: None,
+            changes: bytes,
+            server_heads: None,
+        };
+        match self.merge_many(&[one])?.pop() {
+            Some(outcome) => outcome,
+            None => Ok(MergeOutcome::Unchanged),
+        }
+    }
 }
 
 impl Notebook {

@@ -10,7 +10,10 @@
 //! Opening checks the file is Carnet's before touching it: a foreign or
 //! damaged file is reported and left as it was.
 
+mod meta;
 pub mod schema;
+
+pub use meta::{Identity, Membership, SyncOutcome, SyncPosition};
 
 use std::cell::Cell;
 use std::io::Read;
@@ -252,7 +255,9 @@ impl Store {
         &self.path
     }
 
-    /// The connection, for reads.
+    /// The connection, for reads only: every write takes a [`Write`]
+    /// ([`Store::transaction`]), so it joins an open batch or commits on
+    /// its own.
     pub fn conn(&self) -> &Connection {
         &self.conn
     }
@@ -277,7 +282,7 @@ impl Store {
     /// [`Store::end_batch`].
     pub fn begin_batch(&mut self) -> Result<()> {
         if self.batch.is_some() {
-            return Err(ClientError::BadInput("a batch is already open".into()));
+            return Err(ClientError::Internal("a batch is already open".into()));
         }
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         self.batch = Some(Cell::new(false));
@@ -303,14 +308,6 @@ impl Store {
             self.conn.execute_batch("ROLLBACK")?;
             Ok(false)
         }
-    }
-
-    /// Read a value of `meta`.
-    pub fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
     }
 
     /// The stored bytes of a record.
@@ -343,125 +340,18 @@ impl Store {
         }))
     }
 
-    /// Flag a record whose bytes do not decode, in its own transaction.
-    pub fn mark_damaged(&self, id: RecordId, reason: &str) -> Result<()> {
-        self.conn.execute(
+    /// Flag a record whose bytes do not decode, in its own write.
+    pub fn mark_damaged(&mut self, id: RecordId, reason: &str) -> Result<()> {
+        let tx = self.transaction()?;
+        tx.execute(
             "UPDATE records SET damaged = ?2 WHERE id = ?1",
             params![id.to_string(), reason],
         )?;
-        Ok(())
+        tx.commit()
     }
 }
 
-/// Write operations on documents, inside a caller's transaction so the
-/// projection update commits with them.
-pub mod write {
-    use super::*;
-
-    /// Append a chunk after a record's others.
-    pub(crate) const APPEND_CHUNK: &str = "INSERT INTO chunks (record_rowid, seq, bytes)
-         VALUES (?1, COALESCE((SELECT MAX(seq) + 1 FROM chunks WHERE record_rowid = ?1), 0), ?2)";
-
-    /// Insert a new record's document; returns its rowid.
-    pub fn insert(tx: &Connection, doc: &mut RecordDoc, at: Timestamp) -> Result<i64> {
-        insert_received(tx, doc.id(), doc.kind(), &doc.save(), at)
-    }
-
-    /// Insert a record received whole, storing the bytes as received
-    /// (they were checked when decoded); returns its rowid.
-    pub fn insert_received(
-        tx: &Connection,
-        id: RecordId,
-        kind: RecordKind,
-        bytes: &[u8],
-        at: Timestamp,
-    ) -> Result<i64> {
-        tx.prepare_cached(
-            "INSERT INTO records (id, kind, chunk_count, updated_at) VALUES (?1, ?2, 0, ?3)",
-        )?
-        .execute(params![id.to_string(), kind.code(), at.as_millis()])?;
-        let rowid = tx.last_insert_rowid();
-        tx.prepare_cached("INSERT INTO snapshots (record_rowid, bytes) VALUES (?1, ?2)")?
-            .execute(params![rowid, bytes])?;
-        Ok(rowid)
-    }
-
-    /// Record the heads the sync server holds for a record, and whether
-    /// the record still has changes it lacks; clears any refusal and any
-    /// wish to receive the record whole.
-    pub fn server_heads(
-        tx: &Connection,
-        id: RecordId,
-        heads: &[automerge::ChangeHash],
-        dirty: bool,
-    ) -> Result<()> {
-        tx.prepare_cached(
-            "UPDATE records SET server_heads = ?2, dirty = ?3,
-                    rejected_code = NULL, rejected_reason = NULL, rejected_heads = NULL WHERE id = ?1",
-        )?
-        .execute(params![
-            id.to_string(),
-            carnet_core::sync::encode_heads(heads),
-            dirty
-        ])?;
-        tx.prepare_cached("DELETE FROM sync_wanted WHERE id = ?1")?
-            .execute([id.to_string()])?;
-        Ok(())
-    }
-
-    /// Append a change chunk to a record, compacting when it has many.
-    pub fn append(
-        tx: &Connection,
-        rowid: i64,
-        doc: &mut RecordDoc,
-        chunk: &[u8],
-        at: Timestamp,
-    ) -> Result<()> {
-        append_or_compact(tx, rowid, chunk, at, || Some(doc.save()))
-    }
-
-    /// Append a change chunk to a record or, when it has many, replace
-    /// them all by the snapshot `snapshot` gives (the document with the
-    /// chunk); without one, the chunk is appended and compaction waits for
-    /// a later write.
-    pub fn append_or_compact(
-        tx: &Connection,
-        rowid: i64,
-        chunk: &[u8],
-        at: Timestamp,
-        snapshot: impl FnOnce() -> Option<Vec<u8>>,
-    ) -> Result<()> {
-        let count: i64 = tx
-            .prepare_cached("SELECT chunk_count FROM records WHERE rowid = ?1")?
-            .query_row([rowid], |r| r.get(0))?;
-        if count + 1 >= COMPACT_AFTER {
-            if let Some(snapshot) = snapshot() {
-                write_snapshot(tx, rowid, &snapshot, at)?;
-                return Ok(());
-            }
-        }
-        tx.prepare_cached(APPEND_CHUNK)?
-            .execute(params![rowid, chunk])?;
-        tx.prepare_cached(
-            "UPDATE records SET chunk_count = chunk_count + 1, updated_at = ?2, damaged = NULL, dirty = 1 WHERE rowid = ?1",
-        )?
-        .execute(params![rowid, at.as_millis()])?;
-        Ok(())
-    }
-
-    /// Replace a record's snapshot and chunks by one compacted snapshot.
-    fn write_snapshot(tx: &Connection, rowid: i64, snapshot: &[u8], at: Timestamp) -> Result<()> {
-        tx.prepare_cached("DELETE FROM chunks WHERE record_rowid = ?1")?
-            .execute([rowid])?;
-        tx.prepare_cached("UPDATE snapshots SET bytes = ?2 WHERE record_rowid = ?1")?
-            .execute(params![rowid, snapshot])?;
-        tx.prepare_cached(
-            "UPDATE records SET chunk_count = 0, updated_at = ?2, damaged = NULL, dirty = 1 WHERE rowid = ?1",
-        )?
-        .execute(params![rowid, at.as_millis()])?;
-        Ok(())
-    }
-}
+pub mod write;
 
 /// The page cache, in KiB: the system's file cache holds the rest. With
 /// 16 MB the app grew by 12 MB while scrolling the journal, with no faster
@@ -542,266 +432,4 @@ fn check_header(path: &Path) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn meta_keys(store: &Store) -> Vec<String> {
-        let mut stmt = store
-            .conn()
-            .prepare("SELECT key FROM meta WHERE key LIKE 'test-%' ORDER BY key")
-            .expect("prepare");
-        stmt.query_map([], |r| r.get(0))
-            .expect("query")
-            .collect::<rusqlite::Result<_>>()
-            .expect("rows")
-    }
-
-    fn put(w: &Write<'_>, key: &str) {
-        w.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, 'x')",
-            [key.to_string()],
-        )
-        .expect("insert");
-    }
-
-    #[test]
-    fn a_write_left_unfinished_in_a_batch_rolls_the_whole_batch_back() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::create(dir.path()).expect("create");
-
-        store.begin_batch().expect("begin");
-        for key in ["test-a", "test-b"] {
-            let w = store.transaction().expect("write");
-            put(&w, key);
-            w.commit().expect("commit part");
-        }
-        assert!(store.end_batch(true).expect("end"), "a clean batch commits");
-        assert_eq!(meta_keys(&store), ["test-a", "test-b"]);
-
-        store.begin_batch().expect("begin");
-        {
-            let w = store.transaction().expect("write");
-            put(&w, "test-c");
-            w.commit().expect("commit part");
-        }
-        put(&store.transaction().expect("write"), "test-d");
-        assert!(
-            !store.end_batch(true).expect("end"),
-            "a spoiled batch rolls back"
-        );
-        assert_eq!(
-            meta_keys(&store),
-            ["test-a", "test-b"],
-            "nothing of a spoiled batch is kept, not even its finished parts"
-        );
-
-        // Outside a batch, a write is its own savepoint.
-        put(&store.transaction().expect("write"), "test-e");
-        let w = store.transaction().expect("write");
-        put(&w, "test-f");
-        w.commit().expect("commit");
-        assert_eq!(meta_keys(&store), ["test-a", "test-b", "test-f"]);
-    }
-
-    fn plan(store: &Store, sql: &str) -> String {
-        let mut stmt = store
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .expect("plan");
-        stmt.query_map([], |r| r.get::<_, String>(3))
-            .expect("rows")
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .expect("rows")
-            .join("; ")
-    }
-
-    fn demo_doc(seed: u64) -> RecordDoc {
-        use carnet_core::demo::DemoGenerator;
-        use carnet_core::{Actor, Codebook, MemberId};
-        let member = MemberId::from_uuid(uuid::Uuid::from_u128(1));
-        let at = Timestamp::from_millis(1_700_000_000_000);
-        let (id, record) = DemoGenerator::new(seed, at, vec![member]).next_record();
-        RecordDoc::create(
-            id,
-            &record,
-            &Codebook::any(),
-            &Actor::new(member, [1; 8]),
-            at,
-        )
-        .expect("doc")
-    }
-
-    #[test]
-    fn a_notebook_of_the_first_format_is_brought_to_this_one_on_open() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        // A notebook of the first format, with a record and a chunk: no
-        // sync-status indexes, and the snapshots in `records`.
-        let mut doc = demo_doc(3);
-        {
-            let conn = Connection::open(dir.path().join(DB_FILE)).expect("open");
-            conn.execute_batch(schema::CREATE).expect("format 1");
-            conn.execute_batch(&format!(
-                "PRAGMA application_id = {}; PRAGMA user_version = 1;",
-                schema::APPLICATION_ID
-            ))
-            .expect("format 1");
-            conn.execute(
-                "INSERT INTO records (id, kind, snapshot, chunk_count, updated_at) VALUES (?1, ?2, ?3, 1, 0)",
-                params![doc.id().to_string(), doc.kind().code(), doc.save()],
-            )
-            .expect("record");
-            conn.execute(
-                "INSERT INTO chunks (record_rowid, seq, bytes) VALUES (?1, 0, x'')",
-                [conn.last_insert_rowid()],
-            )
-            .expect("chunk");
-        }
-        let store = Store::open(dir.path()).expect("open");
-        // The first statement after the migration may be a checkpoint.
-        store.checkpoint().expect("checkpoint");
-        let version: i64 = store
-            .conn()
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .expect("version");
-        assert_eq!(version, schema::FORMAT_VERSION);
-        let indexes: i64 = store
-            .conn()
-            .query_row(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' \
-                 AND name IN ('records_waiting', 'records_rejected')",
-                [],
-                |r| r.get(0),
-            )
-            .expect("indexes");
-        assert_eq!(indexes, 2);
-        // The record kept its snapshot and its chunk.
-        let stored = store.load(doc.id()).expect("load").expect("the record");
-        assert_eq!(stored.snapshot, doc.save());
-        assert_eq!(stored.chunks, vec![Vec::<u8>::new()]);
-        let columns: Vec<String> = store
-            .conn()
-            .prepare("SELECT name FROM pragma_table_info('records')")
-            .expect("columns")
-            .query_map([], |r| r.get(0))
-            .expect("columns")
-            .collect::<rusqlite::Result<_>>()
-            .expect("columns");
-        assert!(!columns.iter().any(|c| c == "snapshot"), "{columns:?}");
-        drop(store);
-        // Opening again changes nothing.
-        let store = Store::open(dir.path()).expect("open again");
-        assert!(store.load(doc.id()).expect("load").is_some());
-        drop(store);
-
-        // A newer format is refused, not rewritten.
-        let newer = schema::FORMAT_VERSION + 1;
-        Connection::open(dir.path().join(DB_FILE))
-            .expect("open")
-            .execute_batch(&format!("PRAGMA user_version = {newer};"))
-            .expect("upgrade");
-        assert!(matches!(
-            Store::open(dir.path()),
-            Err(ClientError::NewerFormat(v)) if v == newer
-        ));
-    }
-
-    #[test]
-    fn a_cached_statement_is_planned_once_whatever_is_bound_to_it() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::create(dir.path()).expect("create");
-        let at = Timestamp::from_millis(1_700_000_000_000);
-        let mut rowids = Vec::new();
-        for seed in 0..3 {
-            let w = store.transaction().expect("write");
-            rowids.push(write::insert(&w, &mut demo_doc(seed), at).expect("insert"));
-            w.commit().expect("commit");
-        }
-        for round in 0..4 {
-            for rowid in &rowids {
-                let w = store.transaction().expect("write");
-                write::append_or_compact(&w, *rowid, &[round], at, || None).expect("append");
-                w.commit().expect("commit");
-            }
-        }
-        // Without the planner's stability guarantee, rusqlite's clearing
-        // of the bindings made SQLite parse and plan this statement again
-        // at every use.
-        let reprepared = store
-            .conn()
-            .prepare_cached(write::APPEND_CHUNK)
-            .expect("cached")
-            .get_status(rusqlite::StatementStatus::RePrepare);
-        assert_eq!(reprepared, 0);
-    }
-
-    #[test]
-    fn a_batch_commits_without_checkpointing_and_checkpoint_catches_up() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::create(dir.path()).expect("create");
-        let pragma = |store: &Store, name: &str| -> i64 {
-            store
-                .conn()
-                .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
-                .expect(name)
-        };
-        let db_size = || {
-            std::fs::metadata(dir.path().join(DB_FILE))
-                .expect("db")
-                .len()
-        };
-        store.checkpoint().expect("start from an empty log");
-        let before = db_size();
-
-        // 4 MB of rows, more than SQLite's usual checkpoint threshold.
-        store.begin_batch().expect("begin");
-        let blob = vec![7u8; 1000];
-        for k in 0..4000 {
-            let w = store.transaction().expect("write");
-            w.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)",
-                params![format!("test-{k}"), blob],
-            )
-            .expect("insert");
-            w.commit().expect("commit part");
-        }
-        assert!(store.end_batch(true).expect("end"));
-        assert_eq!(db_size(), before, "the batch stayed in the log");
-        // Nor does an ordinary write after it checkpoint.
-        let w = store.transaction().expect("write");
-        put(&w, "test-after");
-        w.commit().expect("commit");
-        assert_eq!(db_size(), before);
-
-        let log = store.checkpoint().expect("checkpoint");
-        assert!(log > 1000, "the log held the batch ({log} pages)");
-        assert!(db_size() > before + 4_000_000, "the file holds it now");
-        assert_eq!(pragma(&store, "wal_autocheckpoint"), AUTOCHECKPOINT_PAGES);
-        let rows: i64 = store
-            .conn()
-            .query_row(
-                "SELECT COUNT(*) FROM meta WHERE key LIKE 'test-%'",
-                [],
-                |r| r.get(0),
-            )
-            .expect("count");
-        assert_eq!(rows, 4001);
-    }
-
-    #[test]
-    fn the_sync_status_reads_small_indexes_not_the_records() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::create(dir.path()).expect("create");
-        // Only the index (its entries are the records waiting).
-        let waiting = plan(&store, crate::sync::store::COUNT_WAITING);
-        assert_eq!(
-            waiting, "SCAN records USING COVERING INDEX records_waiting",
-            "{waiting}"
-        );
-        // Only the refused records' rows.
-        let rejected = plan(&store, crate::sync::store::LIST_REJECTED);
-        assert_eq!(
-            rejected, "SCAN records USING INDEX records_rejected",
-            "{rejected}"
-        );
-    }
-}
+mod tests;

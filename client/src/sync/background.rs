@@ -7,11 +7,10 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use carnet_core::sync::client::{apply_response, build_request};
 use serde::Serialize;
 use tokio::sync::{watch, Notify};
 
-use super::engine::server_client;
+use super::engine::{record_outcome, rounds, server_client};
 use crate::error::{ClientError, Result};
 use crate::notebook::Notebook;
 
@@ -49,8 +48,8 @@ pub enum SyncState {
     },
     /// The server refused this device (revoked, unknown) or another error.
     Failed {
-        /// Stable kind.
-        kind: String,
+        /// What went wrong.
+        kind: carnet_core::ErrorKind,
         /// For people.
         message: String,
     },
@@ -112,19 +111,14 @@ fn lock(nb: &Mutex<Notebook>) -> std::sync::MutexGuard<'_, Notebook> {
 /// One sync until quiet, locking the notebook only around local work.
 pub async fn sync_shared(nb: &Mutex<Notebook>, state: &watch::Sender<SyncState>) -> Result<()> {
     let client = server_client(&lock(nb))?;
-    let (mut received, mut bytes) = (0, 0);
-    for _ in 0..super::engine::MAX_ROUNDS {
-        let req = build_request(&mut *lock(nb))?;
-        let (resp, _, got) = client.sync(&req).await?;
-        let report = lock(nb).batch(|nb| apply_response(nb, &req, &resp))?;
-        received += report.received;
-        bytes += got;
-        let _ = state.send(SyncState::Syncing { received, bytes });
-        if report.quiet() {
-            break;
-        }
-    }
-    Ok(())
+    rounds(&mut &*nb, &client, |p| {
+        let _ = state.send(SyncState::Syncing {
+            received: p.received,
+            bytes: p.bytes_received,
+        });
+    })
+    .await
+    .map(|_| ())
 }
 
 async fn run(
@@ -135,7 +129,7 @@ async fn run(
 ) {
     let mut backoff = Duration::from_secs(5);
     loop {
-        let joined = lock(&nb).setting("server").ok().flatten().is_some();
+        let joined = lock(&nb).store().is_joined().unwrap_or(false);
         let wait = if !joined {
             let _ = state.send(SyncState::Personal);
             PERIOD
@@ -145,16 +139,14 @@ async fn run(
                 bytes: 0,
             });
             let outcome = sync_shared(&nb, &state).await;
-            if let Err(e) = super::engine::record_outcome(&lock(&nb), outcome.as_ref().map(|_| ()))
-            {
+            if let Err(e) = record_outcome(&mut lock(&nb), outcome.as_ref().map(|_| ())) {
                 report_unrecorded(&e);
             }
             match outcome {
                 Ok(()) => {
                     backoff = Duration::from_secs(5);
-                    let _ = state.send(SyncState::Synced {
-                        at: carnet_core::Timestamp::now().as_millis(),
-                    });
+                    let at = lock(&nb).now().as_millis();
+                    let _ = state.send(SyncState::Synced { at });
                     PERIOD
                 }
                 Err(ClientError::Offline { reason, .. }) => {
@@ -164,7 +156,7 @@ async fn run(
                 }
                 Err(e) => {
                     let _ = state.send(SyncState::Failed {
-                        kind: e.kind().to_string(),
+                        kind: e.kind(),
                         message: e.to_string(),
                     });
                     backoff = (backoff * 2).min(MAX_BACKOFF);

@@ -5,51 +5,25 @@
 use std::path::Path;
 
 use carnet_core::sync::client::{apply_response, build_request};
-use carnet_core::sync::{Joined, Rejection};
-use rusqlite::params;
+use carnet_core::sync::{Rejection, Role};
 use serde::Serialize;
 
 use super::server::ServerClient;
 use super::store::{waiting_and_rejected, RejectedRecord};
 use crate::error::{ClientError, Result};
 use crate::notebook::{Environment, Notebook};
+use crate::store::{Identity, Membership};
 
-/// A device's membership of a team, as kept in the notebook: the
-/// server's answer to the join, and the server's address.
-#[derive(Debug, Clone)]
-pub struct Membership {
-    /// The server's address.
-    pub server: String,
-    /// What the server said when the device joined.
-    pub joined: Joined,
-}
-
-impl Membership {
-    /// The `meta` rows that record it (all but the workspace id).
-    pub(crate) fn meta_entries(&self) -> Vec<(&'static str, String)> {
-        let j = &self.joined;
-        vec![
-            ("member_id", j.member_id.clone()),
-            ("member_name", j.member_name.clone()),
-            ("server", self.server.clone()),
-            ("team_id", j.team.clone()),
-            ("team_name", j.team_name.clone()),
-            ("device_id", j.device_id.clone()),
-            ("token", j.token.clone()),
-            ("role", j.role.code().to_string()),
-            ("persons", j.persons.to_string()),
-        ]
-    }
-}
-
-/// How to join a team.
+/// How to join a team, as a person typed it (spaces around each field
+/// are ignored).
 #[derive(Debug, Clone, Default)]
-pub struct JoinRequest<'a> {
+pub struct JoinOptions<'a> {
     /// The server's address.
     pub server: &'a str,
     /// The invitation code.
     pub code: &'a str,
-    /// A name for this device.
+    /// A name for this device; when empty, `portable-` and the member's
+    /// name.
     pub device_name: &'a str,
     /// The member's name (when the code was not made for someone).
     pub member_name: &'a str,
@@ -61,35 +35,48 @@ pub struct JoinRequest<'a> {
 /// team's records.
 pub async fn join(
     dir: &Path,
-    req: JoinRequest<'_>,
+    req: JoinOptions<'_>,
     env: Environment,
     progress: impl FnMut(&SyncProgress),
 ) -> Result<(Notebook, SyncSummary)> {
-    if dir.join(crate::store::DB_FILE).exists() {
-        return Err(ClientError::AlreadyExists(dir.to_path_buf()));
-    }
-    let client = ServerClient::new(req.server, None, req.ca_pem)?;
-    let membership = client
-        .join(req.code, req.device_name, req.member_name)
-        .await?;
-    let mut nb = Notebook::create_joined(dir, &membership, env)?;
-    if let Some(pem) = req.ca_pem {
-        nb.store().conn().execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES ('server_ca', ?1)",
-            [String::from_utf8_lossy(pem)],
-        )?;
-    }
+    let mut nb = enrol(dir, req, env).await?;
     let client = server_client(&nb)?;
     let summary = sync_until_quiet(&mut nb, &client, progress).await?;
     Ok((nb, summary))
 }
 
+/// Join a team into `dir`, which must hold no notebook yet, without the
+/// first sync: the notebook is empty until it syncs.
+pub async fn enrol(dir: &Path, req: JoinOptions<'_>, env: Environment) -> Result<Notebook> {
+    if dir.join(crate::store::DB_FILE).exists() {
+        return Err(ClientError::AlreadyExists(dir.to_path_buf()));
+    }
+    let client = ServerClient::new(req.server, None, req.ca_pem)?;
+    let member_name = req.member_name.trim();
+    let device_name = match req.device_name.trim() {
+        "" => format!("portable-{}", member_name.to_lowercase()),
+        name => name.to_string(),
+    };
+    let joined = client
+        .join(req.code.trim(), &device_name, member_name)
+        .await?;
+    let identity = Identity {
+        member: joined.member_id,
+        member_name: joined.member_name.clone(),
+        workspace_id: joined.workspace_id,
+    };
+    let membership = Membership::joined(client.base(), &joined, req.ca_pem);
+    Notebook::create_joined(dir, identity, &membership, env)
+}
+
 /// The client of the server this notebook is joined to.
 pub fn server_client(nb: &Notebook) -> Result<ServerClient> {
-    let server = nb.setting("server")?.ok_or(ClientError::NotJoined)?;
-    let token = nb.setting("token")?.ok_or(ClientError::NotJoined)?;
-    let ca = nb.setting("server_ca")?;
-    ServerClient::new(&server, Some(token), ca.as_deref().map(str::as_bytes))
+    let m = nb.membership()?.ok_or(ClientError::NotJoined)?;
+    ServerClient::new(
+        &m.server,
+        Some(m.token),
+        m.server_ca.as_deref().map(str::as_bytes),
+    )
 }
 
 /// Progress of a sync, after each round.
@@ -133,81 +120,86 @@ pub struct SyncSummary {
 /// pages through; this only guards against a misbehaving server).
 pub const MAX_ROUNDS: usize = 10_000;
 
-/// Sync until both sides are quiet. Data already merged stays merged if
-/// the connection drops midway; the next sync continues from there.
-pub async fn sync_until_quiet(
-    nb: &mut Notebook,
+/// Where a sync does its local work: a notebook the caller holds, or one
+/// shared with the window, locked only while building a request or
+/// applying an answer, never while waiting on the network (so typing never
+/// waits for sync).
+pub(crate) trait Local {
+    /// Run `f` on the notebook.
+    fn with<T>(&mut self, f: impl FnOnce(&mut Notebook) -> T) -> T;
+}
+
+impl Local for &mut Notebook {
+    fn with<T>(&mut self, f: impl FnOnce(&mut Notebook) -> T) -> T {
+        f(self)
+    }
+}
+
+impl Local for &std::sync::Mutex<Notebook> {
+    fn with<T>(&mut self, f: impl FnOnce(&mut Notebook) -> T) -> T {
+        f(&mut self.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// The rounds of one sync, until both sides are quiet: the one loop of
+/// the command line, the tests and the background sync.
+pub(crate) async fn rounds(
+    local: &mut impl Local,
     client: &ServerClient,
     mut progress: impl FnMut(&SyncProgress),
 ) -> Result<SyncSummary> {
     let mut summary = SyncSummary::default();
-    let result = async {
-        loop {
-            let req = build_request(nb)?;
-            let asked = std::time::Instant::now();
-            let (resp, sent, received) = client.sync(&req).await?;
-            summary.server_ms += asked.elapsed().as_millis() as u64;
-            let report = nb.batch(|nb| apply_response(nb, &req, &resp))?;
-            summary.rounds += 1;
-            summary.sent += report.sent;
-            summary.received += report.received;
-            summary.erased += report.erased;
-            summary.rejected.extend(report.rejected.iter().cloned());
-            summary.bytes_sent += sent;
-            summary.bytes_received += received;
-            summary.change_bytes += report.change_bytes;
-            progress(&SyncProgress {
-                rounds: summary.rounds,
-                received: summary.received,
-                bytes_received: summary.bytes_received,
-                more: report.more,
-            });
-            if report.quiet() || summary.rounds >= MAX_ROUNDS {
-                return Ok::<_, ClientError>(());
-            }
+    loop {
+        let req = local.with(build_request)?;
+        let asked = std::time::Instant::now();
+        let (resp, sent, received) = client.sync(&req).await?;
+        summary.server_ms += asked.elapsed().as_millis() as u64;
+        let report = local.with(|nb| nb.batch(|nb| apply_response(nb, &req, &resp)))?;
+        summary.rounds += 1;
+        summary.sent += report.sent;
+        summary.received += report.received;
+        summary.erased += report.erased;
+        summary.rejected.extend(report.rejected.iter().cloned());
+        summary.bytes_sent += sent;
+        summary.bytes_received += received;
+        summary.change_bytes += report.change_bytes;
+        progress(&SyncProgress {
+            rounds: summary.rounds,
+            received: summary.received,
+            bytes_received: summary.bytes_received,
+            more: report.more,
+        });
+        if report.quiet() || summary.rounds >= MAX_ROUNDS {
+            return Ok(summary);
         }
     }
-    .await;
+}
+
+/// Sync until both sides are quiet, and remember how it ended. Data
+/// already merged stays merged if the connection drops midway; the next
+/// sync continues from there.
+pub async fn sync_until_quiet(
+    nb: &mut Notebook,
+    client: &ServerClient,
+    progress: impl FnMut(&SyncProgress),
+) -> Result<SyncSummary> {
+    let result = rounds(&mut &mut *nb, client, progress).await;
     record_outcome(nb, result.as_ref().map(|_| ()))?;
-    result.map(|()| summary)
+    result
 }
 
 /// Remember how the last sync ended, for `status` and the indicator.
 pub(crate) fn record_outcome(
-    nb: &Notebook,
+    nb: &mut Notebook,
     result: std::result::Result<(), &ClientError>,
 ) -> Result<()> {
-    let now = nb_now();
+    let now = nb.now();
+    let tx = nb.store_mut().transaction()?;
     match result {
-        Ok(()) => record(
-            nb,
-            &[
-                ("sync_last_ok", now.to_string()),
-                ("sync_last_error", String::new()),
-            ],
-        ),
-        Err(e) => record(
-            nb,
-            &[
-                ("sync_last_error", e.to_string()),
-                ("sync_last_error_at", now.to_string()),
-            ],
-        ),
+        Ok(()) => tx.record_sync_ok(now)?,
+        Err(e) => tx.record_sync_error(now, &e.to_string())?,
     }
-}
-
-fn nb_now() -> i64 {
-    carnet_core::Timestamp::now().as_millis()
-}
-
-fn record(nb: &Notebook, entries: &[(&str, String)]) -> Result<()> {
-    for (k, v) in entries {
-        nb.store().conn().execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-            params![k, v],
-        )?;
-    }
-    Ok(())
+    tx.commit()
 }
 
 /// Where a notebook stands with its team server.
@@ -219,7 +211,7 @@ pub struct SyncStatus {
     /// The team's name.
     pub team: Option<String>,
     /// This device's role.
-    pub role: Option<String>,
+    pub role: Option<Role>,
     /// When the last sync succeeded (RFC 3339).
     pub last_sync: Option<String>,
     /// The last sync error, if the last sync failed.
@@ -234,16 +226,14 @@ pub struct SyncStatus {
 /// The sync status of a notebook.
 pub fn status(nb: &Notebook) -> Result<SyncStatus> {
     let (waiting, rejected) = waiting_and_rejected(nb)?;
-    let last_sync = nb
-        .setting("sync_last_ok")?
-        .and_then(|v| v.parse().ok())
-        .map(|ms| carnet_core::Timestamp::from_millis(ms).to_rfc3339());
+    let membership = nb.membership()?;
+    let outcome = nb.store().sync_outcome()?;
     Ok(SyncStatus {
-        server: nb.setting("server")?,
-        team: nb.setting("team_name")?,
-        role: nb.setting("role")?,
-        last_sync,
-        last_error: nb.setting("sync_last_error")?.filter(|e| !e.is_empty()),
+        server: membership.as_ref().map(|m| m.server.clone()),
+        team: membership.as_ref().map(|m| m.team_name.clone()),
+        role: membership.as_ref().map(|m| m.role),
+        last_sync: outcome.last_ok.map(|t| t.to_rfc3339()),
+        last_error: outcome.last_error,
         waiting,
         rejected,
     })

@@ -12,6 +12,6 @@ pub mod server;
 pub mod store;
 
 pub use engine::{
-    join, status, sync_until_quiet, JoinRequest, Membership, SyncProgress, SyncStatus, SyncSummary,
+    enrol, join, status, sync_until_quiet, JoinOptions, SyncProgress, SyncStatus, SyncSummary,
 };
 pub use server::ServerClient;

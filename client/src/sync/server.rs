@@ -5,12 +5,14 @@
 
 use std::time::Duration;
 
+use carnet_core::sync::api::{
+    paths, EraseRequest, ErrorBody, Invitation, InviteRequest, JoinRequest, Joined,
+};
 use carnet_core::sync::protocol::{decode, encode};
 pub use carnet_core::sync::DeviceInfo;
-use carnet_core::sync::{Joined, Role, SyncRequest, SyncResponse};
-use carnet_core::RecordId;
+use carnet_core::sync::{Role, SyncRequest, SyncResponse};
+use carnet_core::{DeviceId, RecordId};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use crate::error::{ClientError, Result};
 
@@ -20,12 +22,6 @@ pub struct ServerClient {
     http: reqwest::Client,
     base: String,
     token: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ErrorBody {
-    kind: String,
-    message: String,
 }
 
 impl ServerClient {
@@ -53,13 +49,17 @@ impl ServerClient {
         }
         let http = builder
             .build()
-            .map_err(|e| ClientError::BadInput(format!("could not set up the connection: {e}")))?;
+            .map_err(|e| ClientError::Internal(format!("could not set up the connection: {e}")))?;
         Ok(Self { http, base, token })
     }
 
     /// The server's address.
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
     }
 
     fn offline(&self, e: reqwest::Error) -> ClientError {
@@ -89,11 +89,10 @@ impl ServerClient {
         let bytes = resp.bytes().await.map_err(|e| self.offline(e))?;
         Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
             Ok(b) => ClientError::Server { status: status.as_u16(), kind: b.kind, message: b.message },
-            Err(_) => ClientError::Server {
-                status: status.as_u16(),
-                kind: "unexpected".into(),
-                message: format!("the server answered {status} in a way Carnet does not understand; is {} a Carnet server?", self.base),
-            },
+            Err(_) => ClientError::BadAnswer(format!(
+                "the server answered {status} in a way Carnet does not understand; is {} a Carnet server?",
+                self.base
+            )),
         })
     }
 
@@ -102,25 +101,19 @@ impl ServerClient {
         let resp = self.check(resp).await?;
         let bytes = resp.bytes().await.map_err(|e| self.offline(e))?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            ClientError::BadInput(format!("the server's answer could not be read: {e}"))
+            ClientError::BadAnswer(format!("the server's answer could not be read: {e}"))
         })
     }
 
     /// Join with an invitation code.
-    pub async fn join(
-        &self,
-        code: &str,
-        device_name: &str,
-        member_name: &str,
-    ) -> Result<super::Membership> {
-        let body = serde_json::json!({ "code": code, "device_name": device_name, "member_name": member_name });
-        let joined: Joined = self
-            .json(self.http.post(format!("{}/v1/join", self.base)).json(&body))
-            .await?;
-        Ok(super::Membership {
-            server: self.base.clone(),
-            joined,
-        })
+    pub async fn join(&self, code: &str, device_name: &str, member_name: &str) -> Result<Joined> {
+        let body = JoinRequest {
+            code: code.to_string(),
+            device_name: device_name.to_string(),
+            member_name: member_name.to_string(),
+        };
+        self.json(self.http.post(self.url(paths::JOIN)).json(&body))
+            .await
     }
 
     /// One sync round. Returns the answer and the bytes sent and received.
@@ -128,13 +121,15 @@ impl ServerClient {
         let body = encode(req);
         let sent = body.len();
         let builder = self
-            .authed(self.http.post(format!("{}/v1/sync", self.base)))?
+            .authed(self.http.post(self.url(paths::SYNC)))?
             .header(reqwest::header::CONTENT_TYPE, "application/cbor")
             .body(body);
         let resp = builder.send().await.map_err(|e| self.offline(e))?;
         let resp = self.check(resp).await?;
         let bytes = resp.bytes().await.map_err(|e| self.offline(e))?;
-        let answer = decode(&bytes).map_err(|e| ClientError::BadInput(e.to_string()))?;
+        let answer = decode(&bytes).map_err(|e| {
+            ClientError::BadAnswer(format!("the server's sync answer could not be read: {e}"))
+        })?;
         Ok((answer, sent, bytes.len()))
     }
 
@@ -145,34 +140,30 @@ impl ServerClient {
         persons: bool,
         expires_hours: Option<i64>,
     ) -> Result<String> {
-        #[derive(Deserialize)]
-        struct Code {
-            code: String,
-        }
-        let body =
-            serde_json::json!({ "role": role, "persons": persons, "expires_hours": expires_hours });
-        let code: Code = self
+        let body = InviteRequest {
+            role,
+            persons,
+            expires_hours,
+        };
+        let invitation: Invitation = self
             .json(
-                self.authed(self.http.post(format!("{}/v1/invitations", self.base)))?
+                self.authed(self.http.post(self.url(paths::INVITATIONS)))?
                     .json(&body),
             )
             .await?;
-        Ok(code.code)
+        Ok(invitation.code)
     }
 
     /// The team's devices (coordinators).
     pub async fn devices(&self) -> Result<Vec<DeviceInfo>> {
-        self.json(self.authed(self.http.get(format!("{}/v1/devices", self.base)))?)
+        self.json(self.authed(self.http.get(self.url(paths::DEVICES)))?)
             .await
     }
 
     /// Revoke a device (coordinators).
-    pub async fn revoke(&self, device: &str) -> Result<()> {
+    pub async fn revoke(&self, device: DeviceId) -> Result<()> {
         let resp = self
-            .authed(
-                self.http
-                    .post(format!("{}/v1/devices/{device}/revoke", self.base)),
-            )?
+            .authed(self.http.post(self.url(&paths::revoke(device))))?
             .send()
             .await
             .map_err(|e| self.offline(e))?;
@@ -181,12 +172,10 @@ impl ServerClient {
 
     /// Erase a record everywhere (coordinators).
     pub async fn erase(&self, id: RecordId, reason: &str) -> Result<()> {
+        let body = EraseRequest::new(reason).map_err(|e| ClientError::BadInput(e.to_string()))?;
         let resp = self
-            .authed(
-                self.http
-                    .post(format!("{}/v1/records/{id}/erase", self.base)),
-            )?
-            .json(&serde_json::json!({ "reason": reason }))
+            .authed(self.http.post(self.url(&paths::erase(id))))?
+            .json(&body)
             .send()
             .await
             .map_err(|e| self.offline(e))?;

@@ -10,6 +10,7 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::error::{ClientError, Result};
 use crate::notebook::{Incoming, Notebook};
+use crate::store::SyncPosition;
 use crate::views::MergeOutcome;
 
 /// A record's merge as the sync protocol sees it: a storage failure stops
@@ -25,30 +26,21 @@ fn merge_result(outcome: Result<MergeOutcome>) -> Result<Merge> {
     }
 }
 
-fn meta_u64(nb: &Notebook, key: &str) -> Result<u64> {
-    Ok(nb.setting(key)?.and_then(|v| v.parse().ok()).unwrap_or(0))
-}
-
 impl ClientStore for Notebook {
     type Error = ClientError;
 
     fn position(&mut self) -> Result<(u64, u64)> {
-        Ok((
-            meta_u64(self, "sync_cursor")?,
-            meta_u64(self, "sync_last_answer")?,
-        ))
+        let p = self.store().sync_position()?;
+        Ok((p.cursor, p.last_answer))
     }
 
-    fn set_position(&mut self, cursor: u64, answer: u64) -> Result<()> {
+    fn set_position(&mut self, cursor: u64, last_answer: u64) -> Result<()> {
         let tx = self.store_mut().transaction()?;
-        for (k, v) in [("sync_cursor", cursor), ("sync_last_answer", answer)] {
-            tx.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
-                params![k, v.to_string()],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
+        tx.set_sync_position(SyncPosition {
+            cursor,
+            last_answer,
+        })?;
+        tx.commit()
     }
 
     fn pending(&mut self, limit: usize) -> Result<Vec<PushRecord>> {
@@ -72,11 +64,7 @@ impl ClientStore for Notebook {
             let server_heads = decode_heads(&server_heads).unwrap_or_default();
             let found = self.with_doc(id, |doc| {
                 let heads = doc.heads();
-                let known: Vec<ChangeHash> = server_heads
-                    .iter()
-                    .copied()
-                    .filter(|h| doc.has_change(h))
-                    .collect();
+                let known = doc.known_heads(&server_heads);
                 (heads, doc.changes_since(&known))
             });
             let (heads, changes) = match found {
@@ -86,10 +74,10 @@ impl ClientStore for Notebook {
             };
             let heads = encode_heads(&heads);
             if changes.is_empty() {
-                self.store()
-                    .conn()
-                    .prepare_cached("UPDATE records SET dirty = 0 WHERE id = ?1")?
+                let tx = self.store_mut().transaction()?;
+                tx.prepare_cached("UPDATE records SET dirty = 0 WHERE id = ?1")?
                     .execute([id.to_string()])?;
+                tx.commit()?;
                 continue;
             }
             if rejected_heads.as_deref() == Some(heads.as_slice()) {
@@ -116,11 +104,12 @@ impl ClientStore for Notebook {
     }
 
     fn want_full(&mut self, id: RecordId) -> Result<()> {
-        self.store().conn().execute(
+        let tx = self.store_mut().transaction()?;
+        tx.execute(
             "INSERT OR IGNORE INTO sync_wanted (id) VALUES (?1)",
             [id.to_string()],
         )?;
-        Ok(())
+        tx.commit()
     }
 
     fn merge(&mut self, id: RecordId, kind: RecordKind, changes: &[u8]) -> Result<Merge> {
@@ -154,26 +143,25 @@ impl ClientStore for Notebook {
 
     fn set_server_heads(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<()> {
         let still_dirty = match self.with_doc(id, |doc| {
-            let known: Vec<ChangeHash> = heads
-                .iter()
-                .copied()
-                .filter(|h| doc.has_change(h))
-                .collect();
+            let known = doc.known_heads(heads);
             !doc.changes_since(&known).is_empty()
         }) {
             Ok(d) => d,
             Err(ClientError::NotFound { .. }) => return Ok(()),
             Err(e) => return Err(e),
         };
-        crate::store::write::server_heads(self.store().conn(), id, heads, still_dirty)
+        let tx = self.store_mut().transaction()?;
+        crate::store::write::server_heads(&tx, id, heads, still_dirty)?;
+        tx.commit()
     }
 
     fn reset_server_heads(&mut self, id: RecordId) -> Result<()> {
-        self.store().conn().execute(
+        let tx = self.store_mut().transaction()?;
+        tx.execute(
             "UPDATE records SET server_heads = x'', dirty = 1 WHERE id = ?1",
             [id.to_string()],
         )?;
-        Ok(())
+        tx.commit()
     }
 
     fn mark_rejected(&mut self, id: RecordId, code: RejectCode, reason: &str) -> Result<()> {
@@ -182,17 +170,13 @@ impl ClientStore for Notebook {
             Err(ClientError::NotFound { .. }) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let code = match code {
-            RejectCode::Forbidden => "forbidden",
-            RejectCode::Invalid => "invalid",
-            RejectCode::Erased => "erased",
-            RejectCode::MissingDeps => "missing-deps",
-        };
-        self.store().conn().execute(
+        let code = code.code();
+        let tx = self.store_mut().transaction()?;
+        tx.execute(
             "UPDATE records SET rejected_code = ?2, rejected_reason = ?3, rejected_heads = ?4 WHERE id = ?1",
             params![id.to_string(), code, reason, heads],
         )?;
-        Ok(())
+        tx.commit()
     }
 
     fn purge(&mut self, id: RecordId) -> Result<()> {
@@ -207,9 +191,9 @@ pub struct RejectedRecord {
     /// The record.
     pub id: RecordId,
     /// Its kind.
-    pub kind: String,
-    /// Why (`forbidden`, `invalid`).
-    pub code: String,
+    pub kind: RecordKind,
+    /// Why.
+    pub code: RejectCode,
     /// The server's sentence.
     pub reason: String,
 }
@@ -231,14 +215,19 @@ pub fn waiting_and_rejected(nb: &Notebook) -> Result<(i64, Vec<RejectedRecord>)>
     let mut stmt = conn.prepare_cached(LIST_REJECTED)?;
     let rejected = stmt
         .query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+            ))
         })?
         .filter_map(|row| {
             let (id, kind, code, reason) = row.ok()?;
             Some(RejectedRecord {
                 id: id.parse().ok()?,
-                kind,
-                code,
+                kind: crate::store::stored_kind(&kind)?,
+                code: RejectCode::from_code(&code)?,
                 reason,
             })
         })

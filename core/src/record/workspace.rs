@@ -29,7 +29,80 @@ pub struct Workspace {
     pub members: Vec<Member>,
 }
 
+/// The starter codebook every new team begins with: themes drawn from
+/// what outreach and social-prescription teams say they look for (social
+/// isolation, housing, food, access to services…). The coordinator edits
+/// it; nothing depends on these codes.
+const STARTER_THEMES: &[(&str, &str, &str, &str)] = &[
+    (
+        "isolement",
+        "Isolement social",
+        "Social isolation",
+        "#264653",
+    ),
+    ("logement", "Logement", "Housing", "#2a9d8f"),
+    ("alimentation", "Alimentation", "Food", "#e76f51"),
+    (
+        "acces-services",
+        "Accès aux services",
+        "Access to services",
+        "#457b9d",
+    ),
+    (
+        "langue-culture",
+        "Langue et culture",
+        "Language and culture",
+        "#6d597a",
+    ),
+    ("sante-mentale", "Santé mentale", "Mental health", "#8e44ad"),
+    ("revenu", "Revenu et emploi", "Income and work", "#e9c46a"),
+    (
+        "mobilite",
+        "Transport et mobilité",
+        "Transport and mobility",
+        "#577590",
+    ),
+    ("famille", "Famille", "Family", "#f4a261"),
+    (
+        "leadership",
+        "Leadership citoyen",
+        "Community leadership",
+        "#43aa8b",
+    ),
+];
+
 impl Workspace {
+    /// A new team's workspace: its name and language, the starter
+    /// codebook, no sectors (someone adds them) and no members yet.
+    pub fn starter(name: &str, default_language: Language) -> Self {
+        Self {
+            name: name.trim().to_string(),
+            default_language,
+            codebook: STARTER_THEMES
+                .iter()
+                .map(|(code, fr, en, colour)| Theme {
+                    code: (*code).into(),
+                    label_fr: (*fr).into(),
+                    label_en: (*en).into(),
+                    colour: (*colour).into(),
+                    parent: None,
+                })
+                .collect(),
+            sectors: Vec::new(),
+            members: Vec::new(),
+        }
+    }
+
+    /// Add a member, unless they are already listed.
+    pub fn add_member(&mut self, id: MemberId, name: &str) {
+        if !self.members.iter().any(|m| m.id == id) {
+            self.members.push(Member {
+                id,
+                name: name.trim().to_string(),
+            });
+        }
+    }
+
     /// The theme with this code.
     pub fn theme(&self, code: &str) -> Option<&Theme> {
         self.codebook.iter().find(|t| t.code == code)
@@ -85,4 +158,41 @@ pub struct Member {
     pub id: MemberId,
     /// Display name.
     pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_team_starts_with_a_small_bilingual_codebook_and_no_sectors() {
+        let w = Workspace::starter(" Pôle MN ", Language::French);
+        assert_eq!(w.name, "Pôle MN");
+        assert!(
+            w.sectors.is_empty(),
+            "sectors come from the team, not from us"
+        );
+        assert!(w.members.is_empty());
+        assert!((5..=12).contains(&w.codebook.len()), "{}", w.codebook.len());
+        for t in &w.codebook {
+            assert!(!t.label_fr.is_empty() && !t.label_en.is_empty(), "{t:?}");
+            assert!(t.colour.starts_with('#') && t.colour.len() == 7, "{t:?}");
+        }
+        for code in ["isolement", "logement", "alimentation", "acces-services"] {
+            assert!(
+                w.theme(code).is_some(),
+                "the starter codebook should have {code}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_member_is_listed_once() {
+        let mut w = Workspace::starter("Équipe", Language::English);
+        let id = MemberId::from_uuid(uuid::Uuid::nil());
+        w.add_member(id, " Aline ");
+        w.add_member(id, "Aline");
+        assert_eq!(w.members.len(), 1);
+        assert_eq!(w.members[0].name, "Aline");
+    }
 }

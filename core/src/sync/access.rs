@@ -7,10 +7,11 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::record::RecordKind;
-use crate::vocab::{Lang, UnknownCode};
+use crate::vocab::{Lang, UnknownCode, Vocabulary};
 
 /// A member's role in the team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Invitations, revocation, erasure, every record.
@@ -24,21 +25,32 @@ pub enum Role {
 impl Role {
     /// The stable code.
     pub fn code(self) -> &'static str {
+        Vocabulary::code(self)
+    }
+    /// The label in a language.
+    pub fn label(self, lang: Lang) -> &'static str {
+        Vocabulary::label(self, lang)
+    }
+}
+
+impl Vocabulary for Role {
+    const ALL: &'static [Self] = &[Self::Coordinator, Self::Worker, Self::Observer];
+    const NAME: &'static str = "role";
+    fn code(self) -> &'static str {
         match self {
             Self::Coordinator => "coordinator",
             Self::Worker => "worker",
             Self::Observer => "observer",
         }
     }
-    /// The label in a language.
-    pub fn label(self, lang: Lang) -> &'static str {
+    fn label(self, lang: Lang) -> &'static str {
         match (self, lang) {
             (Self::Coordinator, Lang::Fr) => "Coordination",
             (Self::Coordinator, Lang::En) => "Coordinator",
             (Self::Worker, Lang::Fr) => "Intervenant·e",
             (Self::Worker, Lang::En) => "Worker",
-            (Self::Observer, Lang::Fr) => "Observateur·rice",
-            (Self::Observer, Lang::En) => "Observer",
+            (Self::Observer, Lang::Fr) => "Observation (lecture seule)",
+            (Self::Observer, Lang::En) => "Observer (read-only)",
         }
     }
 }

@@ -10,16 +10,17 @@
 //! drop, repeat and reorder messages between many devices.
 //!
 //! Who may read and write what is decided by [`access::Access`]; the
-//! account endpoints' types are in [`accounts`].
+//! HTTP API (every endpoint's request and answer, the error body) is
+//! declared in [`api`].
 
 pub mod access;
-pub mod accounts;
+pub mod api;
 pub mod client;
 pub mod protocol;
 pub mod server;
 
 pub use access::{Access, Role};
-pub use accounts::{DeviceInfo, Joined};
+pub use api::{DeviceInfo, ErrorBody, Joined};
 pub use protocol::{
     decode_heads, encode_heads, PullRecord, PushRecord, RejectCode, Rejection, SyncRequest,
     SyncResponse, WireError, PROTOCOL_VERSION,

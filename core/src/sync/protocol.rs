@@ -134,6 +134,31 @@ pub enum RejectCode {
     MissingDeps,
 }
 
+impl RejectCode {
+    /// Every code.
+    pub const ALL: [RejectCode; 4] = [
+        Self::Forbidden,
+        Self::Invalid,
+        Self::Erased,
+        Self::MissingDeps,
+    ];
+
+    /// The code as it is written (`missing-deps`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Forbidden => "forbidden",
+            Self::Invalid => "invalid",
+            Self::Erased => "erased",
+            Self::MissingDeps => "missing-deps",
+        }
+    }
+
+    /// The code written as [`RejectCode::code`] gives it.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
 /// A refused record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {

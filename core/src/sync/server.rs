@@ -125,14 +125,6 @@ pub enum HandleError<E: std::error::Error + 'static> {
     Store(#[source] E),
 }
 
-fn known(doc: &mut RecordDoc, heads: &[ChangeHash]) -> Vec<ChangeHash> {
-    heads
-        .iter()
-        .copied()
-        .filter(|h| doc.has_change(h))
-        .collect()
-}
-
 fn reject(id: RecordId, code: RejectCode, reason: impl Into<String>) -> Rejection {
     Rejection {
         id,
@@ -248,7 +240,7 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
         RecordDoc::authors_of(&new)
     };
     let heads = doc.heads();
-    let since = known(&mut doc, &device_heads);
+    let since = doc.known_heads(&device_heads);
     let answer = if since.len() == heads.len() && since.iter().all(|h| heads.contains(h)) {
         Vec::new()
     } else {
@@ -464,7 +456,7 @@ pub fn handle_sync<S: ServerStore>(
                 Some(bytes) => bytes,
                 None => match store.load(entry.id).map_err(st)? {
                     Some(mut doc) => {
-                        let since = known(&mut doc, h);
+                        let since = doc.known_heads(h);
                         let changes = doc.changes_since(&since);
                         store.release(doc);
                         changes

@@ -194,29 +194,33 @@ pub fn rt() -> tokio::runtime::Runtime {
 impl Device {
     /// Join `server` with `code`.
     pub fn join(server: &TestServer, code: &str, name: &str, seed: u64) -> Self {
+        Self::joined(server, code, name, seed, true)
+    }
+
+    /// Join `server` with `code` without the first sync (to time it apart).
+    pub fn join_empty(server: &TestServer, code: &str, name: &str, seed: u64) -> Self {
+        Self::joined(server, code, name, seed, false)
+    }
+
+    fn joined(server: &TestServer, code: &str, name: &str, seed: u64, pull: bool) -> Self {
         let dir = tempfile::tempdir().expect("dir");
         let device_name = format!("{name}-laptop");
-        let req = sync::JoinRequest {
+        let req = sync::JoinOptions {
             server: &server.url,
             code,
             device_name: &device_name,
             member_name: name,
             ca_pem: None,
         };
-        let (nb, _) = rt()
-            .block_on(sync::join(dir.path(), req, env(seed), |_| {}))
-            .unwrap_or_else(|e| panic!("{name} joins: {e}"));
-        Self { nb, dir }
-    }
-
-    /// Join `server` with `code` without the first sync (to time it apart).
-    pub fn join_empty(server: &TestServer, code: &str, name: &str, seed: u64) -> Self {
-        let dir = tempfile::tempdir().expect("dir");
         let nb = rt()
             .block_on(async {
-                let client = sync::ServerClient::new(&server.url, None, None)?;
-                let membership = client.join(code, &format!("{name}-laptop"), name).await?;
-                carnet_client::Notebook::create_joined(dir.path(), &membership, env(seed))
+                if pull {
+                    sync::join(dir.path(), req, env(seed), |_| {})
+                        .await
+                        .map(|(nb, _)| nb)
+                } else {
+                    sync::enrol(dir.path(), req, env(seed)).await
+                }
             })
             .unwrap_or_else(|e| panic!("{name} joins: {e}"));
         Self { nb, dir }

@@ -251,7 +251,7 @@ impl App {
     /// Type `text` into the element matching `css` (keys as a person types them).
     pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let e = self.wait_for(css).await?;
-        answer(&format!("focus `{css}`"), e.click()).await.ok();
+        answer(&format!("focus `{css}`"), e.click()).await?;
         answer(&format!("type into `{css}`"), e.send_keys(text)).await
     }
 
@@ -320,19 +320,19 @@ impl App {
         }
     }
 
-    /// How many elements match `css` right now.
-    pub async fn count(&self, css: &str) -> usize {
+    /// How many elements match `css` right now (an error when WebDriver
+    /// does not answer, never a zero that could pass for one).
+    pub async fn count(&self, css: &str) -> Result<usize> {
         answer(css, self.client.find_all(Locator::Css(css)))
             .await
             .map(|v| v.len())
-            .unwrap_or(0)
     }
 
     /// Wait until exactly `n` elements match `css`.
     pub async fn wait_count(&self, css: &str, n: usize) -> Result<()> {
         let start = Instant::now();
         loop {
-            let got = self.count(css).await;
+            let got = self.count(css).await?;
             if got == n {
                 return Ok(());
             }

@@ -24,13 +24,13 @@ team: string | null,
  */
 joined: boolean, 
 /**
- * This device's role on the team (`coordinator`, `worker`, `observer`).
+ * This device's role on the team.
  */
-role: string | null, 
+role: Role | null, 
 /**
  * This device's id on the team server (so it is not offered for revocation).
  */
-device_id: string | null, 
+device_id: DeviceId | null, 
 /**
  * Whether this device may see persons and referrals (a personal
  * notebook, a coordinator, or a worker invited with access to persons).
@@ -132,11 +132,13 @@ export type ConsentPurpose = "follow-up" | "referral" | "identifying-details" | 
 
 export type Day = string;
 
+export type DeviceId = string;
+
 export type DeviceInfo = { 
 /**
  * Device id.
  */
-id: string, 
+id: DeviceId, 
 /**
  * Its name.
  */
@@ -144,7 +146,7 @@ name: string,
 /**
  * Member id.
  */
-member_id: string, 
+member_id: MemberId, 
 /**
  * Member name.
  */
@@ -152,7 +154,7 @@ member: string,
 /**
  * Role.
  */
-role: string, 
+role: Role, 
 /**
  * When it joined (ms since epoch).
  */
@@ -165,6 +167,8 @@ last_seen: number | null,
  * When it was revoked (ms since epoch).
  */
 revoked_at: number | null, };
+
+export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "offline" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "internal" | "unknown";
 
 export type FollowUp = { 
 /**
@@ -585,9 +589,9 @@ id: RecordId,
  */
 kind: RecordKind, 
 /**
- * Method code.
+ * How it was observed.
  */
-method: string, 
+method: Method, 
 /**
  * Title.
  */
@@ -609,9 +613,9 @@ place: string | null,
  */
 themes: Array<string>, 
 /**
- * Review status code.
+ * Where it stands in review.
  */
-review: string, 
+review: ReviewStatus, 
 /**
  * Follow-up due date, if a follow-up is needed.
  */
@@ -753,23 +757,23 @@ id: RecordId,
  */
 pseudonym: string, 
 /**
- * Age group code.
+ * Age group.
  */
-age_group: string | null, 
+age_group: AgeGroup | null, 
 /**
  * Sector code.
  */
 sector: string | null, 
 /**
- * Need codes.
+ * Needs identified.
  */
-needs: Array<string>, 
+needs: Array<NeedCategory>, 
 /**
  * Referrals made.
  */
 referrals: number, 
 /**
- * Referrals not yet closed (not completed, declined or cancelled).
+ * Referrals still open (see `ReferralStatus::is_closed`).
  */
 open_referrals: number, };
 
@@ -785,9 +789,9 @@ id: RecordId,
  */
 name: string, 
 /**
- * Place kind code.
+ * What kind of place.
  */
-kind: string, 
+kind: PlaceKind, 
 /**
  * Sector, if set.
  */
@@ -891,7 +895,7 @@ export type ReferralSummary = {
 /**
  * The referral's id.
  */
-id: string, 
+id: ItemId, 
 /**
  * The person's record.
  */
@@ -905,13 +909,13 @@ pseudonym: string,
  */
 service: string, 
 /**
- * Need code.
+ * The need it answers.
  */
-need: string, 
+need: NeedCategory, 
 /**
- * Status code.
+ * Where it stands.
  */
-status: string, 
+status: ReferralStatus, 
 /**
  * When it was made.
  */
@@ -921,6 +925,8 @@ made_at: Timestamp,
  */
 next_follow_up: string | null, };
 
+export type RejectCode = "forbidden" | "invalid" | "erased" | "missing-deps";
+
 export type RejectedRecord = { 
 /**
  * The record.
@@ -929,11 +935,11 @@ id: RecordId,
 /**
  * Its kind.
  */
-kind: string, 
+kind: RecordKind, 
 /**
- * Why (`forbidden`, `invalid`).
+ * Why.
  */
-code: string, 
+code: RejectCode, 
 /**
  * The server's sentence.
  */
@@ -1001,9 +1007,11 @@ languages: Array<string>,
 /**
  * Need categories its services answer.
  */
-needs: Array<string>, };
+needs: Array<NeedCategory>, };
 
 export type ReviewStatus = "draft" | "to-review" | "reviewed";
+
+export type Role = "coordinator" | "worker" | "observer";
 
 export type SearchHit = { 
 /**
@@ -1165,9 +1173,9 @@ at: number, } | { "state": "offline",
  */
 reason: string, } | { "state": "failed", 
 /**
- * Stable kind.
+ * What went wrong.
  */
-kind: string, 
+kind: ErrorKind, 
 /**
  * For people.
  */
@@ -1185,7 +1193,7 @@ team: string | null,
 /**
  * This device's role.
  */
-role: string | null, 
+role: Role | null, 
 /**
  * When the last sync succeeded (RFC 3339).
  */
@@ -1241,6 +1249,16 @@ parent: string | null, };
 
 export type Timestamp = string;
 
+export type UiError = { 
+/**
+ * What went wrong, from the closed list the UI branches on.
+ */
+kind: ErrorKind, 
+/**
+ * For people, in English; the UI translates the kinds it knows.
+ */
+message: string, };
+
 export type Vocabularies = { 
 /**
  * Observation methods.
@@ -1273,7 +1291,20 @@ age_groups: Array<Term>,
 /**
  * What a person may consent to.
  */
-consent_purposes: Array<Term>, };
+consent_purposes: Array<Term>, 
+/**
+ * How a consent was given.
+ */
+consent_methods: Array<Term>, 
+/**
+ * Roles on a team.
+ */
+roles: Array<Term>, 
+/**
+ * The statuses in which a referral is still open, in the order a
+ * referral moves through them (the board's columns).
+ */
+open_referral_statuses: Array<ReferralStatus>, };
 
 export type Workspace = { 
 /**
@@ -1474,12 +1505,12 @@ export function devices(): Promise<Array<DeviceInfo>> {
 
 /** Create an invitation code for a role (coordinators); `expires_hours` */
 /** defaults to the server's. */
-export function invite(role: string, persons: boolean, expiresHours: number | null): Promise<string> {
+export function invite(role: Role, persons: boolean, expiresHours: number | null): Promise<string> {
   return invoke("invite", { role, persons, expiresHours });
 }
 
 /** Revoke a device (coordinators): it can no longer sync; its own notes stay on it. */
-export function revoke(device: string): Promise<null> {
+export function revoke(device: DeviceId): Promise<null> {
   return invoke("revoke", { device });
 }
 

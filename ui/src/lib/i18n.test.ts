@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { en, fr } from "./messages";
-import { formatDateTime, formatDay, formatElapsed, formatTime, initialLang, termLabel, translate } from "./i18n";
+import { forgetFormatters, formatDateTime, formatDay, formatElapsed, formatTime, initialLang, termLabel, translate } from "./i18n";
 
 describe("initialLang", () => {
   it("keeps a saved choice", () => {
@@ -61,6 +61,7 @@ describe("dates", () => {
 
 describe("formatters", () => {
   it("are made once per language and style, not once per row", () => {
+    forgetFormatters();
     const made = vi.spyOn(Intl, "DateTimeFormat");
     const plural = vi.spyOn(Intl, "PluralRules");
     try {
@@ -73,9 +74,10 @@ describe("formatters", () => {
         }
       }
       expect(new Set(rows).size).toBeGreaterThan(100);
-      // At most one per language and style (fewer if an earlier test made them).
-      expect(made.mock.calls.length).toBeLessThanOrEqual(6);
-      expect(plural.mock.calls.length).toBeLessThanOrEqual(2);
+      // Exactly one per language and style: three styles of dates, one set
+      // of plural rules, in two languages.
+      expect(made.mock.calls.length).toBe(6);
+      expect(plural.mock.calls.length).toBe(2);
     } finally {
       made.mockRestore();
       plural.mockRestore();

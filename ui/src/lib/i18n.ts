@@ -48,6 +48,11 @@ function cached<T extends Intl.NumberFormat | Intl.PluralRules | Intl.DateTimeFo
   return f as T;
 }
 
+/** Forget every formatter made so far (tests count the ones made after). */
+export function forgetFormatters(): void {
+  formatters.clear();
+}
+
 const numbers = (lang: Lang) => cached(`n:${lang}`, () => new Intl.NumberFormat(tag(lang)));
 const plurals = (lang: Lang) => cached(`p:${lang}`, () => new Intl.PluralRules(tag(lang)));
 const dates = (lang: Lang, style: "datetime" | "day" | "time") =>

@@ -14,7 +14,7 @@ describe("sync indicator", () => {
   });
   it("never shows the raw reason of an offline or refused state", () => {
     expect(syncLabel("en", { state: "offline", reason: "dns error" })).toBe("Offline: trying again soon");
-    expect(syncLabel("fr", { state: "failed", kind: "unauthorized", message: "revoked" })).toBe("Synchronisation refusée");
+    expect(syncLabel("fr", { state: "failed", kind: "revoked", message: "revoked" })).toBe("Synchronisation refusée");
     expect(syncLabel("fr", { state: "personal" })).toBe("Carnet personnel (non synchronisé)");
   });
 });

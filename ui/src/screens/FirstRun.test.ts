@@ -36,7 +36,7 @@ describe("first run", () => {
   it("shows a refused invitation as a sentence saying what to do", async () => {
     setLang("fr");
     mockIPC((cmd) => {
-      if (cmd === "join_team") throw { kind: "invitation", message: "used-code: this code was already used" };
+      if (cmd === "join_team") throw { kind: "used-code", message: "used-code: this code was already used" };
     });
     render(FirstRun, { onstarted: () => {} });
     await fireEvent.click(screen.getByLabelText(/Rejoindre une équipe/));

@@ -166,16 +166,18 @@ pub fn list_notes(conn: &Connection, filter: &NoteFilter, page: Page) -> Result<
             let id: String = r.get(0)?;
             let author: String = r.get(9)?;
             let themes: Option<String> = r.get(11)?;
+            let method: String = r.get(1)?;
+            let review: String = r.get(6)?;
             Ok((
                 id,
                 author,
                 themes,
-                r.get(1)?,
+                method,
                 r.get(2)?,
                 r.get(3)?,
                 r.get(4)?,
                 r.get(5)?,
-                r.get(6)?,
+                review,
                 r.get(7)?,
                 r.get(8)?,
                 r.get(10)?,
@@ -199,7 +201,7 @@ pub fn list_notes(conn: &Connection, filter: &NoteFilter, page: Page) -> Result<
             Some(NoteSummary {
                 id: id.parse().ok()?,
                 kind: carnet_core::RecordKind::Note,
-                method,
+                method: super::vocab_code(&method)?,
                 title,
                 excerpt,
                 occurred_at: Timestamp::from_millis(at),
@@ -207,7 +209,7 @@ pub fn list_notes(conn: &Connection, filter: &NoteFilter, page: Page) -> Result<
                 themes: themes
                     .map(|t| t.split(',').map(str::to_string).collect())
                     .unwrap_or_default(),
-                review,
+                review: super::vocab_code(&review)?,
                 follow_up_due: due,
                 follow_up_needed: needed,
                 author: author.parse().ok()?,

@@ -1,0 +1,305 @@
+//! The command line's arguments and subcommands (clap), with their help
+//! texts.
+
+use std::path::PathBuf;
+
+use carnet_core::sync::Role;
+use carnet_core::vocab::{AgeGroup, Method, NeedCategory, ReferralStatus, ReviewStatus};
+use carnet_core::{Day, MemberId, Timestamp};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "carnet",
+    version,
+    about = "Carnet: the field notebook of outreach teams"
+)]
+pub(crate) struct Cli {
+    /// Where the notebook lives (default: $CARNET_DATA_DIR, else the platform's data directory).
+    #[arg(long, global = true, env = "CARNET_DATA_DIR")]
+    pub(crate) data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Create a notebook for a team.
+    Init {
+        /// The team's name.
+        #[arg(long)]
+        team: String,
+        /// Your name, as the team knows you.
+        #[arg(long)]
+        member: String,
+    },
+    /// Capture and edit notes.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Show any record.
+    Show {
+        /// The record's id.
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who changed what in a record, and when.
+    History {
+        /// The record's id.
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fields that two people set differently offline.
+    Conflicts {
+        /// The record's id.
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Search everything written, accents and case ignored.
+    Search {
+        /// Words to find.
+        query: String,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Persons the team follows.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Referrals to services (social prescription).
+    #[command(subcommand)]
+    Referral(ReferralCommand),
+    /// Import notes from JSON Lines or CSV (a path, or - for standard input).
+    Import {
+        #[arg(long, value_enum)]
+        format: ImportFmt,
+        /// The file, or - for standard input.
+        file: String,
+    },
+    /// Export every record (json) or the notes (csv).
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFmt,
+        /// Where to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Fill the notebook with synthetic French and English records.
+    Demo {
+        /// How many records.
+        #[arg(long)]
+        records: usize,
+        /// Seed of the generator (same seed, same records).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Join a team with an invitation code, into an empty data directory.
+    Join {
+        /// The team server, e.g. https://carnet.example.org
+        #[arg(long)]
+        server: String,
+        /// The invitation code from your coordinator.
+        #[arg(long)]
+        code: String,
+        /// A name for this device.
+        #[arg(long)]
+        device_name: Option<String>,
+        /// Your name, as the team knows you (when the code was not made for you).
+        #[arg(long)]
+        member: Option<String>,
+        /// A certificate to trust for this server (PEM), for self-signed servers.
+        #[arg(long)]
+        ca_cert: Option<PathBuf>,
+    },
+    /// Sync with the team server until both sides are quiet.
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Where this notebook stands with its team server.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Erase a record everywhere (coordinators): a person and their
+    /// referrals, or a note that should never have named someone.
+    Erase {
+        id: String,
+        /// Why (kept by the server; the content is not).
+        #[arg(long)]
+        reason: String,
+    },
+    /// The team: invitations, devices, revocation (coordinators).
+    #[command(subcommand)]
+    Team(TeamCommand),
+    /// Check every record decodes; flag the damaged ones.
+    Check,
+    /// Rebuild lists and the search index from the documents.
+    Rebuild,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum NoteCommand {
+    /// Capture a note; prints its id.
+    Add {
+        #[arg(long)]
+        method: Method,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        body: Option<String>,
+        #[arg(long)]
+        place: Option<String>,
+        /// A theme code of the codebook (repeat for several).
+        #[arg(long = "theme")]
+        themes: Vec<String>,
+        /// When it happened (RFC 3339), default now.
+        #[arg(long)]
+        occurred_at: Option<Timestamp>,
+        /// A follow-up is due on this day (YYYY-MM-DD).
+        #[arg(long)]
+        follow_up: Option<Day>,
+    },
+    /// Edit a note.
+    Edit {
+        id: String,
+        #[arg(long)]
+        title: Option<String>,
+        /// Add a paragraph at the end of the body.
+        #[arg(long)]
+        append: Option<String>,
+        #[arg(long)]
+        status: Option<ReviewStatus>,
+    },
+    /// The journal, newest first.
+    List {
+        #[arg(long)]
+        method: Option<Method>,
+        #[arg(long)]
+        theme: Option<String>,
+        #[arg(long)]
+        place: Option<String>,
+        #[arg(long)]
+        author: Option<MemberId>,
+        #[arg(long)]
+        status: Option<ReviewStatus>,
+        /// Only notes with a follow-up due by this day.
+        #[arg(long)]
+        due_by: Option<Day>,
+        #[arg(long)]
+        from: Option<Timestamp>,
+        #[arg(long)]
+        to: Option<Timestamp>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a timestamped entry to a shadowing log; prints its id.
+    Log {
+        id: String,
+        text: String,
+        #[arg(long)]
+        place: Option<String>,
+    },
+    /// Add a story told in a workshop; prints its id.
+    Story {
+        id: String,
+        text: String,
+        /// Who told it, described anonymously.
+        #[arg(long)]
+        told_by: Option<String>,
+    },
+    /// Comment on a note; prints the comment's id.
+    Comment { id: String, text: String },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum PersonCommand {
+    /// Open a person's file; prints the id.
+    Add {
+        #[arg(long)]
+        pseudonym: String,
+        #[arg(long)]
+        age_group: Option<AgeGroup>,
+        #[arg(long = "language")]
+        languages: Vec<String>,
+        #[arg(long)]
+        sector: Option<String>,
+        #[arg(long = "need")]
+        needs: Vec<NeedCategory>,
+        #[arg(long)]
+        notes: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ReferralCommand {
+    /// Refer a person to a service; prints the referral's id.
+    Add {
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        service: String,
+        #[arg(long)]
+        need: NeedCategory,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Move a referral to a new status.
+    Status {
+        referral_id: String,
+        status: ReferralStatus,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Referrals, newest first.
+    List {
+        #[arg(long)]
+        status: Option<ReferralStatus>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TeamCommand {
+    /// Create an invitation code.
+    Invite {
+        #[arg(long)]
+        role: Role,
+        /// Grant access to persons and referrals.
+        #[arg(long)]
+        persons: bool,
+        /// Hours until the code expires.
+        #[arg(long)]
+        expires: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The team's devices.
+    Devices {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device: it keeps its notes but can no longer sync.
+    Revoke { device: String },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ImportFmt {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum ExportFmt {
+    Json,
+    Csv,
+}

@@ -1,0 +1,159 @@
+//! The note, person and referral subcommands.
+
+use crate::{NoteFilter, NoteInput, Notebook, Page, ReferralInput};
+use anyhow::bail;
+use carnet_core::vocab::{Lang, Vocabulary};
+use carnet_core::{ItemId, RecordId};
+
+use super::args::*;
+use super::output::*;
+
+pub(super) fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()> {
+    match cmd {
+        NoteCommand::Add {
+            method,
+            title,
+            body,
+            place,
+            themes,
+            occurred_at,
+            follow_up,
+        } => {
+            let id = nb.create_note(NoteInput {
+                method: Some(method),
+                title,
+                body,
+                place,
+                themes,
+                occurred_at,
+                follow_up_due: follow_up,
+                ..NoteInput::default()
+            })?;
+            println!("{id}");
+        }
+        NoteCommand::Edit {
+            id,
+            title,
+            append,
+            status,
+        } => {
+            let id: RecordId = parse_id(&id)?;
+            if title.is_none() && append.is_none() && status.is_none() {
+                bail!("nothing to change: give --title, --append or --status");
+            }
+            nb.edit_note(id, |n| {
+                if let Some(t) = title {
+                    n.title = t.trim().to_string();
+                }
+                if let Some(a) = append {
+                    n.body.append_paragraph(&a);
+                }
+                if let Some(s) = status {
+                    n.review = s;
+                }
+                Ok(())
+            })?;
+        }
+        NoteCommand::List {
+            method,
+            theme,
+            place,
+            author,
+            status,
+            due_by,
+            from,
+            to,
+            limit,
+            offset,
+            json,
+        } => {
+            let filter = NoteFilter {
+                method,
+                theme,
+                place_text: place,
+                author,
+                review: status,
+                follow_up_due_by: due_by,
+                from,
+                to,
+                ..NoteFilter::default()
+            };
+            let page = nb.list_notes(&filter, Page { offset, limit })?;
+            if json {
+                print_json(&page.items)?;
+            } else {
+                for n in &page.items {
+                    println!(
+                        "{}  {}  {:<26}  {}",
+                        n.id,
+                        &n.occurred_at.to_rfc3339()[..16],
+                        n.method.label(Lang::Fr),
+                        n.title
+                    );
+                }
+                eprintln!("{} of {} notes.", page.items.len(), page.total);
+            }
+        }
+        NoteCommand::Log { id, text, place } => {
+            println!(
+                "{}",
+                nb.add_shadow_entry(parse_id(&id)?, &text, place.as_deref())?
+            );
+        }
+        NoteCommand::Story { id, text, told_by } => {
+            println!(
+                "{}",
+                nb.add_story(parse_id(&id)?, &text, told_by.as_deref())?
+            );
+        }
+        NoteCommand::Comment { id, text } => {
+            println!("{}", nb.add_comment(parse_id(&id)?, &text)?);
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::Result<()> {
+    match cmd {
+        ReferralCommand::Add {
+            person,
+            service,
+            need,
+            note,
+        } => {
+            let id = nb.add_referral(
+                parse_id(&person)?,
+                ReferralInput {
+                    service,
+                    resource_id: None,
+                    need,
+                    note,
+                    status: None,
+                },
+            )?;
+            println!("{id}");
+        }
+        ReferralCommand::Status {
+            referral_id,
+            status,
+            note,
+        } => {
+            let id: ItemId = parse_id(&referral_id)?;
+            nb.set_referral_status(id, status, note.as_deref())?;
+        }
+        ReferralCommand::List { status, json } => {
+            let list = nb.list_referrals(status)?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for r in list {
+                    println!(
+                        "{}  {:<10} {:<16} {}",
+                        r.id, r.pseudonym, r.status, r.service
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! Persons: their record, consents and identifying details, and the
+//! referrals made for them with their statuses and follow-ups.
+use carnet_core::record::{
+    Consent, Identity, Person, Record, Referral, ReferralFollowUp, StatusChange,
+};
+use carnet_core::vocab::{ConsentMethod, ConsentPurpose, ReferralStatus};
+use carnet_core::{Day, ItemId, RecordId};
+
+use super::Notebook;
+use crate::error::{ClientError, Result};
+use crate::inputs::{PersonInput, ReferralInput};
+use crate::queries::persons as query;
+use crate::views::{PersonDetail, PersonSummary, ReferralSummary};
+
+impl Notebook {
+    /// Change a person.
+    pub fn edit_person<T>(
+        &mut self,
+        id: RecordId,
+        f: impl FnOnce(&mut Person) -> Result<T>,
+    ) -> Result<T> {
+        self.edit_kind(
+            id,
+            "person",
+            |r| match r {
+                Record::Person(p) => Some(p.as_mut()),
+                _ => None,
+            },
+            f,
+        )
+    }
+
+    /// Create a person.
+    pub fn create_person(&mut self, input: PersonInput) -> Result<RecordId> {
+        let now = self.now();
+        let mut p = Person::new(input.pseudonym.trim(), self.member(), now);
+        p.age_group = input.age_group;
+        p.languages = input.languages;
+        p.sector = input.sector;
+        p.needs = input.needs;
+        p.notes = input.notes.unwrap_or_default().into();
+        let id = RecordId::generate(self.env.ids.as_ref(), now);
+        self.create_record(id, Record::Person(Box::new(p)))
+    }
+
+    /// Refer a person to a service.
+    pub fn add_referral(&mut self, person: RecordId, input: ReferralInput) -> Result<ItemId> {
+        if input.service.trim().is_empty() {
+            return Err(ClientError::BadInput(
+                "name the service the person is referred to (--service)".into(),
+            ));
+        }
+        let (item, change, at, by) = (self.new_item(), self.new_item(), self.now(), self.member());
+        let status = input.status.unwrap_or(ReferralStatus::Proposed);
+        self.edit_person(person, |p| {
+            if !p.needs.contains(&input.need) {
+                p.needs.push(input.need);
+            }
+            p.referrals.push(Referral {
+                id: item,
+                service: input.service.trim().to_string(),
+                resource_id: input.resource_id,
+                need: input.need,
+                made_at: at,
+                status,
+                history: vec![StatusChange {
+                    id: change,
+                    status,
+                    at,
+                    by,
+                    note: input.note,
+                }],
+                follow_ups: vec![],
+                outcome: None,
+            });
+            Ok(item)
+        })
+    }
+
+    /// Change a referral, inside the person record that holds it.
+    fn edit_referral<T>(
+        &mut self,
+        referral: ItemId,
+        f: impl FnOnce(&mut Referral) -> Result<T>,
+    ) -> Result<T> {
+        let person = self.person_of_referral(referral)?;
+        self.edit_person(person, |p| {
+            let r = p
+                .referral_mut(referral)
+                .ok_or_else(|| ClientError::NotFound {
+                    what: "referral",
+                    id: referral.to_string(),
+                })?;
+            f(r)
+        })
+    }
+
+    fn person_of_referral(&self, referral: ItemId) -> Result<RecordId> {
+        query::person_of_referral(self.store.conn(), referral)?.ok_or_else(|| {
+            ClientError::NotFound {
+                what: "referral",
+                id: referral.to_string(),
+            }
+        })
+    }
+
+    /// Move a referral to a new status, with an optional note; the change
+    /// is added to its history.
+    pub fn set_referral_status(
+        &mut self,
+        referral: ItemId,
+        status: ReferralStatus,
+        note: Option<&str>,
+    ) -> Result<()> {
+        let (change, at, by) = (self.new_item(), self.now(), self.member());
+        self.edit_referral(referral, |r| {
+            r.status = status;
+            r.history.push(StatusChange {
+                id: change,
+                status,
+                at,
+                by,
+                note: note.map(str::to_string).filter(|n| !n.trim().is_empty()),
+            });
+            Ok(())
+        })
+    }
+
+    /// Record a person's consent (or its withdrawal: `given` false) for a
+    /// purpose; earlier answers stay, the latest one counts.
+    pub fn record_consent(
+        &mut self,
+        person: RecordId,
+        purpose: ConsentPurpose,
+        given: bool,
+        how: ConsentMethod,
+    ) -> Result<ItemId> {
+        let (item, at, by) = (self.new_item(), self.now(), self.member());
+        self.edit_person(person, |p| {
+            p.consents.push(Consent {
+                id: item,
+                purpose,
+                given,
+                at,
+                recorded_by: by,
+                how,
+            });
+            // Withdrawing consent to identifying details removes them.
+            if purpose == ConsentPurpose::IdentifyingDetails && !given {
+                p.identity = None;
+            }
+            Ok(item)
+        })
+    }
+
+    /// Set a person's identifying details (name, phone, address; empty
+    /// fields are cleared). Only once the person's latest answer about
+    /// identifying details is a consent.
+    pub fn set_identity(&mut self, person: RecordId, identity: Identity) -> Result<()> {
+        let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let identity = Identity {
+            name: clean(identity.name),
+            phone: clean(identity.phone),
+            address: clean(identity.address),
+        };
+        let empty = identity == Identity::default();
+        self.edit_person(person, |p| {
+            let consented = p
+                .consents
+                .iter()
+                .filter(|c| c.purpose == ConsentPurpose::IdentifyingDetails)
+                .max_by_key(|c| c.at)
+                .is_some_and(|c| c.given);
+            if !consented && !empty {
+                return Err(ClientError::BadInput(
+                    "record the person's consent to identifying details before adding them".into(),
+                ));
+            }
+            p.identity = (!empty).then_some(identity);
+            Ok(())
+        })
+    }
+
+    /// Plan a follow-up of a referral.
+    pub fn add_referral_follow_up(
+        &mut self,
+        referral: ItemId,
+        due: Day,
+        note: Option<&str>,
+    ) -> Result<ItemId> {
+        let item = self.new_item();
+        self.edit_referral(referral, |r| {
+            r.follow_ups.push(ReferralFollowUp {
+                id: item,
+                due,
+                done: false,
+                note: note.map(str::to_string),
+            });
+            Ok(item)
+        })
+    }
+
+    /// Mark a referral's follow-up done (or not done again).
+    pub fn set_follow_up_done(
+        &mut self,
+        referral: ItemId,
+        follow_up: ItemId,
+        done: bool,
+    ) -> Result<()> {
+        let person = self.person_of_referral(referral)?;
+        self.edit_person(person, |p| {
+            let f = p
+                .referral_mut(referral)
+                .and_then(|r| r.follow_ups.iter_mut().find(|f| f.id == follow_up))
+                .ok_or_else(|| ClientError::NotFound {
+                    what: "follow-up",
+                    id: follow_up.to_string(),
+                })?;
+            f.done = done;
+            Ok(())
+        })
+    }
+
+    /// Referrals, optionally only in one status, newest first.
+    pub fn list_referrals(&self, status: Option<ReferralStatus>) -> Result<Vec<ReferralSummary>> {
+        query::referrals(self.store.conn(), status)
+    }
+
+    /// The persons this device holds, by pseudonym, with referral counts.
+    pub fn list_persons(&self) -> Result<Vec<PersonSummary>> {
+        query::persons(self.store.conn())
+    }
+
+    /// A person with everything their page shows: consents, needs,
+    /// referrals, history and concurrent values.
+    pub fn person_detail(&mut self, id: RecordId) -> Result<PersonDetail> {
+        let person = match self.record(id)? {
+            Record::Person(p) => *p,
+            other => return Err(ClientError::wrong_kind(id, "person", &other)),
+        };
+        Ok(PersonDetail {
+            id,
+            person,
+            history: self.history(id)?,
+            conflicts: self.conflicts(id)?,
+        })
+    }
+}

@@ -1,0 +1,73 @@
+//! Any record, whatever its kind: as it stands, who changed what in it,
+//! its concurrent values and their settling, and search across every kind.
+use carnet_core::{Conflict, Record, RecordId};
+
+use super::Notebook;
+use crate::error::Result;
+use crate::queries::records as query;
+use crate::search;
+use crate::views::{HistoryItem, RecordView, SearchHit};
+
+impl Notebook {
+    /// A record as it stands.
+    pub fn record(&mut self, id: RecordId) -> Result<Record> {
+        let (rowid, doc) = self.load_doc(id)?;
+        let record = doc.record();
+        self.cache.put(id, rowid, doc);
+        Ok(record?)
+    }
+
+    /// A record with its id and bookkeeping.
+    pub fn get(&mut self, id: RecordId) -> Result<RecordView> {
+        let record = self.record(id)?;
+        Ok(RecordView {
+            id,
+            updated_at: query::updated_at(self.store.conn(), id)?,
+            record,
+        })
+    }
+
+    /// Full-text search, accents and case ignored, best matches first.
+    pub fn search(&self, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
+        search::search(self.store.conn(), query, limit)
+    }
+
+    /// Who changed what in a record, and when, oldest first.
+    pub fn history(&mut self, id: RecordId) -> Result<Vec<HistoryItem>> {
+        let (rowid, mut doc) = self.load_doc(id)?;
+        let entries = doc.history();
+        self.cache.put(id, rowid, doc);
+        let names = query::member_names(self.store.conn())?;
+        Ok(entries
+            .into_iter()
+            .map(|entry| HistoryItem {
+                author_name: entry
+                    .author
+                    .and_then(|a| names.get(&a.to_string()).cloned()),
+                entry,
+            })
+            .collect())
+    }
+
+    /// Fields of a record that hold concurrent values.
+    pub fn conflicts(&mut self, id: RecordId) -> Result<Vec<Conflict>> {
+        let (rowid, doc) = self.load_doc(id)?;
+        let c = doc.conflicts();
+        self.cache.put(id, rowid, doc);
+        Ok(c)
+    }
+
+    /// Settle a field's concurrent values by keeping the `choice`-th one.
+    pub fn settle_conflict(&mut self, id: RecordId, path: &str, choice: usize) -> Result<()> {
+        let (rowid, mut doc) = self.load_doc(id)?;
+        let now = self.now();
+        let chunk = match doc.settle(&self.actor, now, path, choice) {
+            Ok(c) => c,
+            Err(e) => {
+                self.cache.put(id, rowid, doc);
+                return Err(e.into());
+            }
+        };
+        self.commit_change(id, rowid, doc, &chunk, now, None)
+    }
+}

@@ -1,0 +1,43 @@
+//! Reads of the projection: every list, count and lookup the notebook
+//! answers from the plain tables kept beside the documents, without
+//! loading an Automerge document. One module per thing listed:
+//!
+//! - [`journal`]: the journal's filtered, paged notes;
+//! - [`persons`]: persons and their referrals;
+//! - [`directory`]: the directory's organisations and the places;
+//! - [`records`]: records of any kind (ids, counts, bookkeeping) and the
+//!   team's members and themes.
+//!
+//! Full-text search has its own module, [`crate::search`].
+
+pub mod directory;
+pub mod journal;
+pub mod persons;
+pub mod records;
+
+use carnet_core::vocab::Vocabulary;
+
+/// Comma-separated codes of the projection as a list.
+pub(crate) fn split_codes(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Comma-separated codes of a vocabulary as its values. The projection
+/// holds only codes it was given by a validated record; one this build
+/// does not know (written by a newer Carnet) is left out.
+pub(crate) fn vocab_codes<V: Vocabulary>(s: &str) -> Vec<V> {
+    s.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .filter_map(|c| V::parse(c).ok())
+        .collect()
+}
+
+/// One code of a vocabulary as its value (`None` when unknown, as above).
+pub(crate) fn vocab_code<V: Vocabulary>(s: &str) -> Option<V> {
+    V::parse(s).ok()
+}

@@ -1,0 +1,114 @@
+//! Persons and their referrals, as the persons list and the referral
+//! board show them.
+
+use carnet_core::vocab::{ReferralStatus, Vocabulary};
+use carnet_core::{ItemId, RecordId, Timestamp};
+use rusqlite::{Connection, OptionalExtension};
+
+use super::{vocab_code, vocab_codes};
+use crate::error::Result;
+use crate::views::{PersonSummary, ReferralSummary};
+
+/// The persons this device holds, by pseudonym, with referral counts.
+pub fn persons(conn: &Connection) -> Result<Vec<PersonSummary>> {
+    let closed: Vec<String> = ReferralStatus::ALL
+        .iter()
+        .filter(|s| s.is_closed())
+        .map(|s| format!("'{}'", s.as_code()))
+        .collect();
+    let sql = format!(
+        "SELECT r.id, p.pseudonym, p.age_group, p.sector, p.needs,
+                (SELECT COUNT(*) FROM referrals f WHERE f.person_rowid = p.rowid),
+                (SELECT COUNT(*) FROM referrals f WHERE f.person_rowid = p.rowid
+                    AND f.status NOT IN ({}))
+         FROM persons p JOIN records r ON r.rowid = p.rowid",
+        closed.join(",")
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, u32>(5)?,
+            r.get::<_, u32>(6)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, pseudonym, age_group, sector, needs, referrals, open_referrals) = row?;
+        let Ok(id) = id.parse() else { continue };
+        out.push(PersonSummary {
+            id,
+            pseudonym,
+            age_group: age_group.as_deref().and_then(vocab_code),
+            sector,
+            needs: vocab_codes(&needs),
+            referrals,
+            open_referrals,
+        });
+    }
+    out.sort_by_cached_key(|p| p.pseudonym.to_lowercase());
+    Ok(out)
+}
+
+/// Referrals, optionally only in one status, newest first.
+pub fn referrals(
+    conn: &Connection,
+    status: Option<ReferralStatus>,
+) -> Result<Vec<ReferralSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT f.id, r.id, p.pseudonym, f.service, f.need, f.status, f.made_at, f.next_follow_up
+         FROM referrals f JOIN records r ON r.rowid = f.person_rowid JOIN persons p ON p.rowid = f.person_rowid
+         WHERE ?1 IS NULL OR f.status = ?1 ORDER BY f.made_at DESC",
+    )?;
+    let rows = stmt.query_map([status.map(|s| s.as_code())], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get(6)?,
+            r.get(7)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, person, pseudonym, service, need, status, made, next) = row?;
+        let (Ok(id), Ok(person), Some(need), Some(status)) = (
+            id.parse(),
+            person.parse(),
+            vocab_code(&need),
+            vocab_code(&status),
+        ) else {
+            continue;
+        };
+        out.push(ReferralSummary {
+            id,
+            person,
+            pseudonym,
+            service,
+            need,
+            status,
+            made_at: Timestamp::from_millis(made),
+            next_follow_up: next,
+        });
+    }
+    Ok(out)
+}
+
+/// The person record a referral belongs to, if this device holds it.
+pub fn person_of_referral(conn: &Connection, referral: ItemId) -> Result<Option<RecordId>> {
+    let id: Option<String> = conn
+        .query_row(
+            "SELECT r.id FROM referrals f JOIN records r ON r.rowid = f.person_rowid WHERE f.id = ?1",
+            [referral.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(id.and_then(|s| s.parse().ok()))
+}

@@ -1,0 +1,267 @@
+//! The `carnet` command line against a real server, as a coordinator and
+//! a worker use it from their terminals: join, sync, status, history and
+//! conflicts of a note both edited offline, check and rebuild, the team's
+//! invitations, devices and revocation, and erasure.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{carnet_bin, TestServer};
+
+struct Run {
+    ok: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn carnet(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(carnet_bin())
+        .arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("CARNET_DATA_DIR")
+        .output()
+        .expect("carnet runs");
+    Run {
+        ok: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Run and insist it succeeds; its standard output.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let r = carnet(dir, args);
+    assert!(
+        r.ok,
+        "`carnet {}` should succeed; it said: {}{}",
+        args.join(" "),
+        r.stdout,
+        r.stderr
+    );
+    r.stdout
+}
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let out = ok(dir, args);
+    serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("`{}` prints JSON ({e}): {out}", args.join(" ")))
+}
+
+#[test]
+fn a_coordinator_and_a_worker_run_their_team_from_the_command_line() {
+    let server = TestServer::start();
+    let (_, code) = server.create_team("Pôle MN", "Aline");
+    let aline = tempfile::tempdir().expect("dir");
+    let jean = tempfile::tempdir().expect("dir");
+    let (a, j) = (aline.path(), jean.path());
+
+    // Joining prints the device's id.
+    let aline_device = ok(
+        a,
+        &[
+            "join",
+            "--server",
+            &server.url,
+            "--code",
+            &code,
+            "--device-name",
+            "portable-aline",
+        ],
+    );
+    assert_eq!(aline_device.trim().len(), 36, "a device id: {aline_device}");
+    let invite = json(a, &["team", "invite", "--role", "worker", "--json"]);
+    let jean_code = invite["code"].as_str().expect("a code");
+    let jean_device = ok(
+        j,
+        &[
+            "join",
+            "--server",
+            &server.url,
+            "--code",
+            jean_code,
+            "--member",
+            "Jean",
+        ],
+    );
+    let jean_device = jean_device.trim().to_string();
+
+    // A note both edit offline: a concurrent review status.
+    let note = ok(
+        a,
+        &[
+            "note",
+            "add",
+            "--method",
+            "outreach",
+            "--title",
+            "Au parc",
+            "--body",
+            "Deux aînés",
+        ],
+    );
+    let note = note.trim();
+    ok(a, &["sync"]);
+    ok(j, &["sync"]);
+    ok(a, &["note", "edit", note, "--status", "to-review"]);
+    ok(
+        j,
+        &[
+            "note",
+            "edit",
+            note,
+            "--status",
+            "reviewed",
+            "--append",
+            "Jean repassera.",
+        ],
+    );
+    ok(a, &["sync"]);
+    ok(j, &["sync"]);
+    ok(a, &["sync"]);
+
+    let conflicts = json(a, &["conflicts", note, "--json"]);
+    let review = conflicts
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["path"] == "review"))
+        .unwrap_or_else(|| panic!("the review status holds two values: {conflicts}"));
+    let mut values: Vec<&str> = review["values"]
+        .as_array()
+        .expect("values")
+        .iter()
+        .filter_map(|v| v["value"].as_str())
+        .collect();
+    values.sort();
+    assert_eq!(values, ["reviewed", "to-review"]);
+    let text = ok(a, &["conflicts", note]);
+    assert!(text.starts_with("review: "), "{text}");
+
+    let history = ok(a, &["history", note]);
+    assert!(
+        history
+            .lines()
+            .any(|l| l.contains("Aline") && l.ends_with("created")),
+        "{history}"
+    );
+    assert!(
+        history
+            .lines()
+            .any(|l| l.contains("Jean") && l.contains("review")),
+        "{history}"
+    );
+    let entries = json(j, &["history", note, "--json"]);
+    assert_eq!(
+        entries.as_array().map(Vec::len),
+        Some(3),
+        "created, then one edit each: {entries}"
+    );
+
+    // Status, check and rebuild.
+    let status = json(j, &["status", "--json"]);
+    assert_eq!(status["role"], "worker");
+    assert_eq!(status["team"], "Pôle MN");
+    assert_eq!(status["waiting"], 0);
+    assert!(status["last_sync"].is_string(), "{status}");
+    assert!(ok(j, &["status"]).contains("(team Pôle MN, worker)"));
+    assert_eq!(ok(j, &["check"]).trim(), "Every record opens.");
+    let rebuilt = ok(j, &["rebuild"]);
+    assert_eq!(
+        rebuilt.trim(),
+        "Rebuilt lists and search from 2 records.",
+        "the workspace and the note"
+    );
+    let listed = json(j, &["note", "list", "--json"]);
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(1),
+        "the journal after the rebuild: {listed}"
+    );
+
+    // A worker may not erase, invite or list devices.
+    let refused = carnet(j, &["erase", note, "--reason", "je voudrais"]);
+    assert!(
+        !refused.ok && refused.stderr.contains("coordinator"),
+        "{}",
+        refused.stderr
+    );
+    let refused = carnet(j, &["team", "devices"]);
+    assert!(!refused.ok, "a worker lists no devices");
+
+    // The coordinator sees both devices, revokes Jean's.
+    let devices = json(a, &["team", "devices", "--json"]);
+    let ids: Vec<&str> = devices
+        .as_array()
+        .expect("devices")
+        .iter()
+        .filter_map(|d| d["id"].as_str())
+        .collect();
+    assert!(
+        ids.contains(&aline_device.trim()) && ids.contains(&jean_device.as_str()),
+        "{devices}"
+    );
+    ok(a, &["team", "revoke", &jean_device]);
+    let lines = ok(a, &["team", "devices"]);
+    assert!(
+        lines
+            .lines()
+            .any(|l| l.starts_with(&jean_device) && l.ends_with("revoked")),
+        "{lines}"
+    );
+    let revoked = carnet(j, &["sync"]);
+    assert!(
+        !revoked.ok && revoked.stderr.contains("revoked"),
+        "{}",
+        revoked.stderr
+    );
+    assert!(
+        ok(j, &["show", note]).contains("Au parc"),
+        "a revoked device keeps its notes"
+    );
+
+    // Erasure: gone from the coordinator's notebook, refused for good.
+    let reasonless = carnet(a, &["erase", note, "--reason", "  "]);
+    assert!(
+        !reasonless.ok && reasonless.stderr.contains("say why"),
+        "{}",
+        reasonless.stderr
+    );
+    ok(a, &["erase", note, "--reason", "contient un nom"]);
+    let gone = carnet(a, &["show", note]);
+    assert!(
+        !gone.ok && gone.stderr.contains("no record"),
+        "{}",
+        gone.stderr
+    );
+    assert_eq!(ok(a, &["check"]).trim(), "Every record opens.");
+}
+
+#[test]
+fn a_bad_id_or_a_personal_notebook_gets_a_sentence_not_a_trace() {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    ok(d, &["init", "--team", "Perso", "--member", "Aline"]);
+    let bad = carnet(d, &["history", "pas-un-id"]);
+    assert!(
+        !bad.ok && bad.stderr.contains("not a valid record id"),
+        "{}",
+        bad.stderr
+    );
+    let unknown = carnet(d, &["conflicts", "0193f5c2-7d1e-7a4b-9c3d-2e1f0a9b8c7d"]);
+    assert!(
+        !unknown.ok && unknown.stderr.contains("no record"),
+        "{}",
+        unknown.stderr
+    );
+    assert!(ok(d, &["status"]).contains("Personal notebook"));
+    let not_joined = carnet(d, &["sync"]);
+    assert!(
+        !not_joined.ok && not_joined.stderr.contains("not joined"),
+        "{}",
+        not_joined.stderr
+    );
+    for r in [&bad, &unknown, &not_joined] {
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+}
