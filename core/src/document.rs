@@ -364,14 +364,6 @@ impl RecordDoc {
         })
     }
 
-    /// Whether the document holds the change with this hash (a lookup in
-    /// the change graph; `get_change_by_hash` would rebuild the change).
-    pub fn has_change(&mut self, hash: &ChangeHash) -> bool {
-        self.doc
-            .get_missing_deps(std::slice::from_ref(hash))
-            .is_empty()
-    }
-
     /// The hashes among `heads` that this document holds.
     pub fn known_heads(&mut self, heads: &[ChangeHash]) -> Vec<ChangeHash> {
         let missing = self.doc.get_missing_deps(heads);

@@ -39,6 +39,10 @@ pub trait Vocabulary: Sized + Copy + 'static {
     fn code(self) -> &'static str;
     /// The label in a language.
     fn label(self, lang: Lang) -> &'static str;
+    /// The value whose code is exactly `code` (as stored and sent).
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.code() == code)
+    }
     /// Parse a code (case-insensitive; `_` and spaces read as `-`) or an
     /// exact label in either language.
     fn parse(s: &str) -> Result<Self, UnknownCode> {

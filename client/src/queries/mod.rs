@@ -33,11 +33,11 @@ pub(crate) fn vocab_codes<V: Vocabulary>(s: &str) -> Vec<V> {
     s.split(',')
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        .filter_map(|c| V::parse(c).ok())
+        .filter_map(V::from_code)
         .collect()
 }
 
 /// One code of a vocabulary as its value (`None` when unknown, as above).
 pub(crate) fn vocab_code<V: Vocabulary>(s: &str) -> Option<V> {
-    V::parse(s).ok()
+    V::from_code(s)
 }
