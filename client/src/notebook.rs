@@ -10,16 +10,16 @@
 //! append, project, commit). Each concern has its own `impl Notebook` in
 //! a file of its own:
 //!
-//! - [`lifecycle`]: creating, joining and opening a notebook;
-//! - [`notes`]: notes and what they hold (shadowing entries, stories,
+//! - `notebook/lifecycle.rs`: creating, joining and opening a notebook;
+//! - `notebook/notes.rs`: notes and what they hold (shadowing entries, stories,
 //!   comments);
-//! - [`persons`]: persons, consents and referrals;
-//! - [`directory`]: the directory's organisations and the places;
-//! - [`workspace`]: the team's workspace and its codebook;
-//! - [`records`]: any record as it stands, its history and concurrent
+//! - `notebook/persons.rs`: persons, consents and referrals;
+//! - `notebook/directory.rs`: the directory's organisations and the places;
+//! - `notebook/workspace.rs`: the team's workspace and its codebook;
+//! - `notebook/records.rs`: any record as it stands, its history and concurrent
 //!   values, and search;
-//! - [`receive`]: merging what another device or the server sent;
-//! - [`maintenance`]: checks, rebuilds, counts, bulk inserts, erasure.
+//! - `notebook/receive.rs`: merging what another device or the server sent;
+//! - `notebook/maintenance.rs`: checks, rebuilds, counts, bulk inserts, erasure.
 //!
 //! Reads of the projection are in [`crate::queries`] and [`crate::search`].
 
