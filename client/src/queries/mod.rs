@@ -17,24 +17,21 @@ pub mod records;
 
 use carnet_core::vocab::Vocabulary;
 
+/// The codes of a comma-separated list of the projection.
+fn codes(s: &str) -> impl Iterator<Item = &str> {
+    s.split(',').map(str::trim).filter(|c| !c.is_empty())
+}
+
 /// Comma-separated codes of the projection as a list.
 pub(crate) fn split_codes(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(str::to_string)
-        .collect()
+    codes(s).map(str::to_string).collect()
 }
 
 /// Comma-separated codes of a vocabulary as its values. The projection
 /// holds only codes it was given by a validated record; one this build
 /// does not know (written by a newer Carnet) is left out.
 pub(crate) fn vocab_codes<V: Vocabulary>(s: &str) -> Vec<V> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .filter_map(V::from_code)
-        .collect()
+    codes(s).filter_map(V::from_code).collect()
 }
 
 /// One code of a vocabulary as its value (`None` when unknown, as above).
