@@ -469,6 +469,16 @@ fn a_referral_moves_through_three_statuses_with_its_history_visible() {
         app.click("#nav-persons").await?;
         app.click("#persons-list .card").await?;
         app.wait_text(".status-history", "Panier reçu").await?;
+        // The record's history speaks French: who created it, what changed,
+        // never an internal field name.
+        let record = app.wait_text("#person-history", "a créé la fiche").await?;
+        ensure(
+            record.contains("a modifié : ")
+                && record.contains("Statut d'une référence")
+                && !record.contains("referrals.")
+                && !record.contains(" · "),
+            || format!("expected the person's history in French words, it shows \"{record}\""),
+        )?;
         Ok(())
     });
 }

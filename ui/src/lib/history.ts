@@ -1,0 +1,68 @@
+// A record's history in the person's language: who created it, and which
+// fields each change touched, named as the screens name them. The paths
+// come from the core (`title`, `referrals.history.status`,
+// `consents.recorded_by`); no internal name is ever shown.
+
+import type { HistoryItem, RecordKind } from "../bindings/carnet";
+import { translate, type Lang } from "./i18n";
+import type { MessageKey } from "./messages";
+
+const top: Record<string, MessageKey> = {
+  // notes
+  title: "note.title",
+  body: "note.body",
+  method: "note.method",
+  themes: "note.themes",
+  barriers: "note.barriers",
+  needs: "note.needs",
+  review: "note.review",
+  follow_up: "note.followup",
+  place_text: "note.place",
+  place_id: "note.place",
+  place_kind: "note.placeKind",
+  participants: "note.participants",
+  occurred_at: "note.when",
+  duration_minutes: "note.duration",
+  shadowing: "shadow.title",
+  stories: "workshop.stories",
+  issues_raised: "workshop.issues",
+  leaders: "workshop.leaders",
+  comments: "comments.title",
+  group_open: "note.group",
+  // persons
+  pseudonym: "history.field.pseudonym",
+  identity: "history.field.identity",
+  languages: "history.field.languages",
+  age_group: "history.field.age_group",
+  sector: "history.field.sector",
+  consents: "person.consents",
+  notes: "history.field.notes",
+  referrals: "person.referrals",
+};
+
+// What changed inside a referral, by the field after `referrals.`.
+const inReferral: Record<string, MessageKey> = {
+  status: "history.field.referral.status",
+  history: "history.field.referral.status",
+  follow_ups: "history.field.referral.follow_ups",
+  outcome: "history.field.referral.outcome",
+};
+
+/** The label of a changed field's path, in `lang`. */
+export function fieldLabel(lang: Lang, path: string): string {
+  const [first, second] = path.split(".");
+  const key = (first === "referrals" && second && inReferral[second]) || top[first] || "history.field.other";
+  return translate(lang, key);
+}
+
+/** One line of a record's history, in `lang`. */
+export function historyLine(lang: Lang, item: HistoryItem, kind: RecordKind): string {
+  const who = item.author_name ?? translate(lang, "history.someone");
+  if (item.created) {
+    const key: MessageKey =
+      kind === "note" ? "history.created" : kind === "person" ? "history.created.person" : "history.created.record";
+    return translate(lang, key, { who });
+  }
+  const fields = [...new Set(item.fields.map((f) => fieldLabel(lang, f)))];
+  return translate(lang, "history.changed", { who, fields: fields.join(", ") });
+}
