@@ -320,6 +320,11 @@ impl App {
         }
     }
 
+    /// Run a script in the page and return its value.
+    pub async fn script(&self, js: &str) -> Result<serde_json::Value> {
+        answer("script", self.client.execute(js, vec![])).await
+    }
+
     /// How many elements match `css` right now (an error when WebDriver
     /// does not answer, never a zero that could pass for one).
     pub async fn count(&self, css: &str) -> Result<usize> {

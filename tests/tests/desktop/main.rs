@@ -479,6 +479,26 @@ fn a_referral_moves_through_three_statuses_with_its_history_visible() {
                 && !record.contains(" · "),
             || format!("expected the person's history in French words, it shows \"{record}\""),
         )?;
+        // A long page scrolls once, inside `main`: scrolled to its end, the
+        // window itself has not moved and the navigation is still on screen.
+        let after = app
+            .script(
+                "const m = document.querySelector('main');
+                 m.scrollTop = m.scrollHeight;
+                 window.scrollTo(0, 100000);
+                 const nav = document.querySelector('#nav-journal').getBoundingClientRect();
+                 return { page: document.documentElement.scrollHeight, window: window.innerHeight,
+                          scrolled: document.scrollingElement.scrollTop, main: m.scrollTop, navTop: nav.top };",
+            )
+            .await?;
+        let n = |k: &str| after[k].as_f64().unwrap_or(f64::NAN);
+        ensure(
+            n("main") > 0.0
+                && n("scrolled") == 0.0
+                && n("page") <= n("window") + 1.0
+                && n("navTop") >= 0.0,
+            || format!("expected one scrolling area (main) with the window still, got {after}"),
+        )?;
         Ok(())
     });
 }
