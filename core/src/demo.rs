@@ -341,9 +341,8 @@ impl DemoGenerator {
     }
 
     /// Add to a workspace the sectors the demo's records name, keeping
-    /// what it has. Returns whether anything was added.
-    pub fn extend(w: &mut Workspace) -> bool {
-        let before = w.sectors.len();
+    /// what it has.
+    pub fn extend(w: &mut Workspace) {
         for (code, name) in SECTORS {
             if !w.sectors.iter().any(|s| s.code == *code) {
                 w.sectors.push(Sector {
@@ -352,7 +351,6 @@ impl DemoGenerator {
                 });
             }
         }
-        before != w.sectors.len()
     }
 
     /// The theme codes the demo's notes use: the starter codebook's, so

@@ -7,9 +7,9 @@
 //! A kind exists only because some consumer branches on it (the window
 //! picks a sentence, the sync loop stops retrying, a script tells an
 //! expired invitation from a used one); everything else a person needs is
-//! in the message. The kinds fall in three groups ([`ErrorGroup`]): input a
-//! person can fix, a server answer that breaks the protocol, and faults of
-//! the program or the machine.
+//! in the message. The kinds are declared in three groups: input a person
+//! can fix, a peer that breaks the protocol, and faults of the program or
+//! the machine.
 
 use serde::{Deserialize, Serialize};
 
@@ -88,19 +88,6 @@ pub enum ErrorKind {
     Unknown,
 }
 
-/// Who can put an error right.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorGroup {
-    /// The person, by changing what they typed or chose, or by asking a
-    /// coordinator (a new code, access).
-    Input,
-    /// Nobody here: the other end does not speak the protocol as this end
-    /// does (update Carnet, check the server's address).
-    Protocol,
-    /// The program or the machine: a bug, a full disk, a damaged file.
-    Fault,
-}
-
 impl ErrorKind {
     /// Every kind, in declaration order.
     pub const ALL: [ErrorKind; 29] = [
@@ -167,41 +154,6 @@ impl ErrorKind {
             Self::RolledBack => "rolled-back",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
-        }
-    }
-
-    /// Who can put it right.
-    pub fn group(self) -> ErrorGroup {
-        match self {
-            Self::NoNotebook
-            | Self::AlreadyExists
-            | Self::NotFound
-            | Self::WrongKind
-            | Self::Invalid
-            | Self::BadInput
-            | Self::NotJoined
-            | Self::UnknownToken
-            | Self::Revoked
-            | Self::Forbidden
-            | Self::InvalidCode
-            | Self::ExpiredCode
-            | Self::UsedCode
-            | Self::TooLarge
-            | Self::Offline => ErrorGroup::Input,
-            Self::ProtocolVersion
-            | Self::BadAnswer
-            | Self::BadRequest
-            | Self::UnsupportedMediaType
-            | Self::BadRecord
-            | Self::Unknown => ErrorGroup::Protocol,
-            Self::NotANotebook
-            | Self::NewerFormat
-            | Self::Corrupt
-            | Self::Damaged
-            | Self::Storage
-            | Self::Io
-            | Self::RolledBack
-            | Self::Internal => ErrorGroup::Fault,
         }
     }
 

@@ -29,7 +29,7 @@ pub mod vocab;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use document::{Actor, Conflict, ConflictValue, HistoryEntry, Merged, RecordDoc};
 pub use error::CoreError;
-pub use error_kind::{ErrorGroup, ErrorKind};
+pub use error_kind::ErrorKind;
 pub use ids::{DeviceId, IdGen, ItemId, MemberId, RecordId, SeededIds, SystemIds, TeamId};
 pub use record::{Record, RecordKind};
 pub use text::LongText;

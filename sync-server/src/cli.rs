@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use crate::{db, router, AppState};
 use anyhow::Context;
+use carnet_core::sync::api::InviteRequest;
 use carnet_core::sync::Role;
 use carnet_core::Timestamp;
 use clap::{Parser, Subcommand};
@@ -55,7 +56,7 @@ enum Command {
         #[arg(long)]
         persons: bool,
         /// Hours until the code expires.
-        #[arg(long, default_value_t = 72)]
+        #[arg(long, default_value_t = InviteRequest::DEFAULT_HOURS)]
         expires: i64,
         #[arg(long)]
         json: bool,
@@ -170,7 +171,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
         }) => {
             let mut conn = db::open(&data)?;
-            let team = db::create_team(&mut conn, &name, &coordinator, 72, Timestamp::now())?;
+            let team = db::create_team(
+                &mut conn,
+                &name,
+                &coordinator,
+                InviteRequest::DEFAULT_HOURS,
+                Timestamp::now(),
+            )?;
             if json {
                 print_json(&team)?;
             } else {

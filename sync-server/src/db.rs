@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use carnet_core::record::Workspace;
-use carnet_core::sync::api::EraseRequest;
+use carnet_core::sync::api::{EraseRequest, InviteRequest};
 use carnet_core::sync::{Access, DeviceInfo, Joined, Role};
 use carnet_core::vocab::Language;
 use carnet_core::{Actor, Codebook, MemberId, Record, RecordDoc, RecordId, SystemIds, Timestamp};
@@ -217,7 +217,7 @@ fn insert_invitation(
     expires_hours: i64,
     now: Timestamp,
 ) -> Result<String, ServerError> {
-    if !(1..=24 * 365).contains(&expires_hours) {
+    if !(1..=InviteRequest::MAX_HOURS).contains(&expires_hours) {
         return Err(ServerError::BadRequest(
             "an invitation lasts from 1 hour to 1 year".into(),
         ));
