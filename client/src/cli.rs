@@ -220,7 +220,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     ca_pem: ca.as_deref(),
                 },
                 env.clone(),
-                |p: &SyncProgress| progress.show(p.received, None),
+                |p: &SyncProgress| progress.show(p.received, p.expected()),
             ))?;
             progress.finish();
             let m = nb.membership()?.ok_or(ClientError::NotJoined)?;
@@ -240,7 +240,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let summary = runtime()?.block_on(team_sync::sync_until_quiet(
                 &mut nb,
                 &client,
-                |p: &SyncProgress| progress.show(p.received, None),
+                |p: &SyncProgress| progress.show(p.received, p.expected()),
             ))?;
             progress.finish();
             if json {

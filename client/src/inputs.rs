@@ -160,3 +160,16 @@ pub struct ReferralInput {
     #[serde(default)]
     pub status: Option<carnet_core::vocab::ReferralStatus>,
 }
+
+/// What a worker does with a shadowing timer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum TimerAction {
+    /// Start it, or resume it after a pause or a finish.
+    Start,
+    /// Pause it (the time paused does not count).
+    Pause,
+    /// Stop it and record the time run as the note's duration.
+    Finish,
+}

@@ -22,10 +22,11 @@ pub mod transfer;
 pub mod views;
 
 pub use error::{ClientError, Result};
-pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput};
+pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput, TimerAction};
 pub use notebook::{Counts, Environment, Incoming, Notebook};
 pub use queries::journal::{self, NoteFilter, Page};
 pub use views::{
-    HistoryItem, MergeOutcome, NoteDetail, NotePage, NoteSummary, PersonDetail, PersonSummary,
-    PlaceSummary, RecordView, ReferralSummary, ResourceSummary, SearchHit,
+    HistoryItem, MergeOutcome, NoteDetail, NoteHit, NotePage, NoteSearch, NoteSummary,
+    PersonDetail, PersonSummary, PlaceSummary, RecordView, ReferralSummary, ResourceSummary,
+    SearchHit,
 };

@@ -44,6 +44,25 @@ fn excerpt(text: &str) -> String {
     out
 }
 
+/// The start of what a note says: its body, or, for a note whose words
+/// are all in its log (shadowing) or its stories and issues (a workshop),
+/// those, one after another.
+fn note_excerpt(n: &Note) -> String {
+    if !n.body.as_str().trim().is_empty() {
+        return excerpt(n.body.as_str());
+    }
+    let parts: Vec<&str> = n
+        .shadowing
+        .iter()
+        .map(|e| e.text.as_str())
+        .chain(n.stories.iter().map(|s| s.text.as_str()))
+        .chain(n.issues_raised.iter().map(|i| i.text.as_str()))
+        .filter(|t| !t.trim().is_empty())
+        .take(12)
+        .collect();
+    excerpt(&parts.join(" · "))
+}
+
 fn join_codes<V: Vocabulary>(values: &[V]) -> String {
     values
         .iter()
@@ -133,7 +152,7 @@ fn project_note(tx: &Connection, rowid: i64, n: &Note) -> Result<()> {
         rowid,
         n.method.code(),
         n.title,
-        excerpt(n.body.as_str()),
+        note_excerpt(n),
         n.occurred_at.as_millis(),
         n.place_id.map(|p| p.to_string()),
         n.place_text,
@@ -183,8 +202,8 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
             .min()
             .map(|d| d.to_iso());
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO referrals (id, person_rowid, service, resource_id, need, status, made_at, next_follow_up)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT OR REPLACE INTO referrals (id, person_rowid, service, resource_id, need, status, made_at, next_follow_up, made_by, outcome)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             r.id.to_string(),
@@ -194,7 +213,9 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
             r.need.code(),
             r.status.code(),
             r.made_at.as_millis(),
-            next
+            next,
+            r.history.first().map(|h| h.by.to_string()),
+            r.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()),
         ])?;
     }
     Ok(())
@@ -269,7 +290,7 @@ pub fn dump(conn: &Connection) -> Result<Vec<String>> {
             "search" => ("SELECT r.id, s.title, s.body FROM search s JOIN records r ON r.rowid = s.rowid".to_string(), ""),
             "note_themes" => ("SELECT r.id, t.theme FROM note_themes t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
             "note_persons" => ("SELECT r.id, t.person_id FROM note_persons t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
-            "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
+            "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up, t.made_by, t.outcome FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
             "resource_needs" => ("SELECT r.id, t.need FROM resource_needs t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
             "themes" => ("SELECT r.id, t.code, t.label_fr, t.label_en, t.colour, t.parent FROM themes t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
             "members" => ("SELECT r.id, t.id, t.name FROM members t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),

@@ -7,8 +7,13 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::queries::journal::{self, NoteFilter, SUMMARY_COLUMNS};
 use crate::store;
-use crate::views::SearchHit;
+use crate::views::{NoteHit, NoteSearch, SearchHit};
+
+/// How much more a match in a title weighs than one in the text (FTS5's
+/// `bm25` column weights): a note named after the words comes first.
+const TITLE_WEIGHT: f64 = 10.0;
 
 /// Marks the start of a highlighted run in FTS5 snippets.
 pub const HIT_START: char = '\u{2}';
@@ -77,7 +82,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHi
                 snippet(search, 1, char(2), char(3), '…', 14)
          FROM search s JOIN records r ON r.rowid = s.rowid
          WHERE search MATCH ?1
-         ORDER BY s.rank
+         ORDER BY bm25(search, {TITLE_WEIGHT:.1}, 1.0)
          LIMIT {}",
         limit.min(500)
     ))?;
@@ -105,6 +110,57 @@ pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHi
         });
     }
     Ok(hits)
+}
+
+/// Search the journal's notes within a filter (the journal's filters and
+/// the search combine): how many match in all, and the best `limit` (500
+/// at most), titles first.
+pub fn search_notes(
+    conn: &Connection,
+    query: &str,
+    filter: &NoteFilter,
+    limit: u32,
+) -> Result<NoteSearch> {
+    let Some(fts) = to_fts_query(query) else {
+        return Ok(NoteSearch {
+            total: 0,
+            hits: Vec::new(),
+        });
+    };
+    let (clause, mut params) = journal::where_clause(filter);
+    params.push(rusqlite::types::Value::Text(fts));
+    let m = params.len();
+    let total: i64 = conn.query_row(
+        &format!(
+            "SELECT COUNT(*) FROM search s JOIN notes n ON n.rowid = s.rowid
+             WHERE search MATCH ?{m} AND {clause}"
+        ),
+        rusqlite::params_from_iter(params.iter()),
+        |r| r.get(0),
+    )?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT highlight(search, 0, char(2), char(3)),
+                snippet(search, 1, char(2), char(3), '…', 14),
+                {SUMMARY_COLUMNS}
+         FROM search s JOIN notes n ON n.rowid = s.rowid JOIN records r ON r.rowid = s.rowid
+         WHERE search MATCH ?{m} AND {clause}
+         ORDER BY bm25(search, {TITLE_WEIGHT:.1}, 1.0)
+         LIMIT {}",
+        limit.min(500)
+    ))?;
+    let hits = stmt
+        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
+            let title: String = r.get(0)?;
+            let snippet: String = r.get(1)?;
+            Ok(journal::summary(r, 2)?.map(|note| NoteHit {
+                note,
+                title_segments: segments(&title),
+                snippet: segments(&snippet),
+            }))
+        })?
+        .filter_map(|row| row.ok().flatten())
+        .collect();
+    Ok(NoteSearch { total, hits })
 }
 
 #[cfg(test)]

@@ -107,6 +107,30 @@ pub struct SearchHit {
     pub snippet: Vec<Segment>,
 }
 
+/// A note found by a search of the journal: its row, with the matches
+/// highlighted.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NoteHit {
+    /// The note as the journal lists it (method, date, author, place…).
+    pub note: NoteSummary,
+    /// The title with matches highlighted.
+    pub title_segments: Vec<Segment>,
+    /// A passage of the text with matches highlighted.
+    pub snippet: Vec<Segment>,
+}
+
+/// A search of the journal: how many notes match, and the best of them.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NoteSearch {
+    /// How many notes match the words and the filter in all.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: i64,
+    /// The best matches, titles first (at most the limit asked).
+    pub hits: Vec<NoteHit>,
+}
+
 /// One change of a record's history, with the author's name.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -138,6 +162,12 @@ pub struct ReferralSummary {
     pub made_at: Timestamp,
     /// The next follow-up not done.
     pub next_follow_up: Option<String>,
+    /// The member who made it.
+    pub made_by: Option<MemberId>,
+    /// The directory resource it is addressed to, if picked from it.
+    pub resource_id: Option<RecordId>,
+    /// How it ended, once it has.
+    pub outcome: Option<String>,
 }
 
 /// A person in the list of persons.

@@ -745,3 +745,132 @@ fn identifying_details_need_consent_and_go_when_it_is_withdrawn() {
     .expect("withdrawn");
     assert_eq!(identity(&mut nb), None, "withdrawal removes the details");
 }
+
+/// A notebook whose clock the test moves: it reads 14:00:00 and stays
+/// there until told.
+fn notebook_with_clock() -> (
+    tempfile::TempDir,
+    Notebook,
+    std::sync::Arc<carnet_core::FixedClock>,
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clock = std::sync::Arc::new(carnet_core::FixedClock::new(
+        "2026-11-20T14:00:00Z".parse().expect("valid"),
+        0,
+    ));
+    let env = carnet_client::Environment {
+        clock: clock.clone(),
+        ids: std::sync::Arc::new(carnet_core::SeededIds::new(7)),
+    };
+    let nb = Notebook::create(dir.path(), "Pôle", "Aline", env).expect("create");
+    (dir, nb, clock)
+}
+
+#[test]
+fn the_shadowing_timer_counts_only_while_it_runs_and_finishing_fills_the_duration() {
+    use carnet_client::TimerAction::{Finish, Pause, Start};
+    let (_dir, mut nb, clock) = notebook_with_clock();
+    let id = nb
+        .create_note(note(Method::Shadowing, "Une journée avec M.", ""))
+        .expect("note");
+    let timer = |nb: &mut Notebook| match nb.record(id).expect("record") {
+        Record::Note(n) => *n,
+        other => panic!("not a note: {other:?}"),
+    };
+
+    clock.advance(5 * 60_000);
+    nb.shadow_timer(id, Start).expect("start");
+    let n = timer(&mut nb);
+    assert!(n.timer.running());
+    let start: Timestamp = "2026-11-20T14:05:00Z".parse().expect("valid");
+    assert_eq!(
+        n.occurred_at, start,
+        "starting sets when the shadowing happened"
+    );
+    nb.shadow_timer(id, Start)
+        .expect("starting twice changes nothing");
+    assert_eq!(timer(&mut nb).timer.spans.len(), 1);
+
+    clock.advance(40 * 60_000);
+    nb.shadow_timer(id, Pause).expect("pause");
+    clock.advance(30 * 60_000); // lunch: not counted
+    nb.shadow_timer(id, Pause)
+        .expect("pausing a paused timer changes nothing");
+    nb.shadow_timer(id, Start).expect("resume");
+    clock.advance(20 * 60_000 + 20_000);
+    nb.shadow_timer(id, Finish).expect("finish");
+
+    let n = timer(&mut nb);
+    assert!(!n.timer.running());
+    assert_eq!(n.timer.spans.len(), 2);
+    assert!(n.timer.finished_at.is_some());
+    assert_eq!(
+        n.duration_minutes,
+        Some(60),
+        "40 + 20 minutes, the pause left out"
+    );
+    assert_eq!(n.occurred_at, start, "resuming keeps the start");
+
+    // Resuming a finished shadowing reopens it; finishing again adds on.
+    nb.shadow_timer(id, Start).expect("resume after finish");
+    assert!(timer(&mut nb).timer.finished_at.is_none());
+    clock.advance(15 * 60_000);
+    nb.shadow_timer(id, Finish).expect("finish again");
+    assert_eq!(timer(&mut nb).duration_minutes, Some(75));
+}
+
+#[test]
+fn shadowing_entries_can_be_edited_removed_and_put_back_in_their_place() {
+    let (_dir, mut nb, clock) = notebook_with_clock();
+    let id = nb
+        .create_note(note(Method::Shadowing, "Journée", ""))
+        .expect("note");
+    let mut ids = Vec::new();
+    for (text, place) in [
+        ("Arrivée à l'arrêt de bus", Some("Arrêt Pie-IX")),
+        ("Attente à la pharmacie", Some("Pharmacie")),
+        ("Retour à pied", None),
+    ] {
+        clock.advance(10 * 60_000);
+        ids.push(nb.add_shadow_entry(id, text, place).expect("entry"));
+    }
+    let entries = |nb: &mut Notebook| match nb.record(id).expect("record") {
+        Record::Note(n) => n.shadowing,
+        other => panic!("not a note: {other:?}"),
+    };
+
+    nb.update_shadow_entry(id, ids[1], "  Longue attente à la pharmacie ", Some(""))
+        .expect("edit");
+    let e = &entries(&mut nb)[1];
+    assert_eq!(e.text.as_str(), "Longue attente à la pharmacie");
+    assert_eq!(e.place, None, "an empty place clears it");
+    let err = nb
+        .update_shadow_entry(id, ids[1], "  ", None)
+        .expect_err("an empty entry is refused");
+    assert_eq!(err.kind(), ErrorKind::BadInput);
+
+    let removed = nb.remove_shadow_entry(id, ids[1]).expect("remove");
+    assert_eq!(entries(&mut nb).len(), 2);
+    let err = nb
+        .remove_shadow_entry(id, ids[1])
+        .expect_err("a removed entry cannot be removed again");
+    assert_eq!(err.kind(), ErrorKind::BadInput, "{err}");
+
+    nb.restore_shadow_entry(id, removed.clone()).expect("undo");
+    nb.restore_shadow_entry(id, removed)
+        .expect("a second undo changes nothing");
+    let texts: Vec<String> = entries(&mut nb)
+        .iter()
+        .map(|e| e.text.as_str().to_string())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Arrivée à l'arrêt de bus",
+            "Longue attente à la pharmacie",
+            "Retour à pied"
+        ],
+        "the entry is back between the two it was between"
+    );
+    assert_eq!(entries(&mut nb)[0].place.as_deref(), Some("Arrêt Pie-IX"));
+}

@@ -12,7 +12,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::ids::{IdGen, ItemId, MemberId, RecordId, SeededIds};
 use crate::record::{
     Comment, ListItem, Location, Note, Person, Place, Record, Referral, ReferralFollowUp, Resource,
-    Sector, Service, ShadowEntry, StatusChange, Story, Workspace,
+    Sector, Service, ShadowEntry, StatusChange, Story, TimerSpan, Workspace,
 };
 use crate::text::LongText;
 use crate::time_types::Timestamp;
@@ -144,13 +144,13 @@ const PEOPLE_EN: &[&str] = &[
 const OBS_FR: &[&str] = &[
     "Discussion informelle avec {p} ({place}). Elle ne savait pas que l'épicerie solidaire existait.",
     "{p} nous explique que le loyer a augmenté de 15 % et qu'il hésite à porter plainte.",
-    "Beaucoup de monde ce matin ({place}); plusieurs parents attendent l'autobus avec des poussettes.",
+    "Beaucoup de monde {moment} ({place})\u{202f}; plusieurs parents attendent l'autobus avec des poussettes.",
     "{p} raconte que les heures d'ouverture du CLSC ne conviennent pas à son horaire de travail.",
-    "Rencontre avec {p}: méfiance envers les institutions après une mauvaise expérience à l'hôpital.",
+    "Rencontre avec {p}\u{a0}: méfiance envers les institutions après une mauvaise expérience à l'hôpital.",
     "Le dépanneur nous signale qu'un voisin âgé ne sort plus depuis deux semaines.",
     "{p} aimerait suivre des cours de français mais n'a personne pour garder les enfants.",
-    "{place} : des jeunes parlent du manque d'activités gratuites le soir.",
-    "{p} demande de l'aide pour remplir un formulaire en ligne; pas d'accès à Internet à la maison.",
+    "{place}\u{a0}: des jeunes parlent du manque d'activités gratuites le soir.",
+    "{p} demande de l'aide pour remplir un formulaire en ligne\u{202f}; pas d'accès à Internet à la maison.",
     "Échange avec l'intervenante de l'école au sujet des familles qui n'utilisent pas la clinique.",
     "Jérôme, le responsable de la salle, propose d'accueillir un repas communautaire chaque jeudi.",
     "{p} confie se sentir isolée depuis le décès de son conjoint.",
@@ -159,7 +159,7 @@ const OBS_FR: &[&str] = &[
 const OBS_EN: &[&str] = &[
     "Informal chat with {p} ({place}). She did not know the community grocery existed.",
     "{p} tells us the rent went up 15% and is unsure about filing a complaint.",
-    "Busy morning ({place}); several parents with strollers waiting for the bus.",
+    "Busy {moment} ({place}); several parents with strollers waiting for the bus.",
     "{p} says the clinic's hours don't fit a night-shift schedule.",
     "Met {p}: distrust of institutions after a bad experience at the hospital.",
     "The corner store clerk mentions an older neighbour who has not gone out for two weeks.",
@@ -175,8 +175,8 @@ const OBS_EN: &[&str] = &[
 const TITLES_FR: [&[&str]; 7] = [
     &[
         "Journal de résidence, {place}",
-        "Matinée au local de résidence",
-        "Après-midi — {place}",
+        "{Moment} au local de résidence",
+        "{Moment} — {place}",
     ],
     &[
         "Journée d'observation avec {p}",
@@ -212,8 +212,8 @@ const TITLES_FR: [&[&str]; 7] = [
 const TITLES_EN: [&[&str]; 7] = [
     &[
         "Residence journal, {place}",
-        "Morning at the residence storefront",
-        "Afternoon — {place}",
+        "{Moment} at the residence storefront",
+        "{Moment} — {place}",
     ],
     &["Shadowing day with {p}", "Shadowing, {street}"],
     &[
@@ -290,6 +290,20 @@ const LEADERS_FR: &[&str] = &[
 /// The pseudonym prefixes of generated persons (codes, never names).
 const PSEUDO_PREFIX: &[&str] = &["MN", "SH", "CS"];
 
+/// Words for the time of day of `at` (Montréal's, taken as UTC-5): for
+/// a sentence ("ce matin", "this afternoon") and for a title ("Matinée").
+fn moment_words(at: Timestamp, french: bool) -> (&'static str, &'static str) {
+    let hour = (at.as_millis().div_euclid(3_600_000) - 5).rem_euclid(24);
+    match (hour, french) {
+        (0..=11, true) => ("ce matin", "Matinée"),
+        (12..=16, true) => ("cet après-midi", "Après-midi"),
+        (_, true) => ("ce soir", "Soirée"),
+        (0..=11, false) => ("morning", "Morning"),
+        (12..=16, false) => ("afternoon", "Afternoon"),
+        (_, false) => ("evening", "Evening"),
+    }
+}
+
 /// Generates synthetic records from a seed.
 #[derive(Debug)]
 pub struct DemoGenerator {
@@ -364,9 +378,12 @@ impl DemoGenerator {
 
     fn at(&mut self) -> Timestamp {
         // Spread over the year, in working hours (08:00-19:00 local-ish).
-        let day = self.rng.gen_range(0..365);
+        // Days start at midnight UTC, so 13:00-24:00 UTC is 08:00-19:00 in
+        // Montréal (UTC-5); the last day is the day before `end`.
+        let midnight = self.start.as_millis() - self.start.as_millis().rem_euclid(DAY_MS);
+        let day = self.rng.gen_range(1..365);
         let minute = self.rng.gen_range(13 * 60..24 * 60);
-        Timestamp::from_millis(self.start.as_millis() + day * DAY_MS + minute * 60_000)
+        Timestamp::from_millis(midnight + day * DAY_MS + minute * 60_000)
     }
 
     fn item(&mut self, at: Timestamp) -> ItemId {
@@ -420,8 +437,8 @@ impl DemoGenerator {
         let street = self.pick(STREETS);
         let service = Service {
             id: self.item(at),
-            name_fr: format!("Accueil et accompagnement — {fr}"),
-            name_en: Some(format!("Welcome and support — {en}")),
+            name_fr: "Accueil et accompagnement".into(),
+            name_en: Some("Welcome and support".into()),
             description_fr: LongText::new(format!(
                 "Service d'accueil sans rendez-vous. {fr} accompagne les personnes du quartier."
             )),
@@ -452,7 +469,9 @@ impl DemoGenerator {
         Record::Resource(Box::new(Resource {
             name_fr: fr.into(),
             name_en: Some(en.into()),
-            description_fr: LongText::new(format!("{fr}: organisme communautaire du quartier.")),
+            description_fr: LongText::new(format!(
+                "{fr}\u{a0}: organisme communautaire du quartier."
+            )),
             description_en: LongText::new(format!(
                 "{en}: a community organisation of the neighbourhood."
             )),
@@ -512,7 +531,7 @@ impl DemoGenerator {
             let due = at.day().plus_days(14);
             p.referrals.push(Referral {
                 id: self.item(at),
-                service: name,
+                service: format!("{name} — Accueil et accompagnement"),
                 resource_id: Some(rid),
                 need,
                 made_at: at,
@@ -531,18 +550,53 @@ impl DemoGenerator {
         Record::Person(Box::new(p))
     }
 
-    fn fill(&mut self, template: &str, person: &str) -> String {
-        let (place, street) = (
-            self.places
-                .choose(&mut self.rng)
-                .map(|p| p.1.clone())
-                .unwrap_or_else(|| "parc".into()),
-            self.pick(STREETS),
-        );
+    /// A template filled for one note: its person, its own place (the
+    /// place the note is filed at), a street, and words for its time of
+    /// day, so that generated text agrees with the note it is in.
+    fn fill(
+        &mut self,
+        template: &str,
+        person: &str,
+        place: &str,
+        at: Timestamp,
+        french: bool,
+    ) -> String {
+        let street = self.pick(STREETS);
+        let (moment, title_moment) = moment_words(at, french);
         template
             .replace("{p}", person)
-            .replace("{place}", &place)
+            .replace("{place}", place)
             .replace("{street}", street)
+            .replace("{moment}", moment)
+            .replace("{Moment}", title_moment)
+    }
+
+    /// The place a note of `method` is filed at: the residence storefront
+    /// for a residence note, a room for a workshop or a group, any place
+    /// of the territory otherwise.
+    fn place_for(&mut self, method: Method) -> Option<(RecordId, String, PlaceKind)> {
+        let fitting: Vec<(RecordId, String, PlaceKind)> = self
+            .places
+            .iter()
+            .filter(|(_, _, kind)| match method {
+                Method::Residence => *kind == PlaceKind::Storefront,
+                Method::Workshop | Method::Group => matches!(
+                    kind,
+                    PlaceKind::CommunityRoom
+                        | PlaceKind::CommunityOrganisation
+                        | PlaceKind::Library
+                        | PlaceKind::School
+                ),
+                _ => true,
+            })
+            .cloned()
+            .collect();
+        let from = if fitting.is_empty() {
+            &self.places
+        } else {
+            &fitting
+        };
+        from.choose(&mut self.rng).cloned()
     }
 
     fn note(&mut self, at: Timestamp) -> Record {
@@ -555,8 +609,12 @@ impl DemoGenerator {
         };
         let person = self.pick(people);
         let index = Method::ALL.iter().position(|m| *m == method).unwrap_or(0);
+        let place = self.place_for(method);
+        let place_name = place
+            .as_ref()
+            .map_or_else(|| "parc".to_string(), |p| p.1.clone());
         let title_t = self.pick(titles[index]);
-        let title = self.fill(title_t, person);
+        let title = self.fill(title_t, person, &place_name, at, french);
         let author = self.member();
         let mut n = Note::new(method, title, author, at);
         let paragraphs = self.rng.gen_range(1..=3);
@@ -564,7 +622,7 @@ impl DemoGenerator {
             .map(|_| {
                 let t = self.pick(obs);
                 let p = self.pick(people);
-                let s = self.fill(t, p);
+                let s = self.fill(t, p, &place_name, at, french);
                 let mut c = s.chars();
                 c.next()
                     .map(|f| f.to_uppercase().chain(c).collect())
@@ -573,7 +631,7 @@ impl DemoGenerator {
             .collect();
         n.body = LongText::new(body.join("\n\n"));
         n.duration_minutes = Some(self.rng.gen_range(2..=24) * 10);
-        if let Some((pid, name, kind)) = self.places.choose(&mut self.rng).cloned() {
+        if let Some((pid, name, kind)) = place {
             if self.rng.gen_bool(0.7) {
                 n.place_id = Some(pid);
             }
@@ -621,15 +679,26 @@ impl DemoGenerator {
                     .choose_multiple(&mut self.rng, entries)
                     .copied()
                     .collect();
+                let count = texts.len() as i64;
                 for (i, text) in texts.into_iter().enumerate() {
                     let t = Timestamp::from_millis(at.as_millis() + i as i64 * 40 * 60_000);
                     n.shadowing.push(ShadowEntry {
                         id: self.item(t),
                         at: t,
-                        place: None,
+                        place: (i == 0).then(|| place_name.clone()),
                         text: LongText::new(text),
                     });
                 }
+                // The timer ran from the first entry to 40 minutes after
+                // the last, and the shadowing was finished.
+                let end = Timestamp::from_millis(at.as_millis() + count * 40 * 60_000);
+                n.timer.spans.push(TimerSpan {
+                    id: self.item(at),
+                    start: at,
+                    end: Some(end),
+                });
+                n.timer.finished_at = Some(end);
+                n.duration_minutes = n.timer.minutes(end);
             }
             Method::Workshop => {
                 for _ in 0..self.rng.gen_range(1..=3) {
@@ -723,5 +792,52 @@ mod tests {
         for _ in 0..50 {
             assert_eq!(a.next_record(), b.next_record());
         }
+    }
+
+    #[test]
+    fn generated_text_agrees_with_its_own_time_place_and_method() {
+        let mut g = DemoGenerator::new(5, Timestamp::from_millis(1_790_000_000_000), members());
+        let place_names: Vec<&str> = PLACES.iter().map(|p| p.0).collect();
+        let mut checked = 0;
+        for _ in 0..2_000 {
+            let (_, Record::Note(n)) = g.next_record() else {
+                continue;
+            };
+            let hour = (n.occurred_at.as_millis().div_euclid(3_600_000) - 5).rem_euclid(24);
+            let text = format!("{} {}", n.title, n.body.as_str());
+            assert!((8..19).contains(&hour), "a note at {hour} h: {text}");
+            for (word, hours) in [
+                ("ce matin", 0..12),
+                ("Matinée", 0..12),
+                ("Busy morning", 0..12),
+                ("Morning ", 0..12),
+                ("cet après-midi", 12..17),
+                ("Après-midi", 12..17),
+                ("Busy afternoon", 12..17),
+                ("Afternoon ", 12..17),
+                ("ce soir", 17..24),
+                ("Soirée", 17..24),
+                ("Busy evening", 17..24),
+                ("Evening ", 17..24),
+            ] {
+                assert!(
+                    !text.contains(word) || hours.contains(&hour),
+                    "'{word}' in a note of {hour} h: {text}"
+                );
+            }
+            // A place named in the note is the place it is filed at.
+            for name in place_names.iter().filter(|p| text.contains(**p)) {
+                assert_eq!(n.place_text.as_deref(), Some(*name), "{text}");
+            }
+            if n.method == Method::Residence {
+                assert_eq!(n.place_kind, Some(PlaceKind::Storefront), "{text}");
+            }
+            if n.method == Method::Shadowing {
+                assert!(n.timer.finished_at.is_some());
+                assert_eq!(n.duration_minutes, n.timer.minutes(n.occurred_at));
+            }
+            checked += 1;
+        }
+        assert!(checked > 1_000, "{checked} notes");
     }
 }

@@ -16,6 +16,7 @@ pub mod demo;
 pub mod document;
 pub mod error;
 pub mod error_kind;
+pub mod fold;
 pub mod ids;
 pub mod parallel;
 pub mod recent;

@@ -11,6 +11,9 @@ pub const MAX_TITLE_CHARS: usize = 300;
 /// The longest long text accepted (a note body, a story), in characters.
 pub const MAX_TEXT_CHARS: usize = 200_000;
 
+/// The most periods a shadowing timer may hold (one per pause and resume).
+pub const MAX_TIMER_SPANS: usize = 1_000;
+
 /// A rule a record breaks.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ValidationError {
@@ -157,6 +160,17 @@ fn validate_note(n: &Note, codebook: &Codebook) -> Result<(), ValidationError> {
     }
     for e in &n.shadowing {
         max_len("shadowing entry", e.text.as_str(), MAX_TEXT_CHARS)?;
+    }
+    unique("shadowing timer", &n.timer.spans, |s| s.id)?;
+    if n.timer.spans.len() > MAX_TIMER_SPANS {
+        return Err(ValidationError::OutOfRange("number of pauses of the timer"));
+    }
+    if n.timer
+        .spans
+        .iter()
+        .any(|s| s.end.is_some_and(|e| e < s.start))
+    {
+        return Err(ValidationError::OutOfRange("shadowing timer"));
     }
     Ok(())
 }

@@ -97,6 +97,8 @@ pub fn typescript() -> String {
     // Every command rejects with this shape; its kinds are the closed list
     // the UI branches on.
     collector.name_of::<crate::error::UiError>();
+    // The payload of the `join-progress` event.
+    collector.name_of::<carnet_client::sync::SyncProgress>();
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test -p carnet-desktop bindings`\n\
          // with CARNET_WRITE_BINDINGS=1. Do not edit: change the Rust side.\n\

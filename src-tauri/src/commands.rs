@@ -7,11 +7,11 @@
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::{
-    Environment, NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch, Notebook, Page,
-    PersonDetail, PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary,
-    ResourceSummary, SearchHit,
+    Environment, NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook,
+    Page, PersonDetail, PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary,
+    ResourceSummary, SearchHit, TimerAction,
 };
-use carnet_core::record::{Identity, Place, Resource, Theme, Workspace};
+use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
 use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralStatus};
 use carnet_core::{Day, DeviceId, ItemId, RecordId};
@@ -232,7 +232,12 @@ commands! {
             member_name: &member_name,
             ca_pem: None,
         };
-        let (nb, _) = sync::join(&state.data_dir, req, Environment::default(), |_| {}).await?;
+        // Each round's progress goes to the window (the first sync of a
+        // big team takes a while): records and bytes so far, and what is left.
+        let (nb, _) = sync::join(&state.data_dir, req, Environment::default(), |p| {
+            let _ = app.emit("join-progress", p);
+        })
+        .await?;
         state.install(nb);
         start_sync(&app, &state)?;
         info(&state)
@@ -253,6 +258,11 @@ commands! {
         state.with(|nb| nb.list_places())
     }
 
+    /// The places typed into notes that are not places of the territory.
+    fn typed_places(_app, state) -> Vec<String> {
+        state.with(|nb| nb.typed_places())
+    }
+
     /// A page of the journal, newest first.
     fn list_notes(_app, state, filter: NoteFilter, page: Page) -> NotePage {
         state.with(|nb| nb.list_notes(&filter, page))
@@ -261,6 +271,11 @@ commands! {
     /// Full-text search (accents and case ignored), with highlighted passages.
     fn search(_app, state, query: String, limit: u32) -> Vec<SearchHit> {
         state.with(|nb| nb.search(&query, limit))
+    }
+
+    /// Search the journal within its filters: the count and the best matches.
+    fn search_notes(_app, state, query: String, filter: NoteFilter, limit: u32) -> NoteSearch {
+        state.with(|nb| nb.search_notes(&query, &filter, limit))
     }
 
     /// Create a note; returns its id.
@@ -283,9 +298,29 @@ commands! {
         state.edit(|nb| nb.set_body(id, &body))
     }
 
-    /// Add a timestamped entry to a shadowing log.
-    fn add_shadow_entry(_app, state, id: RecordId, text: String) -> ItemId {
-        state.edit(|nb| nb.add_shadow_entry(id, &text, None))
+    /// Add a timestamped entry to a shadowing log, with where it was seen.
+    fn add_shadow_entry(_app, state, id: RecordId, text: String, place: Option<String>) -> ItemId {
+        state.edit(|nb| nb.add_shadow_entry(id, &text, place.as_deref().map(str::trim).filter(|p| !p.is_empty())))
+    }
+
+    /// Start, pause or finish a shadowing timer.
+    fn shadow_timer(_app, state, id: RecordId, action: TimerAction) -> () {
+        state.edit(|nb| nb.shadow_timer(id, action))
+    }
+
+    /// Change a shadowing entry's text and place.
+    fn update_shadow_entry(_app, state, id: RecordId, item: ItemId, text: String, place: Option<String>) -> () {
+        state.edit(|nb| nb.update_shadow_entry(id, item, &text, place.as_deref()))
+    }
+
+    /// Remove a shadowing entry; returns it, for undo.
+    fn remove_shadow_entry(_app, state, id: RecordId, item: ItemId) -> ShadowEntry {
+        state.edit(|nb| nb.remove_shadow_entry(id, item))
+    }
+
+    /// Put back a removed shadowing entry (undo).
+    fn restore_shadow_entry(_app, state, id: RecordId, entry: ShadowEntry) -> () {
+        state.edit(|nb| nb.restore_shadow_entry(id, entry))
     }
 
     /// Add a story told in a workshop, with who told it (described anonymously).
@@ -338,6 +373,16 @@ commands! {
         state.edit(|nb| nb.set_identity(person, identity))
     }
 
+    /// Set the needs identified for a person.
+    fn set_person_needs(_app, state, person: RecordId, needs: Vec<NeedCategory>) -> () {
+        state.edit(|nb| nb.set_person_needs(person, needs))
+    }
+
+    /// Set the languages a person speaks (ISO 639 codes).
+    fn set_person_languages(_app, state, person: RecordId, languages: Vec<String>) -> () {
+        state.edit(|nb| nb.set_person_languages(person, languages))
+    }
+
     /// Refer a person to a service.
     fn add_referral(_app, state, person: RecordId, input: ReferralInput) -> ItemId {
         state.edit(|nb| nb.add_referral(person, input))
@@ -346,6 +391,11 @@ commands! {
     /// Move a referral to a new status, with an optional note (kept in its history).
     fn set_referral_status(_app, state, referral: ItemId, status: ReferralStatus, note: Option<String>) -> () {
         state.edit(|nb| nb.set_referral_status(referral, status, note.as_deref()))
+    }
+
+    /// Say how a referral ended (empty clears it).
+    fn set_referral_outcome(_app, state, referral: ItemId, outcome: Option<String>) -> () {
+        state.edit(|nb| nb.set_referral_outcome(referral, outcome.as_deref()))
     }
 
     /// Plan a follow-up of a referral.

@@ -238,6 +238,17 @@ impl ServerStore for TeamStore<'_> {
         Ok(())
     }
 
+    fn feed_remaining(&mut self, cursor: u64) -> Result<Option<u64>, ServerError> {
+        let n: i64 = self
+            .tx
+            .prepare_cached(
+                "SELECT (SELECT COUNT(*) FROM records WHERE team = ?1 AND seq > ?2)
+                      + (SELECT COUNT(*) FROM tombstones WHERE team = ?1 AND seq > ?2)",
+            )?
+            .query_row(params![self.team, cursor as i64], |r| r.get(0))?;
+        Ok(Some(n.max(0) as u64))
+    }
+
     fn feed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<FeedEntry>, ServerError> {
         // The limit is written into the statement, which is planned
         // without its bound values (see `db::open`).

@@ -333,3 +333,48 @@ fn a_request_pushing_many_records_answers_each_in_the_order_pushed() {
     many_records_in_one_request(MemoryServer::new());
     many_records_in_one_request(SqliteServer::new());
 }
+
+#[test]
+fn an_answer_with_more_pages_says_how_many_feed_entries_are_left() {
+    // The real server store counts what follows the page, so a first sync
+    // can show a bar; a page that ends the feed says nothing more.
+    let mut net = team(SqliteServer::new(), false);
+    for _ in 0..25 {
+        net.create(0, 0);
+    }
+    net.round(0, &Fate::Deliver);
+    net.limits = Limits {
+        records: 10,
+        bytes: 1 << 20,
+    };
+    let mut lefts = Vec::new();
+    for _ in 0..5 {
+        let req = carnet_core::sync::client::build_request(&mut net.devices[1]).expect("request");
+        let resp = net.server.handle(1, &req, net.limits);
+        carnet_core::sync::client::apply_response(&mut net.devices[1], &req, &resp).expect("apply");
+        lefts.push((resp.more, resp.remaining));
+        if !resp.more {
+            break;
+        }
+    }
+    // 25 notes and the team's workspace: 26 entries, 10 a page.
+    assert_eq!(
+        lefts,
+        vec![(true, Some(16)), (true, Some(6)), (false, None)],
+        "{lefts:?}"
+    );
+    // The memory server of the simulation does not count: no number, and
+    // the device copes.
+    let mut net = team(MemoryServer::new(), false);
+    for _ in 0..12 {
+        net.create(0, 0);
+    }
+    net.round(0, &Fate::Deliver);
+    let req = carnet_core::sync::client::build_request(&mut net.devices[1]).expect("request");
+    let limits = Limits {
+        records: 5,
+        bytes: 1 << 20,
+    };
+    let resp = net.server.handle(1, &req, limits);
+    assert!(resp.more && resp.remaining.is_none());
+}

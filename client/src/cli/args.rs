@@ -208,6 +208,13 @@ pub(crate) enum NoteCommand {
         #[arg(long)]
         place: Option<String>,
     },
+    /// Start, pause or finish a shadowing note's timer (finishing records
+    /// the time run as its duration).
+    Timer {
+        id: String,
+        #[arg(value_enum)]
+        action: TimerArg,
+    },
     /// Add a story told in a workshop; prints its id.
     Story {
         id: String,
@@ -218,6 +225,14 @@ pub(crate) enum NoteCommand {
     },
     /// Comment on a note; prints the comment's id.
     Comment { id: String, text: String },
+}
+
+/// What `note timer` does.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum TimerArg {
+    Start,
+    Pause,
+    Finish,
 }
 
 #[derive(Subcommand)]

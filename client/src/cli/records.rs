@@ -1,6 +1,6 @@
 //! The note, person and referral subcommands.
 
-use crate::{NoteFilter, NoteInput, Notebook, Page, ReferralInput};
+use crate::{NoteFilter, NoteInput, Notebook, Page, ReferralInput, TimerAction};
 use anyhow::bail;
 use carnet_core::vocab::{Lang, Vocabulary};
 use carnet_core::{ItemId, RecordId};
@@ -99,6 +99,14 @@ pub(super) fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()
                 "{}",
                 nb.add_shadow_entry(parse_id(&id)?, &text, place.as_deref())?
             );
+        }
+        NoteCommand::Timer { id, action } => {
+            let action = match action {
+                TimerArg::Start => TimerAction::Start,
+                TimerArg::Pause => TimerAction::Pause,
+                TimerArg::Finish => TimerAction::Finish,
+            };
+            nb.shadow_timer(parse_id(&id)?, action)?;
         }
         NoteCommand::Story { id, text, told_by } => {
             println!(

@@ -72,7 +72,11 @@ impl Notebook {
     pub fn open(dir: &Path, env: Environment) -> Result<Self> {
         let store = Store::open(dir)?;
         let identity = store.identity()?;
+        let stale = store.projection_stale();
         let mut nb = Self::assemble(store, dir, env, identity, Codebook::any());
+        if stale {
+            nb.rebuild_projection()?;
+        }
         nb.codebook = nb.load_codebook()?;
         Ok(nb)
     }

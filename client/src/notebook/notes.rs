@@ -1,14 +1,20 @@
 //! Notes: creating and changing them, and what they hold (the body,
 //! shadowing entries, workshop stories, issues and leaders, comments).
-use carnet_core::record::{Comment, ListItem, Note, Record, ShadowEntry, Story};
+use carnet_core::record::{Comment, ListItem, Note, Record, ShadowEntry, Story, TimerSpan};
 use carnet_core::vocab::{Method, ReviewStatus};
 use carnet_core::{ItemId, RecordId};
 
 use super::Notebook;
 use crate::error::{ClientError, Result};
-use crate::inputs::{NoteInput, NotePatch};
+use crate::inputs::{NoteInput, NotePatch, TimerAction};
 use crate::queries::journal::{self, NoteFilter, Page};
 use crate::views::{NoteDetail, NotePage};
+
+fn missing_entry(item: ItemId) -> ClientError {
+    ClientError::BadInput(format!(
+        "this note has no shadowing entry {item} (someone may have removed it)"
+    ))
+}
 
 impl Notebook {
     /// Change a note.
@@ -168,6 +174,98 @@ impl Notebook {
         })
     }
 
+    /// Start, pause or finish a shadowing timer. Starting it the first
+    /// time sets when the note happened; finishing it records the time run
+    /// (pauses left out) as the note's duration. Starting a running timer,
+    /// or pausing a stopped one, changes nothing.
+    pub fn shadow_timer(&mut self, id: RecordId, action: TimerAction) -> Result<()> {
+        let (item, now) = (self.new_item(), self.now());
+        self.edit_note(id, |n| {
+            let timer = &mut n.timer;
+            match action {
+                TimerAction::Start => {
+                    if timer.running() {
+                        return Ok(());
+                    }
+                    if timer.spans.is_empty() {
+                        n.occurred_at = now;
+                    }
+                    timer.finished_at = None;
+                    timer.spans.push(TimerSpan {
+                        id: item,
+                        start: now,
+                        end: None,
+                    });
+                }
+                TimerAction::Pause | TimerAction::Finish => {
+                    if let Some(open) = timer.spans.last_mut().filter(|s| s.end.is_none()) {
+                        open.end = Some(now.max(open.start));
+                    }
+                    if action == TimerAction::Finish {
+                        timer.finished_at = Some(now);
+                        if let Some(minutes) = timer.minutes(now) {
+                            n.duration_minutes = Some(minutes);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Change what a shadowing entry says and where it was seen (an empty
+    /// place clears it).
+    pub fn update_shadow_entry(
+        &mut self,
+        id: RecordId,
+        item: ItemId,
+        text: &str,
+        place: Option<&str>,
+    ) -> Result<()> {
+        if text.trim().is_empty() {
+            return Err(ClientError::BadInput(
+                "a shadowing entry cannot be empty: remove it instead".into(),
+            ));
+        }
+        self.edit_note(id, |n| {
+            let entry = n
+                .shadowing
+                .iter_mut()
+                .find(|e| e.id == item)
+                .ok_or_else(|| missing_entry(item))?;
+            entry.text.set(text.trim());
+            entry.place = place
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(str::to_string);
+            Ok(())
+        })
+    }
+
+    /// Remove a shadowing entry; returns it, so that it can be put back.
+    pub fn remove_shadow_entry(&mut self, id: RecordId, item: ItemId) -> Result<ShadowEntry> {
+        self.edit_note(id, |n| {
+            let at = n
+                .shadowing
+                .iter()
+                .position(|e| e.id == item)
+                .ok_or_else(|| missing_entry(item))?;
+            Ok(n.shadowing.remove(at))
+        })
+    }
+
+    /// Put back a removed shadowing entry, in its place by time (undo).
+    pub fn restore_shadow_entry(&mut self, id: RecordId, entry: ShadowEntry) -> Result<()> {
+        self.edit_note(id, |n| {
+            if n.shadowing.iter().any(|e| e.id == entry.id) {
+                return Ok(());
+            }
+            let at = n.shadowing.partition_point(|e| e.at <= entry.at);
+            n.shadowing.insert(at, entry);
+            Ok(())
+        })
+    }
+
     /// Add a story told in a workshop.
     pub fn add_story(&mut self, id: RecordId, text: &str, told_by: Option<&str>) -> Result<ItemId> {
         let item = self.new_item();
@@ -227,6 +325,11 @@ impl Notebook {
     /// The journal: notes matching `filter`, newest first.
     pub fn list_notes(&self, filter: &NoteFilter, page: Page) -> Result<NotePage> {
         journal::list_notes(self.store.conn(), filter, page)
+    }
+
+    /// The places typed into notes that are not places of the territory.
+    pub fn typed_places(&self) -> Result<Vec<String>> {
+        journal::typed_places(self.store.conn())
     }
 
     /// A note with everything its page shows: the note, its author's

@@ -3,7 +3,7 @@
 use carnet_core::record::{
     Consent, Identity, Person, Record, Referral, ReferralFollowUp, StatusChange,
 };
-use carnet_core::vocab::{ConsentMethod, ConsentPurpose, ReferralStatus};
+use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, ReferralStatus};
 use carnet_core::{Day, ItemId, RecordId};
 
 use super::Notebook;
@@ -32,6 +32,18 @@ impl Notebook {
 
     /// Create a person.
     pub fn create_person(&mut self, input: PersonInput) -> Result<RecordId> {
+        let wanted = carnet_core::fold::fold(&input.pseudonym);
+        if let Some(same) = self
+            .list_persons()?
+            .into_iter()
+            .find(|p| carnet_core::fold::fold(&p.pseudonym) == wanted)
+        {
+            return Err(ClientError::BadInput(format!(
+                "there is already a person called '{}' in this notebook: open their file, \
+                 or choose a pseudonym of their own",
+                same.pseudonym
+            )));
+        }
         let now = self.now();
         let mut p = Person::new(input.pseudonym.trim(), self.member(), now);
         p.age_group = input.age_group;
@@ -41,6 +53,41 @@ impl Notebook {
         p.notes = input.notes.unwrap_or_default().into();
         let id = RecordId::generate(self.env.ids.as_ref(), now);
         self.create_record(id, Record::Person(Box::new(p)))
+    }
+
+    /// Set the needs identified for a person (each once, in the order given).
+    pub fn set_person_needs(&mut self, person: RecordId, needs: Vec<NeedCategory>) -> Result<()> {
+        let mut unique = Vec::with_capacity(needs.len());
+        for n in needs {
+            if !unique.contains(&n) {
+                unique.push(n);
+            }
+        }
+        self.edit_person(person, |p| {
+            p.needs = unique;
+            Ok(())
+        })
+    }
+
+    /// Set the languages a person speaks (ISO 639 codes, each once).
+    pub fn set_person_languages(&mut self, person: RecordId, languages: Vec<String>) -> Result<()> {
+        let mut unique: Vec<String> = Vec::with_capacity(languages.len());
+        for l in languages {
+            let code = l.trim().to_lowercase();
+            if code.is_empty() || unique.contains(&code) {
+                continue;
+            }
+            if code.len() > 8 || !code.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                return Err(ClientError::BadInput(format!(
+                    "'{code}' is not a language code (such as fr, en or ht)"
+                )));
+            }
+            unique.push(code);
+        }
+        self.edit_person(person, |p| {
+            p.languages = unique;
+            Ok(())
+        })
     }
 
     /// Refer a person to a service.
@@ -122,6 +169,20 @@ impl Notebook {
                 by,
                 note: note.map(str::to_string).filter(|n| !n.trim().is_empty()),
             });
+            Ok(())
+        })
+    }
+
+    /// Say how a referral ended (an empty text clears it).
+    pub fn set_referral_outcome(&mut self, referral: ItemId, outcome: Option<&str>) -> Result<()> {
+        let outcome = outcome.map(str::trim).filter(|o| !o.is_empty());
+        if outcome.is_some_and(|o| o.chars().count() > carnet_core::validate::MAX_TITLE_CHARS * 4) {
+            return Err(ClientError::BadInput(
+                "an outcome is a sentence or two; write the rest in a note".into(),
+            ));
+        }
+        self.edit_referral(referral, |r| {
+            r.outcome = outcome.map(str::to_string);
             Ok(())
         })
     }

@@ -32,6 +32,17 @@ impl Notebook {
         search::search(self.store.conn(), query, limit)
     }
 
+    /// Search the journal's notes within a filter: the count and the best
+    /// `limit` matches, titles first.
+    pub fn search_notes(
+        &self,
+        query: &str,
+        filter: &crate::NoteFilter,
+        limit: u32,
+    ) -> Result<crate::views::NoteSearch> {
+        search::search_notes(self.store.conn(), query, filter, limit)
+    }
+
     /// Who changed what in a record, and when, oldest first.
     pub fn history(&mut self, id: RecordId) -> Result<Vec<HistoryItem>> {
         let (rowid, mut doc) = self.load_doc(id)?;

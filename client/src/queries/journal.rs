@@ -62,7 +62,7 @@ impl Default for Page {
     }
 }
 
-fn where_clause(f: &NoteFilter) -> (String, Vec<Value>) {
+pub(crate) fn where_clause(f: &NoteFilter) -> (String, Vec<Value>) {
     let mut clauses = vec!["1".to_string()];
     let mut params: Vec<Value> = Vec::new();
     let mut push = |sql: &str, v: Value, clauses: &mut Vec<String>| {
@@ -142,12 +142,52 @@ fn page_sql(clause: &str, limit: u32, o: usize) -> String {
              WHERE {clause}
              ORDER BY n.occurred_at DESC, n.rowid DESC
              LIMIT {limit} OFFSET ?{o})
-         SELECT r.id, n.method, n.title, n.excerpt, n.occurred_at, n.place_text, n.review,
-                n.follow_up_due, n.follow_up_needed, n.author, n.comment_count,
-                (SELECT group_concat(theme, ',') FROM note_themes t WHERE t.note_rowid = n.rowid)
+         SELECT {SUMMARY_COLUMNS}
          FROM page JOIN notes n ON n.rowid = page.rowid JOIN records r ON r.rowid = n.rowid
          ORDER BY n.occurred_at DESC, n.rowid DESC"
     )
+}
+
+/// The columns [`summary`] reads, in its order, from `notes n` and
+/// `records r`.
+pub(crate) const SUMMARY_COLUMNS: &str =
+    "r.id, n.method, n.title, n.excerpt, n.occurred_at, n.place_text, n.review,
+     n.follow_up_due, n.follow_up_needed, n.author, n.comment_count,
+     (SELECT group_concat(theme, ',') FROM note_themes t WHERE t.note_rowid = n.rowid)";
+
+/// A note's row of the journal from [`SUMMARY_COLUMNS`], starting at
+/// column `base`; none for a row that does not read (an unknown code).
+pub(crate) fn summary(r: &rusqlite::Row<'_>, base: usize) -> rusqlite::Result<Option<NoteSummary>> {
+    let id: String = r.get(base)?;
+    let method: String = r.get(base + 1)?;
+    let review: String = r.get(base + 6)?;
+    let author: String = r.get(base + 9)?;
+    let themes: Option<String> = r.get(base + 11)?;
+    let (Ok(id), Some(method), Some(review), Ok(author)) = (
+        id.parse(),
+        super::vocab_code(&method),
+        super::vocab_code(&review),
+        author.parse(),
+    ) else {
+        return Ok(None);
+    };
+    Ok(Some(NoteSummary {
+        id,
+        kind: carnet_core::RecordKind::Note,
+        method,
+        title: r.get(base + 2)?,
+        excerpt: r.get(base + 3)?,
+        occurred_at: Timestamp::from_millis(r.get(base + 4)?),
+        place: r.get(base + 5)?,
+        themes: themes
+            .map(|t| t.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+        review,
+        follow_up_due: r.get(base + 7)?,
+        follow_up_needed: r.get(base + 8)?,
+        author,
+        comments: r.get(base + 10)?,
+    }))
 }
 
 /// List notes, newest first.
@@ -162,62 +202,22 @@ pub fn list_notes(conn: &Connection, filter: &NoteFilter, page: Page) -> Result<
     let sql = page_sql(&clause, page.limit.min(500), params.len());
     let mut stmt = conn.prepare_cached(&sql)?;
     let items = stmt
-        .query_map(rusqlite::params_from_iter(params.iter()), |r| {
-            let id: String = r.get(0)?;
-            let author: String = r.get(9)?;
-            let themes: Option<String> = r.get(11)?;
-            let method: String = r.get(1)?;
-            let review: String = r.get(6)?;
-            Ok((
-                id,
-                author,
-                themes,
-                method,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                review,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(10)?,
-            ))
-        })?
-        .filter_map(|row| {
-            let (
-                id,
-                author,
-                themes,
-                method,
-                title,
-                excerpt,
-                at,
-                place,
-                review,
-                due,
-                needed,
-                comments,
-            ) = row.ok()?;
-            Some(NoteSummary {
-                id: id.parse().ok()?,
-                kind: carnet_core::RecordKind::Note,
-                method: super::vocab_code(&method)?,
-                title,
-                excerpt,
-                occurred_at: Timestamp::from_millis(at),
-                place,
-                themes: themes
-                    .map(|t| t.split(',').map(str::to_string).collect())
-                    .unwrap_or_default(),
-                review: super::vocab_code(&review)?,
-                follow_up_due: due,
-                follow_up_needed: needed,
-                author: author.parse().ok()?,
-                comments,
-            })
-        })
+        .query_map(rusqlite::params_from_iter(params.iter()), |r| summary(r, 0))?
+        .filter_map(|row| row.ok().flatten())
         .collect();
     Ok(NotePage { total, items })
+}
+
+/// The places typed into notes that are not places of the territory,
+/// the most used first (at most 300), for the journal's place filter.
+pub fn typed_places(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT place_text FROM notes
+         WHERE place_id IS NULL AND place_text IS NOT NULL AND place_text <> ''
+         GROUP BY place_text ORDER BY COUNT(*) DESC, place_text LIMIT 300",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 #[cfg(test)]

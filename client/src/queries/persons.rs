@@ -60,7 +60,8 @@ pub fn referrals(
     status: Option<ReferralStatus>,
 ) -> Result<Vec<ReferralSummary>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT f.id, r.id, p.pseudonym, f.service, f.need, f.status, f.made_at, f.next_follow_up
+        "SELECT f.id, r.id, p.pseudonym, f.service, f.need, f.status, f.made_at, f.next_follow_up,
+                f.made_by, f.resource_id, f.outcome
          FROM referrals f JOIN records r ON r.rowid = f.person_rowid JOIN persons p ON p.rowid = f.person_rowid
          WHERE ?1 IS NULL OR f.status = ?1 ORDER BY f.made_at DESC",
     )?;
@@ -74,11 +75,15 @@ pub fn referrals(
             r.get::<_, String>(5)?,
             r.get(6)?,
             r.get(7)?,
+            r.get::<_, Option<String>>(8)?,
+            r.get::<_, Option<String>>(9)?,
+            r.get(10)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, person, pseudonym, service, need, status, made, next) = row?;
+        let (id, person, pseudonym, service, need, status, made, next, by, resource, outcome) =
+            row?;
         let (Ok(id), Ok(person), Some(need), Some(status)) = (
             id.parse(),
             person.parse(),
@@ -96,6 +101,9 @@ pub fn referrals(
             status,
             made_at: Timestamp::from_millis(made),
             next_follow_up: next,
+            made_by: by.and_then(|b| b.parse().ok()),
+            resource_id: resource.and_then(|r| r.parse().ok()),
+            outcome,
         });
     }
     Ok(out)

@@ -53,6 +53,9 @@ pub struct Store {
     path: PathBuf,
     /// Inside [`Store::begin_batch`]: writes join the batch's transaction.
     batch: Option<Cell<bool>>,
+    /// Opening migrated the notebook past a format whose projection holds
+    /// more than the older one's: the notebook rebuilds it.
+    projection_stale: bool,
 }
 
 /// One write: a savepoint of its own, or a part of the open batch.
@@ -133,6 +136,7 @@ impl Store {
             conn,
             path,
             batch: None,
+            projection_stale: false,
         };
         let app_id: i64 = store
             .conn
@@ -184,15 +188,23 @@ impl Store {
             conn,
             path,
             batch: None,
+            projection_stale: false,
         };
         store.configure()?;
         store.load_schema()?;
         Ok(store)
     }
 
+    /// Whether the projection must be rebuilt from the documents (a
+    /// migration added to what it holds).
+    pub fn projection_stale(&self) -> bool {
+        self.projection_stale
+    }
+
     /// Bring a notebook of format `from` to this version's, in one
     /// transaction: a failure leaves it as it was.
     fn migrate(&mut self, from: i64) -> Result<()> {
+        self.projection_stale = schema::REPROJECT_AFTER.iter().any(|v| *v > from);
         let tx = self.conn.transaction()?;
         for (version, step) in schema::MIGRATIONS {
             if *version > from {

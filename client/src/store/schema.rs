@@ -19,12 +19,21 @@
 /// `PRAGMA application_id` of a Carnet notebook ("CRNT").
 pub const APPLICATION_ID: i64 = 0x4352_4E54;
 /// The format written by this version.
-pub const FORMAT_VERSION: i64 = 3;
+pub const FORMAT_VERSION: i64 = 4;
 
 /// What turns a notebook of format `n - 1` into format `n`, for each `n`
 /// after 1, in order. Opening an older notebook applies the missing ones
 /// in one transaction.
-pub const MIGRATIONS: &[(i64, &str)] = &[(2, SYNC_STATUS_INDEXES), (3, SNAPSHOTS_APART)];
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (2, SYNC_STATUS_INDEXES),
+    (3, SNAPSHOTS_APART),
+    (4, REFERRAL_MAKERS),
+];
+
+/// The formats whose migration adds to what the projection holds: opening
+/// a notebook older than one of them rebuilds the projection from the
+/// documents, once, after migrating.
+pub const REPROJECT_AFTER: &[i64] = &[4];
 
 /// Format 2: the sync status (asked every few seconds by the app) counts
 /// the records waiting and lists the refused ones from these small
@@ -46,6 +55,15 @@ CREATE TABLE snapshots (
 );
 INSERT INTO snapshots (record_rowid, bytes) SELECT rowid, snapshot FROM records;
 ALTER TABLE records DROP COLUMN snapshot;
+"#;
+
+/// Format 4: a referral's row names who made it and how it ended, for
+/// the board's filter by worker and its closed referrals. Filled by the
+/// projection rebuild that follows (see [`REPROJECT_AFTER`]).
+const REFERRAL_MAKERS: &str = r#"
+ALTER TABLE referrals ADD COLUMN made_by TEXT;
+ALTER TABLE referrals ADD COLUMN outcome TEXT;
+CREATE INDEX referrals_by_next_follow_up ON referrals (next_follow_up) WHERE next_follow_up IS NOT NULL;
 "#;
 
 /// Tables of the projection and search index, cleared by a rebuild.

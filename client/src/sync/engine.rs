@@ -91,6 +91,20 @@ pub struct SyncProgress {
     pub bytes_received: usize,
     /// More pages wait.
     pub more: bool,
+    /// Entries of the team's feed still to come, when the server says.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub remaining: Option<u64>,
+}
+
+impl SyncProgress {
+    /// The records this sync should bring in all, once the server has said
+    /// how many wait: those received and those left.
+    pub fn expected(&self) -> Option<usize> {
+        self.remaining.map(|r| {
+            self.received
+                .saturating_add(usize::try_from(r).unwrap_or(usize::MAX))
+        })
+    }
 }
 
 /// What a sync did.
@@ -168,6 +182,7 @@ pub(crate) async fn rounds(
             received: summary.received,
             bytes_received: summary.bytes_received,
             more: report.more,
+            remaining: resp.remaining.filter(|_| resp.more),
         });
         if report.quiet() || summary.rounds >= MAX_ROUNDS {
             return Ok(summary);

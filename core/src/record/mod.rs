@@ -19,7 +19,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use note::{Comment, FollowUp, ListItem, Note, Participants, ShadowEntry, Story};
+pub use note::{
+    Comment, FollowUp, ListItem, Note, Participants, ShadowEntry, ShadowTimer, Story, TimerSpan,
+};
 pub use person::{Consent, Identity, Person, Referral, ReferralFollowUp, StatusChange};
 pub use place::Place;
 pub use resource::{Location, Resource, Service};

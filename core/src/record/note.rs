@@ -79,6 +79,10 @@ pub struct Note {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub shadowing: Vec<ShadowEntry>,
+    /// Shadowing: when the timer ran, and whether the shadowing is over.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub timer: ShadowTimer,
     /// Workshop: stories and anecdotes told.
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
@@ -125,6 +129,7 @@ impl Note {
             author,
             created_at: at,
             shadowing: Vec::new(),
+            timer: ShadowTimer::default(),
             stories: Vec::new(),
             issues_raised: Vec::new(),
             leaders: Vec::new(),
@@ -183,6 +188,64 @@ pub struct ShadowEntry {
     pub place: Option<String>,
     /// What was seen.
     pub text: LongText,
+}
+
+/// The shadowing timer: the periods it ran (a pause ends one, resuming
+/// opens the next) and when the shadowing was finished. Kept in the note,
+/// not in the window, so it survives a restart and reads the same on every
+/// device of the team.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ShadowTimer {
+    /// The periods the timer ran, oldest first; the last one is open while
+    /// the timer runs.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub spans: Vec<TimerSpan>,
+    /// When the shadowing was finished.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub finished_at: Option<Timestamp>,
+}
+
+/// One period the shadowing timer ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct TimerSpan {
+    /// The period's id.
+    #[key]
+    pub id: ItemId,
+    /// When the timer started or resumed.
+    pub start: Timestamp,
+    /// When it was paused or finished; none while it runs.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub end: Option<Timestamp>,
+}
+
+impl ShadowTimer {
+    /// Whether the timer is running now.
+    pub fn running(&self) -> bool {
+        self.spans.last().is_some_and(|s| s.end.is_none())
+    }
+
+    /// How long the timer has run, up to `now` for an open period.
+    pub fn elapsed_millis(&self, now: Timestamp) -> i64 {
+        self.spans
+            .iter()
+            .map(|s| (s.end.unwrap_or(now).as_millis() - s.start.as_millis()).max(0))
+            .sum()
+    }
+
+    /// The duration the note records: the time run, in whole minutes
+    /// (rounded, and at least one once the timer has run at all).
+    pub fn minutes(&self, now: Timestamp) -> Option<u32> {
+        if self.spans.is_empty() {
+            return None;
+        }
+        let minutes = (self.elapsed_millis(now) + 30_000) / 60_000;
+        Some(u32::try_from(minutes.max(1)).unwrap_or(u32::MAX))
+    }
 }
 
 /// A story or anecdote told in a workshop.

@@ -182,6 +182,11 @@ pub struct SyncResponse {
     pub answer: u64,
     /// More pages wait: sync again right away.
     pub more: bool,
+    /// How many entries of the feed wait after this answer, when more do
+    /// and the server counts them (a first sync shows what is left).
+    /// Absent from older servers' answers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
     /// Records whose changes the device lacks (or whose heads it should
     /// record as the server's).
     pub records: Vec<PullRecord>,

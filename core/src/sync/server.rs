@@ -73,6 +73,12 @@ pub trait ServerStore {
     fn append(&mut self, doc: &mut RecordDoc, changes: &[u8]) -> Result<(), Self::Error>;
     /// Feed entries after `cursor`, oldest first, at most `limit`.
     fn feed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<FeedEntry>, Self::Error>;
+    /// How many feed entries follow `cursor`, if the store can count them
+    /// cheaply (for a device's progress); the default does not.
+    fn feed_remaining(&mut self, cursor: u64) -> Result<Option<u64>, Self::Error> {
+        let _ = cursor;
+        Ok(None)
+    }
     /// Start a round for a device that says it last applied answer
     /// `last_answer`, and return the new answer's id (greater than any
     /// before for this device). If `last_answer` is the pending answer,
@@ -478,11 +484,17 @@ pub fn handle_sync<S: ServerStore>(
     for (id, heads) in sent {
         store.record_sent(id, &heads).map_err(st)?;
     }
+    let remaining = if more {
+        store.feed_remaining(cursor).map_err(st)?
+    } else {
+        None
+    };
     Ok(SyncResponse {
         protocol: PROTOCOL_VERSION,
         cursor,
         answer,
         more,
+        remaining,
         records,
         erased,
         rejected,

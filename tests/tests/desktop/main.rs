@@ -195,28 +195,84 @@ fn a_note_shown_as_saved_survives_the_app_being_killed() {
 }
 
 #[test]
-fn a_shadowing_log_takes_three_timestamped_entries() {
+fn a_shadowing_log_is_timed_paused_finished_and_its_entries_edited_with_undo() {
     scenario("shadowing_log", &[], async |app| {
         start_personal(app).await?;
         app.click("#nav-capture").await?;
         app.click("#method [data-code=shadowing]").await?;
         app.type_into("#note-title", "Une journée avec M., livreur bénévole")
             .await?;
+        // The title autosaves; the start button stays until it is pressed.
+        app.wait_text("#save-status", "Enregistré").await?;
+        app.wait_for("#shadow-start").await?;
         app.click("#shadow-start").await?;
-        app.wait_text("#shadow-elapsed", "0:0").await?;
-        for entry in [
-            "Départ du local, 8 h",
-            "Arrêt à la banque alimentaire",
-            "Visite chez une aînée isolée",
+        app.wait_text("#shadow-elapsed", "Temps écoulé\u{a0}: 0:0")
+            .await?;
+        for (entry, place) in [
+            ("Départ du local, 8 h", "Local de résidence"),
+            ("Attente de l'autobus", ""),
+            ("Arrêt à la banque alimentaire", "Banque alimentaire"),
         ] {
+            if !place.is_empty() {
+                app.script(
+                    "const e = document.querySelector('#shadow-place'); e.value = '';
+                     e.dispatchEvent(new Event('input', { bubbles: true })); return null;",
+                )
+                .await?;
+                app.type_into("#shadow-place", place).await?;
+            }
             app.type_into("#shadow-entry", &format!("{entry}{ENTER}"))
                 .await?;
             app.wait_text("#shadow-log", entry).await?;
         }
         app.wait_count("#shadow-log li", 3).await?;
-        // Each entry carries its time.
         app.wait_count("#shadow-log li time", 3).await?;
+        // A place shows where the person moved, not at every entry.
+        app.wait_count("#shadow-log .entry-place", 2).await?;
+        app.wait_text("#shadow-log li:nth-child(2) .entry-text", "Attente")
+            .await?;
+
+        // Edit the second entry.
+        app.click("#shadow-log li:nth-child(2) .entry-actions button:first-child")
+            .await?;
+        app.append_to("#shadow-log li:nth-child(2) input", " sous la pluie")
+            .await?;
+        app.click("#shadow-log li:nth-child(2) button[type=submit]")
+            .await?;
+        app.wait_text(
+            "#shadow-log li:nth-child(2)",
+            "Attente de l'autobus sous la pluie",
+        )
+        .await?;
+        // Remove it, then undo: it comes back between the same two.
+        app.click("#shadow-log li:nth-child(2) .entry-actions button:last-child")
+            .await?;
+        app.wait_count("#shadow-log li", 2).await?;
+        app.wait_text("#shadow-removed", "supprimée").await?;
+        app.click("#shadow-undo").await?;
+        app.wait_count("#shadow-log li", 3).await?;
+        app.wait_text("#shadow-log li:nth-child(2)", "sous la pluie")
+            .await?;
+
+        // Pause, resume, finish: the duration is filled from the timer.
+        app.click("#shadow-pause").await?;
+        app.wait_text("#shadow-elapsed", "En pause").await?;
+        let paused = app.text_of("#shadow-elapsed").await?.unwrap_or_default();
+        tokio::time::sleep(std::time::Duration::from_millis(2_500)).await;
+        let still = app.text_of("#shadow-elapsed").await?.unwrap_or_default();
+        ensure(paused == still, || {
+            format!("a paused timer does not count: \"{paused}\" became \"{still}\"")
+        })?;
+        app.click("#shadow-resume").await?;
         app.wait_text("#shadow-elapsed", "Temps écoulé").await?;
+        app.click("#shadow-finish").await?;
+        app.wait_text("#shadow-elapsed", "Accompagnement terminé")
+            .await?;
+        app.wait_text("#note-duration", "1").await?;
+        app.wait_for("#shadow-resume").await?;
+        ensure(app.count("#shadow-finish").await? == 0, || {
+            "a finished shadowing offers to resume, not to finish".into()
+        })?;
         Ok(())
     });
 }
@@ -426,6 +482,10 @@ fn a_referral_moves_through_three_statuses_with_its_history_visible() {
         app.wait_text("#identity-form", "Coordonnées enregistrées.")
             .await?;
         app.select("#referral-need", "food-insecurity").await?;
+        // Without a service, "Référer" says what is missing.
+        app.click("#referral-make").await?;
+        app.wait_text("#referral-service-help", "Il manque le service")
+            .await?;
         app.type_into("#referral-service", "Banque alimentaire du quartier")
             .await?;
         app.type_into("#referral-note", "Premier contact au parc")
@@ -460,12 +520,40 @@ fn a_referral_moves_through_three_statuses_with_its_history_visible() {
                 format!("expected the status history to show \"{status}\", it shows \"{history}\"")
             })?;
         }
-        // The board shows it with the closed referrals.
+        // A closed referral takes its outcome, and shows it.
+        app.type_into(".outcome-input", "Panier reçu, inscrite pour l'hiver")
+            .await?;
+        app.click(".outcome-save").await?;
+        app.wait_text(".referral-outcome", "inscrite pour l'hiver")
+            .await?;
+        // A follow-up takes a date and a note; the form is empty after.
+        // Dates are typed in the app's form, whatever the system's locale.
+        app.type_into(".followup-due", "2030-01-15").await?;
+        app.type_into(".followup-note", "Rappeler en janvier")
+            .await?;
+        app.click(".followup-add").await?;
+        app.wait_text(".referral", "Rappeler en janvier").await?;
+        ensure(
+            app.text_of(".followup-due").await?.as_deref() == Some("")
+                && app.text_of(".followup-note").await?.as_deref() == Some(""),
+            || "the follow-up form keeps the old date or note".into(),
+        )?;
+        // The board shows it with the closed referrals, with its outcome;
+        // its status changes from the board.
         app.click("#nav-referrals").await?;
         app.wait_text("#board-title", "Tableau des références")
             .await?;
-        app.click("details.panel summary").await?;
-        app.wait_text("details.panel", "MN-0042").await?;
+        app.click("#board-closed summary").await?;
+        app.wait_text("#board-closed", "inscrite pour l'hiver")
+            .await?;
+        app.select("#board-closed .row-status", "in-progress")
+            .await?;
+        app.wait_text("[data-status=in-progress]", "MN-0042")
+            .await?;
+        app.wait_text("#board-closed summary", "(0)").await?;
+        app.select("[data-status=in-progress] .row-status", "completed")
+            .await?;
+        app.wait_text("#board-closed summary", "(1)").await?;
         app.click("#nav-persons").await?;
         app.click("#persons-list .card").await?;
         app.wait_text(".status-history", "Panier reçu").await?;
@@ -473,7 +561,7 @@ fn a_referral_moves_through_three_statuses_with_its_history_visible() {
         // never an internal field name.
         let record = app.wait_text("#person-history", "a créé la fiche").await?;
         ensure(
-            record.contains("a modifié : ")
+            record.contains("a modifié\u{a0}: ")
                 && record.contains("Statut d'une référence")
                 && !record.contains("referrals.")
                 && !record.contains(" · "),
@@ -574,5 +662,232 @@ fn a_coordinator_invites_a_worker_then_revokes_the_device() {
         }
         .await;
         app.finish(outcome).await;
+    });
+}
+
+/// The words of the worker's day in each language, so one walk serves both.
+struct Day {
+    lang: &'static str,
+    saved: &'static str,
+    residence: (&'static str, &'static str),
+    shadowing: &'static str,
+    entries: [&'static str; 2],
+    finished: &'static str,
+    workshop: &'static str,
+    story: &'static str,
+    park: &'static str,
+    group: &'static str,
+    search: &'static str,
+    results: &'static str,
+    pseudonym: &'static str,
+    given: &'static str,
+    proposed: &'static str,
+    board: &'static str,
+    shortcuts: &'static str,
+}
+
+const FRENCH_DAY: Day = Day {
+    lang: "fr",
+    saved: "Enregistré",
+    residence: (
+        "Journal de résidence, premier jour",
+        "Une dizaine de personnes sont passées au local; deux mères demandent où inscrire les enfants.",
+    ),
+    shadowing: "Une journée avec M., livreur bénévole",
+    entries: ["Départ du local à pied", "Attente à la pharmacie"],
+    finished: "Accompagnement terminé",
+    workshop: "Atelier photo-récit du mardi",
+    story: "Personne ne m'a expliqué comment inscrire mon fils à l'école.",
+    park: "Tournée au parc, fin d'après-midi",
+    group: "Groupe d'entraide des parents",
+    search: "pharmacie",
+    results: "résultat",
+    pseudonym: "MN-9001",
+    given: "donné",
+    proposed: "Proposée",
+    board: "Tableau des références",
+    shortcuts: "Raccourcis clavier",
+};
+
+const ENGLISH_DAY: Day = Day {
+    lang: "en",
+    saved: "Saved",
+    residence: (
+        "Residence journal, first day",
+        "About ten people came by the storefront; two mothers asked where to register their children.",
+    ),
+    shadowing: "A day with M., volunteer driver",
+    entries: ["Leaves the storefront on foot", "Waits at the pharmacy"],
+    finished: "Shadowing finished",
+    workshop: "Tuesday photo-story workshop",
+    story: "Nobody explained how to register my son at school.",
+    park: "Park outreach, late afternoon",
+    group: "Parents' mutual-aid group",
+    search: "pharmacy",
+    results: "result",
+    pseudonym: "MN-9002",
+    given: "given",
+    proposed: "Proposed",
+    board: "Referral board",
+    shortcuts: "Keyboard shortcuts",
+};
+
+/// Save a screenshot of the current screen at both window sizes the
+/// issue names (the app's default 1100×760 and a laptop's 1366×768), and
+/// check at each that the header stays on one row and the window never
+/// scrolls.
+async fn look(app: &App, day: &Day, screen: &str) -> Result<()> {
+    for (w, h) in [(1100u32, 760u32), (1366, 768)] {
+        app.client.set_window_size(w, h).await.ok();
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let layout = app
+            .script(
+                "const top = document.querySelector('.top').getBoundingClientRect();
+                 const nav = document.querySelector('#nav-journal').getBoundingClientRect();
+                 const sync = document.querySelector('#sync-indicator, #language').getBoundingClientRect();
+                 return { header: top.height, navTop: nav.top, syncTop: sync.top,
+                          page: document.documentElement.scrollHeight, window: window.innerHeight };",
+            )
+            .await?;
+        let n = |k: &str| layout[k].as_f64().unwrap_or(f64::NAN);
+        ensure(
+            n("header") < 64.0 && (n("navTop") - n("syncTop")).abs() < 24.0,
+            || format!("{screen} at {w}×{h}: the header wraps ({layout})"),
+        )?;
+        ensure(n("page") <= n("window") + 1.0, || {
+            format!("{screen} at {w}×{h}: the window itself scrolls ({layout})")
+        })?;
+        app.screenshot(&format!("-{}-{screen}-{w}", day.lang))
+            .await?;
+    }
+    app.client.set_window_size(1100, 760).await.ok();
+    Ok(())
+}
+
+/// A new note of `method` titled `title`, saved.
+async fn new_note(app: &App, day: &Day, method: &str, title: &str) -> Result<()> {
+    app.click("#nav-capture").await?;
+    app.click(&format!("#method [data-code={method}]")).await?;
+    app.type_into("#note-title", title).await?;
+    app.wait_text("#save-status", day.saved).await?;
+    Ok(())
+}
+
+/// A worker's day, as the field test walked it: the journal, a residence
+/// note, a shadowing log, a workshop, outreach in a park, an open group,
+/// search, a person with a consent and a referral, the board, the
+/// directory, settings and the shortcuts, each screen looked at twice.
+async fn worker_day(app: &App, day: &Day) -> Result<()> {
+    app.select("#language", day.lang).await?;
+    app.click("#choice-demo").await?;
+    app.type_into("#first-name", "Roxanne").await?;
+    app.click("#first-start").await?;
+    app.wait_text("#journal-count", " notes").await?;
+    app.wait_for(".note-row").await?;
+    look(app, day, "journal").await?;
+
+    // A residence note at the storefront.
+    new_note(app, day, "residence", day.residence.0).await?;
+    app.type_into("#note-body", day.residence.1).await?;
+    app.type_into("#note-place", "Local de résidence, boulevard Léger")
+        .await?;
+    app.wait_text("#note-place-kind", "storefront").await?;
+    app.wait_text("#save-status", day.saved).await?;
+    look(app, day, "residence").await?;
+
+    // Shadowing: the timer and two entries, then finished.
+    new_note(app, day, "shadowing", day.shadowing).await?;
+    app.click("#shadow-start").await?;
+    for entry in day.entries {
+        app.type_into("#shadow-entry", &format!("{entry}{ENTER}"))
+            .await?;
+        app.wait_text("#shadow-log", entry).await?;
+    }
+    app.click("#shadow-finish").await?;
+    app.wait_text("#shadow-elapsed", day.finished).await?;
+    look(app, day, "shadowing").await?;
+
+    // A workshop with a story.
+    new_note(app, day, "workshop", day.workshop).await?;
+    app.type_into("#story-text", day.story).await?;
+    app.click(".story-form button[type=submit]").await?;
+    app.wait_text("#stories", day.story).await?;
+    look(app, day, "workshop").await?;
+
+    // Outreach in a park: the known place brings its kind.
+    new_note(app, day, "outreach", day.park).await?;
+    app.type_into("#note-place", "Parc des Érables").await?;
+    app.wait_text("#note-place-kind", "park").await?;
+    app.click("#themes button.chip").await?;
+    app.wait_text("#save-status", day.saved).await?;
+    look(app, day, "outreach").await?;
+
+    // An open group.
+    new_note(app, day, "group", day.group).await?;
+    app.click("input[name=group-open]").await?;
+    app.wait_text("#save-status", day.saved).await?;
+
+    // Search, with the results' method, date and author.
+    app.click("#nav-journal").await?;
+    app.type_into("#search", day.search).await?;
+    app.wait_text("#journal-count", day.results).await?;
+    app.wait_text("#search-results", day.shadowing).await?;
+    app.wait_text("#search-results .method", "").await?;
+    look(app, day, "search").await?;
+
+    // A person, a consent and a referral picked from the directory.
+    app.click("#nav-persons").await?;
+    app.type_into("#person-pseudonym", day.pseudonym).await?;
+    app.click("#person-add").await?;
+    app.wait_text("#person-title", day.pseudonym).await?;
+    app.click("section[aria-labelledby=consents-title] button[type=submit]")
+        .await?;
+    app.wait_text("#consents", day.given).await?;
+    app.select("#referral-need", "food-insecurity").await?;
+    let resource = app
+        .script(
+            "const o = [...document.querySelectorAll('#referral-resource option')].find(o => o.value);
+             return o ? o.value : null;",
+        )
+        .await?;
+    let resource = resource.as_str().unwrap_or_default().to_string();
+    ensure(!resource.is_empty(), || {
+        "the directory offers an organisation for food insecurity".into()
+    })?;
+    app.select("#referral-resource", &resource).await?;
+    app.wait_text("#referral-service", " — ").await?;
+    app.click("#referral-make").await?;
+    app.wait_text(".referral-status", day.proposed).await?;
+    look(app, day, "person").await?;
+
+    // The board, the directory, the settings, the shortcuts.
+    app.click("#nav-referrals").await?;
+    app.wait_text("#board-title", day.board).await?;
+    app.wait_for("#overdue-list").await?;
+    look(app, day, "board").await?;
+    app.click("#nav-directory").await?;
+    app.wait_for("#directory-title").await?;
+    look(app, day, "directory").await?;
+    app.click("#nav-settings").await?;
+    app.wait_for("#settings-title").await?;
+    look(app, day, "settings").await?;
+    app.click("#help-open").await?;
+    app.wait_text("#shortcuts", day.shortcuts).await?;
+    app.screenshot(&format!("-{}-shortcuts", day.lang)).await?;
+    app.click("#shortcuts-close").await?;
+    Ok(())
+}
+
+#[test]
+fn a_workers_day_in_french_every_screen_looked_at() {
+    scenario("worker_day_fr", &demo_env(), async |app| {
+        worker_day(app, &FRENCH_DAY).await
+    });
+}
+
+#[test]
+fn a_workers_day_in_english_every_screen_looked_at() {
+    scenario("worker_day_en", &demo_env(), async |app| {
+        worker_day(app, &ENGLISH_DAY).await
     });
 }

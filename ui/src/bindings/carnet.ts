@@ -356,6 +356,10 @@ created_at: Timestamp,
  */
 shadowing: Array<ShadowEntry>, 
 /**
+ * Shadowing: when the timer ran, and whether the shadowing is over.
+ */
+timer: ShadowTimer, 
+/**
  * Workshop: stories and anecdotes told.
  */
 stories: Array<Story>, 
@@ -435,6 +439,20 @@ review: ReviewStatus | null,
  * Only notes with a follow-up due on or before this day.
  */
 follow_up_due_by: Day | null, };
+
+export type NoteHit = { 
+/**
+ * The note as the journal lists it (method, date, author, place…).
+ */
+note: NoteSummary, 
+/**
+ * The title with matches highlighted.
+ */
+title_segments: Array<Segment>, 
+/**
+ * A passage of the text with matches highlighted.
+ */
+snippet: Array<Segment>, };
 
 export type NoteInput = { 
 /**
@@ -578,6 +596,16 @@ review: ReviewStatus | null,
  * Group: open to everyone.
  */
 group_open: boolean | null, };
+
+export type NoteSearch = { 
+/**
+ * How many notes match the words and the filter in all.
+ */
+total: number, 
+/**
+ * The best matches, titles first (at most the limit asked).
+ */
+hits: Array<NoteHit>, };
 
 export type NoteSummary = { 
 /**
@@ -923,7 +951,19 @@ made_at: Timestamp,
 /**
  * The next follow-up not done.
  */
-next_follow_up: string | null, };
+next_follow_up: string | null, 
+/**
+ * The member who made it.
+ */
+made_by: MemberId | null, 
+/**
+ * The directory resource it is addressed to, if picked from it.
+ */
+resource_id: RecordId | null, 
+/**
+ * How it ended, once it has.
+ */
+outcome: string | null, };
 
 export type RejectCode = "forbidden" | "invalid" | "erased" | "missing-deps";
 
@@ -1119,6 +1159,17 @@ place: string | null,
  */
 text: LongText, };
 
+export type ShadowTimer = { 
+/**
+ * The periods the timer ran, oldest first; the last one is open while
+ * the timer runs.
+ */
+spans: Array<TimerSpan>, 
+/**
+ * When the shadowing was finished.
+ */
+finished_at: Timestamp | null, };
+
 export type StatusChange = { 
 /**
  * The change's id.
@@ -1154,6 +1205,28 @@ told_by: string | null,
  * The story.
  */
 text: LongText, };
+
+export type SyncProgress = { 
+/**
+ * Rounds so far.
+ */
+rounds: number, 
+/**
+ * Records received so far.
+ */
+received: number, 
+/**
+ * Bytes received so far.
+ */
+bytes_received: number, 
+/**
+ * More pages wait.
+ */
+more: boolean, 
+/**
+ * Entries of the team's feed still to come, when the server says.
+ */
+remaining: number | null, };
 
 export type SyncState = { "state": "personal" } | { "state": "syncing", 
 /**
@@ -1246,6 +1319,22 @@ colour: string,
  * Parent theme's code.
  */
 parent: string | null, };
+
+export type TimerAction = "start" | "pause" | "finish";
+
+export type TimerSpan = { 
+/**
+ * The period's id.
+ */
+id: ItemId, 
+/**
+ * When the timer started or resumed.
+ */
+start: Timestamp, 
+/**
+ * When it was paused or finished; none while it runs.
+ */
+end: Timestamp | null, };
 
 export type Timestamp = string;
 
@@ -1368,6 +1457,11 @@ export function places(): Promise<Array<PlaceSummary>> {
   return invoke("places");
 }
 
+/** The places typed into notes that are not places of the territory. */
+export function typedPlaces(): Promise<Array<string>> {
+  return invoke("typed_places");
+}
+
 /** A page of the journal, newest first. */
 export function listNotes(filter: NoteFilter, page: Page): Promise<NotePage> {
   return invoke("list_notes", { filter, page });
@@ -1376,6 +1470,11 @@ export function listNotes(filter: NoteFilter, page: Page): Promise<NotePage> {
 /** Full-text search (accents and case ignored), with highlighted passages. */
 export function search(query: string, limit: number): Promise<Array<SearchHit>> {
   return invoke("search", { query, limit });
+}
+
+/** Search the journal within its filters: the count and the best matches. */
+export function searchNotes(query: string, filter: NoteFilter, limit: number): Promise<NoteSearch> {
+  return invoke("search_notes", { query, filter, limit });
 }
 
 /** Create a note; returns its id. */
@@ -1398,9 +1497,29 @@ export function setBody(id: RecordId, body: string): Promise<null> {
   return invoke("set_body", { id, body });
 }
 
-/** Add a timestamped entry to a shadowing log. */
-export function addShadowEntry(id: RecordId, text: string): Promise<ItemId> {
-  return invoke("add_shadow_entry", { id, text });
+/** Add a timestamped entry to a shadowing log, with where it was seen. */
+export function addShadowEntry(id: RecordId, text: string, place: string | null): Promise<ItemId> {
+  return invoke("add_shadow_entry", { id, text, place });
+}
+
+/** Start, pause or finish a shadowing timer. */
+export function shadowTimer(id: RecordId, action: TimerAction): Promise<null> {
+  return invoke("shadow_timer", { id, action });
+}
+
+/** Change a shadowing entry's text and place. */
+export function updateShadowEntry(id: RecordId, item: ItemId, text: string, place: string | null): Promise<null> {
+  return invoke("update_shadow_entry", { id, item, text, place });
+}
+
+/** Remove a shadowing entry; returns it, for undo. */
+export function removeShadowEntry(id: RecordId, item: ItemId): Promise<ShadowEntry> {
+  return invoke("remove_shadow_entry", { id, item });
+}
+
+/** Put back a removed shadowing entry (undo). */
+export function restoreShadowEntry(id: RecordId, entry: ShadowEntry): Promise<null> {
+  return invoke("restore_shadow_entry", { id, entry });
 }
 
 /** Add a story told in a workshop, with who told it (described anonymously). */
@@ -1453,6 +1572,16 @@ export function setIdentity(person: RecordId, identity: Identity): Promise<null>
   return invoke("set_identity", { person, identity });
 }
 
+/** Set the needs identified for a person. */
+export function setPersonNeeds(person: RecordId, needs: Array<NeedCategory>): Promise<null> {
+  return invoke("set_person_needs", { person, needs });
+}
+
+/** Set the languages a person speaks (ISO 639 codes). */
+export function setPersonLanguages(person: RecordId, languages: Array<string>): Promise<null> {
+  return invoke("set_person_languages", { person, languages });
+}
+
 /** Refer a person to a service. */
 export function addReferral(person: RecordId, input: ReferralInput): Promise<ItemId> {
   return invoke("add_referral", { person, input });
@@ -1461,6 +1590,11 @@ export function addReferral(person: RecordId, input: ReferralInput): Promise<Ite
 /** Move a referral to a new status, with an optional note (kept in its history). */
 export function setReferralStatus(referral: ItemId, status: ReferralStatus, note: string | null): Promise<null> {
   return invoke("set_referral_status", { referral, status, note });
+}
+
+/** Say how a referral ended (empty clears it). */
+export function setReferralOutcome(referral: ItemId, outcome: string | null): Promise<null> {
+  return invoke("set_referral_outcome", { referral, outcome });
 }
 
 /** Plan a follow-up of a referral. */

@@ -4,6 +4,7 @@
 import * as api from "../bindings/carnet";
 import type { AppInfo, PlaceSummary, Vocabularies, Workspace } from "../bindings/carnet";
 import { describeError } from "./errors";
+import { sortBy } from "./collate";
 import { locale } from "./locale.svelte";
 
 export type Screen =
@@ -73,7 +74,13 @@ export async function loadTeam(): Promise<void> {
   const [vocab, workspace, places] = await Promise.all([api.vocabularies(), api.workspace(), api.places()]);
   app.vocab = vocab;
   app.workspace = workspace;
-  app.places = places;
+  // In the language's order: "École…" among the E, not after Z.
+  app.places = sortBy(locale.lang, places, (p) => p.name);
+}
+
+/** Whether this device only reads (an observer): its screens offer no edits the server would refuse. */
+export function readOnly(): boolean {
+  return app.info?.joined === true && app.info.role === "observer";
 }
 
 /** A member's display name. */

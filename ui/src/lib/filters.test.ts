@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emptyForm, endOfWeek, isEmptyForm, toNoteFilter } from "./filters";
+import { emptyForm, endOfWeek, isEmptyForm, toNoteFilter, TYPED } from "./filters";
 
 describe("journal filters", () => {
   it("an empty form filters nothing", () => {
@@ -15,6 +15,14 @@ describe("journal filters", () => {
     expect(new Date(f.from!).getTime()).toBe(new Date(2026, 10, 1).getTime());
     expect(new Date(f.to!).getTime()).toBe(new Date(2026, 10, 24).getTime());
     expect(isEmptyForm(form)).toBe(false);
+  });
+  it("filters by a place record or by a place as typed", () => {
+    const record = toNoteFilter({ ...emptyForm(), place: "018f0000-0000-7000-8000-000000000001" }, new Date());
+    expect(record.place_id).toBe("018f0000-0000-7000-8000-000000000001");
+    expect(record.place_text).toBeNull();
+    const typed = toNoteFilter({ ...emptyForm(), place: `${TYPED}Salle communautaire Saint-Michel` }, new Date());
+    expect(typed.place_id).toBeNull();
+    expect(typed.place_text).toBe("Salle communautaire Saint-Michel");
   });
   it("ignores a malformed date", () => {
     const f = toNoteFilter({ ...emptyForm(), from: "23/11/2026" }, new Date());

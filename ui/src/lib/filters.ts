@@ -6,7 +6,7 @@ import type { Method, NoteFilter, ReviewStatus } from "../bindings/carnet";
 export type FilterForm = {
   method: Method | "";
   theme: string;
-  /** A place record id, or empty. */
+  /** A place record id, `text:` and a place as typed in notes, or empty. */
   place: string;
   author: string;
   /** `YYYY-MM-DD`, inclusive. */
@@ -48,13 +48,16 @@ function startOfDay(day: string, plusDays = 0): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
+/** The prefix of a place filter that is a place as typed, not a place record. */
+export const TYPED = "text:";
+
 /** The shell's filter for a form, `today` deciding "this week". */
 export function toNoteFilter(f: FilterForm, today: Date): NoteFilter {
   return {
     method: f.method || null,
     theme: f.theme || null,
-    place_id: f.place || null,
-    place_text: null,
+    place_id: f.place && !f.place.startsWith(TYPED) ? f.place : null,
+    place_text: f.place.startsWith(TYPED) ? f.place.slice(TYPED.length) : null,
     author: f.author || null,
     from: f.from ? startOfDay(f.from) : null,
     // Inclusive: everything before the next day's midnight.

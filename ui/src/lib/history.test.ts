@@ -17,13 +17,13 @@ describe("history in the person's language", () => {
     expect(historyLine("en", item([], true), "person")).toBe("Mélanie created the record");
     const changed = item(["consents.recorded_by", "referrals.history.status", "referrals.follow_ups.due"]);
     const fr = historyLine("fr", changed, "person");
-    expect(fr).toBe("Mélanie a modifié : Consentements, Statut d'une référence, Suivi d'une référence");
+    expect(fr).toBe("Mélanie a modifié\u00a0: Consentements, Statut d'une référence, Suivi d'une référence");
     const en = historyLine("en", changed, "person");
     expect(en).toBe("Mélanie changed: Consents, A referral's status, A referral's follow-up");
     for (const line of [fr, en]) expect(line).not.toMatch(/[a-z]+[._][a-z]+/);
   });
   it("names a note's fields, once each, and someone when the author is unknown", () => {
-    expect(historyLine("fr", item(["title", "body", "body"], false, null), "note")).toBe("Quelqu'un a modifié : Titre, Observation");
+    expect(historyLine("fr", item(["title", "body", "body"], false, null), "note")).toBe("Quelqu'un a modifié\u00a0: Titre, Observation");
     expect(historyLine("en", item([], true), "note")).toBe("Mélanie created the note");
   });
   it("gives every field of every kind a label, and a general one for a field it does not know", () => {

@@ -97,6 +97,11 @@ export function termLabel(lang: Lang, terms: readonly Term[], code: string): str
   return t ? t[lang] : code;
 }
 
+/** A number in the language's way, with `digits` decimals at most. */
+export function formatNumber(lang: Lang, n: number, digits = 0): string {
+  return cached(`n:${lang}:${digits}`, () => new Intl.NumberFormat(tag(lang), { maximumFractionDigits: digits, minimumFractionDigits: digits })).format(n);
+}
+
 /** A date and time, e.g. "23 nov. 2026, 14 h 05" or "Nov 23, 2026, 2:05 p.m.". */
 export function formatDateTime(lang: Lang, iso: string | number): string {
   const d = new Date(iso);
