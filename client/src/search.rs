@@ -43,6 +43,18 @@ pub fn to_fts_query(input: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// A snippet as it reads on one line: the indexed text keeps each part of
+/// a record (a log's entries, a workshop's stories) on a line of its own,
+/// shown here apart by a middle dot instead of running together.
+fn passage(snippet: &str) -> String {
+    snippet
+        .split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// Split a marked snippet into segments.
 pub fn segments(marked: &str) -> Vec<Segment> {
     let mut out = Vec::new();
@@ -106,7 +118,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHi
             kind,
             title,
             title_segments: segments(&title_marked),
-            snippet: segments(&snippet),
+            snippet: segments(&passage(&snippet)),
         });
     }
     Ok(hits)
@@ -155,7 +167,7 @@ pub fn search_notes(
             Ok(journal::summary(r, 2)?.map(|note| NoteHit {
                 note,
                 title_segments: segments(&title),
-                snippet: segments(&snippet),
+                snippet: segments(&passage(&snippet)),
             }))
         })?
         .filter_map(|row| row.ok().flatten())
@@ -175,6 +187,14 @@ mod tests {
     #[case("  ** ", None)]
     fn queries_are_words_and_prefixes(#[case] input: &str, #[case] want: Option<&str>) {
         assert_eq!(to_fts_query(input).as_deref(), want);
+    }
+
+    #[test]
+    fn a_snippet_of_several_parts_reads_apart() {
+        assert_eq!(
+            passage("…Départ à pied\n\nAttente à la \u{2}pharmacie\u{3}\nRetour…"),
+            "…Départ à pied · Attente à la \u{2}pharmacie\u{3} · Retour…"
+        );
     }
 
     #[test]

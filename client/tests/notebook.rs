@@ -874,3 +874,168 @@ fn shadowing_entries_can_be_edited_removed_and_put_back_in_their_place() {
     );
     assert_eq!(entries(&mut nb)[0].place.as_deref(), Some("Arrêt Pie-IX"));
 }
+
+#[test]
+fn searching_the_journal_combines_with_its_filters_counts_all_and_puts_titles_first() {
+    let (_dir, mut nb) = notebook(11);
+    nb.create_note(note(
+        Method::Outreach,
+        "Au parc",
+        "On parle de la pharmacie du coin.",
+    ))
+    .expect("note");
+    nb.create_note(note(Method::Partners, "Pharmacie solidaire", "Ouverture."))
+        .expect("note");
+    let shadow = nb
+        .create_note(note(Method::Shadowing, "Journée", ""))
+        .expect("note");
+    nb.add_shadow_entry(shadow, "Attente à la pharmacie", None)
+        .expect("entry");
+    for i in 0..4 {
+        nb.create_note(note(Method::Outreach, &format!("Tournée {i}"), "pharmacie"))
+            .expect("note");
+    }
+
+    let all = nb
+        .search_notes("pharmacie", &NoteFilter::default(), 3)
+        .expect("search");
+    assert_eq!(all.total, 7, "the count is of every match, not of the page");
+    assert_eq!(all.hits.len(), 3);
+    assert_eq!(
+        all.hits[0].note.title, "Pharmacie solidaire",
+        "a title match comes first"
+    );
+    let only = nb
+        .search_notes(
+            "pharmacie",
+            &NoteFilter {
+                method: Some(Method::Shadowing),
+                ..NoteFilter::default()
+            },
+            10,
+        )
+        .expect("search");
+    assert_eq!(only.total, 1);
+    assert_eq!(only.hits[0].note.id, shadow);
+    // A log's entries are its excerpt when it has no body.
+    assert_eq!(only.hits[0].note.excerpt, "Attente à la pharmacie");
+    assert_eq!(only.hits[0].note.method, Method::Shadowing);
+    let none = nb
+        .search_notes("  ", &NoteFilter::default(), 10)
+        .expect("search");
+    assert_eq!((none.total, none.hits.len()), (0, 0));
+}
+
+#[test]
+fn places_typed_into_notes_are_offered_to_the_filter_and_found_by_it() {
+    let (_dir, mut nb) = notebook(12);
+    for place in [
+        "Salle communautaire Saint-Michel",
+        "Salle communautaire Saint-Michel",
+        "Arrêt Pie-IX",
+    ] {
+        nb.create_note(NoteInput {
+            place: Some(place.into()),
+            ..note(Method::Outreach, "Tournée", "")
+        })
+        .expect("note");
+    }
+    assert_eq!(
+        nb.typed_places().expect("places"),
+        ["Salle communautaire Saint-Michel", "Arrêt Pie-IX"],
+        "the most used first"
+    );
+    let page = nb
+        .list_notes(
+            &NoteFilter {
+                place_text: Some("Salle communautaire Saint-Michel".into()),
+                ..NoteFilter::default()
+            },
+            Page::default(),
+        )
+        .expect("list");
+    assert_eq!(page.total, 2);
+}
+
+#[test]
+fn a_person_keeps_one_pseudonym_and_their_needs_and_languages_can_change() {
+    let (_dir, mut nb) = notebook(13);
+    let id = nb
+        .create_person(PersonInput {
+            pseudonym: "Élise-7".into(),
+            ..Default::default()
+        })
+        .expect("person");
+    let err = nb
+        .create_person(PersonInput {
+            pseudonym: "  elise-7 ".into(),
+            ..Default::default()
+        })
+        .expect_err("the same pseudonym, case and accents aside, is refused");
+    assert_eq!(err.kind(), ErrorKind::BadInput);
+    assert!(err.to_string().contains("Élise-7"), "{err}");
+    assert_eq!(nb.list_persons().expect("persons").len(), 1);
+
+    nb.set_person_needs(
+        id,
+        vec![
+            NeedCategory::FoodInsecurity,
+            NeedCategory::SocialIsolation,
+            NeedCategory::FoodInsecurity,
+        ],
+    )
+    .expect("needs");
+    nb.set_person_languages(id, vec!["FR".into(), "ht".into(), "fr".into(), " ".into()])
+        .expect("languages");
+    let err = nb
+        .set_person_languages(id, vec!["créole; DROP".into()])
+        .expect_err("not a language code");
+    assert_eq!(err.kind(), ErrorKind::BadInput);
+    let p = nb.person_detail(id).expect("person").person;
+    assert_eq!(
+        p.needs,
+        [NeedCategory::FoodInsecurity, NeedCategory::SocialIsolation]
+    );
+    assert_eq!(p.languages, ["fr", "ht"]);
+}
+
+#[test]
+fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
+    let dir = tempfile::tempdir().expect("dir");
+    let (person, referral) = {
+        let mut nb = Notebook::create(dir.path(), "Pôle", "Aline", env(14)).expect("create");
+        let (person, referral) = common::referred(
+            &mut nb,
+            "MN-1",
+            "Banque alimentaire",
+            NeedCategory::FoodInsecurity,
+            None,
+        );
+        nb.set_referral_status(referral, ReferralStatus::Completed, None)
+            .expect("status");
+        nb.set_referral_outcome(referral, Some("  Panier reçu  "))
+            .expect("outcome");
+        (person, referral)
+    };
+    // Make it a notebook of format 3: without the new columns.
+    {
+        let conn = rusqlite::Connection::open(dir.path().join(carnet_client::store::DB_FILE))
+            .expect("open");
+        conn.execute_batch(
+            "DROP INDEX referrals_by_next_follow_up;
+             ALTER TABLE referrals DROP COLUMN made_by;
+             ALTER TABLE referrals DROP COLUMN outcome;
+             PRAGMA user_version = 3;",
+        )
+        .expect("format 3");
+    }
+    let mut nb = Notebook::open(dir.path(), env(15)).expect("open and migrate");
+    let r = nb.list_referrals(None).expect("referrals").remove(0);
+    assert_eq!(r.id, referral);
+    assert_eq!(r.person, person);
+    assert_eq!(r.made_by, Some(nb.member()), "the projection was rebuilt");
+    assert_eq!(r.outcome.as_deref(), Some("Panier reçu"));
+    nb.set_referral_outcome(referral, Some(" "))
+        .expect("cleared");
+    assert_eq!(nb.list_referrals(None).expect("referrals")[0].outcome, None);
+}
