@@ -11,10 +11,6 @@ use crate::queries::journal::{self, NoteFilter, SUMMARY_COLUMNS};
 use crate::store;
 use crate::views::{NoteHit, NoteSearch, SearchHit};
 
-/// How much more a match in a title weighs than one in the text (FTS5's
-/// `bm25` column weights): a note named after the words comes first.
-const TITLE_WEIGHT: f64 = 10.0;
-
 /// Marks the start of a highlighted run in FTS5 snippets.
 pub const HIT_START: char = '\u{2}';
 /// Marks its end.
@@ -79,7 +75,9 @@ pub fn segments(marked: &str) -> Vec<Segment> {
     out
 }
 
-/// Full-text search, accents and case ignored, best matches first, at
+/// Full-text search, accents and case ignored, best matches first (a
+/// title match weighs ten times a match in the text: the index's `rank`,
+/// see the schema's format 4), at
 /// most `limit` (500 at most) hits.
 pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHit>> {
     let Some(fts) = to_fts_query(query) else {
@@ -94,7 +92,7 @@ pub fn search(conn: &Connection, query: &str, limit: u32) -> Result<Vec<SearchHi
                 snippet(search, 1, char(2), char(3), '…', 14)
          FROM search s JOIN records r ON r.rowid = s.rowid
          WHERE search MATCH ?1
-         ORDER BY bm25(search, {TITLE_WEIGHT:.1}, 1.0)
+         ORDER BY s.rank
          LIMIT {}",
         limit.min(500)
     ))?;
@@ -156,7 +154,7 @@ pub fn search_notes(
                 {SUMMARY_COLUMNS}
          FROM search s JOIN notes n ON n.rowid = s.rowid JOIN records r ON r.rowid = s.rowid
          WHERE search MATCH ?{m} AND {clause}
-         ORDER BY bm25(search, {TITLE_WEIGHT:.1}, 1.0)
+         ORDER BY s.rank
          LIMIT {}",
         limit.min(500)
     ))?;

@@ -764,6 +764,15 @@ async fn look(app: &App, day: &Day, screen: &str) -> Result<()> {
     Ok(())
 }
 
+/// Keys sent to whatever has the focus, as a person presses them
+/// (WebDriver's codes: Ctrl is U+E009, Shift U+E008, Tab U+E004, → U+E014,
+/// and U+E000 releases the modifiers).
+async fn keys(app: &App, text: &str) -> Result<()> {
+    let focused = app.client.active_element().await?;
+    focused.send_keys(text).await?;
+    Ok(())
+}
+
 /// A new note of `method` titled `title`, saved.
 async fn new_note(app: &App, day: &Day, method: &str, title: &str) -> Result<()> {
     app.click("#nav-capture").await?;
@@ -822,8 +831,31 @@ async fn worker_day(app: &App, day: &Day) -> Result<()> {
     app.wait_text("#save-status", day.saved).await?;
     look(app, day, "outreach").await?;
 
-    // An open group.
-    new_note(app, day, "group", day.group).await?;
+    // An open group, from Ctrl+N to saved with the keyboard alone: the
+    // title has the focus, Shift+Tab reaches the one Tab stop of the
+    // methods, the arrows choose one, Ctrl+S saves at once.
+    app.click("#nav-journal").await?;
+    app.wait_for(".note-row").await?;
+    keys(app, "\u{E009}n\u{E000}").await?;
+    app.wait_for("#note-title").await?;
+    let focused = app.script("return document.activeElement.id").await?;
+    ensure(focused.as_str() == Some("note-title"), || {
+        format!("Ctrl+N should put the focus in the title, it is on {focused}")
+    })?;
+    keys(app, day.group).await?;
+    keys(app, "\u{E008}\u{E004}\u{E000}").await?; // Shift+Tab: to the methods
+    let method = app
+        .script("return document.activeElement.dataset.code || null")
+        .await?;
+    ensure(method.as_str() == Some("outreach"), || {
+        format!("Shift+Tab from the title reaches the chosen method, not {method}")
+    })?;
+    keys(app, "\u{E014}").await?; // → : outreach to group
+    app.wait_for("#method [data-code=group][aria-checked=true]")
+        .await?;
+    keys(app, "\u{E009}s\u{E000}").await?;
+    app.wait_text("#save-status", day.saved).await?;
+    app.wait_text("#note-title", day.group).await?;
     app.click("input[name=group-open]").await?;
     app.wait_text("#save-status", day.saved).await?;
 
@@ -889,5 +921,59 @@ fn a_workers_day_in_french_every_screen_looked_at() {
 fn a_workers_day_in_english_every_screen_looked_at() {
     scenario("worker_day_en", &demo_env(), async |app| {
         worker_day(app, &ENGLISH_DAY).await
+    });
+}
+
+#[test]
+fn an_observer_reads_the_team_and_is_never_offered_an_edit() {
+    let _one = one_at_a_time();
+    let server = common::TestServer::start();
+    let (team, code) = server.create_team("Pôle de Sherbrooke", "Aline");
+    let mut aline = common::Device::join(&server, &code, "Aline", 1);
+    aline
+        .nb
+        .create_note(carnet_client::NoteInput {
+            title: "Atelier du mardi".into(),
+            body: Some("Douze personnes, trois histoires.".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    aline.sync().unwrap();
+    let observer = server.invite(&team, "observer", false);
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("observer", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            join(&app, &server.url, &observer, "Bruno").await?;
+            app.wait_text(".note-row", "Atelier du mardi").await?;
+            ensure(app.count("#nav-capture").await? == 0, || {
+                "an observer is offered a new note".into()
+            })?;
+            // Ctrl+N does nothing either.
+            keys(&app, "\u{E009}n\u{E000}").await?;
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            ensure(app.count("#note-title").await? == 0, || {
+                "Ctrl+N opened an editor for an observer".into()
+            })?;
+            app.click(".note-row").await?;
+            app.wait_text("#read-only", "Lecture seule").await?;
+            let state = app
+                .script(
+                    "return { title: document.querySelector('#note-title').matches(':disabled'),
+                              body: document.querySelector('#note-body').matches(':disabled'),
+                              comment: !!document.querySelector('#comment-entry') };",
+                )
+                .await?;
+            ensure(
+                state["title"] == true && state["body"] == true && state["comment"] == false,
+                || format!("an observer's note page offers edits: {state}"),
+            )?;
+            app.wait_text("#note-body", "trois histoires").await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
     });
 }
