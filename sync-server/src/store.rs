@@ -337,11 +337,13 @@ impl ServerStore for TeamStore<'_> {
         Ok(())
     }
 
-    fn is_member(&mut self, member: MemberId) -> Result<bool, ServerError> {
+    fn signs_as(&mut self, member: MemberId) -> Result<bool, ServerError> {
         Ok(self
             .tx
-            .prepare_cached("SELECT 1 FROM members WHERE id = ?1 AND team = ?2")?
-            .query_row(params![member.to_string(), self.team], |_| Ok(()))
+            .prepare_cached("SELECT 1 FROM devices WHERE id = ?1 AND team = ?2 AND member = ?3")?
+            .query_row(params![self.device, self.team, member.to_string()], |_| {
+                Ok(())
+            })
             .optional()?
             .is_some())
     }

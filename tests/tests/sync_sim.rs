@@ -378,3 +378,58 @@ fn an_answer_with_more_pages_says_how_many_feed_entries_are_left() {
     let resp = net.server.handle(1, &req, limits);
     assert!(resp.more && resp.remaining.is_none());
 }
+
+/// A device may push only its own member's changes: a note authored by
+/// another member (a copied notebook with an edited member id) is refused,
+/// while the changes of others it merged and pushes again are kept.
+fn only_a_devices_own_member_signs<B: Backend>(server: B) {
+    let mut net = team(server, false);
+    // Aline writes a note and keeps it to herself; Jean's device gets its
+    // bytes without the server (a copied data directory).
+    net.create(0, 0);
+    let (&id, _) = net.devices[0].records.iter().next().expect("Aline's note");
+    let mut forged = net.devices[0].doc(id);
+    let req = SyncRequest {
+        protocol: carnet_core::sync::PROTOCOL_VERSION,
+        cursor: 0,
+        last_answer: 0,
+        push: vec![PushRecord {
+            id,
+            kind: forged.kind(),
+            heads: Vec::new(),
+            changes: forged.save(),
+        }],
+        want_full: Vec::new(),
+    };
+    let resp = net.server.handle(1, &req, Limits::default());
+    let refused: Vec<_> = resp.rejected.iter().map(|r| (r.id, r.code)).collect();
+    assert_eq!(
+        refused,
+        vec![(id, RejectCode::Forbidden)],
+        "{:?}",
+        resp.rejected
+    );
+    assert!(
+        resp.rejected[0].reason.contains("this device's"),
+        "{}",
+        resp.rejected[0].reason
+    );
+    assert!(
+        !net.server.stored().contains_key(&id),
+        "the forged note was not kept"
+    );
+    // Once Aline has pushed it, Jean merges it, edits it and pushes it
+    // back: his changes are his, hers are already on the server.
+    net.round(0, &Fate::Deliver);
+    net.round(1, &Fate::Deliver);
+    net.append(1, 0);
+    let before = net.server.stored()[&id].clone();
+    net.round(1, &Fate::Deliver);
+    assert_ne!(net.server.stored()[&id], before, "Jean's edit was kept");
+}
+
+#[test]
+fn a_device_pushes_only_its_own_members_changes() {
+    only_a_devices_own_member_signs(MemoryServer::new());
+    only_a_devices_own_member_signs(SqliteServer::new());
+}

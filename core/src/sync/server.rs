@@ -93,8 +93,12 @@ pub trait ServerStore {
     /// The answer being built gives the device these heads (credited once
     /// the device presents this answer's id).
     fn record_sent(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), Self::Error>;
-    /// Whether a member belongs to the team.
-    fn is_member(&mut self, member: MemberId) -> Result<bool, Self::Error>;
+    /// Whether this round's device may sign changes as `member`: only as
+    /// its own member. (A copied data directory with an edited member id
+    /// must not make a worker's note read "Aline created".) Changes of
+    /// other members that a device pushes again are already on the server
+    /// and never asked about.
+    fn signs_as(&mut self, member: MemberId) -> Result<bool, Self::Error>;
 }
 
 /// Limits of one answer.
@@ -266,7 +270,8 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
 /// A record to answer with, and the heads it gives the device.
 type Answered = (PullRecord, Vec<ChangeHash>);
 
-/// Keep a merged push, with the store: the authors must be members; the
+/// Keep a merged push, with the store: the new changes must be signed by
+/// the pushing device's own member; the
 /// new changes are stored. Returns the rejection, or the record to answer
 /// with and the heads it gives the device.
 fn keep_push<S: ServerStore>(
@@ -286,14 +291,14 @@ fn keep_push<S: ServerStore>(
     if !new.is_empty() {
         for author in authors {
             let ok = match author {
-                Some(m) => store.is_member(m)?,
+                Some(m) => store.signs_as(m)?,
                 None => false,
             };
             if !ok {
                 return Ok(Err(reject(
                     id,
                     RejectCode::Forbidden,
-                    "the changes are signed by someone who is not a member of this team",
+                    "the changes are signed by another member than this device's: a device sends only its own member's changes",
                 )));
             }
         }

@@ -71,7 +71,8 @@ pub struct MemoryServer {
     tombstones: BTreeMap<RecordId, u64>,
     seq: u64,
     devices: Vec<(Access, DeviceView)>,
-    members: HashSet<MemberId>,
+    /// Each device's member, by device index.
+    members: Vec<MemberId>,
     ids: Option<SeededIds>,
 }
 
@@ -169,8 +170,8 @@ impl ServerStore for MemoryView<'_> {
         self.view().pending.insert(id, heads.to_vec());
         Ok(())
     }
-    fn is_member(&mut self, member: MemberId) -> Result<bool, Never> {
-        Ok(self.server.members.contains(&member))
+    fn signs_as(&mut self, member: MemberId) -> Result<bool, Never> {
+        Ok(self.server.members.get(self.device) == Some(&member))
     }
 }
 
@@ -188,7 +189,7 @@ impl Backend for MemoryServer {
     fn add_device(&mut self, _name: &str, role: Role, persons: bool) -> MemberId {
         let ids = self.ids.get_or_insert_with(|| SeededIds::new(77));
         let member = MemberId::generate(ids, Timestamp::from_millis(0));
-        self.members.insert(member);
+        self.members.push(member);
         self.devices
             .push((Access::new(role, persons), DeviceView::default()));
         member
