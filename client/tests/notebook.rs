@@ -845,6 +845,10 @@ fn shadowing_entries_can_be_edited_removed_and_put_back_in_their_place() {
     assert_eq!(e.text.as_str(), "Longue attente à la pharmacie");
     assert_eq!(e.place, None, "an empty place clears it");
     let err = nb
+        .add_shadow_entry(id, " \n ", None)
+        .expect_err("an empty entry is refused");
+    assert_eq!(err.kind(), ErrorKind::BadInput);
+    let err = nb
         .update_shadow_entry(id, ids[1], "  ", None)
         .expect_err("an empty entry is refused");
     assert_eq!(err.kind(), ErrorKind::BadInput);
@@ -1035,6 +1039,17 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
     assert_eq!(r.person, person);
     assert_eq!(r.made_by, Some(nb.member()), "the projection was rebuilt");
     assert_eq!(r.outcome.as_deref(), Some("Panier reçu"));
+    let err = nb
+        .set_referral_outcome(referral, Some(&"é".repeat(1_300)))
+        .expect_err("an outcome is a sentence or two");
+    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+    assert_eq!(
+        nb.list_referrals(None).expect("referrals")[0]
+            .outcome
+            .as_deref(),
+        Some("Panier reçu"),
+        "a refused outcome leaves the saved one"
+    );
     nb.set_referral_outcome(referral, Some(" "))
         .expect("cleared");
     assert_eq!(nb.list_referrals(None).expect("referrals")[0].outcome, None);

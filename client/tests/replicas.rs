@@ -45,7 +45,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (0usize..200, 1usize..6).prop_map(|(pos, len)| Op::DeleteText { pos, len }),
         1 => text().prop_map(|t| Op::Title(format!("Titre {t}"))),
         1 => text().prop_map(Op::Comment),
-        1 => text().prop_map(Op::ShadowEntry),
+        1 => text()
+            .prop_filter("an entry says something", |t| !t.trim().is_empty())
+            .prop_map(Op::ShadowEntry),
         1 => (0usize..3).prop_map(Op::Review),
         1 => (0usize..10).prop_map(Op::Theme),
         1 => (0usize..11).prop_map(Op::ReferralStatus),

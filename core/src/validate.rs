@@ -11,6 +11,10 @@ pub const MAX_TITLE_CHARS: usize = 300;
 /// The longest long text accepted (a note body, a story), in characters.
 pub const MAX_TEXT_CHARS: usize = 200_000;
 
+/// The longest outcome of a referral, in characters (a sentence or two;
+/// the rest belongs in a note).
+pub const MAX_OUTCOME_CHARS: usize = 1_200;
+
 /// The most periods a shadowing timer may hold (one per pause and resume).
 pub const MAX_TIMER_SPANS: usize = 1_000;
 
@@ -181,6 +185,9 @@ fn validate_person(p: &Person) -> Result<(), ValidationError> {
     unique("consents", &p.consents, |c| c.id)?;
     for r in &p.referrals {
         required("referral's service", &r.service)?;
+        if let Some(o) = &r.outcome {
+            max_len("referral's outcome", o, MAX_OUTCOME_CHARS)?;
+        }
         let made = r.made_at.day();
         if let Some(f) = r.follow_ups.iter().find(|f| f.due < made) {
             return Err(ValidationError::FollowUpBeforeReferral {

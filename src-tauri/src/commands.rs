@@ -9,7 +9,7 @@ use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::{
     Environment, NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook,
     Page, PersonDetail, PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary,
-    ResourceSummary, SearchHit, TimerAction,
+    ResourceSummary, TimerAction,
 };
 use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
@@ -268,11 +268,6 @@ commands! {
         state.with(|nb| nb.list_notes(&filter, page))
     }
 
-    /// Full-text search (accents and case ignored), with highlighted passages.
-    fn search(_app, state, query: String, limit: u32) -> Vec<SearchHit> {
-        state.with(|nb| nb.search(&query, limit))
-    }
-
     /// Search the journal within its filters: the count and the best matches.
     fn search_notes(_app, state, query: String, filter: NoteFilter, limit: u32) -> NoteSearch {
         state.with(|nb| nb.search_notes(&query, &filter, limit))
@@ -300,7 +295,7 @@ commands! {
 
     /// Add a timestamped entry to a shadowing log, with where it was seen.
     fn add_shadow_entry(_app, state, id: RecordId, text: String, place: Option<String>) -> ItemId {
-        state.edit(|nb| nb.add_shadow_entry(id, &text, place.as_deref().map(str::trim).filter(|p| !p.is_empty())))
+        state.edit(|nb| nb.add_shadow_entry(id, &text, place.as_deref()))
     }
 
     /// Start, pause or finish a shadowing timer.

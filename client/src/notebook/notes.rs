@@ -10,6 +10,24 @@ use crate::inputs::{NoteInput, NotePatch, TimerAction};
 use crate::queries::journal::{self, NoteFilter, Page};
 use crate::views::{NoteDetail, NotePage};
 
+/// A shadowing entry's text, trimmed; an empty one is refused.
+fn shadow_text(text: &str) -> Result<&str> {
+    match text.trim() {
+        "" => Err(ClientError::BadInput(
+            "a shadowing entry cannot be empty (to take one out, remove it)".into(),
+        )),
+        t => Ok(t),
+    }
+}
+
+/// Where an entry was seen, trimmed; empty is none.
+fn shadow_place(place: Option<&str>) -> Option<String> {
+    place
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+}
+
 fn missing_entry(item: ItemId) -> ClientError {
     ClientError::BadInput(format!(
         "this note has no shadowing entry {item} (someone may have removed it)"
@@ -162,12 +180,13 @@ impl Notebook {
         text: &str,
         place: Option<&str>,
     ) -> Result<ItemId> {
+        let text = shadow_text(text)?;
         let (item, at) = (self.new_item(), self.now());
         self.edit_note(id, |n| {
             n.shadowing.push(ShadowEntry {
                 id: item,
                 at,
-                place: place.map(str::to_string),
+                place: shadow_place(place),
                 text: text.into(),
             });
             Ok(item)
@@ -222,22 +241,15 @@ impl Notebook {
         text: &str,
         place: Option<&str>,
     ) -> Result<()> {
-        if text.trim().is_empty() {
-            return Err(ClientError::BadInput(
-                "a shadowing entry cannot be empty: remove it instead".into(),
-            ));
-        }
+        let text = shadow_text(text)?;
         self.edit_note(id, |n| {
             let entry = n
                 .shadowing
                 .iter_mut()
                 .find(|e| e.id == item)
                 .ok_or_else(|| missing_entry(item))?;
-            entry.text.set(text.trim());
-            entry.place = place
-                .map(str::trim)
-                .filter(|p| !p.is_empty())
-                .map(str::to_string);
+            entry.text.set(text);
+            entry.place = shadow_place(place);
             Ok(())
         })
     }

@@ -33,15 +33,13 @@ impl Notebook {
     /// Create a person.
     pub fn create_person(&mut self, input: PersonInput) -> Result<RecordId> {
         let wanted = carnet_core::fold::fold(&input.pseudonym);
-        if let Some(same) = self
-            .list_persons()?
+        if let Some(same) = query::pseudonyms(self.store.conn())?
             .into_iter()
-            .find(|p| carnet_core::fold::fold(&p.pseudonym) == wanted)
+            .find(|p| carnet_core::fold::fold(p) == wanted)
         {
             return Err(ClientError::BadInput(format!(
-                "there is already a person called '{}' in this notebook: open their file, \
-                 or choose a pseudonym of their own",
-                same.pseudonym
+                "there is already a person called '{same}' in this notebook: open their file, \
+                 or choose a pseudonym of their own"
             )));
         }
         let now = self.now();
@@ -176,11 +174,6 @@ impl Notebook {
     /// Say how a referral ended (an empty text clears it).
     pub fn set_referral_outcome(&mut self, referral: ItemId, outcome: Option<&str>) -> Result<()> {
         let outcome = outcome.map(str::trim).filter(|o| !o.is_empty());
-        if outcome.is_some_and(|o| o.chars().count() > carnet_core::validate::MAX_TITLE_CHARS * 4) {
-            return Err(ClientError::BadInput(
-                "an outcome is a sentence or two; write the rest in a note".into(),
-            ));
-        }
         self.edit_referral(referral, |r| {
             r.outcome = outcome.map(str::to_string);
             Ok(())

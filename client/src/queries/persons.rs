@@ -9,6 +9,13 @@ use super::{vocab_code, vocab_codes};
 use crate::error::Result;
 use crate::views::{PersonSummary, ReferralSummary};
 
+/// Every pseudonym this device holds (to keep them unique).
+pub fn pseudonyms(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT pseudonym FROM persons")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The persons this device holds, by pseudonym, with referral counts.
 pub fn persons(conn: &Connection) -> Result<Vec<PersonSummary>> {
     let closed: Vec<String> = ReferralStatus::ALL

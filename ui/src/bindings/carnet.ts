@@ -1053,28 +1053,6 @@ export type ReviewStatus = "draft" | "to-review" | "reviewed";
 
 export type Role = "coordinator" | "worker" | "observer";
 
-export type SearchHit = { 
-/**
- * The record.
- */
-id: RecordId, 
-/**
- * Its kind.
- */
-kind: RecordKind, 
-/**
- * Its title or name.
- */
-title: string, 
-/**
- * The title with matches highlighted.
- */
-title_segments: Array<Segment>, 
-/**
- * A passage of the text with matches highlighted.
- */
-snippet: Array<Segment>, };
-
 export type Sector = { 
 /**
  * Stable code.
@@ -1465,11 +1443,6 @@ export function typedPlaces(): Promise<Array<string>> {
 /** A page of the journal, newest first. */
 export function listNotes(filter: NoteFilter, page: Page): Promise<NotePage> {
   return invoke("list_notes", { filter, page });
-}
-
-/** Full-text search (accents and case ignored), with highlighted passages. */
-export function search(query: string, limit: number): Promise<Array<SearchHit>> {
-  return invoke("search", { query, limit });
 }
 
 /** Search the journal within its filters: the count and the best matches. */
