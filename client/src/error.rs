@@ -92,6 +92,10 @@ pub enum ClientError {
         /// What failed.
         reason: String,
     },
+    /// The server's certificate was refused (untrusted, for another
+    /// name, expired) or the file given to trust it is unreadable.
+    #[error("Carnet does not trust the team server: {0}")]
+    Untrusted(String),
     /// The server refused the request.
     #[error("{message}")]
     Server {
@@ -154,6 +158,8 @@ impl ClientError {
             Self::Internal(_) => ErrorKind::Internal,
             Self::Core(e) => match e.as_ref() {
                 CoreError::Decode(_)
+                | CoreError::Undecodable
+                | CoreError::TooLarge(_)
                 | CoreError::Shape { .. }
                 | CoreError::MissingDependencies(_) => ErrorKind::BadRecord,
                 CoreError::KindChanged { .. } => ErrorKind::WrongKind,
@@ -164,6 +170,7 @@ impl ClientError {
             Self::Io { .. } => ErrorKind::Io,
             Self::NotJoined => ErrorKind::NotJoined,
             Self::Offline { .. } => ErrorKind::Offline,
+            Self::Untrusted(_) => ErrorKind::CertificateRefused,
             Self::Server { kind, .. } => *kind,
         }
     }

@@ -20,6 +20,7 @@ use automerge::{
 };
 use serde::Serialize;
 
+use crate::chunks::{contained, parse as parse_chunks, Chunk};
 use crate::error::CoreError;
 use crate::ids::{MemberId, RecordId};
 use crate::record::{Record, RecordKind};
@@ -176,13 +177,15 @@ impl RecordDoc {
         for chunk in chunks {
             all.extend_from_slice(chunk);
         }
-        let doc = AutoCommit::load_with_options(
-            &all,
-            LoadOptions::new()
-                .on_partial_load(OnPartialLoad::Error)
-                .verification_mode(verification),
-        )
-        .map_err(CoreError::decode)?;
+        let doc = contained(|| {
+            AutoCommit::load_with_options(
+                &all,
+                LoadOptions::new()
+                    .on_partial_load(OnPartialLoad::Error)
+                    .verification_mode(verification),
+            )
+            .map_err(CoreError::decode)
+        })?;
         let kind = read_kind(id, &doc)?;
         Ok(Self { id, kind, doc })
     }
@@ -200,6 +203,10 @@ impl RecordDoc {
         id: RecordId,
         bytes: &[u8],
     ) -> Result<(Self, Record), CoreError> {
+        contained(|| Self::from_untrusted(id, bytes))
+    }
+
+    fn from_untrusted(id: RecordId, bytes: &[u8]) -> Result<(Self, Record), CoreError> {
         let mut doc: Option<AutoCommit> = None;
         let mut changes = Vec::new();
         for chunk in parse_chunks(bytes)? {
@@ -322,8 +329,16 @@ impl RecordDoc {
     /// [`RecordDoc::merge`] without the safety copy, for callers that
     /// discard the document when this fails (its stored bytes are the
     /// truth): cheaper when merging many records.
+    ///
+    /// Bytes that would inflate past [`crate::chunks::MAX_INFLATED_RECORD`]
+    /// are refused before decoding, and a panic while decoding is an
+    /// error ([`crate::chunks::contained`]).
     pub fn merge_in_place(&mut self, bytes: &[u8]) -> Result<Merged, CoreError> {
         check_decodes(bytes)?;
+        contained(|| self.merge_checked(bytes))
+    }
+
+    fn merge_checked(&mut self, bytes: &[u8]) -> Result<Merged, CoreError> {
         let before = self.doc.get_heads();
         let had_queued = !self.doc.get_missing_deps(&[]).is_empty();
         self.doc
@@ -362,6 +377,16 @@ impl RecordDoc {
             missing_deps,
             record: Some(record),
         })
+    }
+
+    /// The hashes of the changes made after `heads` (all of them for
+    /// empty heads).
+    pub fn hashes_since(&mut self, heads: &[ChangeHash]) -> Vec<ChangeHash> {
+        self.doc
+            .get_changes(heads)
+            .iter()
+            .map(|c| c.hash())
+            .collect()
     }
 
     /// The hashes among `heads` that this document holds.
@@ -468,66 +493,10 @@ impl RecordDoc {
     }
 }
 
-/// A decoded Automerge chunk.
-enum Chunk {
-    Change(Box<automerge::Change>),
-    Document(Box<automerge::AutoCommit>),
-}
-
-/// Split bytes into Automerge chunks (magic, checksum, type, LEB128
-/// length, contents) and decode each strictly: a change chunk must parse
-/// on its own, a document chunk must load.
-fn parse_chunks(bytes: &[u8]) -> Result<Vec<Chunk>, CoreError> {
-    use automerge::{LoadOptions, OnPartialLoad, VerificationMode};
-    const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-    let bad = || CoreError::decode(automerge::AutomergeError::Fail);
-    let mut out = Vec::new();
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        if rest.len() < 9 || rest[..4] != MAGIC {
-            return Err(bad());
-        }
-        let chunk_type = rest[8];
-        let (len, used) = read_uleb(&rest[9..]).ok_or_else(bad)?;
-        let total = 9usize
-            .checked_add(used)
-            .and_then(|h| h.checked_add(usize::try_from(len).ok()?))
-            .ok_or_else(bad)?;
-        let chunk = rest.get(..total).ok_or_else(bad)?;
-        if chunk_type == 0 {
-            let doc = AutoCommit::load_with_options(
-                chunk,
-                LoadOptions::new()
-                    .on_partial_load(OnPartialLoad::Error)
-                    .verification_mode(VerificationMode::Check),
-            )
-            .map_err(CoreError::decode)?;
-            out.push(Chunk::Document(Box::new(doc)));
-        } else {
-            out.push(Chunk::Change(Box::new(
-                automerge::Change::try_from(chunk).map_err(|_| bad())?,
-            )));
-        }
-        rest = &rest[total..];
-    }
-    Ok(out)
-}
-
 /// Automerge's incremental loading stops quietly at the first chunk it
 /// cannot decode; received or stored bytes must decode entirely.
 fn check_decodes(bytes: &[u8]) -> Result<(), CoreError> {
     parse_chunks(bytes).map(|_| ())
-}
-
-fn read_uleb(bytes: &[u8]) -> Option<(u64, usize)> {
-    let mut value = 0u64;
-    for (i, b) in bytes.iter().take(10).enumerate() {
-        value |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some((value, i + 1));
-        }
-    }
-    None
 }
 
 fn reconcile_record(doc: &mut AutoCommit, record: &Record) -> Result<(), CoreError> {

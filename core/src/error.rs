@@ -12,6 +12,12 @@ pub enum CoreError {
     /// The bytes are not an Automerge document or change set.
     #[error("the record data could not be decoded ({0}); it may be truncated or corrupt")]
     Decode(#[source] Box<automerge::AutomergeError>),
+    /// The bytes would take more than this many bytes once decompressed.
+    #[error("the record's changes would take more than {} MiB once decompressed; a record this large is refused", .0 / (1024 * 1024))]
+    TooLarge(u64),
+    /// Decoding the bytes failed inside Automerge (a crafted chunk).
+    #[error("the record data could not be decoded: it is not what Carnet or Automerge writes")]
+    Undecodable,
     /// The document decodes but does not have the shape of a Carnet record.
     #[error("record {id} does not have the shape of a Carnet {expected}: {reason}")]
     Shape {

@@ -48,8 +48,14 @@ pub enum ErrorKind {
     UsedCode,
     /// A request larger than the server accepts.
     TooLarge,
+    /// Too many failed attempts (wrong invitation codes): wait, then try
+    /// again.
+    TooManyAttempts,
     /// The team server cannot be reached.
     Offline,
+    /// The team server's certificate is not trusted (or the certificate
+    /// given to trust it cannot be read).
+    CertificateRefused,
 
     // ----- a peer that breaks the protocol ----------------------------
     /// The two ends speak different protocol versions.
@@ -90,7 +96,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 29] = [
+    pub const ALL: [ErrorKind; 31] = [
         Self::NoNotebook,
         Self::AlreadyExists,
         Self::NotFound,
@@ -105,7 +111,9 @@ impl ErrorKind {
         Self::ExpiredCode,
         Self::UsedCode,
         Self::TooLarge,
+        Self::TooManyAttempts,
         Self::Offline,
+        Self::CertificateRefused,
         Self::ProtocolVersion,
         Self::BadAnswer,
         Self::BadRequest,
@@ -139,7 +147,9 @@ impl ErrorKind {
             Self::ExpiredCode => "expired-code",
             Self::UsedCode => "used-code",
             Self::TooLarge => "too-large",
+            Self::TooManyAttempts => "too-many-attempts",
             Self::Offline => "offline",
+            Self::CertificateRefused => "certificate-refused",
             Self::ProtocolVersion => "protocol-version",
             Self::BadAnswer => "bad-answer",
             Self::BadRequest => "bad-request",

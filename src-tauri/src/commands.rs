@@ -223,14 +223,17 @@ commands! {
     }
 
     /// Join a team with an invitation code and pull the team's records.
-    fn join_team(app, state, server: String, code: String, device_name: String, member_name: String) -> AppInfo {
+    /// `ca_pem` is the server's own certificate (PEM), when the person
+    /// was given one to trust.
+    fn join_team(app, state, server: String, code: String, device_name: String, member_name: String, ca_pem: Option<String>) -> AppInfo {
         new_notebook_here(&state)?;
+        let ca_pem = ca_pem.filter(|p| !p.trim().is_empty());
         let req = JoinOptions {
             server: &server,
             code: &code,
             device_name: &device_name,
             member_name: &member_name,
-            ca_pem: None,
+            ca_pem: ca_pem.as_deref().map(str::as_bytes),
         };
         // Each round's progress goes to the window (the first sync of a
         // big team takes a while): records and bytes so far, and what is left.

@@ -2,8 +2,13 @@
 //!
 //! Codes are 12 characters of Crockford base32 in three groups
 //! (`7K4M-Q2PX-9TRC`): short enough to read aloud, with no I, L, O or U to
-//! confuse. Tokens are 32 random bytes. Both are stored only as SHA-256
-//! hashes, so the server's files alone cannot join or impersonate a device.
+//! confuse. Tokens are 32 random bytes, stored as their SHA-256 hash: 256
+//! random bits cannot be found back from it. A code has only 60 bits, few
+//! enough that a copy of the database could be searched for the codes
+//! still valid; so a code is stored as an HMAC-SHA-256 under the server's
+//! own key ([`CodeKey`], in `server.key` beside the database, never in
+//! it): the database alone, a dump or a backup of it, can neither join
+//! nor impersonate a device.
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -35,8 +40,52 @@ pub fn normalise_code(typed: &str) -> String {
         .collect()
 }
 
-/// The stored hash of a code.
-pub fn code_hash(typed: &str) -> String {
+/// The key invitation codes are hashed with.
+#[derive(Debug, Clone)]
+pub struct CodeKey(Vec<u8>);
+
+/// The key's file, beside the database.
+pub const KEY_FILE: &str = "server.key";
+
+impl CodeKey {
+    /// The key of the data directory `dir`, created (random, readable by
+    /// its owner alone) the first time.
+    pub fn of_dir(dir: &std::path::Path) -> std::io::Result<Self> {
+        let path = dir.join(KEY_FILE);
+        match std::fs::read(&path) {
+            Ok(bytes) if bytes.len() >= 32 => return Ok(Self(bytes)),
+            Ok(_) => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("{} is too short to be this server's key", path.display()),
+                ))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let mut key = vec![0u8; 32];
+        rand::thread_rng().fill_bytes(&mut key);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        use std::io::Write;
+        let mut file = options.open(&path)?;
+        file.write_all(&key)?;
+        file.sync_all()?;
+        Ok(Self(key))
+    }
+
+    /// The stored hash of a code as typed.
+    pub fn code_hash(&self, typed: &str) -> String {
+        let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &self.0);
+        hex::encode(ring::hmac::sign(&key, normalise_code(typed).as_bytes()).as_ref())
+    }
+}
+
+/// The hash codes were stored with before they were keyed (read only, so
+/// that codes made by an older server still join until they expire).
+pub fn legacy_code_hash(typed: &str) -> String {
     hash(&normalise_code(typed))
 }
 
@@ -61,10 +110,15 @@ mod tests {
         let code = new_code();
         assert_eq!(code.len(), 14);
         assert!(!code.contains(['I', 'L', 'O', 'U']));
+        let dir = tempfile::tempdir().expect("dir");
+        let key = CodeKey::of_dir(dir.path()).expect("key");
         assert_eq!(
-            code_hash(&code),
-            code_hash(&code.to_lowercase().replace('-', " "))
+            key.code_hash(&code),
+            key.code_hash(&code.to_lowercase().replace('-', " "))
         );
+        assert_ne!(key.code_hash(&code), legacy_code_hash(&code));
+        let again = CodeKey::of_dir(dir.path()).expect("the same key");
+        assert_eq!(again.code_hash(&code), key.code_hash(&code));
         assert_eq!(normalise_code("o1l-i"), "0111");
         assert_ne!(new_code(), new_code());
     }

@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::listen::Defences;
+use crate::throttle::JoinLimits;
 use crate::{db, router, AppState};
 use anyhow::Context;
 use carnet_core::sync::api::InviteRequest;
@@ -40,6 +42,8 @@ enum Command {
         /// TLS private key (PEM).
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        #[command(flatten)]
+        defences: DefenceArgs,
     },
     /// Teams.
     #[command(subcommand)]
@@ -79,6 +83,56 @@ enum Command {
     },
 }
 
+/// The limits of `serve` (see `listen::Defences` and `throttle`).
+#[derive(clap::Args)]
+struct DefenceArgs {
+    /// Connections served at once; more wait.
+    #[arg(long, default_value_t = Defences::default().max_connections)]
+    max_connections: usize,
+    /// Connections served at once from one address; more are closed.
+    #[arg(long, default_value_t = Defences::default().per_address)]
+    connections_per_address: usize,
+    /// Seconds to send a request's headers (and to keep an idle
+    /// connection), and to finish a TLS handshake.
+    #[arg(long, default_value_t = Defences::default().header_timeout.as_secs())]
+    header_timeout: u64,
+    /// Seconds to send a sync request's body.
+    #[arg(long, default_value_t = Defences::default().body_timeout.as_secs())]
+    body_timeout: u64,
+    /// Failed joins (wrong codes) allowed from one address per 15 minutes.
+    #[arg(long, default_value_t = JoinLimits::default().per_address)]
+    failed_joins_per_address: usize,
+    /// Failed joins allowed from all addresses together per 15 minutes.
+    #[arg(long, default_value_t = JoinLimits::default().overall)]
+    failed_joins_overall: usize,
+}
+
+impl DefenceArgs {
+    fn limits(&self) -> anyhow::Result<(Defences, JoinLimits)> {
+        if self.max_connections == 0 || self.connections_per_address == 0 {
+            anyhow::bail!("--max-connections and --connections-per-address must be at least 1");
+        }
+        if self.header_timeout == 0 || self.body_timeout == 0 {
+            anyhow::bail!("--header-timeout and --body-timeout must be at least 1 second");
+        }
+        let secs = std::time::Duration::from_secs;
+        Ok((
+            Defences {
+                max_connections: self.max_connections,
+                per_address: self.connections_per_address,
+                handshake_timeout: secs(self.header_timeout),
+                header_timeout: secs(self.header_timeout),
+                body_timeout: secs(self.body_timeout),
+            },
+            JoinLimits {
+                per_address: self.failed_joins_per_address,
+                overall: self.failed_joins_overall,
+                ..JoinLimits::default()
+            },
+        ))
+    }
+}
+
 #[derive(Subcommand)]
 enum TeamCommand {
     /// Create a team; prints its id and the coordinator's invitation code.
@@ -99,23 +153,14 @@ async fn serve(
     data: PathBuf,
     listen: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,
+    (defences, joins): (Defences, JoinLimits),
 ) -> anyhow::Result<()> {
     let conn = db::open(&data)?;
-    let app = router(AppState::new(conn));
-    match tls {
-        None => {
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("could not listen on {listen}"))?;
-            let addr = listener.local_addr()?;
-            println!("listening on http://{addr}");
-            tracing::info!("listening on http://{addr}");
-            axum::serve(listener, app)
-                .with_graceful_shutdown(shutdown())
-                .await?;
-        }
+    let app = router(AppState::new(conn).with_defences(defences, joins));
+    let acceptor = match &tls {
+        None => None,
         Some((cert, key)) => {
-            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(cert, key)
                 .await
                 .with_context(|| {
                     format!(
@@ -124,22 +169,21 @@ async fn serve(
                         key.display()
                     )
                 })?;
-            let listener = std::net::TcpListener::bind(listen)
-                .with_context(|| format!("could not listen on {listen}"))?;
-            let addr = listener.local_addr()?;
-            println!("listening on https://{addr}");
-            let handle = axum_server::Handle::new();
-            let h = handle.clone();
-            tokio::spawn(async move {
-                shutdown().await;
-                h.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
-            });
-            axum_server::from_tcp_rustls(listener, config)?
-                .handle(handle)
-                .serve(app.into_make_service())
-                .await?;
+            // One request per round: HTTP/1.1 is all a device needs, and
+            // the listener's limits are HTTP/1's.
+            let mut config = (*config.get_inner()).clone();
+            config.alpn_protocols = vec![b"http/1.1".to_vec()];
+            Some(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
         }
-    }
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("could not listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let scheme = if acceptor.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://{addr}");
+    tracing::info!("listening on {scheme}://{addr}");
+    crate::listen::serve(listener, app, acceptor, defences, shutdown()).await?;
     Ok(())
 }
 
@@ -159,10 +203,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             tls_cert,
             tls_key,
+            defences,
         } => {
             let _ = rustls::crypto::ring::default_provider().install_default();
+            let limits = defences.limits()?;
             let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(serve(data, listen, tls_cert.zip(tls_key)))?;
+            runtime.block_on(serve(data, listen, tls_cert.zip(tls_key), limits))?;
         }
         Command::Team(TeamCommand::Create {
             data,
@@ -231,7 +277,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 pub fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            // Automerge logs its own ERROR lines for bytes it cannot decode:
+            // a device could fill the log with them. The server writes one
+            // line of its own per refused record instead.
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info".into())
+                .add_directive(
+                    "automerge=off"
+                        .parse()
+                        .unwrap_or_else(|_| tracing::Level::INFO.into()),
+                ),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -101,13 +101,31 @@ CREATE TABLE device_heads (
 ) WITHOUT ROWID;
 "#;
 
+/// Changes to the schema, applied in order to a database whose
+/// `user_version` is below their number (the schema above is version 1).
+const MIGRATIONS: &[(i64, &str)] = &[(
+    2,
+    r#"
+-- Ids are unique across the server: look them up without their team.
+CREATE INDEX records_id ON records (id);
+CREATE INDEX tombstones_id ON tombstones (id);
+-- The hashes of an erased record's changes (never their content): a push
+-- holding one of them brings erased content back, whatever its id.
+CREATE TABLE erased_changes (
+    team TEXT NOT NULL,
+    hash BLOB NOT NULL,
+    PRIMARY KEY (team, hash)
+) WITHOUT ROWID;
+"#,
+)];
+
 /// Open (or create) the server database in `dir`.
 pub fn open(dir: &Path) -> Result<Connection, ServerError> {
     std::fs::create_dir_all(dir)
         .map_err(|e| ServerError::Internal(format!("could not create {}: {e}", dir.display())))?;
     let path = dir.join("server.db");
     let fresh = !path.exists();
-    let conn = Connection::open(&path)?;
+    let mut conn = Connection::open(&path)?;
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
     )?;
@@ -135,7 +153,38 @@ pub fn open(dir: &Path) -> Result<Connection, ServerError> {
             )));
         }
     }
+    migrate(&mut conn)?;
+    code_key(&conn)?;
     Ok(conn)
+}
+
+/// Apply the [`MIGRATIONS`] the database lacks, each in its transaction.
+fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let newest = MIGRATIONS.last().map_or(1, |(v, _)| *v);
+    if version > newest {
+        return Err(ServerError::Internal(format!(
+            "this server database was written by a newer Carnet server (schema {version}); update the server"
+        )));
+    }
+    for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > version) {
+        let tx = write_tx(conn)?;
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {v};"))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The key invitation codes are hashed with: the one beside the
+/// database file.
+fn code_key(conn: &Connection) -> Result<accounts::CodeKey, ServerError> {
+    let dir = conn
+        .path()
+        .and_then(|p| Path::new(p).parent())
+        .ok_or_else(|| ServerError::Internal("the database has no directory".into()))?;
+    accounts::CodeKey::of_dir(dir)
+        .map_err(|e| ServerError::Internal(format!("could not read the server's key: {e}")))
 }
 
 /// Begin a write transaction that takes the write lock at once.
@@ -226,7 +275,7 @@ fn insert_invitation(
     let now = now.as_millis();
     tx.execute(
         "INSERT INTO invitations (code_hash, team, role, persons, member, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![accounts::code_hash(&code), team, role.code(), persons, member, now, now + expires_hours * 3_600_000],
+        params![code_key(tx)?.code_hash(&code), team, role.code(), persons, member, now, now + expires_hours * 3_600_000],
     )?;
     Ok(code)
 }
@@ -266,13 +315,23 @@ pub fn join(
     let tx = write_tx(conn)?;
     let row = tx
         .query_row(
-            "SELECT i.team, i.role, i.persons, i.member, i.expires_at, i.used_at, t.name, t.workspace_id
-             FROM invitations i JOIN teams t ON t.id = i.team WHERE i.code_hash = ?1",
-            [accounts::code_hash(code)],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, i64>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?)),
+            "SELECT i.team, i.role, i.persons, i.member, i.expires_at, i.used_at, t.name, t.workspace_id, i.code_hash
+             FROM invitations i JOIN teams t ON t.id = i.team WHERE i.code_hash IN (?1, ?2)",
+            [code_key(&tx)?.code_hash(code), accounts::legacy_code_hash(code)],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, i64>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?)),
         )
         .optional()?;
-    let Some((team, role, persons, member, expires_at, used_at, team_name, workspace_id)) = row
+    let Some((
+        team,
+        role,
+        persons,
+        member,
+        expires_at,
+        used_at,
+        team_name,
+        workspace_id,
+        code_hash,
+    )) = row
     else {
         return Err(ServerError::BadCode);
     };
@@ -327,7 +386,7 @@ pub fn join(
     )?;
     tx.execute(
         "UPDATE invitations SET used_at = ?2 WHERE code_hash = ?1",
-        params![accounts::code_hash(code), now],
+        params![code_hash, now],
     )?;
     tx.commit()?;
     Ok(Joined {
@@ -549,6 +608,16 @@ pub fn erase(
         return Err(ServerError::BadRequest(
             "the team's workspace cannot be erased".into(),
         ));
+    }
+    // The hashes of its changes stay, so its content cannot come back
+    // under another id; the bytes go.
+    let stored = crate::store::stored_doc(&tx, team, id)?;
+    if let Some(mut doc) = stored {
+        let mut insert =
+            tx.prepare_cached("INSERT OR IGNORE INTO erased_changes (team, hash) VALUES (?1, ?2)")?;
+        for h in doc.hashes_since(&[]) {
+            insert.execute(params![team, h.as_ref()])?;
+        }
     }
     let seq = next_seq(&tx, team)?;
     tx.execute(

@@ -40,6 +40,22 @@ pub enum ServerError {
         "the request is larger than the server accepts ({0} bytes at most); sync in smaller steps"
     )]
     TooLarge(usize),
+    /// A sync request whose records would inflate past the server's
+    /// budget.
+    #[error("{0}")]
+    RequestTooLarge(String),
+    /// A request target longer than the server reads.
+    #[error("the request's address is longer than the server accepts ({0} bytes at most)")]
+    UriTooLong(usize),
+    /// Headers larger than the server reads.
+    #[error("the request's headers are larger than the server accepts ({0} bytes at most)")]
+    HeadersTooLarge(usize),
+    /// A body sent too slowly.
+    #[error("the request's body took longer than {} seconds to arrive; the connection may be too slow, try again", .0.as_secs())]
+    SlowBody(std::time::Duration),
+    /// Too many wrong invitation codes.
+    #[error("too many wrong invitation codes were tried; try again in {} minutes", .0.as_secs().div_ceil(60))]
+    TooManyAttempts(std::time::Duration),
     /// Another protocol version.
     #[error("{0}")]
     Protocol(String),
@@ -66,7 +82,12 @@ impl ServerError {
             Self::UsedCode => ErrorKind::UsedCode,
             Self::BadRequest(_) => ErrorKind::BadRequest,
             Self::UnsupportedMediaType(_) => ErrorKind::UnsupportedMediaType,
-            Self::TooLarge(_) => ErrorKind::TooLarge,
+            Self::TooLarge(_)
+            | Self::RequestTooLarge(_)
+            | Self::UriTooLong(_)
+            | Self::HeadersTooLarge(_) => ErrorKind::TooLarge,
+            Self::SlowBody(_) => ErrorKind::BadRequest,
+            Self::TooManyAttempts(_) => ErrorKind::TooManyAttempts,
             Self::Protocol(_) => ErrorKind::ProtocolVersion,
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Storage(_) => ErrorKind::Storage,
@@ -82,7 +103,11 @@ impl ServerError {
             Self::BadCode | Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::ExpiredCode | Self::UsedCode => StatusCode::GONE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooLarge(_) | Self::RequestTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UriTooLong(_) => StatusCode::URI_TOO_LONG,
+            Self::HeadersTooLarge(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            Self::SlowBody(_) => StatusCode::REQUEST_TIMEOUT,
+            Self::TooManyAttempts(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Protocol(_) => StatusCode::UPGRADE_REQUIRED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -101,6 +126,13 @@ impl IntoResponse for ServerError {
             kind: self.kind(),
             message: self.to_string(),
         };
-        (self.status(), Json(body)).into_response()
+        let mut resp = (self.status(), Json(body)).into_response();
+        if let Self::TooManyAttempts(wait) = &self {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                wait.as_secs().max(1).into(),
+            );
+        }
+        resp
     }
 }

@@ -3,12 +3,15 @@
 //! `{kind, message}` with the right status. `/v1/sync` speaks CBOR, the
 //! small account endpoints JSON.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, JsonRejection};
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::body::Body;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
+use axum::http::{header, Extensions, HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,17 +19,28 @@ use carnet_core::sync::api::{
     paths, EraseRequest, Health, Invitation, InviteRequest, JoinRequest, Joined, Me,
 };
 use carnet_core::sync::protocol::{decode, encode};
-use carnet_core::sync::server::{handle_sync, HandleError, Limits};
+use carnet_core::sync::server::{handle_sync, screen, HandleError, Limits};
 use carnet_core::sync::{Role, SyncRequest};
 use carnet_core::{Clock, RecordId, SystemClock, Timestamp};
 use rusqlite::Connection;
+use tokio::sync::Semaphore;
 
 use crate::db::{self, Device};
 use crate::error::ServerError;
+use crate::listen::Defences;
 use crate::store::{DocCache, TeamStore};
+use crate::throttle::{JoinLimits, JoinThrottle};
 
-/// The largest request body accepted.
+/// The largest sync request body accepted.
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
+/// The largest body of the JSON endpoints (join, invite, erase), which
+/// are read before a device is known (join) or are a few fields long.
+pub const MAX_JSON_BODY: usize = 64 * 1024;
+/// The longest request target (path and query) accepted.
+pub const MAX_URI: usize = 2048;
+/// The most a request's headers may take (the listener refuses past
+/// [`crate::listen::MAX_HEADER_BYTES`] without a body of ours).
+pub const MAX_HEADERS: usize = 16 * 1024;
 
 /// Shared state of the server.
 #[derive(Debug, Clone)]
@@ -36,16 +50,26 @@ pub struct AppState {
     docs: Arc<Mutex<DocCache>>,
     limits: Limits,
     clock: Arc<dyn Clock>,
+    defences: Defences,
+    /// Sync requests reading or checking their body at once: each may
+    /// hold [`MAX_BODY`] and decode up to
+    /// [`carnet_core::sync::server::MAX_INFLATED_REQUEST`].
+    heavy: Arc<Semaphore>,
+    joins: Arc<Mutex<JoinThrottle>>,
 }
 
 impl AppState {
     /// State over an open database.
     pub fn new(conn: Connection) -> Self {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             conn: Arc::new(Mutex::new(conn)),
             docs: Arc::new(Mutex::new(DocCache::default())),
             limits: Limits::default(),
             clock: Arc::new(SystemClock),
+            defences: Defences::default(),
+            heavy: Arc::new(Semaphore::new(cores.max(2))),
+            joins: Arc::new(Mutex::new(JoinThrottle::new(JoinLimits::default()))),
         }
     }
 
@@ -53,6 +77,18 @@ impl AppState {
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// The same, with these listener limits (the body timeout is the
+    /// routes') and join limits.
+    pub fn with_defences(mut self, defences: Defences, joins: JoinLimits) -> Self {
+        self.defences = defences;
+        self.joins = Arc::new(Mutex::new(JoinThrottle::new(joins)));
+        self
+    }
+
+    fn joins(&self) -> std::sync::MutexGuard<'_, JoinThrottle> {
+        self.joins.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn now(&self) -> Timestamp {
@@ -97,8 +133,28 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async {
             ServerError::NotFound("no such endpoint on this Carnet server".into())
         })
-        .layer(DefaultBodyLimit::max(MAX_BODY))
+        // The sync route reads its body itself, after authentication.
+        .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
+        .layer(middleware::from_fn(bounded_head))
         .with_state(state)
+}
+
+/// Refuse a request target or headers larger than the server reads, with
+/// the usual body (414, 431).
+async fn bounded_head(req: Request, next: Next) -> Response {
+    let uri = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if uri > MAX_URI {
+        return ServerError::UriTooLong(MAX_URI).into_response();
+    }
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
+    if headers > MAX_HEADERS {
+        return ServerError::HeadersTooLarge(MAX_HEADERS).into_response();
+    }
+    next.run(req).await
 }
 
 fn token(headers: &HeaderMap) -> Result<String, ServerError> {
@@ -130,7 +186,7 @@ async fn coordinator(state: &AppState, headers: &HeaderMap) -> Result<Device, Se
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ServerError> {
     match body {
         Ok(Json(v)) => Ok(v),
-        Err(JsonRejection::BytesRejection(_)) => Err(ServerError::TooLarge(MAX_BODY)),
+        Err(JsonRejection::BytesRejection(_)) => Err(ServerError::TooLarge(MAX_JSON_BODY)),
         Err(JsonRejection::MissingJsonContentType(_)) => Err(ServerError::UnsupportedMediaType(
             "send JSON with Content-Type: application/json".into(),
         )),
@@ -141,17 +197,40 @@ fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, ServerError> 
     }
 }
 
+/// The peer's address, when the listener gave it (tests that call the
+/// router directly give none).
+fn peer(extensions: &Extensions) -> Option<std::net::IpAddr> {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(a)| a.ip())
+}
+
 async fn join(
     State(state): State<AppState>,
+    extensions: Extensions,
     body: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<Response, ServerError> {
+    let ip = peer(&extensions).unwrap_or(std::net::Ipv4Addr::UNSPECIFIED.into());
+    let paused = state.joins().check(ip, Instant::now());
+    if let Err(p) = paused {
+        tracing::warn!(address = %ip, whole_server = p.overall, retry_after_s = p.retry_after.as_secs(), "join refused: too many wrong invitation codes");
+        return Err(ServerError::TooManyAttempts(p.retry_after));
+    }
     let req = json_body(body)?;
-    let joined: Joined = state
+    let joined = state
         .with_db({
             let now = state.now();
             move |conn| db::join(conn, &req.code, &req.device_name, &req.member_name, now)
         })
-        .await?;
+        .await;
+    let joined: Joined = match joined {
+        Err(e @ (ServerError::BadCode | ServerError::UsedCode | ServerError::ExpiredCode)) => {
+            state.joins().failed(ip, Instant::now());
+            tracing::warn!(address = %ip, kind = %e.kind(), "join refused");
+            return Err(e);
+        }
+        other => other?,
+    };
     tracing::info!(team = %joined.team, device = %joined.device_id, "device joined");
     Ok((StatusCode::CREATED, Json(joined)).into_response())
 }
@@ -167,12 +246,10 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Me
     }))
 }
 
-async fn sync(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, ServerError> {
-    let body = body.map_err(|_| ServerError::TooLarge(MAX_BODY))?;
+/// The checks of a sync request made from its headers: the device, the
+/// content type, the declared length.
+async fn sync_headers(state: &AppState, headers: &HeaderMap) -> Result<Device, ServerError> {
+    let device = device(state, headers).await?;
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -182,12 +259,76 @@ async fn sync(
             "a sync request must be CBOR (Content-Type: application/cbor)".into(),
         ));
     }
-    let device = device(&state, &headers).await?;
-    let req: SyncRequest = decode(&body).map_err(|e| ServerError::BadRequest(e.to_string()))?;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(ServerError::TooLarge(MAX_BODY));
+    }
+    Ok(device)
+}
+
+/// `refusal`, once the refused request's body has been read and thrown
+/// away (never kept: memory stays flat), up to twice [`MAX_BODY`] and
+/// within `timeout`. A client still sending when the connection closes
+/// would see it reset instead of reading why it was refused; past those
+/// bounds, it does.
+async fn drained(body: Body, timeout: std::time::Duration, refusal: ServerError) -> ServerError {
+    use http_body_util::BodyExt;
+    let discard = async {
+        let mut body = body;
+        let mut seen = 0usize;
+        while let Some(Ok(frame)) = body.frame().await {
+            seen += frame.data_ref().map_or(0, |d| d.len());
+            if seen > 2 * MAX_BODY {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(timeout, discard).await;
+    refusal
+}
+
+async fn sync(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ServerError> {
+    // Who is asking, from the headers alone: a body is read only for a
+    // device of a team.
+    let device = match sync_headers(&state, &headers).await {
+        Ok(d) => d,
+        Err(e) => return Err(drained(body, state.defences.body_timeout, e).await),
+    };
+    // Reading, decoding and checking the body happen here, a few requests
+    // at a time, and away from the database's lock: only what passed
+    // reaches the round.
+    let permit = Arc::clone(&state.heavy)
+        .acquire_owned()
+        .await
+        .map_err(|_| ServerError::Internal("the server is stopping".into()))?;
+    let body = tokio::time::timeout(
+        state.defences.body_timeout,
+        axum::body::to_bytes(body, MAX_BODY),
+    )
+    .await
+    .map_err(|_| ServerError::SlowBody(state.defences.body_timeout))?
+    .map_err(|_| ServerError::TooLarge(MAX_BODY))?;
+    let (req, refused) = tokio::task::spawn_blocking(move || {
+        let mut req: SyncRequest =
+            decode(&body).map_err(|e| ServerError::BadRequest(e.to_string()))?;
+        let refused = screen(&mut req).map_err(|e| ServerError::RequestTooLarge(e.to_string()))?;
+        Ok::<_, ServerError>((req, refused))
+    })
+    .await
+    .map_err(|e| ServerError::Internal(format!("a request handler failed: {e}")))??;
+    drop(permit);
     let limits = state.limits;
     let docs = Arc::clone(&state.docs);
     let now = state.now();
-    let resp = state
+    let (team, device_id) = (device.team.clone(), device.id.clone());
+    let mut resp = state
         .with_db(move |conn| {
             let mut docs = docs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             let tx = db::write_tx(conn)?;
@@ -203,6 +344,12 @@ async fn sync(
             Ok(resp)
         })
         .await?;
+    resp.rejected.splice(0..0, refused);
+    for r in &resp.rejected {
+        // One line of ours per refused record: its id and why, never its
+        // content or the reason's wording.
+        tracing::info!(%team, device = %device_id, record = %r.id, code = r.code.code(), "pushed record refused");
+    }
     Ok(([(header::CONTENT_TYPE, "application/cbor")], encode(&resp)).into_response())
 }
 

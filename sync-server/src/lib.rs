@@ -6,14 +6,19 @@
 //! - [`accounts`]: invitation codes and device tokens (stored hashed);
 //! - [`store`]: the core's `ServerStore` on that database, so the sync
 //!   round itself ([`carnet_core::sync::server::handle_sync`]) stays pure;
-//! - [`http`]: the axum routes and `{kind, message}` errors.
+//! - [`http`]: the axum routes and `{kind, message}` errors;
+//! - [`listen`]: accepting and serving connections, with their limits
+//!   (connections, timeouts, header sizes), and [`throttle`]: failed
+//!   joins counted per address.
 
 pub mod accounts;
 pub mod cli;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod listen;
 pub mod store;
+pub mod throttle;
 
 pub use error::ServerError;
 pub use http::{router, AppState};

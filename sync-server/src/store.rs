@@ -99,6 +99,15 @@ impl<'t> TeamStore<'t> {
     }
 }
 
+/// A record of a team as stored, decoded (for erasure, outside a round).
+pub fn stored_doc(
+    tx: &Transaction<'_>,
+    team: &str,
+    id: RecordId,
+) -> Result<Option<RecordDoc>, ServerError> {
+    TeamStore::new(tx, team, "", Timestamp::from_millis(0)).load(id)
+}
+
 /// A record's snapshot.
 const SNAPSHOT_OF: &str = "SELECT snapshot FROM records WHERE team = ?1 AND id = ?2";
 /// A record's chunks, in order.
@@ -335,6 +344,34 @@ impl ServerStore for TeamStore<'_> {
             )?
             .execute(params![self.device, id.to_string(), encode_heads(heads)])?;
         Ok(())
+    }
+
+    fn taken_elsewhere(&mut self, id: RecordId) -> Result<bool, ServerError> {
+        Ok(self
+            .tx
+            .prepare_cached(
+                "SELECT 1 FROM records WHERE id = ?1 AND team != ?2
+                 UNION ALL SELECT 1 FROM tombstones WHERE id = ?1 AND team != ?2 LIMIT 1",
+            )?
+            .query_row(params![id.to_string(), self.team], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn erased_change(&mut self, hashes: &[ChangeHash]) -> Result<bool, ServerError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT 1 FROM erased_changes WHERE team = ?1 AND hash = ?2")?;
+        for h in hashes {
+            if stmt
+                .query_row(params![self.team, h.as_ref()], |_| Ok(()))
+                .optional()?
+                .is_some()
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn signs_as(&mut self, member: MemberId) -> Result<bool, ServerError> {

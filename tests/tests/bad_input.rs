@@ -6,11 +6,12 @@ mod common;
 
 use automerge::transaction::Transactable;
 use carnet_client::NoteInput;
-use carnet_core::sync::protocol::{encode, PushRecord, SyncRequest, PROTOCOL_VERSION};
+use carnet_core::sync::protocol::{encode, PushRecord, SyncRequest};
 use carnet_core::sync::{encode_heads, SyncResponse};
 use carnet_core::vocab::Method;
 use carnet_core::{RecordId, RecordKind};
-use common::{rt, Device, TestServer};
+use common::wire::{assert_refused, post, stored, sync_req};
+use common::{Device, TestServer};
 
 struct Setup {
     server: TestServer,
@@ -40,73 +41,6 @@ fn setup() -> Setup {
         aline,
         token,
     }
-}
-
-/// Every stored row of the server's records, to compare before and after.
-fn stored(server: &TestServer) -> Vec<(String, Vec<u8>, i64)> {
-    let conn = rusqlite::Connection::open(server.data.join("server.db")).expect("db");
-    let mut stmt = conn
-        .prepare("SELECT id, heads, seq FROM records ORDER BY id")
-        .expect("query");
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("rows")
-        .map(|r| r.expect("row"))
-        .collect()
-}
-
-struct Answer {
-    status: u16,
-    kind: String,
-    message: String,
-    body: Vec<u8>,
-}
-
-fn post(url: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Answer {
-    rt().block_on(async {
-        let mut req = reqwest::Client::new()
-            .post(url)
-            .header("content-type", content_type)
-            .body(body);
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        let resp = req.send().await.expect("the server answers");
-        let status = resp.status().as_u16();
-        let body = resp.bytes().await.expect("body").to_vec();
-        let (kind, message) = match serde_json::from_slice::<serde_json::Value>(&body) {
-            Ok(v) => (
-                v["kind"].as_str().unwrap_or_default().to_string(),
-                v["message"].as_str().unwrap_or_default().to_string(),
-            ),
-            Err(_) => (String::new(), String::new()),
-        };
-        Answer {
-            status,
-            kind,
-            message,
-            body,
-        }
-    })
-}
-
-fn sync_req(push: Vec<PushRecord>) -> Vec<u8> {
-    encode(&SyncRequest {
-        protocol: PROTOCOL_VERSION,
-        cursor: 0,
-        last_answer: 0,
-        push,
-        want_full: vec![],
-    })
-}
-
-fn assert_refused(a: &Answer, status: u16, kind: &str) {
-    assert_eq!(a.status, status, "status for {kind}: {}", a.message);
-    assert_eq!(a.kind, kind);
-    assert!(
-        a.message.len() > 20 && !a.message.contains("panicked"),
-        "a sentence for people: {}",
-        a.message
-    );
 }
 
 #[test]

@@ -24,6 +24,75 @@ fn note(title: &str) -> NoteInput {
     }
 }
 
+/// A TLS server with `cert` and `key` (PEM); its URL with `localhost`.
+fn tls_server(cert: &str, key: &str) -> (tempfile::TempDir, TestServer, String) {
+    let dir = tempfile::tempdir().expect("dir");
+    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&cert_path, cert).expect("write cert");
+    std::fs::write(&key_path, key).expect("write key");
+    let server = TestServer::start_with(&[
+        "--tls-cert".into(),
+        cert_path.display().to_string(),
+        "--tls-key".into(),
+        key_path.display().to_string(),
+    ]);
+    let url = server.url.replace("127.0.0.1", "localhost");
+    (dir, server, url)
+}
+
+fn try_join(url: &str, code: &str, ca_pem: Option<&[u8]>) -> carnet_client::Result<()> {
+    let dir = tempfile::tempdir().expect("dir");
+    rt().block_on(sync::join(
+        dir.path(),
+        JoinOptions {
+            server: url,
+            code,
+            device_name: "portable",
+            member_name: "Aline",
+            ca_pem,
+        },
+        common::env(3),
+        |_| {},
+    ))
+    .map(|_| ())
+}
+
+#[test]
+fn a_self_signed_ca_certificate_is_trusted_when_given_and_tls_failures_are_said() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    // Made as `openssl req -x509` makes it: self-signed and CA:TRUE.
+    let key = KeyPair::generate().expect("key");
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).expect("certificate");
+    let (_dir, server, url) = tls_server(&cert.pem(), &key.serialize_pem());
+    let (_, code) = server.create_team("Équipe", "Aline");
+    try_join(&url, &code, Some(cert.pem().as_bytes()))
+        .expect("the certificate given is trusted as the server's own");
+
+    // A certificate signed by a trusted authority, but for another host.
+    let ca_key = KeyPair::generate().expect("key");
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).expect("ca");
+    let issuer = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().expect("key");
+    let leaf = CertificateParams::new(vec!["carnet.example.org".to_string()])
+        .expect("params")
+        .signed_by(&leaf_key, &issuer)
+        .expect("leaf");
+    let (_dir2, other, other_url) = tls_server(&leaf.pem(), &leaf_key.serialize_pem());
+    let (_, code) = other.create_team("Équipe", "Aline");
+    let err = try_join(&other_url, &code, Some(ca.pem().as_bytes())).expect_err("wrong host");
+    assert_eq!(err.kind(), ErrorKind::CertificateRefused, "{err}");
+    assert!(err.to_string().contains("is not for"), "{err}");
+
+    // A file that is not a certificate.
+    let err = try_join(&url, &code, Some(b"-----BEGIN NONSENSE-----")).expect_err("unreadable");
+    assert_eq!(err.kind(), ErrorKind::CertificateRefused, "{err}");
+    assert!(err.to_string().contains("BEGIN CERTIFICATE"), "{err}");
+}
+
 #[test]
 fn a_device_joins_and_syncs_over_tls() {
     let dir = tempfile::tempdir().expect("dir");
@@ -57,7 +126,11 @@ fn a_device_joins_and_syncs_over_tls() {
             |_| {},
         ))
         .expect_err("an unknown certificate is not trusted");
-    assert_eq!(err.kind(), ErrorKind::Offline, "{err}");
+    assert_eq!(err.kind(), ErrorKind::CertificateRefused, "{err}");
+    assert!(
+        err.to_string().contains("not signed by an authority"),
+        "{err}"
+    );
 
     let joined = tempfile::tempdir().expect("dir");
     let pem = cert.cert.pem();
@@ -135,7 +208,15 @@ fn knowing_another_teams_record_id_gives_nothing() {
         heads: vec![],
         changes: bytes,
     }]);
-    assert!(resp.rejected.is_empty(), "{:?}", resp.rejected);
+    // An id is unique on the server: team B cannot use team A's, and is
+    // not told what it holds.
+    assert_eq!(
+        resp.rejected.iter().map(|r| r.code).collect::<Vec<_>>(),
+        vec![carnet_core::sync::protocol::RejectCode::Invalid],
+        "{:?}",
+        resp.rejected
+    );
+    assert!(!resp.rejected[0].reason.contains("note"));
     aline.sync().expect("sync");
     let carnet_core::Record::Note(n) = aline.nb.record(secret).expect("still there") else {
         panic!()
@@ -144,14 +225,15 @@ fn knowing_another_teams_record_id_gives_nothing() {
         n.title, "Note de l'équipe A",
         "team A's record is untouched"
     );
-    bruno.sync().expect("sync");
-    let carnet_core::Record::Note(n) = bruno.nb.record(secret).expect("B's record") else {
-        panic!("not a note")
-    };
-    assert_eq!(
-        n.title, "Note de l'équipe B",
-        "team B receives its own record under that id, never team A's"
-    );
+    let conn = rusqlite::Connection::open(server.data.join("server.db")).expect("db");
+    let copies: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM records WHERE id = ?1",
+            [secret.to_string()],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(copies, 1, "the id is used once, by team A");
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod background;
 pub mod engine;
 pub mod server;
 pub mod store;
+pub mod tls;
 
 pub use engine::{
     enrol, join, status, sync_until_quiet, JoinOptions, SyncProgress, SyncStatus, SyncSummary,

@@ -14,6 +14,7 @@ use carnet_core::sync::{Role, SyncRequest, SyncResponse};
 use carnet_core::{DeviceId, RecordId};
 use serde::de::DeserializeOwned;
 
+use super::tls;
 use crate::error::{ClientError, Result};
 
 /// A connection to one team server.
@@ -40,12 +41,9 @@ impl ServerClient {
             .timeout(Duration::from_secs(300))
             .user_agent(concat!("carnet/", env!("CARGO_PKG_VERSION")));
         if let Some(pem) = extra_root_pem {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
-                ClientError::BadInput(format!(
-                    "the certificate file is not a PEM certificate: {e}"
-                ))
-            })?;
-            builder = builder.add_root_certificate(cert);
+            let given =
+                tls::certificates(pem).map_err(|e| ClientError::Untrusted(e.to_string()))?;
+            builder = builder.use_preconfigured_tls(tls::config(given)?);
         }
         let http = builder
             .build()
@@ -63,6 +61,9 @@ impl ServerClient {
     }
 
     fn offline(&self, e: reqwest::Error) -> ClientError {
+        if let Some(said) = tls::explain(&e, &self.base) {
+            return ClientError::Untrusted(said);
+        }
         let reason = if e.is_timeout() {
             "it did not answer in time".to_string()
         } else if e.is_connect() {

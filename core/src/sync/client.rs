@@ -126,14 +126,30 @@ impl RoundReport {
 /// How many records one request pushes at most.
 pub const MAX_PUSH: usize = 500;
 
+/// How many bytes of changes one request pushes at most (a record larger
+/// than this goes alone); the rest waits for the next round. It keeps a
+/// round's request well inside what the server accepts
+/// ([`crate::sync::server::MAX_INFLATED_REQUEST`] once decompressed).
+pub const MAX_PUSH_BYTES: u64 = 4 * 1024 * 1024;
+
 /// The request of the next round.
 pub fn build_request<S: ClientStore>(store: &mut S) -> Result<SyncRequest, S::Error> {
     let (cursor, last_answer) = store.position()?;
+    let mut push = store.pending(MAX_PUSH)?;
+    let mut bytes = 0u64;
+    let fits = push
+        .iter()
+        .position(|p| {
+            bytes += p.changes.len() as u64;
+            bytes > MAX_PUSH_BYTES
+        })
+        .unwrap_or(push.len());
+    push.truncate(fits.max(1));
     Ok(SyncRequest {
         protocol: PROTOCOL_VERSION,
         cursor,
         last_answer,
-        push: store.pending(MAX_PUSH)?,
+        push,
         want_full: store.wanted_full()?,
     })
 }
@@ -193,7 +209,7 @@ pub fn apply_response<S: ClientStore>(
                 report.erased += 1;
             }
             RejectCode::MissingDeps => store.reset_server_heads(r.id)?,
-            RejectCode::Forbidden | RejectCode::Invalid => {
+            RejectCode::Forbidden | RejectCode::Invalid | RejectCode::TooLarge => {
                 store.mark_rejected(r.id, r.code, &r.reason)?
             }
         }
@@ -207,4 +223,80 @@ pub fn apply_response<S: ClientStore>(
     store.set_position(resp.cursor, resp.answer)?;
     report.pending = !store.pending(1)?.is_empty();
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A device whose pending records are `sizes` bytes of changes each.
+    struct Pending(Vec<usize>);
+
+    impl ClientStore for Pending {
+        type Error = std::convert::Infallible;
+        fn position(&mut self) -> Result<(u64, u64), Self::Error> {
+            Ok((0, 0))
+        }
+        fn set_position(&mut self, _: u64, _: u64) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn pending(&mut self, limit: usize) -> Result<Vec<PushRecord>, Self::Error> {
+            Ok(self
+                .0
+                .iter()
+                .take(limit)
+                .enumerate()
+                .map(|(n, size)| PushRecord {
+                    id: RecordId::from_uuid(uuid::Uuid::from_u128(n as u128 + 1)),
+                    kind: RecordKind::Note,
+                    heads: vec![],
+                    changes: vec![0; *size],
+                })
+                .collect())
+        }
+        fn wanted_full(&mut self) -> Result<Vec<RecordId>, Self::Error> {
+            Ok(vec![])
+        }
+        fn want_full(&mut self, _: RecordId) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn merge(&mut self, _: RecordId, _: RecordKind, _: &[u8]) -> Result<Merge, Self::Error> {
+            Ok(Merge::Applied)
+        }
+        fn set_server_heads(&mut self, _: RecordId, _: &[ChangeHash]) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn reset_server_heads(&mut self, _: RecordId) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn mark_rejected(
+            &mut self,
+            _: RecordId,
+            _: RejectCode,
+            _: &str,
+        ) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn purge(&mut self, _: RecordId) -> Result<(), Self::Error> {
+            Ok(())
+        }
+    }
+
+    fn pushed(sizes: Vec<usize>) -> usize {
+        let Ok(req) = build_request(&mut Pending(sizes));
+        req.push.len()
+    }
+
+    #[test]
+    fn a_request_pushes_at_most_its_bytes_and_a_large_record_alone() {
+        let mib = 1024 * 1024;
+        assert_eq!(pushed(vec![mib; 10]), 4, "4 MiB of changes a round");
+        assert_eq!(pushed(vec![10 * mib, 10]), 1, "a large record goes alone");
+        assert_eq!(
+            pushed(vec![100; 600]),
+            MAX_PUSH,
+            "and at most {MAX_PUSH} records"
+        );
+        assert_eq!(pushed(vec![]), 0);
+    }
 }

@@ -132,15 +132,19 @@ pub enum RejectCode {
     /// The changes depend on changes the server lacks: send the whole
     /// history of the record next round.
     MissingDeps,
+    /// The changes would take more than
+    /// [`crate::chunks::MAX_INFLATED_RECORD`] once decompressed.
+    TooLarge,
 }
 
 impl RejectCode {
     /// Every code.
-    pub const ALL: [RejectCode; 4] = [
+    pub const ALL: [RejectCode; 5] = [
         Self::Forbidden,
         Self::Invalid,
         Self::Erased,
         Self::MissingDeps,
+        Self::TooLarge,
     ];
 
     /// The code as it is written (`missing-deps`).
@@ -150,6 +154,7 @@ impl RejectCode {
             Self::Invalid => "invalid",
             Self::Erased => "erased",
             Self::MissingDeps => "missing-deps",
+            Self::TooLarge => "too-large",
         }
     }
 

@@ -93,6 +93,21 @@ pub trait ServerStore {
     /// The answer being built gives the device these heads (credited once
     /// the device presents this answer's id).
     fn record_sent(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), Self::Error>;
+    /// Whether a record of this id exists, or was erased, in another team
+    /// (ids are unique across the server: the same id in two teams is
+    /// refused rather than used twice). The default says no.
+    fn taken_elsewhere(&mut self, id: RecordId) -> Result<bool, Self::Error> {
+        let _ = id;
+        Ok(false)
+    }
+    /// Whether any of these changes belonged to a record erased in this
+    /// team (tombstones keep the erased changes' hashes, never their
+    /// content): erased content must not come back under a new id. The
+    /// default says no.
+    fn erased_change(&mut self, hashes: &[ChangeHash]) -> Result<bool, Self::Error> {
+        let _ = hashes;
+        Ok(false)
+    }
     /// Whether this round's device may sign changes as `member`: only as
     /// its own member. (A copied data directory with an edited member id
     /// must not make a worker's note read "Aline created".) Changes of
@@ -162,6 +177,8 @@ struct MergedPush {
     missing: bool,
     /// The authors of `new`.
     authors: Vec<Option<MemberId>>,
+    /// The hashes of the changes in `new`.
+    hashes: Vec<ChangeHash>,
     /// The server's heads after the merge, and what the device lacks.
     heads: Vec<ChangeHash>,
     answer: Vec<u8>,
@@ -190,11 +207,13 @@ fn check_push<'a, S: ServerStore>(
     }
     let existing = store.load(id)?;
     let kind = existing.as_ref().map(RecordDoc::kind).unwrap_or(push.kind);
-    if kind != push.kind {
+    // Neither refusal names what the id holds: a device that may not read
+    // persons must not learn that an id is a person's.
+    if kind != push.kind || (existing.is_none() && store.taken_elsewhere(id)?) {
         return Ok(Err(reject(
             id,
             RejectCode::Invalid,
-            format!("the record is a {kind}, not a {}", push.kind),
+            "this id is already used by another record; a new record needs a new id",
         )));
     }
     if let Some(reason) = access.write_refusal(kind) {
@@ -213,10 +232,11 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
     let Pending {
         push,
         device_heads,
-        existing,
+        mut existing,
     } = pending;
     let id = push.id;
     let first_time = existing.is_none();
+    let before = existing.as_mut().map(RecordDoc::heads).unwrap_or_default();
     let (mut doc, new, missing) = match existing {
         Some(mut doc) => match doc.merge_in_place(&push.changes) {
             Ok(m) => (doc, m.new, m.missing_deps),
@@ -244,10 +264,10 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
             Err(e) => return Err(reject(id, RejectCode::Invalid, e.to_string())),
         },
     };
-    let authors = if new.is_empty() {
-        Vec::new()
+    let (authors, hashes) = if new.is_empty() {
+        (Vec::new(), Vec::new())
     } else {
-        RecordDoc::authors_of(&new)
+        (RecordDoc::authors_of(&new), doc.hashes_since(&before))
     };
     let heads = doc.heads();
     let since = doc.known_heads(&device_heads);
@@ -262,6 +282,7 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
         new,
         missing,
         authors,
+        hashes,
         heads,
         answer,
     })
@@ -284,11 +305,19 @@ fn keep_push<S: ServerStore>(
         new,
         missing,
         authors,
+        hashes,
         heads,
         answer,
     } = merged;
     let id = doc.id();
     if !new.is_empty() {
+        if store.erased_change(&hashes)? {
+            return Ok(Err(reject(
+                id,
+                RejectCode::Erased,
+                "these changes belong to a record a coordinator erased; they cannot come back",
+            )));
+        }
         for author in authors {
             let ok = match author {
                 Some(m) => store.signs_as(m)?,
@@ -373,6 +402,92 @@ fn apply_pushes<S: ServerStore>(
     )
 }
 
+/// The most the records of one request may hold once decompressed:
+/// 64 MiB. A device pushes at most [`crate::sync::client::MAX_PUSH_BYTES`]
+/// of changes a round, which Automerge's compression keeps far below it.
+pub const MAX_INFLATED_REQUEST: u64 = 64 * 1024 * 1024;
+
+/// A request whose records would inflate past [`MAX_INFLATED_REQUEST`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the records of this request would take more than {} MiB once decompressed; a device sends at most {} MiB of changes a round", MAX_INFLATED_REQUEST / (1024 * 1024), crate::sync::client::MAX_PUSH_BYTES / (1024 * 1024))]
+pub struct RequestTooLarge;
+
+/// Check what a request pushes before its round, away from the storage
+/// and its lock. First each record's bytes are measured
+/// ([`crate::chunks::inflated_size`], into a counter): those that would
+/// inflate past [`crate::chunks::MAX_INFLATED_RECORD`] are refused
+/// `too-large`, and the whole request is refused when the rest would
+/// inflate past [`MAX_INFLATED_REQUEST`], so decoding never holds more
+/// than that. Then each record is decoded: those that do not decode
+/// (a panic inside Automerge included) are refused `invalid`. The records
+/// refused leave `req`; the round answers their refusals with its own.
+pub fn screen(req: &mut SyncRequest) -> Result<Vec<Rejection>, RequestTooLarge> {
+    use crate::chunks::{check, inflated_size, Unsafe, MAX_INFLATED_RECORD};
+    let pushes = std::mem::take(&mut req.push);
+    let threads = crate::parallel::threads_for(pushes.len(), PUSHES_PER_THREAD);
+    let mut refused = Vec::new();
+    let too_large = |id| {
+        reject(
+            id,
+            RejectCode::TooLarge,
+            format!(
+                "the record's changes would take more than {} MiB once decompressed; a record this large is refused",
+                MAX_INFLATED_RECORD / (1024 * 1024)
+            ),
+        )
+    };
+    let invalid = |id| {
+        reject(
+            id,
+            RejectCode::Invalid,
+            "the record's changes do not decode",
+        )
+    };
+    let mut measured = Vec::with_capacity(pushes.len());
+    let mut total = 0u64;
+    crate::parallel::for_each_in_order(
+        pushes,
+        threads,
+        |_, push| {
+            let size = inflated_size(&push.changes, MAX_INFLATED_RECORD);
+            (push, size)
+        },
+        |_, (push, size)| {
+            match size {
+                Ok(size) => {
+                    total = total.saturating_add(size);
+                    if total > MAX_INFLATED_REQUEST {
+                        return Err(RequestTooLarge);
+                    }
+                    measured.push(push);
+                }
+                Err(Unsafe::TooLarge(_)) => refused.push(too_large(push.id)),
+                Err(Unsafe::Malformed) => refused.push(invalid(push.id)),
+            }
+            Ok(())
+        },
+    )?;
+    let mut kept = Vec::with_capacity(measured.len());
+    let _ = crate::parallel::for_each_in_order(
+        measured,
+        threads,
+        |_, push| {
+            let decodes = check(&push.changes, MAX_INFLATED_RECORD).is_ok();
+            (push, decodes)
+        },
+        |_, (push, decodes)| {
+            if decodes {
+                kept.push(push);
+            } else {
+                refused.push(invalid(push.id));
+            }
+            Ok::<_, std::convert::Infallible>(())
+        },
+    );
+    req.push = kept;
+    Ok(refused)
+}
+
 /// Answer one round for a device with `access`.
 pub fn handle_sync<S: ServerStore>(
     store: &mut S,
@@ -446,7 +561,11 @@ pub fn handle_sync<S: ServerStore>(
         }
         cursor = entry.seq;
         if entry.erased {
-            erased.push(entry.id);
+            // A device that may not read persons never held one: it is
+            // not told which persons were erased.
+            if access.may_read(entry.kind) {
+                erased.push(entry.id);
+            }
             continue;
         }
         if answered.contains(&entry.id) || !access.may_read(entry.kind) {

@@ -12,6 +12,8 @@ use carnet_client::sync::{self, SyncSummary};
 use carnet_client::{Environment, Notebook};
 use carnet_core::{FixedClock, SeededIds, Timestamp};
 
+pub mod wire;
+
 /// The `carnet-sync-server` binary (this package's build of it).
 pub fn server_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_test-sync-server"))
@@ -63,9 +65,15 @@ impl TestServer {
             .arg(&self.data)
             .args(["--listen", &self.listen])
             .args(&self.extra)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "warn,carnet_sync_server=info")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.data.join("server.log"))
+                    .expect("server log"),
+            )
             .spawn()
             .expect("spawn server");
         let mut line = String::new();
@@ -83,6 +91,24 @@ impl TestServer {
             .to_string();
         self.url = url;
         self.child = Some(child);
+    }
+
+    /// What the server has logged so far (its standard error).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data.join("server.log")).unwrap_or_default()
+    }
+
+    /// The most memory the server has held resident so far, in bytes
+    /// (Linux's high-water mark: a buffer freed at once still counts).
+    pub fn peak_resident_bytes(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("status");
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .expect("VmHWM")
+            * 1024
     }
 
     /// The server process's id.

@@ -592,6 +592,57 @@ fn a_referral_moves_through_three_statuses_with_its_history_visible() {
 }
 
 #[test]
+fn a_server_with_its_own_certificate_is_joined_from_the_first_run_screen() {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let _one = one_at_a_time();
+    // Self-signed and CA:TRUE, as `openssl req -x509` makes it.
+    let key = KeyPair::generate().expect("key");
+    let mut params = CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let cert = params.self_signed(&key).expect("certificate");
+    let files = tempfile::tempdir().expect("dir");
+    let (cert_path, key_path) = (files.path().join("cert.pem"), files.path().join("key.pem"));
+    std::fs::write(&cert_path, cert.pem()).expect("cert");
+    std::fs::write(&key_path, key.serialize_pem()).expect("key");
+    let server = common::TestServer::start_with(&[
+        "--tls-cert".into(),
+        cert_path.display().to_string(),
+        "--tls-key".into(),
+        key_path.display().to_string(),
+    ]);
+    let url = server.url.replace("127.0.0.1", "localhost");
+    let (_team, code) = server.create_team("Pôle de Montréal-Nord", "Aline");
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("join_tls", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            app.click("#choice-join").await?;
+            app.type_into("#first-name", "Aline").await?;
+            app.type_into("#first-server", &url).await?;
+            app.type_into("#first-code", &code).await?;
+            app.click("#first-start").await?;
+            // Without the certificate: said, not "no network".
+            let said = app
+                .wait_text("#first-error", "ne fait pas confiance")
+                .await?;
+            ensure(said.contains("certificat"), || {
+                format!("the error names the certificate: {said}")
+            })?;
+            app.click("#first-cert-toggle").await?;
+            app.type_into("#first-cert", &cert.pem()).await?;
+            app.click("#first-start").await?;
+            app.wait_for("#journal-title").await?;
+            app.wait_text("#sync-label", "Synchronisé").await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
+    });
+}
+
+#[test]
 fn a_coordinator_invites_a_worker_then_revokes_the_device() {
     let _one = one_at_a_time();
     let server = common::TestServer::start();

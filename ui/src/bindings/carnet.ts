@@ -168,7 +168,7 @@ last_seen: number | null,
  */
 revoked_at: number | null, };
 
-export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "offline" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "internal" | "unknown";
+export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "internal" | "unknown";
 
 export type FollowUp = { 
 /**
@@ -965,7 +965,7 @@ resource_id: RecordId | null,
  */
 outcome: string | null, };
 
-export type RejectCode = "forbidden" | "invalid" | "erased" | "missing-deps";
+export type RejectCode = "forbidden" | "invalid" | "erased" | "missing-deps" | "too-large";
 
 export type RejectedRecord = { 
 /**
@@ -1416,8 +1416,10 @@ export function startDemo(member: string): Promise<AppInfo> {
 }
 
 /** Join a team with an invitation code and pull the team's records. */
-export function joinTeam(server: string, code: string, deviceName: string, memberName: string): Promise<AppInfo> {
-  return invoke("join_team", { server, code, deviceName, memberName });
+/** `ca_pem` is the server's own certificate (PEM), when the person */
+/** was given one to trust. */
+export function joinTeam(server: string, code: string, deviceName: string, memberName: string, caPem: string | null): Promise<AppInfo> {
+  return invoke("join_team", { server, code, deviceName, memberName, caPem });
 }
 
 /** Every closed vocabulary, with codes and French and English labels. */
