@@ -3,7 +3,8 @@
 # then the Rust tests: unit tests, properties, crash-safety and bad-input
 # tests against real SQLite files and a real sync server, the end-to-end
 # tests that drive the real desktop app under Xvfb through tauri-driver,
-# and each benchmark in its small smoke mode.
+# each benchmark in its small smoke mode, and each fuzz target for a few
+# seconds (scripts/fuzz.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
@@ -11,3 +12,4 @@ source scripts/setup.sh
 (cd ui && npm run --silent check && npm test --silent)
 cargo test --workspace --all-targets
 cargo test --workspace --doc
+scripts/fuzz.sh 20

@@ -94,7 +94,7 @@ pub enum ClientError {
     },
     /// The server's certificate was refused (untrusted, for another
     /// name, expired) or the file given to trust it is unreadable.
-    #[error("Carnet does not trust the team server: {0}")]
+    #[error("{0}")]
     Untrusted(String),
     /// The server refused the request.
     #[error("{message}")]

@@ -1,18 +1,23 @@
 //! Automerge bytes from elsewhere, read without trusting them.
 //!
 //! Bytes pushed to the server or received by a device are split into
-//! Automerge chunks here ([`parse`]) before Automerge sees them, so that
-//! two things Automerge itself does not guard against are contained:
+//! Automerge chunks here ([`check`], and inside [`crate::RecordDoc`]'s
+//! merges) before Automerge sees them, so that what Automerge itself does
+//! not guard against is contained:
 //!
 //! - **Inflation.** Automerge compresses with DEFLATE a whole change
-//!   (chunk type 2) and the columns of a document or bundle (types 0 and
-//!   3) whose column spec has the deflate bit, and it inflates them in full
+//!   (chunk type 2) and the columns of a document (type 0) whose column
+//!   spec has the deflate bit, and it inflates them in full
 //!   before any check: a kilobyte of deflated zeros becomes a megabyte, a
 //!   megabyte a gigabyte. [`inflated_size`] walks the chunk headers and
 //!   column metadata and inflates each compressed part into a counter
 //!   (nothing is kept) that stops at the budget, so a record whose bytes
 //!   would inflate past [`MAX_INFLATED_RECORD`] is refused before any
 //!   buffer is allocated for it.
+//! - **Bundles.** Automerge's bundle chunks (type 3) are refused: Carnet
+//!   never writes them (it sends documents and changes), and their
+//!   decoder allocates from counts a crafted chunk sets (the fuzzer found
+//!   140 bytes that took more than a gigabyte).
 //! - **Panics.** A crafted chunk with a correct checksum can make
 //!   Automerge's column decoder panic. [`contained`] runs decoding so that
 //!   a panic becomes an error for that one record, without the panic's
@@ -44,7 +49,6 @@ const DEFLATE_BIT: u64 = 0b1000;
 const DOCUMENT: u8 = 0;
 const CHANGE: u8 = 1;
 const COMPRESSED_CHANGE: u8 = 2;
-const BUNDLE: u8 = 3;
 
 /// Why bytes were refused before decoding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,6 +67,41 @@ pub(crate) enum Chunk {
     Document(Box<AutoCommit>),
 }
 
+/// An Automerge chunk of `chunk_type` around `contents`, with its
+/// checksum (the first four bytes of the SHA-256 of type, length and
+/// contents): the framing Automerge expects, which is also what a hostile
+/// peer would write around crafted contents (the tests and the fuzz
+/// targets build their chunks with it).
+pub fn frame(chunk_type: u8, contents: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    let mut len = Vec::new();
+    write_uleb(contents.len() as u64, &mut len);
+    let mut hash = sha2::Sha256::new();
+    hash.update([chunk_type]);
+    hash.update(&len);
+    hash.update(contents);
+    let sum = hash.finalize();
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&sum[..4]);
+    out.push(chunk_type);
+    out.extend_from_slice(&len);
+    out.extend_from_slice(contents);
+    out
+}
+
+/// Write a LEB128 unsigned number.
+fn write_uleb(mut v: u64, out: &mut Vec<u8>) {
+    loop {
+        let b = (v & 0x7f) as u8;
+        v >>= 7;
+        if v == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
+    }
+}
+
 /// The size `bytes` would take once every compressed part is inflated,
 /// refused as soon as it passes `budget`. Nothing inflated is kept.
 pub fn inflated_size(bytes: &[u8], budget: u64) -> Result<u64, Unsafe> {
@@ -74,8 +113,8 @@ pub fn inflated_size(bytes: &[u8], budget: u64) -> Result<u64, Unsafe> {
         let size = match chunk_type {
             CHANGE => contents.len() as u64,
             COMPRESSED_CHANGE => inflate_count(contents, left)?,
-            DOCUMENT => columns_size(contents, left, Layout::Document)?,
-            BUNDLE => columns_size(contents, left, Layout::Bundle)?,
+            DOCUMENT => columns_size(contents, left)?,
+            // Bundles (type 3) and unknown types.
             _ => return Err(Unsafe::Malformed),
         };
         total = total
@@ -104,17 +143,6 @@ fn split_chunk(bytes: &[u8]) -> Result<(u8, &[u8], usize), Unsafe> {
         .ok_or(Unsafe::Malformed)?;
     let contents = bytes.get(start..end).ok_or(Unsafe::Malformed)?;
     Ok((chunk_type, contents, end))
-}
-
-/// How a chunk with columns lays out what precedes them.
-#[derive(Clone, Copy)]
-enum Layout {
-    /// Actors, heads, change column metadata, op column metadata, then
-    /// the change columns' data and the op columns' data.
-    Document,
-    /// Dependencies, actors, change column metadata and data, then op
-    /// column metadata and data.
-    Bundle,
 }
 
 /// A reader of LEB128 numbers and byte runs over a chunk's contents.
@@ -156,8 +184,10 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// The inflated size of a document or bundle chunk's contents.
-fn columns_size(contents: &[u8], budget: u64, layout: Layout) -> Result<u64, Unsafe> {
+/// The inflated size of a document chunk's contents: actors, heads,
+/// change column metadata, op column metadata, then the change columns'
+/// data and the op columns' data.
+fn columns_size(contents: &[u8], budget: u64) -> Result<u64, Unsafe> {
     let mut c = Cursor(contents);
     let mut total = 0u64;
     let data = |c: &mut Cursor<'_>, total: &mut u64, cols: &[(u64, u64)]| {
@@ -175,24 +205,12 @@ fn columns_size(contents: &[u8], budget: u64, layout: Layout) -> Result<u64, Uns
         }
         Ok(())
     };
-    match layout {
-        Layout::Document => {
-            c.skip_list(None)?;
-            c.skip_list(Some(HASH_LEN as u64))?;
-            let changes = c.columns()?;
-            let ops = c.columns()?;
-            data(&mut c, &mut total, &changes)?;
-            data(&mut c, &mut total, &ops)?;
-        }
-        Layout::Bundle => {
-            c.skip_list(Some(HASH_LEN as u64))?;
-            c.skip_list(None)?;
-            let changes = c.columns()?;
-            data(&mut c, &mut total, &changes)?;
-            let ops = c.columns()?;
-            data(&mut c, &mut total, &ops)?;
-        }
-    }
+    c.skip_list(None)?;
+    c.skip_list(Some(HASH_LEN as u64))?;
+    let changes = c.columns()?;
+    let ops = c.columns()?;
+    data(&mut c, &mut total, &changes)?;
+    data(&mut c, &mut total, &ops)?;
     Ok(total.saturating_add(c.0.len() as u64))
 }
 
@@ -318,31 +336,9 @@ mod tests {
         e.finish().expect("deflate")
     }
 
-    fn uleb(mut v: u64, out: &mut Vec<u8>) {
-        loop {
-            let b = (v & 0x7f) as u8;
-            v >>= 7;
-            if v == 0 {
-                out.push(b);
-                break;
-            }
-            out.push(b | 0x80);
-        }
-    }
-
-    /// A chunk of `chunk_type` around `contents` (the checksum is left
-    /// wrong: measuring does not read it).
-    fn chunk(chunk_type: u8, contents: &[u8]) -> Vec<u8> {
-        let mut out = MAGIC.to_vec();
-        out.extend_from_slice(&[0, 0, 0, 0, chunk_type]);
-        uleb(contents.len() as u64, &mut out);
-        out.extend_from_slice(contents);
-        out
-    }
-
     #[test]
     fn a_compressed_change_of_zeros_is_refused_before_it_is_inflated() {
-        let bomb = chunk(COMPRESSED_CHANGE, &deflate(&vec![0u8; 64 * 1024 * 1024]));
+        let bomb = frame(COMPRESSED_CHANGE, &deflate(&vec![0u8; 64 * 1024 * 1024]));
         assert!(bomb.len() < 100 * 1024, "{} bytes", bomb.len());
         assert_eq!(
             inflated_size(&bomb, MAX_INFLATED_RECORD),
@@ -355,14 +351,14 @@ mod tests {
     fn a_document_with_a_deflated_column_of_zeros_is_refused() {
         let column = deflate(&vec![0u8; 32 * 1024 * 1024]);
         let mut contents = Vec::new();
-        uleb(0, &mut contents); // actors
-        uleb(0, &mut contents); // heads
-        uleb(0, &mut contents); // change columns
-        uleb(1, &mut contents); // op columns
-        uleb(DEFLATE_BIT | 0x10, &mut contents);
-        uleb(column.len() as u64, &mut contents);
+        write_uleb(0, &mut contents); // actors
+        write_uleb(0, &mut contents); // heads
+        write_uleb(0, &mut contents); // change columns
+        write_uleb(1, &mut contents); // op columns
+        write_uleb(DEFLATE_BIT | 0x10, &mut contents);
+        write_uleb(column.len() as u64, &mut contents);
         contents.extend_from_slice(&column);
-        let bomb = chunk(DOCUMENT, &contents);
+        let bomb = frame(DOCUMENT, &contents);
         assert_eq!(
             inflated_size(&bomb, MAX_INFLATED_RECORD),
             Err(Unsafe::TooLarge(MAX_INFLATED_RECORD))
@@ -387,12 +383,37 @@ mod tests {
     fn broken_framing_is_malformed_not_a_panic() {
         for bytes in [
             vec![1, 2, 3],
-            chunk(9, b"x"),
-            chunk(DOCUMENT, &[0x80]),
-            chunk(COMPRESSED_CHANGE, b"not deflate at all"),
+            frame(9, b"x"),
+            frame(DOCUMENT, &[0x80]),
+            frame(COMPRESSED_CHANGE, b"not deflate at all"),
         ] {
             assert_eq!(inflated_size(&bytes, 1024), Err(Unsafe::Malformed));
         }
+    }
+
+    /// Found by `fuzz/fuzz_targets/chunk.rs`: a bundle chunk of 140
+    /// bytes whose decoding took more than a gigabyte.
+    #[test]
+    fn bundle_chunks_are_refused_before_decoding() {
+        const CONTENTS: [u8; 139] = [
+            0x01, 0x3e, 0xb2, 0x00, 0x01, 0x10, 0x76, 0x05, 0x02, 0x05, 0x11, 0x09, 0x13, 0x0f,
+            0x15, 0x1f, 0x21, 0x03, 0x23, 0x0f, 0x01, 0x7b, 0x35, 0x03, 0x42, 0x07, 0x56, 0xa8,
+            0x01, 0x5f, 0x5c, 0x7a, 0x42, 0x01, 0x03, 0x02, 0x01, 0x0e, 0x00, 0x05, 0x11, 0x09,
+            0x13, 0x0f, 0x15, 0x1f, 0x21, 0x03, 0x23, 0x0f, 0x01, 0x7b, 0x34, 0x03, 0x42, 0x07,
+            0x56, 0xa8, 0x01, 0x5f, 0x5c, 0x7a, 0x42, 0x07, 0x56, 0x6b, 0x69, 0x6e, 0x64, 0xa8,
+            0x01, 0x5f, 0x5c, 0x7a, 0x42, 0x01, 0x03, 0x02, 0x00, 0x02, 0x01, 0x13, 0x02, 0x02,
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1f, 0x07, 0xa3, 0x07, 0x00, 0x02, 0x01, 0x7d,
+            0x02, 0x7f, 0x9a, 0x07, 0x07, 0x9f, 0x9f, 0x9f, 0x9f, 0x9f, 0x9f, 0x9f, 0x9f, 0x9f,
+            0xdf, 0x00, 0x02, 0x01, 0x13, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x9f,
+            0x07, 0xa3, 0x07, 0x00, 0x02, 0x01, 0x7d, 0x02, 0x7f, 0x9a, 0x07, 0x07, 0x02,
+        ];
+        let bundle = frame(3, &CONTENTS);
+        assert_eq!(
+            inflated_size(&bundle, MAX_INFLATED_RECORD),
+            Err(Unsafe::Malformed)
+        );
+        assert!(check(&bundle, MAX_INFLATED_RECORD).is_err());
+        assert!(parse(&bundle).is_err());
     }
 
     #[test]

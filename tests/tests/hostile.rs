@@ -14,6 +14,7 @@ use std::time::Duration;
 use automerge::transaction::Transactable;
 use carnet_client::sync::engine::server_client;
 use carnet_client::{NoteInput, PersonInput};
+use carnet_core::chunks::frame;
 use carnet_core::sync::client::build_request;
 use carnet_core::sync::protocol::{decode, PushRecord, RejectCode};
 use carnet_core::sync::SyncResponse;
@@ -37,38 +38,6 @@ fn token(d: &Device) -> String {
     d.nb.membership().expect("meta").expect("joined").token
 }
 
-fn uleb(mut v: u64, out: &mut Vec<u8>) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
-/// An Automerge chunk of `chunk_type` around `contents`, with a correct
-/// checksum (the first 4 bytes of the SHA-256 of type, length and
-/// contents).
-fn chunk(chunk_type: u8, contents: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    let mut len = Vec::new();
-    uleb(contents.len() as u64, &mut len);
-    let mut h = sha2::Sha256::new();
-    h.update([chunk_type]);
-    h.update(&len);
-    h.update(contents);
-    let sum = h.finalize();
-    let mut out = vec![0x85, 0x6f, 0x4a, 0x83];
-    out.extend_from_slice(&sum[..4]);
-    out.push(chunk_type);
-    out.extend_from_slice(&len);
-    out.extend_from_slice(contents);
-    out
-}
-
 /// A compressed change chunk that inflates to `size` zero bytes.
 fn bomb(size: usize) -> Vec<u8> {
     let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::best());
@@ -76,7 +45,7 @@ fn bomb(size: usize) -> Vec<u8> {
     for _ in 0..size / MIB {
         e.write_all(&zeros).expect("deflate");
     }
-    chunk(2, &e.finish().expect("deflate"))
+    frame(2, &e.finish().expect("deflate"))
 }
 
 /// A change by `member` whose sequence number says 2 though it has no
@@ -98,7 +67,7 @@ fn crafted(member: MemberId) -> Vec<u8> {
     let seq = 2 + actor_len;
     assert_eq!(contents[seq], 1, "the first change of its actor");
     contents[seq] = 2;
-    chunk(1, &contents)
+    frame(1, &contents)
 }
 
 fn push(id: RecordId, kind: RecordKind, changes: Vec<u8>) -> PushRecord {
@@ -578,4 +547,52 @@ fn wrong_invitation_codes_are_limited_per_address_and_logged() {
 
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn tls_connections_that_stall_in_the_handshake_or_the_headers_are_closed() {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("cert");
+    let server = TestServer::start_tls(
+        &cert.cert.pem(),
+        &cert.signing_key.serialize_pem(),
+        &["--header-timeout", "1"],
+    );
+    let addr = server.url.trim_start_matches("https://").to_string();
+    let raw = || {
+        let s = TcpStream::connect(&addr).expect("connect");
+        s.set_read_timeout(Some(Duration::from_secs(20)))
+            .expect("timeout");
+        s
+    };
+
+    // A connection that never starts its handshake.
+    let mut silent = raw();
+    assert!(read_all(&mut silent).1, "a stalled handshake is cut off");
+
+    // A handshake that completes, then headers that never finish.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(cert.cert.der().clone()).expect("root");
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let name = rustls::pki_types::ServerName::try_from("localhost").expect("name");
+    let conn = rustls::ClientConnection::new(std::sync::Arc::new(config), name).expect("tls");
+    let mut tls = rustls::StreamOwned::new(conn, raw());
+    tls.write_all(b"GET /v1/health HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .expect("handshake and partial headers");
+    tls.flush().expect("flush");
+    let mut buf = [0u8; 512];
+    let closed = match tls.read(&mut buf) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    };
+    assert!(
+        closed,
+        "headers that never finish are cut off after the handshake"
+    );
 }

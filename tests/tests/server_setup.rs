@@ -24,22 +24,6 @@ fn note(title: &str) -> NoteInput {
     }
 }
 
-/// A TLS server with `cert` and `key` (PEM); its URL with `localhost`.
-fn tls_server(cert: &str, key: &str) -> (tempfile::TempDir, TestServer, String) {
-    let dir = tempfile::tempdir().expect("dir");
-    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert_path, cert).expect("write cert");
-    std::fs::write(&key_path, key).expect("write key");
-    let server = TestServer::start_with(&[
-        "--tls-cert".into(),
-        cert_path.display().to_string(),
-        "--tls-key".into(),
-        key_path.display().to_string(),
-    ]);
-    let url = server.url.replace("127.0.0.1", "localhost");
-    (dir, server, url)
-}
-
 fn try_join(url: &str, code: &str, ca_pem: Option<&[u8]>) -> carnet_client::Result<()> {
     let dir = tempfile::tempdir().expect("dir");
     rt().block_on(sync::join(
@@ -65,7 +49,8 @@ fn a_self_signed_ca_certificate_is_trusted_when_given_and_tls_failures_are_said(
     let mut params = CertificateParams::new(vec!["localhost".to_string()]).expect("params");
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let cert = params.self_signed(&key).expect("certificate");
-    let (_dir, server, url) = tls_server(&cert.pem(), &key.serialize_pem());
+    let server = TestServer::start_tls(&cert.pem(), &key.serialize_pem(), &[]);
+    let url = server.url.clone();
     let (_, code) = server.create_team("Équipe", "Aline");
     try_join(&url, &code, Some(cert.pem().as_bytes()))
         .expect("the certificate given is trusted as the server's own");
@@ -81,7 +66,8 @@ fn a_self_signed_ca_certificate_is_trusted_when_given_and_tls_failures_are_said(
         .expect("params")
         .signed_by(&leaf_key, &issuer)
         .expect("leaf");
-    let (_dir2, other, other_url) = tls_server(&leaf.pem(), &leaf_key.serialize_pem());
+    let other = TestServer::start_tls(&leaf.pem(), &leaf_key.serialize_pem(), &[]);
+    let other_url = other.url.clone();
     let (_, code) = other.create_team("Équipe", "Aline");
     let err = try_join(&other_url, &code, Some(ca.pem().as_bytes())).expect_err("wrong host");
     assert_eq!(err.kind(), ErrorKind::CertificateRefused, "{err}");
@@ -95,20 +81,11 @@ fn a_self_signed_ca_certificate_is_trusted_when_given_and_tls_failures_are_said(
 
 #[test]
 fn a_device_joins_and_syncs_over_tls() {
-    let dir = tempfile::tempdir().expect("dir");
     let cert =
         rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).expect("certificate");
-    let (cert_path, key_path) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
-    std::fs::write(&cert_path, cert.cert.pem()).expect("write cert");
-    std::fs::write(&key_path, cert.signing_key.serialize_pem()).expect("write key");
-    let server = TestServer::start_with(&[
-        "--tls-cert".into(),
-        cert_path.display().to_string(),
-        "--tls-key".into(),
-        key_path.display().to_string(),
-    ]);
+    let server = TestServer::start_tls(&cert.cert.pem(), &cert.signing_key.serialize_pem(), &[]);
     assert!(server.url.starts_with("https://"), "{}", server.url);
-    let url = server.url.replace("127.0.0.1", "localhost");
+    let url = server.url.clone();
     let (_, code) = server.create_team("Équipe", "Aline");
 
     let untrusted = tempfile::tempdir().expect("dir");

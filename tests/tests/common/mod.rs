@@ -30,6 +30,8 @@ pub struct TestServer {
     /// Its data directory (kept across restarts).
     pub data: PathBuf,
     _guard: Option<tempfile::TempDir>,
+    /// Files the server reads (TLS certificate and key).
+    _files: Option<tempfile::TempDir>,
     child: Option<Child>,
     /// Its base URL.
     pub url: String,
@@ -50,6 +52,7 @@ impl TestServer {
         let mut s = Self {
             data,
             _guard: Some(guard),
+            _files: None,
             child: None,
             url: String::new(),
             listen: "127.0.0.1:0".into(),
@@ -57,6 +60,26 @@ impl TestServer {
         };
         s.spawn();
         s
+    }
+
+    /// Start a server over TLS with this certificate and key (PEM),
+    /// and extra arguments to `serve`; its URL names `localhost`, the
+    /// name test certificates are made for.
+    pub fn start_tls(cert_pem: &str, key_pem: &str, extra: &[&str]) -> Self {
+        let files = tempfile::tempdir().expect("dir");
+        let (cert, key) = (files.path().join("cert.pem"), files.path().join("key.pem"));
+        std::fs::write(&cert, cert_pem).expect("write cert");
+        std::fs::write(&key, key_pem).expect("write key");
+        let mut args = vec![
+            "--tls-cert".to_string(),
+            cert.display().to_string(),
+            "--tls-key".to_string(),
+            key.display().to_string(),
+        ];
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let mut server = Self::start_with(&args);
+        server._files = Some(files);
+        server
     }
 
     fn spawn(&mut self) {
@@ -89,7 +112,12 @@ impl TestServer {
             .trim_start_matches("http://")
             .trim_start_matches("https://")
             .to_string();
-        self.url = url;
+        // Over TLS, the name test certificates are made for.
+        self.url = if url.starts_with("https://") {
+            url.replace("127.0.0.1", "localhost")
+        } else {
+            url
+        };
         self.child = Some(child);
     }
 

@@ -600,17 +600,8 @@ fn a_server_with_its_own_certificate_is_joined_from_the_first_run_screen() {
     let mut params = CertificateParams::new(vec!["localhost".to_string()]).expect("params");
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     let cert = params.self_signed(&key).expect("certificate");
-    let files = tempfile::tempdir().expect("dir");
-    let (cert_path, key_path) = (files.path().join("cert.pem"), files.path().join("key.pem"));
-    std::fs::write(&cert_path, cert.pem()).expect("cert");
-    std::fs::write(&key_path, key.serialize_pem()).expect("key");
-    let server = common::TestServer::start_with(&[
-        "--tls-cert".into(),
-        cert_path.display().to_string(),
-        "--tls-key".into(),
-        key_path.display().to_string(),
-    ]);
-    let url = server.url.replace("127.0.0.1", "localhost");
+    let server = common::TestServer::start_tls(&cert.pem(), &key.serialize_pem(), &[]);
+    let url = server.url.clone();
     let (_team, code) = server.create_team("Pôle de Montréal-Nord", "Aline");
     runtime().block_on(async {
         let dir = tempfile::tempdir().unwrap();
@@ -631,7 +622,17 @@ fn a_server_with_its_own_certificate_is_joined_from_the_first_run_screen() {
                 format!("the error names the certificate: {said}")
             })?;
             app.click("#first-cert-toggle").await?;
-            app.type_into("#first-cert", &cert.pem()).await?;
+            app.wait_for("#first-cert").await?;
+            // Pasted, as a person would (typing turns its line breaks
+            // into Enter keys).
+            app.script(&format!(
+                "const t = document.querySelector('#first-cert');
+                 t.value = {};
+                 t.dispatchEvent(new Event('input', {{ bubbles: true }}));",
+                serde_json::to_string(&cert.pem())?
+            ))
+            .await?;
+            app.screenshot("certificate").await?;
             app.click("#first-start").await?;
             app.wait_for("#journal-title").await?;
             app.wait_text("#sync-label", "Synchronisé").await?;
