@@ -401,24 +401,32 @@ impl RecordDoc {
 
     /// The distinct authors of the changes in `bytes` (change chunks or a
     /// whole document), read from every chunk, including changes whose
-    /// dependencies are not in `bytes`; `None` stands for an actor that
-    /// does not follow Carnet's convention or bytes that do not decode.
-    pub fn authors_of(bytes: &[u8]) -> Vec<Option<MemberId>> {
+    /// dependencies are not in `bytes`, and the hashes of those changes;
+    /// `None` stands for an actor that does not follow Carnet's convention
+    /// or bytes that do not decode. One pass over the bytes gives both.
+    pub fn authors_and_hashes(bytes: &[u8]) -> (Vec<Option<MemberId>>, Vec<ChangeHash>) {
         let Ok(chunks) = parse_chunks(bytes) else {
-            return vec![None];
+            return (vec![None], Vec::new());
         };
         let mut actors: Vec<ActorId> = Vec::new();
+        let mut hashes = Vec::new();
         for chunk in chunks {
             match chunk {
-                Chunk::Change(c) => actors.push(c.actor_id().clone()),
+                Chunk::Change(c) => {
+                    actors.push(c.actor_id().clone());
+                    hashes.push(c.hash());
+                }
                 Chunk::Document(mut d) => {
-                    actors.extend(d.get_changes(&[]).iter().map(|c| c.actor_id().clone()))
+                    for c in d.get_changes(&[]) {
+                        actors.push(c.actor_id().clone());
+                        hashes.push(c.hash());
+                    }
                 }
             }
         }
         actors.sort();
         actors.dedup();
-        actors.iter().map(Actor::member_of).collect()
+        (actors.iter().map(Actor::member_of).collect(), hashes)
     }
 
     /// Every change, oldest first, with its author and the fields touched.

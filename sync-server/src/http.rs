@@ -51,10 +51,14 @@ pub struct AppState {
     limits: Limits,
     clock: Arc<dyn Clock>,
     defences: Defences,
-    /// Sync requests reading or checking their body at once: each may
-    /// hold [`MAX_BODY`] and decode up to
-    /// [`carnet_core::sync::server::MAX_INFLATED_REQUEST`].
+    /// Sync requests decoding and measuring their body at once: each may
+    /// inflate up to [`carnet_core::sync::server::MAX_INFLATED_REQUEST`]
+    /// into a counter.
     heavy: Arc<Semaphore>,
+    /// One sync request at a time per device, from reading its body to
+    /// its answer: a device that sends slowly delays only itself, and
+    /// holds one body in memory, never many.
+    per_device: Arc<Mutex<std::collections::HashMap<String, Arc<Semaphore>>>>,
     joins: Arc<Mutex<JoinThrottle>>,
 }
 
@@ -69,6 +73,7 @@ impl AppState {
             clock: Arc::new(SystemClock),
             defences: Defences::default(),
             heavy: Arc::new(Semaphore::new(cores.max(2))),
+            per_device: Arc::default(),
             joins: Arc::new(Mutex::new(JoinThrottle::new(JoinLimits::default()))),
         }
     }
@@ -85,6 +90,18 @@ impl AppState {
         self.defences = defences;
         self.joins = Arc::new(Mutex::new(JoinThrottle::new(joins)));
         self
+    }
+
+    /// The turn of a device's sync requests (see `per_device`); turns no
+    /// request holds or waits for are forgotten.
+    fn device_turn(&self, device: &str) -> Arc<Semaphore> {
+        let mut turns = self.per_device.lock().unwrap_or_else(|p| p.into_inner());
+        turns.retain(|_, t| Arc::strong_count(t) > 1);
+        Arc::clone(
+            turns
+                .entry(device.to_string())
+                .or_insert_with(|| Arc::new(Semaphore::new(1))),
+        )
     }
 
     fn joins(&self) -> std::sync::MutexGuard<'_, JoinThrottle> {
@@ -301,13 +318,15 @@ async fn sync(
         Ok(d) => d,
         Err(e) => return Err(drained(body, state.defences.body_timeout, e).await),
     };
-    // Reading, decoding and checking the body happen here, a few requests
-    // at a time, and away from the database's lock: only what passed
-    // reaches the round.
-    let permit = Arc::clone(&state.heavy)
+    let stopping = |_| ServerError::Internal("the server is stopping".into());
+    let _turn = state
+        .device_turn(&device.id)
         .acquire_owned()
         .await
-        .map_err(|_| ServerError::Internal("the server is stopping".into()))?;
+        .map_err(stopping)?;
+    // Reading the body, decoding it from CBOR and measuring what its
+    // records inflate to happen here, away from the database's lock (a
+    // few requests at a time): the round decodes only what is bounded.
     let body = tokio::time::timeout(
         state.defences.body_timeout,
         axum::body::to_bytes(body, MAX_BODY),
@@ -315,6 +334,10 @@ async fn sync(
     .await
     .map_err(|_| ServerError::SlowBody(state.defences.body_timeout))?
     .map_err(|_| ServerError::TooLarge(MAX_BODY))?;
+    let permit = Arc::clone(&state.heavy)
+        .acquire_owned()
+        .await
+        .map_err(stopping)?;
     let (req, refused) = tokio::task::spawn_blocking(move || {
         let mut req: SyncRequest =
             decode(&body).map_err(|e| ServerError::BadRequest(e.to_string()))?;

@@ -56,7 +56,9 @@ impl Default for Defences {
     fn default() -> Self {
         Self {
             max_connections: 512,
-            per_address: 64,
+            // An office's devices often share one public address (NAT):
+            // a hundred laptops syncing at once must not be turned away.
+            per_address: 256,
             handshake_timeout: Duration::from_secs(10),
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(60),

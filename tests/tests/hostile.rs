@@ -596,3 +596,47 @@ fn tls_connections_that_stall_in_the_handshake_or_the_headers_are_closed() {
         "headers that never finish are cut off after the handshake"
     );
 }
+
+#[test]
+fn a_device_sending_slowly_delays_only_itself() {
+    let t = team_with(&["--body-timeout", "30"]);
+    let mut nadia = Device::join(
+        &t.server,
+        &t.server.invite(&t.team, "worker", true),
+        "Nadia",
+        2,
+    );
+    let host = t.server.url.trim_start_matches("http://").to_string();
+    // Aline's device opens more slow pushes than the server decodes at
+    // once, each stopping half-way through its body.
+    let slow: Vec<TcpStream> = (0..4)
+        .map(|_| {
+            let mut s = connect(&t.server);
+            s.write_all(
+                format!(
+                    "POST /v1/sync HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nContent-Type: application/cbor\r\nContent-Length: 100000\r\n\r\n0123456789",
+                    token(&t.aline)
+                )
+                .as_bytes(),
+            )
+            .expect("write");
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    nadia
+        .nb
+        .create_note(note("Pendant ce temps"))
+        .expect("note");
+    nadia.sync().expect("Nadia's round is answered");
+    // Nadia was answered while Aline's pushes still wait for their bodies.
+    for s in &slow {
+        s.set_nonblocking(true).expect("nonblocking");
+        let mut buf = [0u8; 64];
+        let waiting = matches!(
+            (&*s).read(&mut buf),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock
+        );
+        assert!(waiting, "the slow pushes are not answered yet");
+    }
+}

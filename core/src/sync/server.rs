@@ -232,11 +232,10 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
     let Pending {
         push,
         device_heads,
-        mut existing,
+        existing,
     } = pending;
     let id = push.id;
     let first_time = existing.is_none();
-    let before = existing.as_mut().map(RecordDoc::heads).unwrap_or_default();
     let (mut doc, new, missing) = match existing {
         Some(mut doc) => match doc.merge_in_place(&push.changes) {
             Ok(m) => (doc, m.new, m.missing_deps),
@@ -267,7 +266,7 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
     let (authors, hashes) = if new.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        (RecordDoc::authors_of(&new), doc.hashes_since(&before))
+        RecordDoc::authors_and_hashes(&new)
     };
     let heads = doc.heads();
     let since = doc.known_heads(&device_heads);
@@ -413,37 +412,22 @@ pub const MAX_INFLATED_REQUEST: u64 = 64 * 1024 * 1024;
 pub struct RequestTooLarge;
 
 /// Check what a request pushes before its round, away from the storage
-/// and its lock. First each record's bytes are measured
-/// ([`crate::chunks::inflated_size`], into a counter): those that would
-/// inflate past [`crate::chunks::MAX_INFLATED_RECORD`] are refused
-/// `too-large`, and the whole request is refused when the rest would
-/// inflate past [`MAX_INFLATED_REQUEST`], so decoding never holds more
-/// than that. Then each record is decoded: those that do not decode
-/// (a panic inside Automerge included) are refused `invalid`. The records
-/// refused leave `req`; the round answers their refusals with its own.
+/// and its lock: each record's bytes are measured
+/// ([`crate::chunks::inflated_size`]: every compressed part inflated into
+/// a counter, nothing kept), and those that would inflate past
+/// [`crate::chunks::MAX_INFLATED_RECORD`] are refused `too-large` (or
+/// `invalid`, when they are not Automerge chunks at all); the whole
+/// request is refused when the rest would inflate past
+/// [`MAX_INFLATED_REQUEST`]. What the round then decodes, under the
+/// storage's lock, is bounded by that; and its decoding is contained (a
+/// panic inside Automerge refuses that record alone). The records refused
+/// leave `req`; the round answers their refusals with its own.
 pub fn screen(req: &mut SyncRequest) -> Result<Vec<Rejection>, RequestTooLarge> {
-    use crate::chunks::{check, inflated_size, Unsafe, MAX_INFLATED_RECORD};
+    use crate::chunks::{inflated_size, Unsafe, MAX_INFLATED_RECORD};
     let pushes = std::mem::take(&mut req.push);
     let threads = crate::parallel::threads_for(pushes.len(), PUSHES_PER_THREAD);
     let mut refused = Vec::new();
-    let too_large = |id| {
-        reject(
-            id,
-            RejectCode::TooLarge,
-            format!(
-                "the record's changes would take more than {} MiB once decompressed; a record this large is refused",
-                MAX_INFLATED_RECORD / (1024 * 1024)
-            ),
-        )
-    };
-    let invalid = |id| {
-        reject(
-            id,
-            RejectCode::Invalid,
-            "the record's changes do not decode",
-        )
-    };
-    let mut measured = Vec::with_capacity(pushes.len());
+    let mut kept = Vec::with_capacity(pushes.len());
     let mut total = 0u64;
     crate::parallel::for_each_in_order(
         pushes,
@@ -459,31 +443,25 @@ pub fn screen(req: &mut SyncRequest) -> Result<Vec<Rejection>, RequestTooLarge> 
                     if total > MAX_INFLATED_REQUEST {
                         return Err(RequestTooLarge);
                     }
-                    measured.push(push);
+                    kept.push(push);
                 }
-                Err(Unsafe::TooLarge(_)) => refused.push(too_large(push.id)),
-                Err(Unsafe::Malformed) => refused.push(invalid(push.id)),
+                Err(Unsafe::TooLarge(_)) => refused.push(reject(
+                    push.id,
+                    RejectCode::TooLarge,
+                    format!(
+                        "the record's changes would take more than {} MiB once decompressed; a record this large is refused",
+                        MAX_INFLATED_RECORD / (1024 * 1024)
+                    ),
+                )),
+                Err(Unsafe::Malformed) => refused.push(reject(
+                    push.id,
+                    RejectCode::Invalid,
+                    "the record's changes are not Automerge changes",
+                )),
             }
             Ok(())
         },
     )?;
-    let mut kept = Vec::with_capacity(measured.len());
-    let _ = crate::parallel::for_each_in_order(
-        measured,
-        threads,
-        |_, push| {
-            let decodes = check(&push.changes, MAX_INFLATED_RECORD).is_ok();
-            (push, decodes)
-        },
-        |_, (push, decodes)| {
-            if decodes {
-                kept.push(push);
-            } else {
-                refused.push(invalid(push.id));
-            }
-            Ok::<_, std::convert::Infallible>(())
-        },
-    );
     req.push = kept;
     Ok(refused)
 }
