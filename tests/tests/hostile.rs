@@ -365,6 +365,23 @@ fn connect(server: &TestServer) -> TcpStream {
     s
 }
 
+/// A raw sync request's head (and the first bytes of its body): by
+/// `token` when given, announcing `length` bytes of body.
+fn sync_head(server: &TestServer, token: Option<&str>, length: usize, first: &[u8]) -> TcpStream {
+    let host = server.url.trim_start_matches("http://");
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    let mut s = connect(server);
+    s.write_all(
+        format!(
+            "POST /v1/sync HTTP/1.1\r\nHost: {host}\r\n{auth}Content-Type: application/cbor\r\nContent-Length: {length}\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .expect("write");
+    let _ = s.write_all(first);
+    s
+}
+
 /// Read until the server closes or the deadline passes; what was read,
 /// and whether the server closed the connection.
 fn read_all(s: &mut TcpStream) -> (String, bool) {
@@ -404,15 +421,7 @@ fn slow_idle_and_oversized_requests_are_cut_off_with_clear_answers() {
     assert!(read_all(&mut partial).1, "unfinished headers are cut off");
 
     // A device's body that stops half-way: 408 with the usual body.
-    let mut slow = connect(&t.server);
-    slow.write_all(
-        format!(
-            "POST /v1/sync HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nContent-Type: application/cbor\r\nContent-Length: 1000\r\n\r\n0123456789",
-            token(&t.aline)
-        )
-        .as_bytes(),
-    )
-    .expect("write");
+    let mut slow = sync_head(&t.server, Some(&token(&t.aline)), 1000, b"0123456789");
     let (answer, _) = read_all(&mut slow);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.contains("\"kind\":\"bad-request\""), "{answer}");
@@ -421,19 +430,7 @@ fn slow_idle_and_oversized_requests_are_cut_off_with_clear_answers() {
     // the bodies never read.
     let resident = t.server.peak_resident_bytes();
     let posts: Vec<_> = (0..12)
-        .map(|_| {
-            let mut s = connect(&t.server);
-            s.write_all(
-                format!(
-                    "POST /v1/sync HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/cbor\r\nContent-Length: {}\r\n\r\n",
-                    30 * MIB
-                )
-                .as_bytes(),
-            )
-            .expect("write");
-            let _ = s.write_all(&vec![0u8; MIB]);
-            s
-        })
+        .map(|_| sync_head(&t.server, None, 30 * MIB, &vec![0u8; MIB]))
         .collect();
     for mut s in posts {
         let (answer, _) = read_all(&mut s);
@@ -606,22 +603,10 @@ fn a_device_sending_slowly_delays_only_itself() {
         "Nadia",
         2,
     );
-    let host = t.server.url.trim_start_matches("http://").to_string();
     // Aline's device opens more slow pushes than the server decodes at
     // once, each stopping half-way through its body.
     let slow: Vec<TcpStream> = (0..4)
-        .map(|_| {
-            let mut s = connect(&t.server);
-            s.write_all(
-                format!(
-                    "POST /v1/sync HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {}\r\nContent-Type: application/cbor\r\nContent-Length: 100000\r\n\r\n0123456789",
-                    token(&t.aline)
-                )
-                .as_bytes(),
-            )
-            .expect("write");
-            s
-        })
+        .map(|_| sync_head(&t.server, Some(&token(&t.aline)), 100_000, b"0123456789"))
         .collect();
     std::thread::sleep(Duration::from_millis(300));
     nadia
