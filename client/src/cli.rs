@@ -65,26 +65,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Conflicts { id, json } => {
+        Command::Conflicts { id: Some(id), json } => {
             let conflicts = open()?.conflicts(parse_id(&id)?)?;
             if json {
                 print_json(&conflicts)?;
             } else if conflicts.is_empty() {
                 println!("No concurrent values.");
             } else {
-                for c in conflicts {
-                    let values: Vec<String> = c
-                        .values
-                        .iter()
-                        .map(|v| {
-                            format!(
-                                "'{}' ({})",
-                                v.value,
-                                v.author.map(|a| a.to_string()).unwrap_or_default()
-                            )
-                        })
-                        .collect();
-                    println!("{}: {}", c.path, values.join(" / "));
+                output::print_conflicts(&conflicts);
+            }
+        }
+        Command::Conflicts { id: None, json } => {
+            let page = open()?.conflicted(u32::MAX, 0)?;
+            if json {
+                print_json(&page.records)?;
+            } else if page.records.is_empty() {
+                println!("No record has concurrent values.");
+            } else {
+                for r in &page.records {
+                    println!("{} {}  {}", r.kind, r.id, r.name);
+                    output::print_conflicts(&r.conflicts);
                 }
             }
         }

@@ -26,7 +26,7 @@ pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput, TimerAction};
 pub use notebook::{Counts, Environment, Incoming, Notebook};
 pub use queries::journal::{self, NoteFilter, Page};
 pub use views::{
-    HistoryItem, MergeOutcome, NoteDetail, NoteHit, NotePage, NoteSearch, NoteSummary,
-    PersonDetail, PersonSummary, PlaceSummary, RecordView, ReferralSummary, ResourceSummary,
-    SearchHit,
+    ConflictedPage, ConflictedRecord, HistoryItem, MergeOutcome, NoteDetail, NoteHit, NotePage,
+    NoteSearch, NoteSummary, PersonDetail, PersonSummary, PlaceSummary, RecordView,
+    ReferralSummary, ResourceSummary, ReviewCounts, SearchHit,
 };

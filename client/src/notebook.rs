@@ -39,6 +39,7 @@ use crate::store::{self, write, Membership, Store};
 pub use crate::views::Counts;
 pub use receive::Incoming;
 
+mod comments;
 mod directory;
 mod lifecycle;
 mod maintenance;
@@ -190,6 +191,7 @@ impl Notebook {
         let tx = self.store.transaction()?;
         write::append(&tx, rowid, &mut doc, chunk, now)?;
         projection::project(&tx, rowid, &record)?;
+        projection::settled_locally(&tx, rowid, || doc.conflict_count())?;
         tx.commit()?;
         self.after_write(id, rowid, doc, &record);
         Ok(())

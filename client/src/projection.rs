@@ -110,6 +110,7 @@ pub fn remove(tx: &Connection, rowid: i64) -> Result<()> {
         "DELETE FROM workspace WHERE rowid = ?1",
         "DELETE FROM themes WHERE workspace_rowid = ?1",
         "DELETE FROM members WHERE workspace_rowid = ?1",
+        "DELETE FROM record_conflicts WHERE record_rowid = ?1",
         "DELETE FROM search WHERE rowid = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([rowid])?;
@@ -272,6 +273,35 @@ fn project_workspace(tx: &Connection, rowid: i64, w: &Workspace) -> Result<()> {
     Ok(())
 }
 
+/// Record how many fields of a record hold concurrent values (after a
+/// merge, or a rebuild: only a merge makes them; a local edit can only
+/// settle them, see [`settled_locally`]).
+pub fn conflicts(tx: &Connection, rowid: i64, fields: usize) -> Result<()> {
+    if fields == 0 {
+        tx.prepare_cached("DELETE FROM record_conflicts WHERE record_rowid = ?1")?
+            .execute([rowid])?;
+    } else {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO record_conflicts (record_rowid, fields) VALUES (?1, ?2)",
+        )?
+        .execute(params![rowid, fields as i64])?;
+    }
+    Ok(())
+}
+
+/// After a local edit: a change made here sees every value it replaces,
+/// so it can settle concurrent values but never make them; only a record
+/// that had some is counted again (`count` walks its document).
+pub fn settled_locally(tx: &Connection, rowid: i64, count: impl FnOnce() -> usize) -> Result<()> {
+    let had: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM record_conflicts WHERE record_rowid = ?1)")?
+        .query_row([rowid], |r| r.get(0))?;
+    if had {
+        conflicts(tx, rowid, count())?;
+    }
+    Ok(())
+}
+
 /// Empty every projection table (before a rebuild).
 pub fn clear(tx: &Connection) -> Result<()> {
     for table in PROJECTION_TABLES {
@@ -294,6 +324,7 @@ pub fn dump(conn: &Connection) -> Result<Vec<String>> {
             "resource_needs" => ("SELECT r.id, t.need FROM resource_needs t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
             "themes" => ("SELECT r.id, t.code, t.label_fr, t.label_en, t.colour, t.parent FROM themes t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
             "members" => ("SELECT r.id, t.id, t.name FROM members t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
+            "record_conflicts" => ("SELECT r.id, t.fields FROM record_conflicts t JOIN records r ON r.rowid = t.record_rowid".to_string(), ""),
             other => (format!("SELECT r.id, t.* FROM {other} t JOIN records r ON r.rowid = t.rowid"), "rowid"),
         };
         let mut stmt = conn.prepare(&select)?;

@@ -272,6 +272,48 @@ pub struct NoteDetail {
     pub conflicts: Vec<Conflict>,
 }
 
+/// A record with fields holding concurrent values, for the list of what
+/// is left to settle.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConflictedRecord {
+    /// The record.
+    pub id: RecordId,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Its title or name.
+    pub name: String,
+    /// When it last changed here.
+    pub updated_at: Timestamp,
+    /// Its fields with concurrent values.
+    pub conflicts: Vec<Conflict>,
+    /// For each conflict, in order, what its list item is when the field
+    /// belongs to one (a referral's service, a theme's code), to name it.
+    pub contexts: Vec<Option<String>>,
+}
+
+/// What waits for the team's review on this device, for the badge in
+/// the navigation.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReviewCounts {
+    /// Records holding concurrent values.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub conflicted: i64,
+}
+
+/// A page of the records holding concurrent values, most recently
+/// changed first.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConflictedPage {
+    /// How many records hold concurrent values in all.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: i64,
+    /// This page.
+    pub records: Vec<ConflictedRecord>,
+}
+
 /// A person with everything their page shows.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -1021,7 +1021,7 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
             .expect("outcome");
         (person, referral)
     };
-    // Make it a notebook of format 3: without the new columns.
+    // Make it a notebook of format 3: without the new columns and tables.
     {
         let conn = rusqlite::Connection::open(dir.path().join(carnet_client::store::DB_FILE))
             .expect("open");
@@ -1029,6 +1029,7 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
             "DROP INDEX referrals_by_next_follow_up;
              ALTER TABLE referrals DROP COLUMN made_by;
              ALTER TABLE referrals DROP COLUMN outcome;
+             DROP TABLE record_conflicts;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

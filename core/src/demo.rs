@@ -743,6 +743,10 @@ impl DemoGenerator {
                 } else {
                     "Good lead, let's discuss at the team meeting."
                 }),
+                reply_to: None,
+                mentions: Vec::new(),
+                edited_at: None,
+                deleted: false,
             });
         }
         Record::Note(Box::new(n))

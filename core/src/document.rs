@@ -89,6 +89,8 @@ pub struct ConflictValue {
     pub value: String,
     /// Who set it.
     pub author: Option<MemberId>,
+    /// When, by the clock of the device that set it.
+    pub at: Option<Timestamp>,
 }
 
 /// A field that two people set differently without seeing each other's
@@ -253,6 +255,30 @@ impl RecordDoc {
     /// The record as it stands now.
     pub fn record(&self) -> Result<Record, CoreError> {
         hydrate_record(self.id, self.kind, &self.doc)
+    }
+
+    /// The record as it stood at `heads` (`None` when it did not exist
+    /// yet: empty heads, or heads before its creation).
+    pub fn record_at(&mut self, heads: &[ChangeHash]) -> Result<Option<Record>, CoreError> {
+        if heads.is_empty() {
+            return Ok(None);
+        }
+        let mut then = self.doc.fork_at(heads)?;
+        if then.get_heads().is_empty() {
+            return Ok(None);
+        }
+        hydrate_record(self.id, self.kind, &then).map(Some)
+    }
+
+    /// The Automerge document (for the modules that read it whole).
+    pub(crate) fn am(&self) -> &AutoCommit {
+        &self.doc
+    }
+
+    /// The Automerge document, for reads that need `&mut` (changes,
+    /// diffs).
+    pub(crate) fn am_mut(&mut self) -> &mut AutoCommit {
+        &mut self.doc
     }
 
     /// Change the record: `f` edits a copy, which is validated and
@@ -465,11 +491,49 @@ impl RecordDoc {
             .collect()
     }
 
-    /// Fields holding concurrent values.
-    pub fn conflicts(&self) -> Vec<Conflict> {
-        let mut out = Vec::new();
-        collect_conflicts(&self.doc, &ROOT, &mut Vec::new(), &mut out);
-        out
+    /// Fields holding concurrent values, each value with who set it and
+    /// when (the time of the change that holds it).
+    pub fn conflicts(&mut self) -> Vec<Conflict> {
+        let mut found = Vec::new();
+        collect_conflicts(&self.doc, &ROOT, &mut Vec::new(), &mut found);
+        if found.is_empty() {
+            return Vec::new();
+        }
+        let changes = self.doc.get_changes_meta(&[]);
+        let time_of = |id: &ObjId| match id {
+            ObjId::Id(counter, actor, _) => changes
+                .iter()
+                .find(|c| {
+                    c.actor.as_ref() == actor && c.start_op <= *counter && *counter <= c.max_op
+                })
+                .map(|c| Timestamp::from_millis(c.timestamp)),
+            ObjId::Root => None,
+        };
+        found
+            .into_iter()
+            .map(|(path, values)| Conflict {
+                path,
+                values: values
+                    .into_iter()
+                    .map(|(value, id)| ConflictValue {
+                        value,
+                        author: match &id {
+                            ObjId::Id(_, actor, _) => Actor::member_of(actor),
+                            ObjId::Root => None,
+                        },
+                        at: time_of(&id),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// How many fields hold concurrent values (what the projection keeps,
+    /// so the list of records to settle never loads documents).
+    pub fn conflict_count(&self) -> usize {
+        let mut found = Vec::new();
+        collect_conflicts(&self.doc, &ROOT, &mut Vec::new(), &mut found);
+        found.len()
     }
 
     /// Settle a conflict: keep the `choice`-th value of the field at `path`
@@ -613,7 +677,7 @@ pub(crate) fn hydrate_record_by_field(
 
 /// The field a patch touches, as a dotted path of map keys (list indices
 /// are left out: "referrals.status", not "referrals.3.status").
-fn patch_field(patch: &automerge::Patch) -> String {
+pub(crate) fn patch_field(patch: &automerge::Patch) -> String {
     use automerge::PatchAction;
     let mut parts: Vec<String> = patch
         .path
@@ -633,11 +697,13 @@ fn patch_field(patch: &automerge::Patch) -> String {
     parts.join(".")
 }
 
+/// Every field under `obj` with more than one value: its dotted path and
+/// each value as text with the id of the operation that set it.
 fn collect_conflicts(
     doc: &AutoCommit,
     obj: &ObjId,
     path: &mut Vec<String>,
-    out: &mut Vec<Conflict>,
+    out: &mut Vec<(String, Vec<(String, ObjId)>)>,
 ) {
     let props: Vec<Prop> = match doc.object_type(obj) {
         Ok(ObjType::Map) | Ok(ObjType::Table) => doc.keys(obj).map(Prop::Map).collect(),
@@ -653,22 +719,19 @@ fn collect_conflicts(
             Prop::Seq(i) => i.to_string(),
         });
         if values.len() > 1 {
-            out.push(Conflict {
-                path: path.join("."),
-                values: values
+            out.push((
+                path.join("."),
+                values
                     .iter()
-                    .map(|(v, id)| ConflictValue {
-                        value: match v {
+                    .map(|(v, id)| {
+                        let text = match v {
                             Value::Scalar(s) => scalar_text(s),
                             Value::Object(t) => format!("({t})"),
-                        },
-                        author: match id {
-                            automerge::ObjId::Id(_, actor, _) => Actor::member_of(actor),
-                            automerge::ObjId::Root => None,
-                        },
+                        };
+                        (text, id.clone())
                     })
                     .collect(),
-            });
+            ));
         }
         if let Some((Value::Object(t), child)) = values.first() {
             if matches!(t, ObjType::Map | ObjType::Table | ObjType::List) {

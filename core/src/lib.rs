@@ -11,6 +11,7 @@
 //! it. The one concurrency is [`parallel`]: pure work on many records on
 //! scoped threads, its results handed back in order to the caller's I/O.
 
+pub mod changes;
 pub mod chunks;
 pub mod clock;
 pub mod demo;

@@ -7,9 +7,9 @@
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::{
-    Environment, NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook,
-    Page, PersonDetail, PersonInput, PersonSummary, PlaceSummary, ReferralInput, ReferralSummary,
-    ResourceSummary, TimerAction,
+    ConflictedPage, Environment, NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch,
+    NoteSearch, Notebook, Page, PersonDetail, PersonInput, PersonSummary, PlaceSummary,
+    ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, TimerAction,
 };
 use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
@@ -339,6 +339,16 @@ commands! {
     /// Comment on a note.
     fn add_comment(_app, state, id: RecordId, text: String) -> ItemId {
         state.edit(|nb| nb.add_comment(id, &text))
+    }
+
+    /// A page of the records of every kind holding concurrent values.
+    fn conflicted(_app, state, limit: u32, offset: u32) -> ConflictedPage {
+        state.with(|nb| nb.conflicted(limit.min(200), offset))
+    }
+
+    /// What waits for review here (the navigation's badge).
+    fn review_counts(_app, state) -> ReviewCounts {
+        state.with(|nb| nb.review_counts())
     }
 
     /// Settle a field's concurrent values by choosing one.

@@ -194,6 +194,20 @@ fn a_settled_conflict_reaches_every_device_as_one_value() {
     t.aline.sync().expect("sync");
     t.jean.sync().expect("sync");
     t.aline.sync().expect("sync");
+    // Both devices list the note among the records to settle, with the
+    // values, who set them and when.
+    for (who, d) in [("Aline", &mut t.aline), ("Jean", &mut t.jean)] {
+        let page = d.nb.conflicted(10, 0).expect("list");
+        assert_eq!(page.total, 1, "{who}: one record to settle");
+        assert_eq!(page.records[0].id, id);
+        assert_eq!(page.records[0].name, "Atelier");
+        assert_eq!(d.nb.review_counts().expect("counts").conflicted, 1);
+        let values = &page.records[0].conflicts[0].values;
+        assert!(
+            values.iter().all(|v| v.author.is_some() && v.at.is_some()),
+            "{who}: each value says who set it and when: {values:?}"
+        );
+    }
     let conflicts = t.jean.nb.conflicts(id).expect("conflicts");
     let review = conflicts
         .iter()
@@ -219,6 +233,19 @@ fn a_settled_conflict_reaches_every_device_as_one_value() {
         assert!(
             d.nb.conflicts(id).expect("conflicts").is_empty(),
             "{who} sees the conflict settled"
+        );
+        assert_eq!(
+            d.nb.conflicted(10, 0).expect("list").total,
+            0,
+            "{who}: nothing left to settle"
+        );
+        assert_eq!(
+            d.nb.projection_dump().expect("dump"),
+            {
+                d.nb.rebuild_projection().expect("rebuild");
+                d.nb.projection_dump().expect("dump")
+            },
+            "{who}: the live projection is the rebuilt one"
         );
         let Record::Note(n) = d.nb.record(id).expect("note") else {
             panic!("not a note")

@@ -50,10 +50,11 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Fields that two people set differently offline.
+    /// Fields that two people set differently offline: of one record, or,
+    /// without an id, every record that has some.
     Conflicts {
         /// The record's id.
-        id: String,
+        id: Option<String>,
         #[arg(long)]
         json: bool,
     },

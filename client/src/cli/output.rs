@@ -154,3 +154,22 @@ pub(super) fn show_human(nb: &mut Notebook, id: RecordId) -> anyhow::Result<()> 
     }
     Ok(())
 }
+
+/// Each field's concurrent values, a line each: the path, then every
+/// value with who set it and when.
+pub(super) fn print_conflicts(conflicts: &[carnet_core::Conflict]) {
+    for c in conflicts {
+        let values: Vec<String> = c
+            .values
+            .iter()
+            .map(|v| {
+                let who = v.author.map(|a| a.to_string()).unwrap_or_default();
+                match v.at {
+                    Some(at) => format!("'{}' ({who}, {at})", v.value),
+                    None => format!("'{}' ({who})", v.value),
+                }
+            })
+            .collect();
+        println!("  {}: {}", c.path, values.join(" / "));
+    }
+}

@@ -26,15 +26,16 @@ impl Notebook {
         let mut decoded = Vec::with_capacity(ids.len());
         for (id, _) in &ids {
             match self.load_doc(*id) {
-                Ok((rowid, doc)) => decoded.push((rowid, doc.record()?)),
+                Ok((rowid, doc)) => decoded.push((rowid, doc.record()?, doc.conflict_count())),
                 Err(ClientError::Damaged { .. }) => continue,
                 Err(e) => return Err(e),
             }
         }
         let tx = self.store.transaction()?;
         projection::clear(&tx)?;
-        for (rowid, record) in &decoded {
+        for (rowid, record, conflicts) in &decoded {
             projection::project(&tx, *rowid, record)?;
+            projection::conflicts(&tx, *rowid, *conflicts)?;
         }
         tx.commit()?;
         self.codebook = self.load_codebook()?;

@@ -1,6 +1,7 @@
 //! Notes: creating and changing them, and what they hold (the body,
-//! shadowing entries, workshop stories, issues and leaders, comments).
-use carnet_core::record::{Comment, ListItem, Note, Record, ShadowEntry, Story, TimerSpan};
+//! shadowing entries, workshop stories, issues and leaders; comments are
+//! in `comments`).
+use carnet_core::record::{ListItem, Note, Record, ShadowEntry, Story, TimerSpan};
 use carnet_core::vocab::{Method, ReviewStatus};
 use carnet_core::{ItemId, RecordId};
 
@@ -312,23 +313,6 @@ impl Notebook {
             list(n).push(ListItem {
                 id: item,
                 text: text.to_string(),
-            });
-            Ok(item)
-        })
-    }
-
-    /// Add a comment to a note.
-    pub fn add_comment(&mut self, id: RecordId, text: &str) -> Result<ItemId> {
-        if text.trim().is_empty() {
-            return Err(ClientError::BadInput("a comment cannot be empty".into()));
-        }
-        let (item, at, author) = (self.new_item(), self.now(), self.member());
-        self.edit_note(id, |n| {
-            n.comments.push(Comment {
-                id: item,
-                author,
-                at,
-                text: text.into(),
             });
             Ok(item)
         })

@@ -63,6 +63,8 @@ enum Done {
         kept: Option<RecordDoc>,
         record: Box<Record>,
         dirty: bool,
+        /// Fields holding concurrent values.
+        conflicts: usize,
     },
     /// Some changes wait for others not received; nothing to write.
     Waiting,
@@ -80,6 +82,8 @@ enum Done {
         missing_deps: bool,
         record: Box<Record>,
         dirty: bool,
+        /// Fields holding concurrent values.
+        conflicts: usize,
     },
 }
 
@@ -133,6 +137,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
                     _ => {
                         let dirty = still_dirty(&mut doc, item.server_heads);
                         Done::Created {
+                            conflicts: doc.conflict_count(),
                             kind: doc.kind(),
                             kept: keep.then_some(doc),
                             record: Box::new(record),
@@ -188,6 +193,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
                     Err(e) => return Done::Refused(e.into()),
                 },
             };
+            let conflicts = doc.conflict_count();
             let kept = if keep {
                 Kept::Doc(Box::new(doc))
             } else {
@@ -201,6 +207,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
                 missing_deps,
                 record: Box::new(record),
                 dirty,
+                conflicts,
             }
         }
     }
@@ -335,10 +342,12 @@ impl Notebook {
                 kept,
                 record,
                 dirty,
+                conflicts,
             } => {
                 let tx = self.store.transaction()?;
                 let rowid = write::insert_received(&tx, item.id, kind, item.changes, now)?;
                 projection::project(&tx, rowid, &record)?;
+                projection::conflicts(&tx, rowid, conflicts)?;
                 heads(&tx, dirty)?;
                 tx.commit()?;
                 self.after_write(item.id, rowid, kept, &record);
@@ -362,6 +371,7 @@ impl Notebook {
                 missing_deps,
                 record,
                 dirty,
+                conflicts,
             } => {
                 let tx = self.store.transaction()?;
                 let kept = match kept {
@@ -375,6 +385,7 @@ impl Notebook {
                     }
                 };
                 projection::project(&tx, rowid, &record)?;
+                projection::conflicts(&tx, rowid, conflicts)?;
                 if !missing_deps {
                     heads(&tx, dirty)?;
                 }

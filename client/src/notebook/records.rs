@@ -6,7 +6,9 @@ use super::Notebook;
 use crate::error::Result;
 use crate::queries::records as query;
 use crate::search;
-use crate::views::{HistoryItem, RecordView, SearchHit};
+use crate::views::{
+    ConflictedPage, ConflictedRecord, HistoryItem, RecordView, ReviewCounts, SearchHit,
+};
 
 impl Notebook {
     /// A record as it stands.
@@ -62,10 +64,43 @@ impl Notebook {
 
     /// Fields of a record that hold concurrent values.
     pub fn conflicts(&mut self, id: RecordId) -> Result<Vec<Conflict>> {
-        let (rowid, doc) = self.load_doc(id)?;
+        let (rowid, mut doc) = self.load_doc(id)?;
         let c = doc.conflicts();
         self.cache.put(id, rowid, doc);
         Ok(c)
+    }
+
+    /// A page of the records of every kind whose fields hold concurrent
+    /// values, most recently changed first, with the values.
+    pub fn conflicted(&mut self, limit: u32, offset: u32) -> Result<ConflictedPage> {
+        let (total, ids) = query::conflicted(self.store.conn(), limit, offset)?;
+        let mut records = Vec::with_capacity(ids.len());
+        for (id, kind) in ids {
+            let (rowid, mut doc) = self.load_doc(id)?;
+            let conflicts = doc.conflicts();
+            let record = doc.record();
+            self.cache.put(id, rowid, doc);
+            let record = record?;
+            records.push(ConflictedRecord {
+                id,
+                kind,
+                name: record.display_name().to_string(),
+                updated_at: query::updated_at(self.store.conn(), id)?,
+                contexts: conflicts
+                    .iter()
+                    .map(|c| context(&record, &c.path))
+                    .collect(),
+                conflicts,
+            });
+        }
+        Ok(ConflictedPage { total, records })
+    }
+
+    /// What waits for review here: the badge in the navigation.
+    pub fn review_counts(&self) -> Result<ReviewCounts> {
+        Ok(ReviewCounts {
+            conflicted: query::conflicted_count(self.store.conn())?,
+        })
     }
 
     /// Settle a field's concurrent values by keeping the `choice`-th one.
@@ -80,5 +115,20 @@ impl Notebook {
             }
         };
         self.commit_change(id, rowid, doc, &chunk, now, None)
+    }
+}
+
+/// What names the list item a field at `path` belongs to: a referral's
+/// service, a theme's code, a resource's service.
+fn context(record: &Record, path: &str) -> Option<String> {
+    let mut parts = path.split('.');
+    let list = parts.next()?;
+    let index: usize = parts.next()?.parse().ok()?;
+    match (record, list) {
+        (Record::Person(p), "referrals") => p.referrals.get(index).map(|r| r.service.clone()),
+        (Record::Workspace(w), "codebook") => w.codebook.get(index).map(|t| t.code.clone()),
+        (Record::Workspace(w), "members") => w.members.get(index).map(|m| m.name.clone()),
+        (Record::Resource(r), "services") => r.services.get(index).map(|s| s.name_fr.clone()),
+        _ => None,
     }
 }

@@ -73,3 +73,33 @@ pub fn theme_codes(conn: &Connection) -> Result<Vec<String>> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(codes)
 }
+
+/// A page of the records whose fields hold concurrent values (most
+/// recently changed first), and how many there are in all.
+pub fn conflicted(
+    conn: &Connection,
+    limit: u32,
+    offset: u32,
+) -> Result<(i64, Vec<(RecordId, RecordKind)>)> {
+    let total = conflicted_count(conn)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, r.kind FROM record_conflicts c JOIN records r ON r.rowid = c.record_rowid
+         ORDER BY r.updated_at DESC, r.rowid DESC LIMIT ?1 OFFSET ?2",
+    )?;
+    let rows = stmt.query_map([limit, offset], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, kind) = row?;
+        if let (Ok(id), Some(kind)) = (id.parse(), store::stored_kind(&kind)) {
+            out.push((id, kind));
+        }
+    }
+    Ok((total, out))
+}
+
+/// How many records hold concurrent values.
+pub fn conflicted_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT COUNT(*) FROM record_conflicts", [], |r| r.get(0))?)
+}

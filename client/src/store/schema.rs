@@ -19,7 +19,7 @@
 /// `PRAGMA application_id` of a Carnet notebook ("CRNT").
 pub const APPLICATION_ID: i64 = 0x4352_4E54;
 /// The format written by this version.
-pub const FORMAT_VERSION: i64 = 4;
+pub const FORMAT_VERSION: i64 = 5;
 
 /// What turns a notebook of format `n - 1` into format `n`, for each `n`
 /// after 1, in order. Opening an older notebook applies the missing ones
@@ -28,12 +28,13 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, SYNC_STATUS_INDEXES),
     (3, SNAPSHOTS_APART),
     (4, REFERRAL_MAKERS),
+    (5, CONCURRENT_VALUES),
 ];
 
 /// The formats whose migration adds to what the projection holds: opening
 /// a notebook older than one of them rebuilds the projection from the
 /// documents, once, after migrating.
-pub const REPROJECT_AFTER: &[i64] = &[4];
+pub const REPROJECT_AFTER: &[i64] = &[4, 5];
 
 /// Format 2: the sync status (asked every few seconds by the app) counts
 /// the records waiting and lists the refused ones from these small
@@ -70,6 +71,16 @@ ALTER TABLE referrals ADD COLUMN outcome TEXT;
 CREATE INDEX referrals_by_next_follow_up ON referrals (next_follow_up) WHERE next_follow_up IS NOT NULL;
 "#;
 
+/// Format 5: how many fields of each record hold concurrent values, for
+/// the list of what is left to settle (filled by the rebuild that
+/// follows, see [`REPROJECT_AFTER`]).
+const CONCURRENT_VALUES: &str = r#"
+CREATE TABLE record_conflicts (
+    record_rowid INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
+    fields       INTEGER NOT NULL
+);
+"#;
+
 /// Tables of the projection and search index, cleared by a rebuild.
 pub const PROJECTION_TABLES: &[&str] = &[
     "notes",
@@ -83,10 +94,12 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "workspace",
     "themes",
     "members",
+    "record_conflicts",
     "search",
 ];
 
-/// Creates a fresh notebook.
+/// Creates a notebook of format 1; [`MIGRATIONS`] then bring it to
+/// [`FORMAT_VERSION`].
 pub const CREATE: &str = r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,

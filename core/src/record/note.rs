@@ -285,6 +285,23 @@ pub struct Comment {
     pub author: MemberId,
     /// When.
     pub at: Timestamp,
-    /// What it says.
+    /// What it says (empty once deleted).
     pub text: LongText,
+    /// The comment it answers, in a conversation.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub reply_to: Option<ItemId>,
+    /// The members it mentions (`@name`): it comes first in their inbox.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub mentions: Vec<MemberId>,
+    /// When its author last changed it.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub edited_at: Option<Timestamp>,
+    /// Its author deleted it: its place in the conversation stays, its
+    /// words go.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub deleted: bool,
 }

@@ -1029,3 +1029,199 @@ fn an_observer_reads_the_team_and_is_never_offered_an_edit() {
         app.finish(outcome).await;
     });
 }
+
+#[test]
+fn concurrent_referral_statuses_are_settled_from_the_person_page() {
+    use carnet_client::{PersonInput, ReferralInput};
+    use carnet_core::vocab::{NeedCategory, ReferralStatus};
+    let _one = one_at_a_time();
+    let server = common::TestServer::start();
+    let (team, code) = server.create_team("Pôle de Sherbrooke", "Aline");
+    // Jean and Nadia move the same referral apart, each offline.
+    let mut jean = common::Device::join(&server, &server.invite(&team, "worker", true), "Jean", 3);
+    let person = jean
+        .nb
+        .create_person(PersonInput {
+            pseudonym: "SH-0310".into(),
+            ..Default::default()
+        })
+        .expect("person");
+    let referral = jean
+        .nb
+        .add_referral(
+            person,
+            ReferralInput {
+                service: "Banque alimentaire".into(),
+                resource_id: None,
+                need: NeedCategory::FoodInsecurity,
+                note: None,
+                status: None,
+            },
+        )
+        .expect("referral");
+    jean.sync().expect("sync");
+    let mut nadia =
+        common::Device::join(&server, &server.invite(&team, "worker", true), "Nadia", 4);
+    jean.nb
+        .set_referral_status(referral, ReferralStatus::Accepted, None)
+        .expect("status");
+    nadia
+        .nb
+        .set_referral_status(referral, ReferralStatus::Declined, None)
+        .expect("status");
+    jean.sync().expect("sync");
+    nadia.sync().expect("sync");
+    assert!(
+        !nadia.nb.conflicts(person).expect("conflicts").is_empty(),
+        "the two statuses are concurrent"
+    );
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("settle_referral", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            join(&app, &server.url, &code, "Aline").await?;
+            app.click("#nav-persons").await?;
+            app.click("#persons-list .card").await?;
+            app.wait_text("#person-title", "SH-0310").await?;
+            let shown = app
+                .wait_text("#conflicts", "référence vers Banque alimentaire")
+                .await?;
+            ensure(
+                shown.contains("Acceptée") && shown.contains("Refusée"),
+                || format!("both statuses, by their labels: {shown}"),
+            )?;
+            ensure(shown.contains("Jean") && shown.contains("Nadia"), || {
+                format!("who set each: {shown}")
+            })?;
+            app.click("#conflicts .conflict-value button").await?;
+            app.wait_count("#conflicts", 0).await?;
+            app.wait_text("section[aria-labelledby=person-history-title]", "Aline")
+                .await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
+    });
+}
+
+#[test]
+fn the_review_screen_lists_every_record_with_concurrent_values_and_settles_them() {
+    use carnet_client::{NotePatch, PersonInput, ReferralInput};
+    use carnet_core::vocab::{Method, NeedCategory, ReferralStatus};
+    let _one = one_at_a_time();
+    let server = common::TestServer::start();
+    let (team, code) = server.create_team("Pôle de Montréal-Nord", "Aline");
+    // Jean and Nadia change a note's title and a referral apart, offline.
+    let mut jean = common::Device::join(&server, &server.invite(&team, "worker", true), "Jean", 5);
+    let note = jean
+        .nb
+        .create_note(carnet_client::NoteInput {
+            method: Some(Method::Outreach),
+            title: "Parc Aimé-Léonard".into(),
+            body: Some("Conversation avec des parents.".into()),
+            ..Default::default()
+        })
+        .expect("note");
+    let person = jean
+        .nb
+        .create_person(PersonInput {
+            pseudonym: "MN-0412".into(),
+            ..Default::default()
+        })
+        .expect("person");
+    let referral = jean
+        .nb
+        .add_referral(
+            person,
+            ReferralInput {
+                service: "Maison des familles".into(),
+                resource_id: None,
+                need: NeedCategory::SocialIsolation,
+                note: None,
+                status: None,
+            },
+        )
+        .expect("referral");
+    jean.sync().expect("sync");
+    let mut nadia =
+        common::Device::join(&server, &server.invite(&team, "worker", true), "Nadia", 6);
+    let retitle = |title: &str| NotePatch {
+        title: Some(title.into()),
+        ..Default::default()
+    };
+    jean.nb
+        .update_note(note, retitle("Parc Aimé-Léonard, samedi"))
+        .expect("title");
+    nadia
+        .nb
+        .update_note(note, retitle("Parc Aimé-Léonard, matin"))
+        .expect("title");
+    jean.nb
+        .set_referral_status(referral, ReferralStatus::Accepted, None)
+        .expect("status");
+    nadia
+        .nb
+        .set_referral_status(referral, ReferralStatus::Declined, None)
+        .expect("status");
+    jean.sync().expect("sync");
+    nadia.sync().expect("sync");
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("review_concurrent", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            join(&app, &server.url, &code, "Aline").await?;
+            app.wait_text("#nav-review-count", "2").await?;
+            app.click("#nav-review").await?;
+            app.wait_text("#concurrent-count", "2 fiches à régler")
+                .await?;
+            let list = app
+                .wait_text(
+                    "#concurrent",
+                    "Statut de la référence vers Maison des familles",
+                )
+                .await?;
+            for expected in [
+                "Parc Aimé-Léonard, samedi",
+                "Parc Aimé-Léonard, matin",
+                "Acceptée",
+                "Refusée",
+                "MN-0412",
+                "par Jean",
+                "par Nadia",
+            ] {
+                ensure(list.contains(expected), || {
+                    format!("the list shows {expected:?}: {list}")
+                })?;
+            }
+            app.screenshot("-list").await?;
+            // Keep Nadia's title: one click, and the note leaves the list.
+            let keep = app
+                .script(
+                    r#"const v = [...document.querySelectorAll('#concurrent .conflict-value')]
+                         .find(e => e.textContent.includes('Parc Aimé-Léonard, matin'));
+                       v.querySelector('button').click(); return true;"#,
+                )
+                .await?;
+            ensure(keep == serde_json::json!(true), || "clicked".into())?;
+            app.wait_text("#concurrent-count", "1 fiche à régler")
+                .await?;
+            app.click("#concurrent .conflict-value button").await?;
+            app.wait_text("#concurrent-empty", "Rien à régler").await?;
+            app.wait_count("#nav-review-count", 0).await?;
+            // The settling is Aline's change in the note's history.
+            app.click("#nav-journal").await?;
+            app.click(".note-row").await?;
+            app.wait_text("#editor-heading", "Parc Aimé-Léonard, matin")
+                .await?;
+            app.wait_text("section[aria-labelledby=history-title]", "Aline")
+                .await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
+    });
+}

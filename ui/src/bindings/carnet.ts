@@ -76,9 +76,26 @@ author: MemberId,
  */
 at: Timestamp, 
 /**
- * What it says.
+ * What it says (empty once deleted).
  */
-text: LongText, };
+text: LongText, 
+/**
+ * The comment it answers, in a conversation.
+ */
+reply_to: ItemId | null, 
+/**
+ * The members it mentions (`@name`): it comes first in their inbox.
+ */
+mentions: Array<MemberId>, 
+/**
+ * When its author last changed it.
+ */
+edited_at: Timestamp | null, 
+/**
+ * Its author deleted it: its place in the conversation stays, its
+ * words go.
+ */
+deleted: boolean, };
 
 export type Conflict = { 
 /**
@@ -98,7 +115,48 @@ value: string,
 /**
  * Who set it.
  */
-author: MemberId | null, };
+author: MemberId | null, 
+/**
+ * When, by the clock of the device that set it.
+ */
+at: Timestamp | null, };
+
+export type ConflictedPage = { 
+/**
+ * How many records hold concurrent values in all.
+ */
+total: number, 
+/**
+ * This page.
+ */
+records: Array<ConflictedRecord>, };
+
+export type ConflictedRecord = { 
+/**
+ * The record.
+ */
+id: RecordId, 
+/**
+ * Its kind.
+ */
+kind: RecordKind, 
+/**
+ * Its title or name.
+ */
+name: string, 
+/**
+ * When it last changed here.
+ */
+updated_at: Timestamp, 
+/**
+ * Its fields with concurrent values.
+ */
+conflicts: Array<Conflict>, 
+/**
+ * For each conflict, in order, what its list item is when the field
+ * belongs to one (a referral's service, a theme's code), to name it.
+ */
+contexts: Array<string | null>, };
 
 export type Consent = { 
 /**
@@ -1049,6 +1107,12 @@ languages: Array<string>,
  */
 needs: Array<NeedCategory>, };
 
+export type ReviewCounts = { 
+/**
+ * Records holding concurrent values.
+ */
+conflicted: number, };
+
 export type ReviewStatus = "draft" | "to-review" | "reviewed";
 
 export type Role = "coordinator" | "worker" | "observer";
@@ -1515,6 +1579,16 @@ export function addLeader(id: RecordId, text: string): Promise<ItemId> {
 /** Comment on a note. */
 export function addComment(id: RecordId, text: string): Promise<ItemId> {
   return invoke("add_comment", { id, text });
+}
+
+/** A page of the records of every kind holding concurrent values. */
+export function conflicted(limit: number, offset: number): Promise<ConflictedPage> {
+  return invoke("conflicted", { limit, offset });
+}
+
+/** What waits for review here (the navigation's badge). */
+export function reviewCounts(): Promise<ReviewCounts> {
+  return invoke("review_counts");
 }
 
 /** Settle a field's concurrent values by choosing one. */

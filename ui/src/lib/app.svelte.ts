@@ -15,7 +15,8 @@ export type Screen =
   | { name: "persons" }
   | { name: "person"; id: string }
   | { name: "referrals" }
-  | { name: "directory" };
+  | { name: "directory" }
+  | { name: "review" };
 
 export const app = $state<{
   info: AppInfo | null;
@@ -26,6 +27,8 @@ export const app = $state<{
   error: string | null;
   /** Bumped on each "new note", so the capture screen starts afresh. */
   captureSeq: number;
+  /** What waits for review (the navigation's badge). */
+  counts: api.ReviewCounts;
 }>({
   info: null,
   vocab: null,
@@ -34,7 +37,17 @@ export const app = $state<{
   screen: { name: "journal" },
   error: null,
   captureSeq: 0,
+  counts: { conflicted: 0 },
 });
+
+/** Ask again what waits for review (after a sync, a settling). */
+export async function refreshCounts(): Promise<void> {
+  try {
+    app.counts = await api.reviewCounts();
+  } catch {
+    // The badge keeps its last count; errors surface on actions.
+  }
+}
 
 /** Show an error as a sentence in the banner. */
 export function showError(e: unknown): void {
@@ -47,7 +60,7 @@ export function screenKey(s: Screen): string {
 }
 
 export function screenFromKey(key: string | null | undefined, persons = true): Screen {
-  if (key === "settings" || key === "capture" || key === "directory") return { name: key };
+  if (key === "settings" || key === "capture" || key === "directory" || key === "review") return { name: key };
   if (persons && (key === "persons" || key === "referrals")) return { name: key };
   if (key && key.startsWith("note:")) return { name: "note", id: key.slice(5) };
   if (persons && key && key.startsWith("person:")) return { name: "person", id: key.slice(7) };

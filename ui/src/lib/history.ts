@@ -38,6 +38,15 @@ const top: Record<string, MessageKey> = {
   consents: "person.consents",
   notes: "history.field.notes",
   referrals: "person.referrals",
+  // the team, places, the directory
+  name: "history.field.name",
+  name_fr: "history.field.name",
+  name_en: "history.field.name",
+  description_fr: "history.field.description",
+  description_en: "history.field.description",
+  codebook: "history.field.codebook",
+  members: "history.field.members",
+  services: "history.field.services",
 };
 
 // What changed inside a referral, by the field after `referrals.`.
