@@ -6,6 +6,7 @@
 mod args;
 mod output;
 mod records;
+mod review;
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -20,6 +21,7 @@ use clap::Parser;
 use args::*;
 use output::*;
 use records::{run_note, run_referral};
+use review::run_inbox;
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let dir = data_dir(&cli.data_dir)?;
@@ -36,6 +38,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             );
         }
         Command::Note(cmd) => run_note(&mut open()?, cmd)?,
+        Command::Inbox { action, all, json } => run_inbox(&mut open()?, action, all, json)?,
         Command::Show { id, json } => {
             let id: RecordId = parse_id(&id)?;
             let mut nb = open()?;

@@ -11,6 +11,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod inbox;
 pub mod inputs;
 pub mod notebook;
 pub mod projection;
@@ -26,7 +27,8 @@ pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput, TimerAction};
 pub use notebook::{Counts, Environment, Incoming, Notebook};
 pub use queries::journal::{self, NoteFilter, Page};
 pub use views::{
-    ConflictedPage, ConflictedRecord, HistoryItem, MergeOutcome, NoteDetail, NoteHit, NotePage,
-    NoteSearch, NoteSummary, PersonDetail, PersonSummary, PlaceSummary, RecordView,
-    ReferralSummary, ResourceSummary, ReviewCounts, SearchHit,
+    ConflictedPage, ConflictedRecord, HistoryItem, InboxDetail, InboxFilter, InboxItem, InboxPage,
+    MergeOutcome, NoteDetail, NoteHit, NotePage, NoteSearch, NoteSummary, PersonDetail,
+    PersonSummary, PlaceSummary, RecordView, ReferralSummary, ResourceSummary, ReviewCounts,
+    SearchHit,
 };

@@ -41,6 +41,7 @@ pub use receive::Incoming;
 
 mod comments;
 mod directory;
+mod inbox;
 mod lifecycle;
 mod maintenance;
 mod notes;

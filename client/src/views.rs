@@ -1,12 +1,13 @@
 //! What the client API returns: records and lists shaped for display and
 //! for `--json` output.
 
+use carnet_core::changes::{FieldChange, MemberChanges, TextChange};
 use carnet_core::record::{Note, Person};
 use carnet_core::vocab::{AgeGroup, Method, NeedCategory, PlaceKind, ReferralStatus, ReviewStatus};
 use carnet_core::{
     Conflict, HistoryEntry, ItemId, MemberId, Record, RecordId, RecordKind, Timestamp,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::search::Segment;
 
@@ -300,6 +301,103 @@ pub struct ReviewCounts {
     /// Records holding concurrent values.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub conflicted: i64,
+    /// Records others changed since this member last looked.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub unseen: i64,
+    /// Of those, the ones with a comment naming this member.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub mentions: i64,
+}
+
+/// The inbox's counts.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct InboxCounts {
+    /// Records not seen.
+    pub unseen: i64,
+    /// Records not seen whose comments name this member.
+    pub mentions: i64,
+}
+
+/// Which of the inbox's records to list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct InboxFilter {
+    /// Also the records already seen.
+    #[serde(default)]
+    pub include_seen: bool,
+    /// Only records this member changed.
+    #[serde(default)]
+    pub author: Option<MemberId>,
+    /// Only notes of this method.
+    #[serde(default)]
+    pub method: Option<Method>,
+    /// Only records of this kind.
+    #[serde(default)]
+    pub kind: Option<RecordKind>,
+    /// Only records in this sector.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// Only changes made at or after this moment.
+    #[serde(default)]
+    pub from: Option<Timestamp>,
+    /// Only changes made before this moment.
+    #[serde(default)]
+    pub to: Option<Timestamp>,
+}
+
+/// A record of the inbox: who changed what in it since this member last
+/// looked.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct InboxItem {
+    /// The record.
+    pub id: RecordId,
+    /// Its kind.
+    pub kind: RecordKind,
+    /// Its title or name.
+    pub title: String,
+    /// A note's method.
+    pub method: Option<Method>,
+    /// Its sector.
+    pub sector: Option<String>,
+    /// The newest change's time (its author's clock).
+    pub last_at: Timestamp,
+    /// When it arrived here.
+    pub received_at: Timestamp,
+    /// How many changes.
+    pub changes: u32,
+    /// A comment since names this member.
+    pub mention: bool,
+    /// Marked seen.
+    pub seen: bool,
+    /// Each member's changes, oldest first.
+    pub by: Vec<MemberChanges>,
+}
+
+/// A page of the inbox.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct InboxPage {
+    /// How many records match the filter.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub total: i64,
+    /// This page.
+    pub items: Vec<InboxItem>,
+}
+
+/// One record of the inbox opened: what changed since it was last looked
+/// at.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct InboxDetail {
+    /// The entry.
+    pub item: InboxItem,
+    /// Each text that changed, with the words added and removed.
+    pub texts: Vec<TextChange>,
+    /// The other fields, before → after.
+    pub fields: Vec<FieldChange>,
+    /// The record as it stands.
+    pub record: Record,
 }
 
 /// A page of the records holding concurrent values, most recently

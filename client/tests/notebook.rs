@@ -1030,6 +1030,7 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              ALTER TABLE referrals DROP COLUMN made_by;
              ALTER TABLE referrals DROP COLUMN outcome;
              DROP TABLE record_conflicts;
+             DROP TABLE inbox;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

@@ -33,8 +33,8 @@ pub struct MemberChanges {
     pub last_at: Timestamp,
     /// One of them created the record.
     pub created: bool,
-    /// The fields touched, as dotted paths without list positions
-    /// (`title`, `referrals.status`), sorted.
+    /// The fields touched (`title`, `comments`; a referral's as
+    /// `referrals.status`), sorted.
     pub fields: Vec<String>,
     /// Words written into the record's texts (comments apart).
     pub words_added: u32,
@@ -108,6 +108,19 @@ impl RecordDoc {
             })
             .collect();
         let authors: BTreeSet<Option<MemberId>> = metas.iter().map(|m| m.2).collect();
+        // Words are counted on the word diff of each text (comments
+        // apart: a comment's words are the comment), not on the
+        // characters spliced, which a text edit cuts anywhere.
+        let texts = self.text_changes(before);
+        let words_by = |author: Option<MemberId>| -> u32 {
+            texts
+                .iter()
+                .filter(|t| !t.path.starts_with("comments."))
+                .flat_map(|t| &t.spans)
+                .filter(|s| s.kind == SpanKind::Added && s.author == author)
+                .map(|s| s.text.split_whitespace().count() as u32)
+                .sum()
+        };
         let mut out: Vec<MemberChanges> = Vec::new();
         for author in authors
             .iter()
@@ -121,6 +134,7 @@ impl RecordDoc {
                 first_at: Timestamp::from_millis(mine.iter().map(|m| m.3).min().unwrap_or(0)),
                 last_at: Timestamp::from_millis(mine.iter().map(|m| m.3).max().unwrap_or(0)),
                 created: mine.iter().any(|m| m.1.is_empty()),
+                words_added: words_by(author),
                 ..Default::default()
             };
             let mut fields = BTreeSet::new();
@@ -199,9 +213,6 @@ fn absorb(
             .first()
             .is_some_and(|(_, p)| matches!(p, Prop::Map(k) if k == "comments"));
         match &patch.action {
-            PatchAction::SpliceText { value, .. } if !in_comments => {
-                summary.words_added += value.make_string().split_whitespace().count() as u32;
-            }
             PatchAction::DeleteSeq { .. }
                 if matches!(doc.am().object_type(&patch.obj), Ok(ObjType::Text)) =>
             {
@@ -221,7 +232,18 @@ fn absorb(
             }
             _ => {}
         }
-        fields.insert(field);
+        fields.insert(top_field(&field));
+    }
+}
+
+/// A field as the summary names it: the record's own field (`comments`,
+/// not `comments.text`), a referral's to its own (`referrals.status`).
+fn top_field(path: &str) -> String {
+    let mut parts = path.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("referrals"), Some(inner)) => format!("referrals.{inner}"),
+        (Some(first), _) => first.to_string(),
+        (None, _) => String::new(),
     }
 }
 
@@ -275,19 +297,77 @@ fn collect_texts(
     }
 }
 
-/// The characters of a text then and now, in the text's order: those in
-/// both kept, those only now added (by the author of the operation that
-/// inserted them), those only then removed (by `remover`, when known).
-/// Characters kept in both appear in the same order in both, so a walk
-/// of the two lists side by side places every removed run before the
-/// added run that replaced it.
+/// A text's characters cut into tokens, as character ranges: a word (a
+/// run of letters and digits, with the apostrophes and hyphens inside
+/// it) or any other character, each with the spaces before it.
+fn tokens(chars: &[(String, ObjId)]) -> Vec<std::ops::Range<usize>> {
+    let blank = |s: &str| s.chars().all(char::is_whitespace);
+    let wordy = |s: &str| {
+        s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-'))
+    };
+    let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    for k in 0..chars.len() {
+        let (c, prev) = (&chars[k].0, k.checked_sub(1).map(|p| chars[p].0.as_str()));
+        let starts = match prev {
+            None => true,
+            // Spaces lead the token that follows them.
+            Some(p) if blank(c) => !blank(p),
+            Some(p) if blank(p) => false,
+            Some(p) => !(wordy(c) && wordy(p)),
+        };
+        if starts {
+            ranges.push(k..k);
+        }
+        if let Some(last) = ranges.last_mut() {
+            last.end = k + 1;
+        }
+    }
+    ranges
+}
+
+/// The text as it is now, word by word, with what changed since then: a
+/// diff of the two texts' words (as a person compares them, by their
+/// letters), each added word named by the member who wrote most of its
+/// new characters (Automerge knows who inserted each character), each
+/// removed word by `remover` when known. The characters' own identities
+/// would give a character diff, exact but unreadable: a text edit reuses
+/// letters of removed words, and "l'école" would show as "l'éco" added
+/// between kept letters.
 fn interleave(
     then: &[(String, ObjId)],
     now: &[(String, ObjId)],
     remover: Option<MemberId>,
 ) -> Vec<TextSpan> {
+    let then_tokens = tokens(then);
+    let now_tokens = tokens(now);
+    let text = |chars: &[(String, ObjId)], r: &std::ops::Range<usize>| -> String {
+        chars[r.clone()].iter().map(|c| c.0.as_str()).collect()
+    };
+    let then_words: Vec<String> = then_tokens.iter().map(|r| text(then, r)).collect();
+    let now_words: Vec<String> = now_tokens.iter().map(|r| text(now, r)).collect();
     let then_ids: HashSet<&ObjId> = then.iter().map(|c| &c.1).collect();
-    let now_ids: HashSet<&ObjId> = now.iter().map(|c| &c.1).collect();
+    let author_of = |r: &std::ops::Range<usize>| -> Option<MemberId> {
+        let mut count: Vec<(Option<MemberId>, usize)> = Vec::new();
+        for (_, id) in &now[r.clone()] {
+            if then_ids.contains(id) {
+                continue;
+            }
+            let who = match id {
+                ObjId::Id(_, actor, _) => Actor::member_of(actor),
+                ObjId::Root => None,
+            };
+            match count.iter_mut().find(|(w, _)| *w == who) {
+                Some((_, n)) => *n += 1,
+                None => count.push((who, 1)),
+            }
+        }
+        count
+            .into_iter()
+            .max_by_key(|(_, n)| *n)
+            .map_or(remover, |(w, _)| w)
+    };
+
     let mut spans: Vec<TextSpan> = Vec::new();
     let mut push = |text: &str, kind: SpanKind, author: Option<MemberId>| match spans.last_mut() {
         Some(last) if last.kind == kind && last.author == author => last.text.push_str(text),
@@ -297,27 +377,179 @@ fn interleave(
             author,
         }),
     };
-    let (mut i, mut j) = (0, 0);
-    while i < then.len() || j < now.len() {
-        if i < then.len() && !now_ids.contains(&then[i].1) {
-            push(&then[i].0, SpanKind::Removed, remover);
-            i += 1;
-        } else if j < now.len() && !then_ids.contains(&now[j].1) {
-            let author = match &now[j].1 {
-                ObjId::Id(_, actor, _) => Actor::member_of(actor),
-                ObjId::Root => None,
-            };
-            push(&now[j].0, SpanKind::Added, author);
-            j += 1;
-        } else if i < then.len() && j < now.len() {
-            // In both: the same character, kept.
-            push(&now[j].0, SpanKind::Kept, None);
-            i += 1;
-            j += 1;
-        } else {
-            // Unreachable for two versions of one text; never loop.
-            break;
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &then_words, &now_words);
+    for op in ops {
+        let (tag, old, new) = op.as_tag_tuple();
+        if tag == similar::DiffTag::Equal {
+            for j in new {
+                push(&now_words[j], SpanKind::Kept, None);
+            }
+            continue;
+        }
+        // A replacement reads as the removed words, then the added ones.
+        for i in old {
+            push(&then_words[i], SpanKind::Removed, remover);
+        }
+        for j in new {
+            push(&now_words[j], SpanKind::Added, author_of(&now_tokens[j]));
         }
     }
     spans
+}
+
+/// A field of a record before → after, as text (codes for vocabularies,
+/// items of a list joined by ", ").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldChange {
+    /// Dotted path of the field (`title`, `follow_up.due`,
+    /// `referrals.status`).
+    pub path: String,
+    /// What list item it belongs to, when it does (a referral's service).
+    pub context: Option<String>,
+    /// Before (empty: it had no value, or the record did not exist).
+    pub before: String,
+    /// After.
+    pub after: String,
+}
+
+/// The texts (shown as word diffs by [`RecordDoc::text_changes`]) and the
+/// record's bookkeeping, left out of [`field_changes`].
+const NOT_FIELDS: &[&str] = &[
+    "kind",
+    "body",
+    "notes",
+    "description_fr",
+    "description_en",
+    "shadowing",
+    "stories",
+    "comments",
+    "timer",
+    "author",
+    "created_at",
+    "schema",
+];
+
+/// Every field of `after` that differs from `before` (all of them when
+/// the record is new), texts apart; a referral's status and outcome
+/// named by its service.
+pub fn field_changes(before: Option<&crate::Record>, after: &crate::Record) -> Vec<FieldChange> {
+    let as_map = |r: Option<&crate::Record>| -> serde_json::Map<String, serde_json::Value> {
+        match r.and_then(|r| record_value(r).ok()) {
+            Some(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        }
+    };
+    let then = as_map(before);
+    let now = as_map(Some(after));
+    let mut then_flat = Vec::new();
+    let mut now_flat = Vec::new();
+    for (key, value) in &then {
+        if !NOT_FIELDS.contains(&key.as_str()) && key != "referrals" {
+            flatten(key, value, &mut then_flat);
+        }
+    }
+    for (key, value) in &now {
+        if !NOT_FIELDS.contains(&key.as_str()) && key != "referrals" {
+            flatten(key, value, &mut now_flat);
+        }
+    }
+    let mut out = Vec::new();
+    let lookup = |list: &[(String, String)], path: &str| {
+        list.iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut paths: Vec<&String> = now_flat.iter().map(|(p, _)| p).collect();
+    paths.extend(then_flat.iter().map(|(p, _)| p));
+    let mut seen = HashSet::new();
+    for path in paths {
+        if !seen.insert(path.clone()) {
+            continue;
+        }
+        let (b, a) = (lookup(&then_flat, path), lookup(&now_flat, path));
+        if b != a {
+            out.push(FieldChange {
+                path: path.clone(),
+                context: None,
+                before: b,
+                after: a,
+            });
+        }
+    }
+    // Referrals, each by its service.
+    let referrals = |m: &serde_json::Map<String, serde_json::Value>| -> Vec<serde_json::Value> {
+        match m.get("referrals") {
+            Some(serde_json::Value::Array(a)) => a.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let then_refs = referrals(&then);
+    for r in referrals(&now) {
+        let id = r.get("id");
+        let old = then_refs.iter().find(|o| o.get("id") == id);
+        let service = r
+            .get("service")
+            .and_then(|s| s.as_str())
+            .unwrap_or_default()
+            .to_string();
+        for field in ["status", "outcome", "need"] {
+            let text = |v: Option<&serde_json::Value>| v.map(scalar_json).unwrap_or_default();
+            let (b, a) = (text(old.and_then(|o| o.get(field))), text(r.get(field)));
+            if b != a {
+                out.push(FieldChange {
+                    path: format!("referrals.{field}"),
+                    context: Some(service.clone()),
+                    before: b,
+                    after: a,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn record_value(r: &crate::Record) -> serde_json::Result<serde_json::Value> {
+    match r {
+        crate::Record::Note(n) => serde_json::to_value(n.as_ref()),
+        crate::Record::Person(p) => serde_json::to_value(p.as_ref()),
+        crate::Record::Resource(x) => serde_json::to_value(x.as_ref()),
+        crate::Record::Place(p) => serde_json::to_value(p),
+        crate::Record::Workspace(w) => serde_json::to_value(w),
+    }
+}
+
+fn scalar_json(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A field's value as dotted paths and text: objects one path per field,
+/// lists of values joined by ", ", lists of items by their text or name.
+fn flatten(path: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                flatten(&format!("{path}.{k}"), v, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            let texts: Vec<String> = items
+                .iter()
+                .map(|item| match item {
+                    serde_json::Value::Object(m) => ["text", "name", "name_fr", "label_fr", "code"]
+                        .iter()
+                        .find_map(|k| m.get(*k).map(scalar_json))
+                        .unwrap_or_default(),
+                    other => scalar_json(other),
+                })
+                .collect();
+            out.push((path.to_string(), texts.join(", ")));
+        }
+        other => out.push((path.to_string(), scalar_json(other))),
+    }
 }

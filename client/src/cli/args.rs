@@ -36,6 +36,17 @@ pub(crate) enum Command {
     /// Capture and edit notes.
     #[command(subcommand)]
     Note(NoteCommand),
+    /// What other members changed since you last looked, grouped by
+    /// record, naming each author; `inbox seen` marks records seen.
+    Inbox {
+        #[command(subcommand)]
+        action: Option<InboxCommand>,
+        /// Also the records already seen.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show any record.
     Show {
         /// The record's id.
@@ -224,8 +235,23 @@ pub(crate) enum NoteCommand {
         #[arg(long)]
         told_by: Option<String>,
     },
-    /// Comment on a note; prints the comment's id.
-    Comment { id: String, text: String },
+    /// Comment on a note (`@name` mentions a member); prints the
+    /// comment's id.
+    Comment {
+        id: String,
+        text: String,
+        /// Answer this comment of the note.
+        #[arg(long)]
+        reply_to: Option<String>,
+    },
+    /// Change the words of one of your comments.
+    EditComment {
+        id: String,
+        comment: String,
+        text: String,
+    },
+    /// Delete one of your comments (its replies stay).
+    DeleteComment { id: String, comment: String },
 }
 
 /// What `note timer` does.
@@ -318,4 +344,28 @@ pub(crate) enum ImportFmt {
 pub(crate) enum ExportFmt {
     Json,
     Csv,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum InboxCommand {
+    /// Mark records seen.
+    Seen {
+        /// The records' ids.
+        ids: Vec<String>,
+        /// Every record of the inbox.
+        #[arg(long, conflicts_with = "ids")]
+        all: bool,
+    },
+    /// Mark records not seen, to come back to them.
+    Unseen {
+        /// The records' ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
+    /// What changed in one record since you last looked.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
 }

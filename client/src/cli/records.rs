@@ -114,8 +114,15 @@ pub(super) fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()
                 nb.add_story(parse_id(&id)?, &text, told_by.as_deref())?
             );
         }
-        NoteCommand::Comment { id, text } => {
-            println!("{}", nb.add_comment(parse_id(&id)?, &text)?);
+        NoteCommand::Comment { id, text, reply_to } => {
+            let reply_to = reply_to.as_deref().map(parse_id).transpose()?;
+            println!("{}", nb.reply(parse_id(&id)?, reply_to, &text)?);
+        }
+        NoteCommand::EditComment { id, comment, text } => {
+            nb.edit_comment(parse_id(&id)?, parse_id(&comment)?, &text)?;
+        }
+        NoteCommand::DeleteComment { id, comment } => {
+            nb.delete_comment(parse_id(&id)?, parse_id(&comment)?)?;
         }
     }
     Ok(())

@@ -12,12 +12,14 @@
 //! rolls back whole).
 
 use automerge::ChangeHash;
+use carnet_core::changes::MemberChanges;
 use carnet_core::document::Merged;
 use carnet_core::parallel;
-use carnet_core::{CoreError, Record, RecordDoc, RecordId, RecordKind};
+use carnet_core::{CoreError, MemberId, Record, RecordDoc, RecordId, RecordKind};
 
 use super::Notebook;
 use crate::error::{ClientError, Result};
+use crate::inbox::{self, News};
 use crate::projection;
 use crate::store::{self, write, StoredRecord};
 use crate::views::MergeOutcome;
@@ -65,6 +67,8 @@ enum Done {
         dirty: bool,
         /// Fields holding concurrent values.
         conflicts: usize,
+        /// What other members did, for the inbox.
+        news: Option<News>,
     },
     /// Some changes wait for others not received; nothing to write.
     Waiting,
@@ -84,6 +88,8 @@ enum Done {
         dirty: bool,
         /// Fields holding concurrent values.
         conflicts: usize,
+        /// What other members did, for the inbox.
+        news: Option<News>,
     },
 }
 
@@ -120,7 +126,7 @@ fn kind_refused(id: RecordId, said: RecordKind, actual: RecordKind) -> ClientErr
 /// Step 2 for one record: pure work on its document, no SQLite. With
 /// `keep`, merged documents go to the cache; without, they are dropped
 /// here unless they came from it.
-fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
+fn work(item: &Incoming<'_>, start: Start, keep: bool, review: Option<&Review>) -> Done {
     let (rowid, mut doc, chunks) = match start {
         Start::Erased => {
             return Done::Refused(ClientError::BadAnswer(format!(
@@ -136,7 +142,10 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
                     }
                     _ => {
                         let dirty = still_dirty(&mut doc, item.server_heads);
+                        let news =
+                            review.and_then(|r| r.news(&mut doc, &[], item.changes, &record));
                         Done::Created {
+                            news,
                             conflicts: doc.conflict_count(),
                             kind: doc.kind(),
                             kept: keep.then_some(doc),
@@ -167,6 +176,9 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
     }
     // A document taken from the cache goes back to it.
     let keep = keep || chunks.is_none();
+    // What the member last looked at: the heads kept with news not seen
+    // yet, or the record as it stands before this merge.
+    let before = review.map(|r| r.since.clone().unwrap_or_else(|| doc.heads()));
     // On error the document is dropped: the next read comes from disk,
     // where nothing changed.
     match doc.merge_in_place(item.changes) {
@@ -194,6 +206,10 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
                 },
             };
             let conflicts = doc.conflict_count();
+            let news = match (review, &before) {
+                (Some(r), Some(before)) => r.news(&mut doc, before, &new, &record),
+                _ => None,
+            };
             let kept = if keep {
                 Kept::Doc(Box::new(doc))
             } else {
@@ -208,8 +224,43 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
                 record: Box::new(record),
                 dirty,
                 conflicts,
+                news,
             }
         }
+    }
+}
+
+/// What the inbox needs to know while merging: this member, and for each
+/// record the heads kept with its news not seen yet.
+pub(crate) struct Review {
+    me: MemberId,
+    since: Option<Vec<ChangeHash>>,
+}
+
+impl Review {
+    /// The news of a merge that brought `new` changes: what other members
+    /// changed since `before`, when any of `new` is theirs.
+    fn news(
+        &self,
+        doc: &mut RecordDoc,
+        before: &[ChangeHash],
+        new: &[u8],
+        record: &Record,
+    ) -> Option<News> {
+        let (authors, _) = RecordDoc::authors_and_hashes(new);
+        if authors.iter().all(|a| *a == Some(self.me)) {
+            return None;
+        }
+        let by: Vec<MemberChanges> = doc.changes_by_member(before, Some(self.me));
+        if by.is_empty() {
+            return None;
+        }
+        let mention = inbox::mentions_me(record, self.me, || doc.record_at(before).ok().flatten());
+        Some(News {
+            since: before.to_vec(),
+            mention,
+            by,
+        })
     }
 }
 
@@ -220,6 +271,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool) -> Done {
 fn work_all(
     items: &[Incoming<'_>],
     starts: Vec<Start>,
+    reviews: &[Option<Review>],
     write: impl FnMut(usize, Done) -> Result<()>,
 ) -> Result<()> {
     let threads = parallel::threads_for(items.len(), PARALLEL_FROM / 2);
@@ -228,7 +280,7 @@ fn work_all(
     parallel::for_each_in_order(
         starts,
         threads,
-        |k, start| work(&items[k], start, keep),
+        |k, start| work(&items[k], start, keep, reviews[k].as_ref()),
         write,
     )
 }
@@ -305,10 +357,34 @@ impl Notebook {
             });
         }
 
+        // What this member last looked at, once the notebook has synced
+        // whole once: the first sync brings the team's records, which are
+        // not news.
+        let reviewing = self.store.sync_outcome()?.last_ok.is_some();
+        let mut reviews = Vec::with_capacity(items.len());
+        for start in &starts {
+            let rowid = match start {
+                Start::Cached(rowid, _) => Some(*rowid),
+                Start::Stored(stored) => Some(stored.rowid),
+                Start::New | Start::Erased => None,
+            };
+            reviews.push(if reviewing {
+                Some(Review {
+                    me: self.member(),
+                    since: match rowid {
+                        Some(rowid) => inbox::unseen_since(self.store.conn(), rowid)?,
+                        None => None,
+                    },
+                })
+            } else {
+                None
+            });
+        }
+
         // 2. Decode, merge, check, hydrate, on every core; 3. write, here,
         // in order, as results come.
         let mut out = Vec::with_capacity(items.len());
-        work_all(items, starts, |k, done| {
+        work_all(items, starts, &reviews, |k, done| {
             out.push(self.write_received(&items[k], done, now)?);
             Ok(())
         })?;
@@ -343,11 +419,15 @@ impl Notebook {
                 record,
                 dirty,
                 conflicts,
+                news,
             } => {
                 let tx = self.store.transaction()?;
                 let rowid = write::insert_received(&tx, item.id, kind, item.changes, now)?;
                 projection::project(&tx, rowid, &record)?;
                 projection::conflicts(&tx, rowid, conflicts)?;
+                if let Some(news) = news {
+                    inbox::record(&tx, rowid, &news, now)?;
+                }
                 heads(&tx, dirty)?;
                 tx.commit()?;
                 self.after_write(item.id, rowid, kept, &record);
@@ -372,6 +452,7 @@ impl Notebook {
                 record,
                 dirty,
                 conflicts,
+                news,
             } => {
                 let tx = self.store.transaction()?;
                 let kept = match kept {
@@ -386,6 +467,9 @@ impl Notebook {
                 };
                 projection::project(&tx, rowid, &record)?;
                 projection::conflicts(&tx, rowid, conflicts)?;
+                if let Some(news) = news {
+                    inbox::record(&tx, rowid, &news, now)?;
+                }
                 if !missing_deps {
                     heads(&tx, dirty)?;
                 }

@@ -98,8 +98,11 @@ impl Notebook {
 
     /// What waits for review here: the badge in the navigation.
     pub fn review_counts(&self) -> Result<ReviewCounts> {
+        let inbox = crate::queries::inbox::counts(self.store.conn())?;
         Ok(ReviewCounts {
             conflicted: query::conflicted_count(self.store.conn())?,
+            unseen: inbox.unseen,
+            mentions: inbox.mentions,
         })
     }
 

@@ -5,12 +5,14 @@
 //! - [`journal`]: the journal's filtered, paged notes;
 //! - [`persons`]: persons and their referrals;
 //! - [`directory`]: the directory's organisations and the places;
+//! - [`inbox`]: the review inbox, what others changed since I looked;
 //! - [`records`]: records of any kind (ids, counts, bookkeeping) and the
 //!   team's members and themes.
 //!
 //! Full-text search has its own module, [`crate::search`].
 
 pub mod directory;
+pub mod inbox;
 pub mod journal;
 pub mod persons;
 pub mod records;

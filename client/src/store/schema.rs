@@ -2,7 +2,7 @@
 //! is recognised as Carnet's (`application_id`) and at which format
 //! (`user_version`).
 //!
-//! Three groups of tables:
+//! The tables:
 //! - document storage: `records` (one row per record: its id, kind and
 //!   bookkeeping), `snapshots` (its compacted document) and `chunks`
 //!   (incremental changes appended on each edit);
@@ -11,7 +11,9 @@
 //!   load Automerge documents, and the FTS5 `search` index;
 //! - `meta`: who this notebook belongs to and, once joined, its team
 //!   server, device token and sync position;
-//! - sync bookkeeping: columns of `records`, `sync_wanted`, `erased`.
+//! - sync bookkeeping: columns of `records`, `sync_wanted`, `erased`;
+//! - the review inbox: `inbox`, what other members changed since this
+//!   member last looked.
 //!
 //! Every projection table is keyed by `records.rowid` and can be rebuilt
 //! from the documents.
@@ -28,7 +30,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (2, SYNC_STATUS_INDEXES),
     (3, SNAPSHOTS_APART),
     (4, REFERRAL_MAKERS),
-    (5, CONCURRENT_VALUES),
+    (5, REVIEW),
 ];
 
 /// The formats whose migration adds to what the projection holds: opening
@@ -71,14 +73,34 @@ ALTER TABLE referrals ADD COLUMN outcome TEXT;
 CREATE INDEX referrals_by_next_follow_up ON referrals (next_follow_up) WHERE next_follow_up IS NOT NULL;
 "#;
 
-/// Format 5: how many fields of each record hold concurrent values, for
-/// the list of what is left to settle (filled by the rebuild that
-/// follows, see [`REPROJECT_AFTER`]).
-const CONCURRENT_VALUES: &str = r#"
+/// Format 5, the office's review: how many fields of each record hold
+/// concurrent values (projection, filled by the rebuild that follows, see
+/// [`REPROJECT_AFTER`]), and the inbox: for each record other members
+/// changed since this member last looked at it, the heads it had then and
+/// a summary of who changed what (bookkeeping of this device, not
+/// projection: a rebuild keeps it).
+const REVIEW: &str = r#"
 CREATE TABLE record_conflicts (
     record_rowid INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
     fields       INTEGER NOT NULL
 );
+CREATE TABLE inbox (
+    record_rowid INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
+    -- the record's heads when last looked at (empty: new here)
+    since_heads  BLOB NOT NULL,
+    -- the newest change's time (its author's clock) and when it arrived
+    last_at      INTEGER NOT NULL,
+    received_at  INTEGER NOT NULL,
+    -- ',id,id,': the members who changed it, for the filter by author
+    authors      TEXT NOT NULL,
+    changes      INTEGER NOT NULL,
+    -- a comment since names this member
+    mention      INTEGER NOT NULL DEFAULT 0,
+    seen         INTEGER NOT NULL DEFAULT 0,
+    -- JSON: each member's changes (carnet_core::changes::MemberChanges)
+    summary      TEXT NOT NULL
+);
+CREATE INDEX inbox_unseen ON inbox (mention DESC, received_at DESC, last_at DESC) WHERE NOT seen;
 "#;
 
 /// Tables of the projection and search index, cleared by a rebuild.
