@@ -227,7 +227,7 @@ fn absorb(
                 key,
                 value: (Value::Scalar(s), _),
                 ..
-            } if key == "status" && field.starts_with("referrals") => {
+            } if key == "status" && field == "referrals.status" => {
                 summary.statuses.push(scalar_code(s));
             }
             _ => {}

@@ -7,14 +7,15 @@
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::{
-    ConflictedPage, Environment, NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch,
-    NoteSearch, Notebook, Page, PersonDetail, PersonInput, PersonSummary, PlaceSummary,
-    ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, TimerAction,
+    ConflictedPage, Environment, InboxDetail, InboxFilter, InboxPage, NoteDetail, NoteFilter,
+    NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page, PersonDetail, PersonInput,
+    PersonSummary, PlaceSummary, ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts,
+    TimerAction,
 };
 use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
 use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralStatus};
-use carnet_core::{Day, DeviceId, ItemId, RecordId};
+use carnet_core::{Day, DeviceId, ItemId, MemberId, RecordId};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 
@@ -68,6 +69,8 @@ pub struct AppInfo {
     pub has_notebook: bool,
     /// The member writing in this notebook.
     pub member_name: Option<String>,
+    /// Their id (their own comments are theirs to edit).
+    pub member_id: Option<MemberId>,
     /// The team (workspace) name.
     pub team: Option<String>,
     /// Whether the notebook is joined to a team server.
@@ -125,6 +128,7 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
     let mut out = AppInfo {
         has_notebook: state.has_notebook(),
         member_name: None,
+        member_id: None,
         team: None,
         joined: false,
         role: None,
@@ -139,6 +143,7 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
     if out.has_notebook {
         state.with(|nb| {
             out.member_name = Some(nb.member_name().to_string());
+            out.member_id = Some(nb.member());
             out.team = Some(nb.workspace()?.name);
             let membership = nb.membership()?;
             out.joined = membership.is_some();
@@ -336,9 +341,42 @@ commands! {
         state.edit(|nb| nb.add_leader(id, &text))
     }
 
-    /// Comment on a note.
-    fn add_comment(_app, state, id: RecordId, text: String) -> ItemId {
-        state.edit(|nb| nb.add_comment(id, &text))
+    /// Comment on a note, in answer to one of its comments when
+    /// `reply_to` is given (`@name` mentions a member).
+    fn add_comment(_app, state, id: RecordId, text: String, reply_to: Option<ItemId>) -> ItemId {
+        state.edit(|nb| nb.reply(id, reply_to, &text))
+    }
+
+    /// Change the words of one's own comment.
+    fn edit_comment(_app, state, id: RecordId, comment: ItemId, text: String) -> () {
+        state.edit(|nb| nb.edit_comment(id, comment, &text))
+    }
+
+    /// Delete one's own comment (its replies stay).
+    fn delete_comment(_app, state, id: RecordId, comment: ItemId) -> () {
+        state.edit(|nb| nb.delete_comment(id, comment))
+    }
+
+    /// A page of the inbox: what other members changed since this member
+    /// last looked.
+    fn inbox(_app, state, filter: InboxFilter, limit: u32, offset: u32) -> InboxPage {
+        state.with(|nb| nb.inbox(&filter, limit, offset))
+    }
+
+    /// One record of the inbox: its changed texts word by word and its
+    /// other fields before → after.
+    fn inbox_item(_app, state, id: RecordId) -> InboxDetail {
+        state.with(|nb| nb.inbox_item(id))
+    }
+
+    /// Mark records of the inbox seen (none given: all of them).
+    fn mark_seen(_app, state, ids: Option<Vec<RecordId>>) -> u32 {
+        state.with(|nb| nb.mark_seen(ids.as_deref()).map(|n| n as u32))
+    }
+
+    /// Mark records of the inbox not seen, to come back to them.
+    fn mark_unseen(_app, state, ids: Vec<RecordId>) -> u32 {
+        state.with(|nb| nb.mark_unseen(&ids).map(|n| n as u32))
     }
 
     /// A page of the records of every kind holding concurrent values.

@@ -1174,7 +1174,7 @@ fn the_review_screen_lists_every_record_with_concurrent_values_and_settles_them(
             .unwrap_or_else(|e| fail(e));
         let outcome = async {
             join(&app, &server.url, &code, "Aline").await?;
-            app.wait_text("#nav-review-count", "2").await?;
+            app.wait_text("#nav-review-conflicts", "2").await?;
             app.click("#nav-review").await?;
             app.wait_text("#concurrent-count", "2 fiches à régler")
                 .await?;
@@ -1211,7 +1211,7 @@ fn the_review_screen_lists_every_record_with_concurrent_values_and_settles_them(
                 .await?;
             app.click("#concurrent .conflict-value button").await?;
             app.wait_text("#concurrent-empty", "Rien à régler").await?;
-            app.wait_count("#nav-review-count", 0).await?;
+            app.wait_count("#nav-review-conflicts", 0).await?;
             // The settling is Aline's change in the note's history.
             app.click("#nav-journal").await?;
             app.click(".note-row").await?;
@@ -1223,5 +1223,134 @@ fn the_review_screen_lists_every_record_with_concurrent_values_and_settles_them(
         }
         .await;
         app.finish(outcome).await;
+    });
+}
+
+/// The office's review in two apps on one server: Jean edits Aline's note
+/// and comments naming her, two workers move one referral apart; Aline's
+/// inbox names each, the mention first; the opened note shows Jean's
+/// words in his colour and named; all seen, the inbox is empty; the
+/// referral's concurrent statuses are settled from the other tab.
+#[test]
+fn alines_inbox_shows_what_jean_and_the_team_changed_and_she_settles_the_rest() {
+    use carnet_client::{PersonInput, ReferralInput};
+    use carnet_core::vocab::{NeedCategory, ReferralStatus};
+    let _one = one_at_a_time();
+    let server = common::TestServer::start();
+    let (team, code_a) = server.create_team("Pôle de Montréal-Nord", "Aline");
+    let code_b = server.invite(&team, "worker", false);
+    // Two workers with persons, on the command line's library.
+    let mut nadia =
+        common::Device::join(&server, &server.invite(&team, "worker", true), "Nadia", 41);
+    let person = nadia
+        .nb
+        .create_person(PersonInput {
+            pseudonym: "MN-0777".into(),
+            ..Default::default()
+        })
+        .expect("person");
+    let referral = nadia
+        .nb
+        .add_referral(
+            person,
+            ReferralInput {
+                service: "Cuisine collective".into(),
+                resource_id: None,
+                need: NeedCategory::FoodInsecurity,
+                note: None,
+                status: None,
+            },
+        )
+        .expect("referral");
+    nadia.sync().expect("sync");
+    let mut omar = common::Device::join(&server, &server.invite(&team, "worker", true), "Omar", 42);
+    runtime().block_on(async {
+        let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let a = App::launch("inbox_a", dir_a.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let b = match App::launch("inbox_b", dir_b.path(), &[]).await {
+            Ok(b) => b,
+            Err(e) => return a.finish(Err(e)).await,
+        };
+        let title = "Atelier du mardi";
+        let outcome = async {
+            // Jean first: Aline's first sync brings the team as it is.
+            join(&b, &server.url, &code_b, "Jean").await?;
+            join(&a, &server.url, &code_a, "Aline").await?;
+            capture(&a, title, "Les mères parlent du parc.").await?;
+            app_sync_until_row(&a, &b, title).await?;
+            // Nothing is news yet: Aline's inbox is empty.
+            a.click("#nav-review").await?;
+            a.wait_text("#inbox-empty", "Rien de neuf").await?;
+
+            // Jean adds words and a comment naming Aline.
+            b.click(".note-row").await?;
+            b.wait_text("#note-body", "Les mères parlent du parc.").await?;
+            b.append_to("#note-body", " Elles parlent aussi de l'école.").await?;
+            b.wait_text("#save-status", "Enregistré").await?;
+            b.select("#comment-mention", "Aline").await?;
+            b.append_to("#comment-entry", "peux-tu relire la fin?").await?;
+            b.click("#comment-add").await?;
+            b.wait_text("#comments", "peux-tu relire").await?;
+            b.wait_text("#comments mark.mention", "@Aline").await?;
+            // Nadia and Omar move the referral apart, each offline.
+            nadia
+                .nb
+                .set_referral_status(referral, ReferralStatus::Accepted, None)
+                .map_err(anyhow::Error::from)?;
+            omar.nb
+                .set_referral_status(referral, ReferralStatus::Declined, None)
+                .map_err(anyhow::Error::from)?;
+            // Their syncs block: off the test's runtime thread.
+            std::thread::scope(|s| {
+                s.spawn(|| nadia.sync().map(|_| ())).join().expect("thread")?;
+                s.spawn(|| omar.sync().map(|_| ())).join().expect("thread")
+            })
+            .map_err(anyhow::Error::from)?;
+            sync_until(&b, "Jean's changes sent", || async {
+                b.count("#sync-waiting").await.is_ok_and(|n| n == 0)
+            })
+            .await?;
+
+            // Aline's inbox: the note first (it names her), then the person.
+            sync_until(&a, "two records in Aline's inbox", || async {
+                a.wait_text("#nav-review-count", "2").await.is_ok()
+            })
+            .await?;
+            a.click("#nav-review").await?;
+            let first = a.wait_text("#inbox-list .inbox-item", title).await?;
+            for expected in ["Un commentaire vous mentionne", "Jean a ajouté 5 mots", "a écrit un commentaire"] {
+                ensure(first.contains(expected), || format!("the first item says {expected:?}: {first}"))?;
+            }
+            let list = a.wait_text("#inbox-list", "MN-0777").await?;
+            ensure(
+                list.contains("Nadia a passé une référence à") && list.contains("Omar a passé une référence à"),
+                || format!("each worker's move of the referral, named: {list}"),
+            )?;
+            let _ = a.screenshot("-inbox").await;
+            // Opening the note shows Jean's words, named, and marks it seen.
+            a.click("#inbox-list .inbox-item .inbox-head").await?;
+            let added = a.wait_text(".diff[data-path=body] ins", "Elles parlent aussi de l'école").await?;
+            ensure(added.contains("ajouté par Jean"), || format!("named for screen readers: {added}"))?;
+            let shown = a
+                .script("return document.querySelector('.diff[data-path=body] ins').getAttribute('title')")
+                .await?;
+            ensure(shown == serde_json::json!("ajouté par Jean"), || format!("named on hover: {shown}"))?;
+            let _ = a.screenshot("-opened").await;
+            a.wait_text("#nav-review-count", "1").await?;
+            a.click("#inbox-seen-all").await?;
+            a.wait_text("#inbox-empty", "Rien de neuf").await?;
+            a.wait_count("#nav-review-count", 0).await?;
+            // The referral's two statuses are settled from the other tab.
+            a.click("#tab-concurrent").await?;
+            a.wait_text("#concurrent", "Statut de la référence vers Cuisine collective").await?;
+            a.click("#concurrent .conflict-value button").await?;
+            a.wait_text("#concurrent-empty", "Rien à régler").await?;
+            Ok(())
+        }
+        .await;
+        b.finish(Ok(())).await;
+        a.finish(outcome).await;
     });
 }

@@ -16,6 +16,10 @@ has_notebook: boolean,
  */
 member_name: string | null, 
 /**
+ * Their id (their own comments are theirs to edit).
+ */
+member_id: MemberId | null, 
+/**
  * The team (workspace) name.
  */
 team: string | null, 
@@ -228,6 +232,25 @@ revoked_at: number | null, };
 
 export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "internal" | "unknown";
 
+export type FieldChange = { 
+/**
+ * Dotted path of the field (`title`, `follow_up.due`,
+ * `referrals.status`).
+ */
+path: string, 
+/**
+ * What list item it belongs to, when it does (a referral's service).
+ */
+context: string | null, 
+/**
+ * Before (empty: it had no value, or the record did not exist).
+ */
+before: string, 
+/**
+ * After.
+ */
+after: string, };
+
 export type FollowUp = { 
 /**
  * A follow-up is needed.
@@ -282,6 +305,110 @@ phone: string | null,
  */
 address: string | null, };
 
+export type InboxDetail = { 
+/**
+ * The entry.
+ */
+item: InboxItem, 
+/**
+ * Each text that changed, with the words added and removed.
+ */
+texts: Array<TextChange>, 
+/**
+ * The other fields, before → after.
+ */
+fields: Array<FieldChange>, 
+/**
+ * The record as it stands.
+ */
+record: Record, };
+
+export type InboxFilter = { 
+/**
+ * Also the records already seen.
+ */
+include_seen: boolean, 
+/**
+ * Only records this member changed.
+ */
+author: MemberId | null, 
+/**
+ * Only notes of this method.
+ */
+method: Method | null, 
+/**
+ * Only records of this kind.
+ */
+kind: RecordKind | null, 
+/**
+ * Only records in this sector.
+ */
+sector: string | null, 
+/**
+ * Only changes made at or after this moment.
+ */
+from: Timestamp | null, 
+/**
+ * Only changes made before this moment.
+ */
+to: Timestamp | null, };
+
+export type InboxItem = { 
+/**
+ * The record.
+ */
+id: RecordId, 
+/**
+ * Its kind.
+ */
+kind: RecordKind, 
+/**
+ * Its title or name.
+ */
+title: string, 
+/**
+ * A note's method.
+ */
+method: Method | null, 
+/**
+ * Its sector.
+ */
+sector: string | null, 
+/**
+ * The newest change's time (its author's clock).
+ */
+last_at: Timestamp, 
+/**
+ * When it arrived here.
+ */
+received_at: Timestamp, 
+/**
+ * How many changes.
+ */
+changes: number, 
+/**
+ * A comment since names this member.
+ */
+mention: boolean, 
+/**
+ * Marked seen.
+ */
+seen: boolean, 
+/**
+ * Each member's changes, oldest first.
+ */
+by: Array<MemberChanges>, };
+
+export type InboxPage = { 
+/**
+ * How many records match the filter.
+ */
+total: number, 
+/**
+ * This page.
+ */
+items: Array<InboxItem>, };
+
 export type ItemId = string;
 
 export type Language = "fr" | "en";
@@ -325,6 +452,49 @@ id: MemberId,
  * Display name.
  */
 name: string, };
+
+export type MemberChanges = { 
+/**
+ * The member (`None`: an actor that is not Carnet's).
+ */
+author: MemberId | null, 
+/**
+ * How many changes.
+ */
+changes: number, 
+/**
+ * When the first of them was made (the author's clock).
+ */
+first_at: Timestamp, 
+/**
+ * When the last of them was made.
+ */
+last_at: Timestamp, 
+/**
+ * One of them created the record.
+ */
+created: boolean, 
+/**
+ * The fields touched (`title`, `comments`; a referral's as
+ * `referrals.status`), sorted.
+ */
+fields: Array<string>, 
+/**
+ * Words written into the record's texts (comments apart).
+ */
+words_added: number, 
+/**
+ * Some text was removed.
+ */
+text_removed: boolean, 
+/**
+ * Comments added.
+ */
+comments_added: number, 
+/**
+ * Referral statuses set, in order (codes).
+ */
+statuses: Array<string>, };
 
 export type MemberId = string;
 
@@ -863,6 +1033,28 @@ referrals: number,
  */
 open_referrals: number, };
 
+export type Place = { 
+/**
+ * Its name.
+ */
+name: string, 
+/**
+ * Its kind (named `place_kind`: `kind` is the record kind).
+ */
+place_kind: PlaceKind, 
+/**
+ * Sector of the territory (a code of the workspace).
+ */
+sector: string | null, 
+/**
+ * Street address.
+ */
+address: string | null, 
+/**
+ * What the team knows of it.
+ */
+notes: LongText, };
+
 export type PlaceKind = "cafe" | "park" | "community-room" | "school" | "corner-store" | "clinic" | "library" | "storefront" | "home" | "street" | "transit" | "place-of-worship" | "community-organisation" | "other";
 
 export type PlaceSummary = { 
@@ -892,6 +1084,8 @@ language: string | null,
  * The last screen shown (`journal`, `capture`, `note:ID`…).
  */
 last_screen: string | null, };
+
+export type Record = { "kind": "workspace" } & Workspace | { "kind": "note" } & Note | { "kind": "person" } & Person | { "kind": "resource" } & Resource | { "kind": "place" } & Place;
 
 export type RecordId = string;
 
@@ -1111,7 +1305,15 @@ export type ReviewCounts = {
 /**
  * Records holding concurrent values.
  */
-conflicted: number, };
+conflicted: number, 
+/**
+ * Records others changed since this member last looked.
+ */
+unseen: number, 
+/**
+ * Of those, the ones with a comment naming this member.
+ */
+mentions: number, };
 
 export type ReviewStatus = "draft" | "to-review" | "reviewed";
 
@@ -1211,6 +1413,8 @@ spans: Array<TimerSpan>,
  * When the shadowing was finished.
  */
 finished_at: Timestamp | null, };
+
+export type SpanKind = "kept" | "added" | "removed";
 
 export type StatusChange = { 
 /**
@@ -1339,6 +1543,32 @@ fr: string,
  * English label.
  */
 en: string, };
+
+export type TextChange = { 
+/**
+ * Dotted path of the text, with list positions (`body`,
+ * `comments.2.text`).
+ */
+path: string, 
+/**
+ * The text, in order: kept, added and removed runs.
+ */
+spans: Array<TextSpan>, };
+
+export type TextSpan = { 
+/**
+ * The characters.
+ */
+text: string, 
+/**
+ * Kept, added or removed.
+ */
+kind: SpanKind, 
+/**
+ * Who wrote it (added) or removed it (when known); `None` for kept
+ * text.
+ */
+author: MemberId | null, };
 
 export type Theme = { 
 /**
@@ -1576,9 +1806,42 @@ export function addLeader(id: RecordId, text: string): Promise<ItemId> {
   return invoke("add_leader", { id, text });
 }
 
-/** Comment on a note. */
-export function addComment(id: RecordId, text: string): Promise<ItemId> {
-  return invoke("add_comment", { id, text });
+/** Comment on a note, in answer to one of its comments when */
+/** `reply_to` is given (`@name` mentions a member). */
+export function addComment(id: RecordId, text: string, replyTo: ItemId | null): Promise<ItemId> {
+  return invoke("add_comment", { id, text, replyTo });
+}
+
+/** Change the words of one's own comment. */
+export function editComment(id: RecordId, comment: ItemId, text: string): Promise<null> {
+  return invoke("edit_comment", { id, comment, text });
+}
+
+/** Delete one's own comment (its replies stay). */
+export function deleteComment(id: RecordId, comment: ItemId): Promise<null> {
+  return invoke("delete_comment", { id, comment });
+}
+
+/** A page of the inbox: what other members changed since this member */
+/** last looked. */
+export function inbox(filter: InboxFilter, limit: number, offset: number): Promise<InboxPage> {
+  return invoke("inbox", { filter, limit, offset });
+}
+
+/** One record of the inbox: its changed texts word by word and its */
+/** other fields before → after. */
+export function inboxItem(id: RecordId): Promise<InboxDetail> {
+  return invoke("inbox_item", { id });
+}
+
+/** Mark records of the inbox seen (none given: all of them). */
+export function markSeen(ids: Array<RecordId> | null): Promise<number> {
+  return invoke("mark_seen", { ids });
+}
+
+/** Mark records of the inbox not seen, to come back to them. */
+export function markUnseen(ids: Array<RecordId>): Promise<number> {
+  return invoke("mark_unseen", { ids });
 }
 
 /** A page of the records of every kind holding concurrent values. */

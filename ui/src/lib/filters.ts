@@ -41,7 +41,8 @@ export function endOfWeek(today: Date): string {
 }
 
 /** Local midnight of a `YYYY-MM-DD` day plus `plusDays`, as RFC 3339. */
-function startOfDay(day: string, plusDays = 0): string | null {
+/** The moment a day (`AAAA-MM-JJ`) starts here, `plusDays` later (ISO). */
+export function startOfDay(day: string, plusDays = 0): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return null;
   const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays);
