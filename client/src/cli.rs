@@ -75,7 +75,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else if conflicts.is_empty() {
                 println!("No concurrent values.");
             } else {
-                output::print_conflicts(&conflicts);
+                output::print_conflicts(&conflicts, "");
             }
         }
         Command::Conflicts { id: None, json } => {
@@ -87,7 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 for r in &page.records {
                     println!("{} {}  {}", r.kind, r.id, r.name);
-                    output::print_conflicts(&r.conflicts);
+                    output::print_conflicts(&r.conflicts, "  ");
                 }
             }
         }

@@ -10,6 +10,7 @@
 use automerge::ChangeHash;
 use carnet_core::changes::MemberChanges;
 use carnet_core::sync::{decode_heads, encode_heads};
+use carnet_core::vocab::ReviewStatus;
 use carnet_core::{MemberId, Record, Timestamp};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -28,7 +29,8 @@ pub struct News {
 
 /// Whether a comment by someone else names `me` and was written or
 /// changed since the record stood as `then` gives it (`None`: the record
-/// is new here). `then` is only asked for when a comment names `me`.
+/// is new here), or my note was sent back to me with changes to make
+/// since. `then` is only asked for when one of them may be so.
 pub fn mentions_me(record: &Record, me: MemberId, then: impl FnOnce() -> Option<Record>) -> bool {
     let Record::Note(n) = record else {
         return false;
@@ -38,12 +40,17 @@ pub fn mentions_me(record: &Record, me: MemberId, then: impl FnOnce() -> Option<
         .iter()
         .filter(|c| c.author != me && !c.deleted && c.mentions.contains(&me))
         .collect();
-    if naming.is_empty() {
+    // My note sent back to me with changes to make speaks to me too.
+    let sent_back = n.author == me && n.review == ReviewStatus::NeedsChanges;
+    if naming.is_empty() && !sent_back {
         return false;
     }
     let Some(Record::Note(before)) = then() else {
         return true;
     };
+    if sent_back && before.review != ReviewStatus::NeedsChanges {
+        return true;
+    }
     naming.iter().any(|c| {
         before
             .comments

@@ -307,6 +307,9 @@ pub struct ReviewCounts {
     /// Of those, the ones with a comment naming this member.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub mentions: i64,
+    /// Notes marked "to review".
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub to_review: i64,
 }
 
 /// The inbox's counts.

@@ -732,7 +732,24 @@ impl DemoGenerator {
             }
             _ => {}
         }
-        if self.rng.gen_bool(0.15) {
+        if n.review == ReviewStatus::NeedsChanges {
+            // Sent back: a comment says what to change.
+            let by = self.member();
+            n.comments.push(Comment {
+                id: self.item(at),
+                author: by,
+                at,
+                text: LongText::new(if french {
+                    "À corriger\u{a0}: préciser le lieu et l'heure de la rencontre."
+                } else {
+                    "Needs changes: say where and when the meeting was."
+                }),
+                reply_to: None,
+                mentions: Vec::new(),
+                edited_at: None,
+                deleted: false,
+            });
+        } else if self.rng.gen_bool(0.15) {
             let by = self.member();
             n.comments.push(Comment {
                 id: self.item(at),

@@ -296,6 +296,9 @@ vocabulary!(
     ReviewStatus, "review status" {
         Draft = "draft", "Brouillon", "Draft";
         ToReview = "to-review", "À réviser", "To review";
+        /// Reviewed, and sent back with a comment saying what to change
+        /// (ODK Central's "has issues").
+        NeedsChanges = "needs-changes", "À corriger", "Needs changes";
         Reviewed = "reviewed", "Révisée", "Reviewed";
     }
 );

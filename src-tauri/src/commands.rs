@@ -347,6 +347,12 @@ commands! {
         state.edit(|nb| nb.reply(id, reply_to, &text))
     }
 
+    /// Send a note back to its author: "needs changes", with a comment
+    /// saying what.
+    fn request_changes(_app, state, id: RecordId, what: String) -> ItemId {
+        state.edit(|nb| nb.request_changes(id, &what))
+    }
+
     /// Change the words of one's own comment.
     fn edit_comment(_app, state, id: RecordId, comment: ItemId, text: String) -> () {
         state.edit(|nb| nb.edit_comment(id, comment, &text))

@@ -137,6 +137,27 @@ fn a_coordinator_and_a_worker_run_their_team_from_the_command_line() {
     assert_eq!(values, ["reviewed", "to-review"]);
     let text = ok(a, &["conflicts", note]);
     assert!(text.starts_with("review: "), "{text}");
+    let every = ok(a, &["conflicts"]);
+    assert!(
+        every.contains(note) && every.contains("  review: "),
+        "without an id, every record with concurrent values: {every}"
+    );
+
+    // What the worker changed, in the coordinator's inbox, then seen.
+    let inbox = json(a, &["inbox", "--json"]);
+    let item = inbox
+        .as_array()
+        .and_then(|i| i.iter().find(|i| i["id"] == note))
+        .unwrap_or_else(|| panic!("the note is in the inbox: {inbox}"));
+    assert!(item["by"].as_array().is_some_and(|b| !b.is_empty()), "{item}");
+    let listed = ok(a, &["inbox"]);
+    assert!(listed.contains(note), "{listed}");
+    let shown = ok(a, &["inbox", "show", note]);
+    assert!(shown.contains("review: "), "the review status before → after: {shown}");
+    ok(a, &["inbox", "seen", "--all"]);
+    assert!(ok(a, &["inbox"]).contains("Nothing new since you last looked."));
+    let again = ok(a, &["inbox", "--all"]);
+    assert!(again.contains("(seen)"), "{again}");
 
     let history = ok(a, &["history", note]);
     assert!(

@@ -244,6 +244,14 @@ pub(crate) enum NoteCommand {
         #[arg(long)]
         reply_to: Option<String>,
     },
+    /// Send a note back to its author: "needs changes", with a comment
+    /// saying what.
+    SendBack {
+        id: String,
+        /// What needs changing.
+        #[arg(long)]
+        what: String,
+    },
     /// Change the words of one of your comments.
     EditComment {
         id: String,

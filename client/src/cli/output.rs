@@ -155,9 +155,9 @@ pub(super) fn show_human(nb: &mut Notebook, id: RecordId) -> anyhow::Result<()> 
     Ok(())
 }
 
-/// Each field's concurrent values, a line each: the path, then every
-/// value with who set it and when.
-pub(super) fn print_conflicts(conflicts: &[carnet_core::Conflict]) {
+/// Each field's concurrent values, a line each (after `indent`): the
+/// path, then every value with who set it and when.
+pub(super) fn print_conflicts(conflicts: &[carnet_core::Conflict], indent: &str) {
     for c in conflicts {
         let values: Vec<String> = c
             .values
@@ -170,6 +170,6 @@ pub(super) fn print_conflicts(conflicts: &[carnet_core::Conflict]) {
                 }
             })
             .collect();
-        println!("  {}: {}", c.path, values.join(" / "));
+        println!("{indent}{}: {}", c.path, values.join(" / "));
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::{NoteFilter, NoteInput, Notebook, Page, ReferralInput, TimerAction};
 use anyhow::bail;
-use carnet_core::vocab::{Lang, Vocabulary};
+use carnet_core::vocab::{Lang, ReviewStatus, Vocabulary};
 use carnet_core::{ItemId, RecordId};
 
 use super::args::*;
@@ -49,6 +49,11 @@ pub(super) fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()
                     n.body.append_paragraph(&a);
                 }
                 if let Some(s) = status {
+                    if s == ReviewStatus::NeedsChanges && n.review != s {
+                        return Err(crate::ClientError::BadInput(
+                            "to send a note back, say what needs changing: carnet note send-back ID --what TEXT".into(),
+                        ));
+                    }
                     n.review = s;
                 }
                 Ok(())
@@ -117,6 +122,9 @@ pub(super) fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()
         NoteCommand::Comment { id, text, reply_to } => {
             let reply_to = reply_to.as_deref().map(parse_id).transpose()?;
             println!("{}", nb.reply(parse_id(&id)?, reply_to, &text)?);
+        }
+        NoteCommand::SendBack { id, what } => {
+            println!("{}", nb.request_changes(parse_id(&id)?, &what)?);
         }
         NoteCommand::EditComment { id, comment, text } => {
             nb.edit_comment(parse_id(&id)?, parse_id(&comment)?, &text)?;

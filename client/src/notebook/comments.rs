@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use carnet_core::fold::fold;
 use carnet_core::record::Comment;
+use carnet_core::vocab::ReviewStatus;
 use carnet_core::{ItemId, MemberId, RecordId};
 
 use super::Notebook;
@@ -96,6 +97,33 @@ impl Notebook {
                 text: text.into(),
                 reply_to,
                 mentions: mentions(text, &members),
+                edited_at: None,
+                deleted: false,
+            });
+            Ok(item)
+        })
+    }
+
+    /// Send a note back to its author: its review status becomes "needs
+    /// changes" and a comment says what, in one change.
+    pub fn request_changes(&mut self, id: RecordId, what: &str) -> Result<ItemId> {
+        let what = what.trim();
+        if what.is_empty() {
+            return Err(ClientError::BadInput(
+                "say what needs changing: the note's author reads it in a comment".into(),
+            ));
+        }
+        let members = query::member_names(self.store.conn())?;
+        let (item, at, author) = (self.new_item(), self.now(), self.member());
+        self.edit_note(id, |n| {
+            n.review = ReviewStatus::NeedsChanges;
+            n.comments.push(Comment {
+                id: item,
+                author,
+                at,
+                text: what.into(),
+                reply_to: None,
+                mentions: mentions(what, &members),
                 edited_at: None,
                 deleted: false,
             });

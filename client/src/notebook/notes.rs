@@ -149,6 +149,11 @@ impl Notebook {
                 n.follow_up.needed = true;
             }
             if let Some(r) = patch.review {
+                if r == ReviewStatus::NeedsChanges && n.review != r {
+                    return Err(ClientError::BadInput(
+                        "to send a note back, say what needs changing (request_changes)".into(),
+                    ));
+                }
                 n.review = r;
             }
             if let Some(g) = patch.group_open {

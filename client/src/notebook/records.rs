@@ -103,6 +103,11 @@ impl Notebook {
             conflicted: query::conflicted_count(self.store.conn())?,
             unseen: inbox.unseen,
             mentions: inbox.mentions,
+            to_review: self.store.conn().query_row(
+                "SELECT COUNT(*) FROM notes WHERE review = 'to-review'",
+                [],
+                |r| r.get(0),
+            )?,
         })
     }
 

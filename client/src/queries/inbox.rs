@@ -96,18 +96,15 @@ pub fn page(
     limit: u32,
     offset: u32,
 ) -> Result<(i64, Vec<InboxItem>)> {
-    let (clause, mut params) = where_clause(f);
+    let (clause, params) = where_clause(f);
     let total: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM ({SELECT} WHERE {clause})"),
         rusqlite::params_from_iter(params.iter()),
         |r| r.get(0),
     )?;
-    params.push(Value::Integer(limit.into()));
-    params.push(Value::Integer(offset.into()));
-    let n = params.len();
+    // The limit is written into the statement (see the conventions test).
     let mut stmt = conn.prepare_cached(&format!(
-        "{SELECT} WHERE {clause} ORDER BY i.mention AND NOT i.seen DESC, i.received_at DESC, i.last_at DESC, i.record_rowid DESC LIMIT ?{} OFFSET ?{n}",
-        n - 1
+        "{SELECT} WHERE {clause} ORDER BY i.mention AND NOT i.seen DESC, i.received_at DESC, i.last_at DESC, i.record_rowid DESC LIMIT {limit} OFFSET {offset}"
     ))?;
     let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), item)?;
     let mut out = Vec::new();

@@ -82,11 +82,12 @@ pub fn conflicted(
     offset: u32,
 ) -> Result<(i64, Vec<(RecordId, RecordKind)>)> {
     let total = conflicted_count(conn)?;
-    let mut stmt = conn.prepare_cached(
+    // The limit is written into the statement (see the conventions test).
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT r.id, r.kind FROM record_conflicts c JOIN records r ON r.rowid = c.record_rowid
-         ORDER BY r.updated_at DESC, r.rowid DESC LIMIT ?1 OFFSET ?2",
-    )?;
-    let rows = stmt.query_map([limit, offset], |r| {
+         ORDER BY r.updated_at DESC, r.rowid DESC LIMIT {limit} OFFSET {offset}"
+    ))?;
+    let rows = stmt.query_map([], |r| {
         Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
     })?;
     let mut out = Vec::new();

@@ -1354,3 +1354,85 @@ fn alines_inbox_shows_what_jean_and_the_team_changed_and_she_settles_the_rest() 
         a.finish(outcome).await;
     });
 }
+
+/// The review queue walked with the keyboard alone: next and previous,
+/// mark reviewed (the note leaves the queue), send back with what to
+/// change (a comment saying it), and a comment.
+#[test]
+fn the_review_queue_is_walked_with_the_keyboard_alone() {
+    let _one = one_at_a_time();
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("review_queue", dir.path(), &demo_env())
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            start_demo(&app, "Aline").await?;
+            app.click("#nav-review").await?;
+            app.click("#tab-queue").await?;
+            let position = app.wait_text("#queue-position", "Note 1 sur ").await?;
+            let count: usize = position
+                .rsplit(' ')
+                .next()
+                .and_then(|n| n.trim().parse().ok())
+                .unwrap_or(0);
+            ensure(count >= 3, || {
+                format!("the demo has notes to review: {position}")
+            })?;
+            let first = app.text_of("#queue-note-title").await?.unwrap_or_default();
+            keys(&app, "j").await?;
+            app.wait_text("#queue-position", "Note 2 sur ").await?;
+            let second = app.text_of("#queue-note-title").await?.unwrap_or_default();
+            ensure(first != second, || {
+                format!("J shows the next note: {first} / {second}")
+            })?;
+            keys(&app, "k").await?;
+            app.wait_text("#queue-position", "Note 1 sur ").await?;
+            // R: reviewed, and the queue is one shorter.
+            keys(&app, "r").await?;
+            app.wait_text("#queue-notice", "est révisée").await?;
+            app.wait_text("#queue-position", &format!("sur {}", count - 1))
+                .await?;
+            // C: say what to change, Ctrl+Enter sends it back.
+            let sent = app
+                .script("return document.querySelector('.queue-note').dataset.id")
+                .await?;
+            keys(&app, "c").await?;
+            app.wait_for("#queue-what").await?;
+            keys(&app, "Préciser l'heure de la rencontre.").await?;
+            keys(&app, "\u{E009}\u{E007}").await?; // Ctrl+Enter
+            app.wait_text("#queue-notice", "renvoyée à son auteur")
+                .await?;
+            app.wait_text("#queue-position", &format!("sur {}", count - 2))
+                .await?;
+            // M: a comment on the note now shown.
+            keys(&app, "m").await?;
+            keys(&app, "Vu en réunion.\u{E007}").await?;
+            app.wait_text("#queue #comments", "Vu en réunion.").await?;
+            Ok(sent)
+        }
+        .await;
+        let sent = match outcome {
+            Ok(v) => v,
+            Err(e) => return app.finish(Err(e)).await,
+        };
+        app.finish(Ok(())).await;
+        // The note sent back is "needs changes", with a comment saying what.
+        let id: carnet_core::RecordId = sent.as_str().and_then(|s| s.parse().ok()).expect("an id");
+        let mut nb = carnet_client::Notebook::open(dir.path(), common::env(44)).expect("open");
+        let detail = nb.note_detail(id).expect("note");
+        assert_eq!(
+            detail.note.review,
+            carnet_core::vocab::ReviewStatus::NeedsChanges
+        );
+        assert!(
+            detail
+                .note
+                .comments
+                .iter()
+                .any(|c| c.text.as_str() == "Préciser l'heure de la rencontre."),
+            "a comment says what: {:?}",
+            detail.note.comments
+        );
+    });
+}

@@ -1313,9 +1313,13 @@ unseen: number,
 /**
  * Of those, the ones with a comment naming this member.
  */
-mentions: number, };
+mentions: number, 
+/**
+ * Notes marked "to review".
+ */
+to_review: number, };
 
-export type ReviewStatus = "draft" | "to-review" | "reviewed";
+export type ReviewStatus = "draft" | "to-review" | "needs-changes" | "reviewed";
 
 export type Role = "coordinator" | "worker" | "observer";
 
@@ -1810,6 +1814,12 @@ export function addLeader(id: RecordId, text: string): Promise<ItemId> {
 /** `reply_to` is given (`@name` mentions a member). */
 export function addComment(id: RecordId, text: string, replyTo: ItemId | null): Promise<ItemId> {
   return invoke("add_comment", { id, text, replyTo });
+}
+
+/** Send a note back to its author: "needs changes", with a comment */
+/** saying what. */
+export function requestChanges(id: RecordId, what: string): Promise<ItemId> {
+  return invoke("request_changes", { id, what });
 }
 
 /** Change the words of one's own comment. */

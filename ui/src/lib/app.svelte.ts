@@ -37,7 +37,7 @@ export const app = $state<{
   screen: { name: "journal" },
   error: null,
   captureSeq: 0,
-  counts: { conflicted: 0, unseen: 0, mentions: 0 },
+  counts: { conflicted: 0, unseen: 0, mentions: 0, to_review: 0 },
 });
 
 /** Ask again what waits for review (after a sync, a settling). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { en, fr } from "./messages";
-import { isHelpKey, shortcutsFor } from "./shortcuts";
+import { isHelpKey, queueAction, shortcutsFor } from "./shortcuts";
 
 describe("the shortcuts overlay", () => {
   it("lists a screen's own shortcuts first, then the ones that work everywhere", () => {
@@ -33,5 +33,30 @@ describe("the shortcuts overlay", () => {
     expect(isHelpKey(key("?", document.body))).toBe(true);
     expect(isHelpKey(key("?", document.createElement("input")))).toBe(false);
     expect(isHelpKey(key("F1", document.createElement("textarea")))).toBe(true);
+  });
+});
+
+describe("the review queue's keys", () => {
+  const key = (k: string, over: Partial<KeyboardEventInit> = {}, target: HTMLElement = document.body) => {
+    const e = new KeyboardEvent("keydown", { key: k, ...over });
+    Object.defineProperty(e, "target", { value: target });
+    return e;
+  };
+  it("moves, reviews, sends back and comments, never while typing or with a modifier", () => {
+    expect(queueAction(key("ArrowRight"))).toBe("next");
+    expect(queueAction(key("j"))).toBe("next");
+    expect(queueAction(key("K"))).toBe("previous");
+    expect(queueAction(key("r"))).toBe("reviewed");
+    expect(queueAction(key("c"))).toBe("changes");
+    expect(queueAction(key("m"))).toBe("comment");
+    expect(queueAction(key("x"))).toBeNull();
+    expect(queueAction(key("r", { ctrlKey: true }))).toBeNull();
+    expect(queueAction(key("r", {}, document.createElement("textarea")))).toBeNull();
+    expect(queueAction(key("j", {}, document.createElement("input")))).toBeNull();
+  });
+  it("are listed in the help of the review screen", () => {
+    const does = shortcutsFor("review", false).map((s) => s.does);
+    expect(does).toContain("keys.queue.reviewed");
+    expect(does).toContain("keys.queue.changes");
   });
 });

@@ -25,6 +25,13 @@ const byScreen: Partial<Record<Screen["name"], Shortcut[]>> = {
     { keys: ["Entrée"], does: "keys.note.entry" },
   ],
   referrals: [{ keys: ["↑", "↓"], does: "keys.board.status" }],
+  review: [
+    { keys: ["→", "J"], does: "keys.queue.next" },
+    { keys: ["←", "K"], does: "keys.queue.previous" },
+    { keys: ["R"], does: "keys.queue.reviewed" },
+    { keys: ["C"], does: "keys.queue.changes" },
+    { keys: ["M"], does: "keys.queue.comment" },
+  ],
 };
 byScreen.note = byScreen.capture;
 
@@ -39,4 +46,34 @@ export function isHelpKey(e: KeyboardEvent): boolean {
   const target = e.target as HTMLElement | null;
   const typing = !!target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
   return (e.key === "?" && !typing && !e.ctrlKey && !e.metaKey) || e.key === "F1";
+}
+
+export type QueueAction = "next" | "previous" | "reviewed" | "changes" | "comment";
+
+/** What a key does in the review queue (none while typing, or with a modifier). */
+export function queueAction(e: KeyboardEvent): QueueAction | null {
+  const target = e.target as HTMLElement | null;
+  const typing = !!target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return null;
+  switch (e.key) {
+    case "ArrowRight":
+    case "j":
+    case "J":
+      return "next";
+    case "ArrowLeft":
+    case "k":
+    case "K":
+      return "previous";
+    case "r":
+    case "R":
+      return "reviewed";
+    case "c":
+    case "C":
+      return "changes";
+    case "m":
+    case "M":
+      return "comment";
+    default:
+      return null;
+  }
 }
