@@ -7,14 +7,20 @@
 //! - search latency over 20 queries;
 //! - opening the notebook and listing the first 50 notes of the journal;
 //! - resident memory of a process that just opened it and listed a page;
+//! - the review inbox: merging 2,000 records another member changed
+//!   (with the news worked out), the inbox's first page, and opening a
+//!   record with its changes;
 //! - database size per record.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use carnet_client::{Environment, NoteFilter, NoteInput, Notebook, Page};
+use carnet_client::{Environment, InboxFilter, Incoming, NoteFilter, NoteInput, Notebook, Page};
 use carnet_core::vocab::Method;
+use carnet_core::{
+    Actor, Codebook, CoreError, MemberId, Record, RecordDoc, RecordKind, SystemIds, Timestamp,
+};
 
 const QUERIES: [&str; 20] = [
     "epicerie",
@@ -195,11 +201,103 @@ fn main() {
         ms(percentile(&mut searches, 0.5)),
         ms(percentile(&mut searches, 0.95))
     );
+    inbox(&mut nb, if full { 2_000 } else { 200 });
+
     drop(nb);
     let size = dir_size(dir.path());
     println!(
         "database size:             {:.1} MiB, {:.2} KiB per record",
         size as f64 / 1_048_576.0,
         size as f64 / 1024.0 / records as f64
+    );
+}
+
+/// The review inbox: `changed` notes edited by another member (a few
+/// words added, as after a day in the field) merged in one batch, as a
+/// sync brings them; then the inbox's first page and opening records.
+fn inbox(nb: &mut Notebook, changed: usize) {
+    let other = Actor::new(
+        MemberId::generate(&SystemIds, Timestamp::now()),
+        *b"benchjen",
+    );
+    let ids: Vec<_> = nb
+        .record_ids()
+        .expect("ids")
+        .into_iter()
+        .filter(|(_, k)| *k == RecordKind::Note)
+        .map(|(id, _)| id)
+        .take(2 * changed)
+        .collect();
+    // The same work before the inbox starts and after: the difference is
+    // what working out the news costs a sync.
+    let (before, after) = ids.split_at(ids.len() / 2);
+    let merge = |nb: &mut Notebook, ids: &[carnet_core::RecordId]| -> Duration {
+        let changes: Vec<Vec<u8>> = ids
+            .iter()
+            .map(|&id| {
+                let bytes = nb.changes_since(id, &[]).expect("bytes");
+                let mut doc = RecordDoc::load(id, &bytes, []).expect("load");
+                doc.edit::<_, CoreError>(&other, Timestamp::now(), &Codebook::any(), |r| {
+                    if let Record::Note(n) = r {
+                        n.body
+                            .append_paragraph("Revu au local : les parents reviendront jeudi.");
+                    }
+                    Ok(())
+                })
+                .expect("edit")
+                .1
+            })
+            .collect();
+        let items: Vec<Incoming<'_>> = ids
+            .iter()
+            .zip(&changes)
+            .map(|(&id, c)| Incoming {
+                id,
+                kind: Some(RecordKind::Note),
+                changes: c,
+                server_heads: None,
+            })
+            .collect();
+        let t = Instant::now();
+        let merged = nb.merge_many(&items).expect("merge");
+        let took = t.elapsed();
+        assert!(merged.iter().all(|m| m.is_ok()), "every record merges");
+        took
+    };
+    let plain = merge(nb, before);
+    nb.start_inbox().expect("inbox");
+    let with_news = merge(nb, after);
+    let changed = after.len();
+    println!(
+        "inbox: merge {changed} records another member changed: {} with the news worked out, {} before the inbox started",
+        ms(with_news),
+        ms(plain)
+    );
+    let ids = after;
+    let mut pages = Vec::new();
+    let mut total = 0;
+    for _ in 0..20 {
+        let t = Instant::now();
+        let page = nb.inbox(&InboxFilter::default(), 50, 0).expect("inbox");
+        pages.push(t.elapsed());
+        total = page.total;
+    }
+    assert_eq!(total as usize, changed, "every changed record is news");
+    println!(
+        "inbox: first page of 50 of {total}: p50 {}  max {}",
+        ms(percentile(&mut pages, 0.5)),
+        ms(*pages.iter().max().expect("runs"))
+    );
+    let mut opens = Vec::new();
+    for &id in ids.iter().step_by((changed / 20).max(1)).take(20) {
+        let t = Instant::now();
+        let detail = nb.inbox_item(id).expect("opened");
+        opens.push(t.elapsed());
+        assert!(!detail.texts.is_empty(), "the added words are shown");
+    }
+    println!(
+        "inbox: open a record with its changes: p50 {}  max {}",
+        ms(percentile(&mut opens, 0.5)),
+        ms(*opens.iter().max().expect("runs"))
     );
 }

@@ -21,7 +21,7 @@ use crate::error::Result;
 pub struct News {
     /// The record's heads when last looked at (empty: new here).
     pub since: Vec<ChangeHash>,
-    /// Each member's changes since.
+    /// Each member's changes since, in brief (who, how many, when).
     pub by: Vec<MemberChanges>,
     /// A comment since names this member.
     pub mention: bool,
@@ -81,8 +81,8 @@ pub fn record(tx: &Connection, rowid: i64, news: &News, now: Timestamp) -> Resul
     let changes: u32 = news.by.iter().map(|m| m.changes).sum();
     tx.prepare_cached(
         "INSERT OR REPLACE INTO inbox
-             (record_rowid, since_heads, last_at, received_at, authors, changes, mention, seen, summary)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)",
+             (record_rowid, since_heads, last_at, received_at, authors, changes, mention, seen, summary, detailed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8, 0)",
     )?
     .execute(params![
         rowid,
@@ -93,6 +93,25 @@ pub fn record(tx: &Connection, rowid: i64, news: &News, now: Timestamp) -> Resul
         changes,
         news.mention,
         serde_json::to_string(&news.by).unwrap_or_else(|_| "[]".into()),
+    ])?;
+    Ok(())
+}
+
+/// Keep a record's summary in full, once worked out, unless news came
+/// since (its heads last looked at are no longer `since`).
+pub fn detail(
+    tx: &Connection,
+    rowid: i64,
+    since: &[ChangeHash],
+    by: &[MemberChanges],
+) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE inbox SET summary = ?1, detailed = 1 WHERE record_rowid = ?2 AND since_heads = ?3",
+    )?
+    .execute(params![
+        serde_json::to_string(by).unwrap_or_else(|_| "[]".into()),
+        rowid,
+        encode_heads(since),
     ])?;
     Ok(())
 }

@@ -10,14 +10,18 @@
 //! not say by whom at a glance; a removed span is attributed when the
 //! changes since were made by one member, and left unattributed otherwise.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use automerge::{ChangeHash, ObjId, ObjType, PatchAction, Prop, ReadDoc, Value, ROOT};
+use automerge::{ChangeHash, ObjId, ObjType, Prop, ReadDoc, Value, ROOT};
 use serde::{Deserialize, Serialize};
 
 use crate::document::{Actor, RecordDoc};
 use crate::ids::MemberId;
 use crate::time_types::Timestamp;
+
+/// Objects of a document met in changes, by their id as text: the map
+/// keys of their path, their kind and their id (`None`: gone since).
+type Objects = HashMap<String, Option<(Vec<String>, ObjType, ObjId)>>;
 
 /// What one member did to a record after some heads.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,12 +91,34 @@ pub struct TextChange {
 impl RecordDoc {
     /// What each member other than `except` changed after `before` (the
     /// record's heads when last looked at; empty: never), newest author
-    /// last. The changes of one author are summarised from one diff when
-    /// they are all the changes since, else from each change's own.
+    /// last, each change read from its own operations (the fields they
+    /// touch, the texts they write in), and the words counted on the word
+    /// diff of those texts.
     pub fn changes_by_member(
         &mut self,
         before: &[ChangeHash],
         except: Option<MemberId>,
+    ) -> Vec<MemberChanges> {
+        self.summarise(before, except, true)
+    }
+
+    /// [`RecordDoc::changes_by_member`] in brief: who, how many changes,
+    /// when, and whether one created the record, from the changes'
+    /// headers alone (what a sync works out for every record it merges;
+    /// the rest waits until the record is listed).
+    pub fn changes_in_brief(
+        &mut self,
+        before: &[ChangeHash],
+        except: Option<MemberId>,
+    ) -> Vec<MemberChanges> {
+        self.summarise(before, except, false)
+    }
+
+    fn summarise(
+        &mut self,
+        before: &[ChangeHash],
+        except: Option<MemberId>,
+        detailed: bool,
     ) -> Vec<MemberChanges> {
         let metas: Vec<(ChangeHash, Vec<ChangeHash>, Option<MemberId>, i64)> = self
             .am_mut()
@@ -108,19 +134,11 @@ impl RecordDoc {
             })
             .collect();
         let authors: BTreeSet<Option<MemberId>> = metas.iter().map(|m| m.2).collect();
-        // Words are counted on the word diff of each text (comments
-        // apart: a comment's words are the comment), not on the
-        // characters spliced, which a text edit cuts anywhere.
-        let texts = self.text_changes(before);
-        let words_by = |author: Option<MemberId>| -> u32 {
-            texts
-                .iter()
-                .filter(|t| !t.path.starts_with("comments."))
-                .flat_map(|t| &t.spans)
-                .filter(|s| s.kind == SpanKind::Added && s.author == author)
-                .map(|s| s.text.split_whitespace().count() as u32)
-                .sum()
-        };
+        // Each change's own operations say which fields it touched and
+        // which texts it wrote in: no diff of the whole document (which
+        // costs as much as the document, for each change).
+        let mut objects = Objects::new();
+        let mut touched: HashSet<ObjId> = HashSet::new();
         let mut out: Vec<MemberChanges> = Vec::new();
         for author in authors
             .iter()
@@ -134,30 +152,110 @@ impl RecordDoc {
                 first_at: Timestamp::from_millis(mine.iter().map(|m| m.3).min().unwrap_or(0)),
                 last_at: Timestamp::from_millis(mine.iter().map(|m| m.3).max().unwrap_or(0)),
                 created: mine.iter().any(|m| m.1.is_empty()),
-                words_added: words_by(author),
                 ..Default::default()
             };
             let mut fields = BTreeSet::new();
-            if authors.len() == 1 && !summary.created {
-                let now = self.heads();
-                let patches = self.am_mut().diff(before, &now);
-                absorb(self, &patches, &mut summary, &mut fields);
-            } else if !summary.created {
-                for (hash, deps, _, _) in &mine {
-                    let patches = self.am_mut().diff(deps, &[*hash]);
-                    absorb(self, &patches, &mut summary, &mut fields);
+            if detailed && !summary.created {
+                for (hash, _, _, _) in &mine {
+                    self.absorb(hash, &mut summary, &mut fields, &mut objects, &mut touched);
                 }
             }
             summary.fields = fields.into_iter().filter(|f| !f.is_empty()).collect();
             out.push(summary);
         }
+        // Words are counted on the word diff of each text written in
+        // (comments apart: a comment's words are the comment), not on the
+        // characters spliced, which a text edit cuts anywhere.
+        if !touched.is_empty() && !before.is_empty() {
+            let texts = self.texts_changed(before, Some(&touched));
+            for summary in &mut out {
+                summary.words_added = texts
+                    .iter()
+                    .filter(|t| !t.path.starts_with("comments."))
+                    .flat_map(|t| &t.spans)
+                    .filter(|s| s.kind == SpanKind::Added && s.author == summary.author)
+                    .map(|s| s.text.split_whitespace().count() as u32)
+                    .sum();
+            }
+        }
         out.sort_by_key(|m| m.last_at);
         out
+    }
+
+    /// Adds what the change `hash` did to `summary` (its fields to
+    /// `fields`, the texts it wrote in to `touched`); `objects` keeps each
+    /// object's path, kind and id once found.
+    fn absorb(
+        &mut self,
+        hash: &ChangeHash,
+        summary: &mut MemberChanges,
+        fields: &mut BTreeSet<String>,
+        objects: &mut Objects,
+        touched: &mut HashSet<ObjId>,
+    ) {
+        let Some(change) = self.am_mut().get_change_by_hash(hash) else {
+            return;
+        };
+        let doc = self.am();
+        for op in change.decode().operations {
+            let name = op.obj.to_string();
+            let found = objects.entry(name).or_insert_with_key(|name| {
+                let (id, kind) = doc.import(name).ok()?;
+                let keys = doc
+                    .parents(&id)
+                    .map(|p| p.path())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|(_, prop)| match prop {
+                        Prop::Map(k) => Some(k),
+                        Prop::Seq(_) => None,
+                    })
+                    .collect();
+                Some((keys, kind, id))
+            });
+            // An object removed since (a deleted item) names no field.
+            let Some((keys, kind, id)) = found else {
+                continue;
+            };
+            let mut path = keys.clone();
+            if let automerge::legacy::Key::Map(k) = &op.key {
+                path.push(k.to_string());
+            }
+            let field = path.join(".");
+            match (kind, &op.action) {
+                (ObjType::Text, automerge::legacy::OpType::Delete) => {
+                    summary.text_removed = true;
+                    touched.insert(id.clone());
+                }
+                (ObjType::Text, _) => {
+                    touched.insert(id.clone());
+                }
+                (ObjType::List, automerge::legacy::OpType::Make(ObjType::Map))
+                    if op.insert && keys.len() == 1 && keys[0] == "comments" =>
+                {
+                    summary.comments_added += 1;
+                }
+                (_, automerge::legacy::OpType::Put(s)) if field == "referrals.status" => {
+                    summary.statuses.push(scalar_code(s));
+                }
+                _ => {}
+            }
+            fields.insert(top_field(&field));
+        }
     }
 
     /// Every text of the record that changed after `before`, as it is now
     /// with the runs added (by their author) and removed since.
     pub fn text_changes(&mut self, before: &[ChangeHash]) -> Vec<TextChange> {
+        self.texts_changed(before, None)
+    }
+
+    /// [`RecordDoc::text_changes`], of the texts in `only` when given.
+    fn texts_changed(
+        &mut self,
+        before: &[ChangeHash],
+        only: Option<&HashSet<ObjId>>,
+    ) -> Vec<TextChange> {
         let since: HashSet<Option<MemberId>> = self
             .am_mut()
             .get_changes_meta(before)
@@ -173,6 +271,9 @@ impl RecordDoc {
         collect_texts(self.am(), &ROOT, &mut Vec::new(), &mut texts);
         let mut out = Vec::new();
         for (path, obj) in texts {
+            if only.is_some_and(|only| !only.contains(&obj)) {
+                continue;
+            }
             let now: Vec<(String, ObjId)> = self
                 .am()
                 .list_range(&obj, ..)
@@ -195,44 +296,6 @@ impl RecordDoc {
             });
         }
         out
-    }
-}
-
-/// Adds what `patches` did to `summary` (the fields touched go to
-/// `fields`).
-fn absorb(
-    doc: &RecordDoc,
-    patches: &[automerge::Patch],
-    summary: &mut MemberChanges,
-    fields: &mut BTreeSet<String>,
-) {
-    for patch in patches {
-        let field = crate::document::patch_field(patch);
-        let in_comments = patch
-            .path
-            .first()
-            .is_some_and(|(_, p)| matches!(p, Prop::Map(k) if k == "comments"));
-        match &patch.action {
-            PatchAction::DeleteSeq { .. }
-                if matches!(doc.am().object_type(&patch.obj), Ok(ObjType::Text)) =>
-            {
-                summary.text_removed = true;
-            }
-            PatchAction::Insert { values, .. }
-                if patch.path.len() == 1 && field == "comments" && in_comments =>
-            {
-                summary.comments_added += values.len() as u32;
-            }
-            PatchAction::PutMap {
-                key,
-                value: (Value::Scalar(s), _),
-                ..
-            } if key == "status" && field == "referrals.status" => {
-                summary.statuses.push(scalar_code(s));
-            }
-            _ => {}
-        }
-        fields.insert(top_field(&field));
     }
 }
 

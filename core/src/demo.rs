@@ -732,34 +732,29 @@ impl DemoGenerator {
             }
             _ => {}
         }
-        if n.review == ReviewStatus::NeedsChanges {
-            // Sent back: a comment says what to change.
-            let by = self.member();
-            n.comments.push(Comment {
-                id: self.item(at),
-                author: by,
-                at,
-                text: LongText::new(if french {
-                    "À corriger\u{a0}: préciser le lieu et l'heure de la rencontre."
-                } else {
-                    "Needs changes: say where and when the meeting was."
-                }),
-                reply_to: None,
-                mentions: Vec::new(),
-                edited_at: None,
-                deleted: false,
-            });
+        // Sent back, a comment says what to change; else, sometimes, a word.
+        let comment = if n.review == ReviewStatus::NeedsChanges {
+            Some(if french {
+                "À corriger\u{a0}: préciser le lieu et l'heure de la rencontre."
+            } else {
+                "Needs changes: say where and when the meeting was."
+            })
         } else if self.rng.gen_bool(0.15) {
+            Some(if french {
+                "Bonne piste, à discuter en réunion d'équipe."
+            } else {
+                "Good lead, let's discuss at the team meeting."
+            })
+        } else {
+            None
+        };
+        if let Some(text) = comment {
             let by = self.member();
             n.comments.push(Comment {
                 id: self.item(at),
                 author: by,
                 at,
-                text: LongText::new(if french {
-                    "Bonne piste, à discuter en réunion d'équipe."
-                } else {
-                    "Good lead, let's discuss at the team meeting."
-                }),
+                text: LongText::new(text),
                 reply_to: None,
                 mentions: Vec::new(),
                 edited_at: None,

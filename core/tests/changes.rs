@@ -227,3 +227,97 @@ fn two_members_changes_are_told_apart_and_a_new_record_is_all_new() {
     );
     assert!(then.comments.is_empty());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Insert(usize, &'static str),
+        Delete(usize, usize),
+    }
+
+    fn text_edit() -> impl Strategy<Value = Edit> {
+        prop_oneof![
+            (
+                0usize..80,
+                prop::sample::select(vec![
+                    "é",
+                    "parc ",
+                    " l'école",
+                    "x",
+                    "\n",
+                    " aînée",
+                    ". Elle",
+                    "-"
+                ])
+            )
+                .prop_map(|(at, s)| Edit::Insert(at, s)),
+            (0usize..80, 1usize..12).prop_map(|(at, n)| Edit::Delete(at, n)),
+        ]
+    }
+
+    fn apply(text: &str, e: &Edit) -> String {
+        let chars: Vec<char> = text.chars().collect();
+        match e {
+            Edit::Insert(at, s) => {
+                let at = (*at).min(chars.len());
+                let mut out: String = chars[..at].iter().collect();
+                out.push_str(s);
+                out.extend(&chars[at..]);
+                out
+            }
+            Edit::Delete(at, n) => {
+                let at = (*at).min(chars.len());
+                let end = (at + n).min(chars.len());
+                chars[..at].iter().chain(&chars[end..]).collect()
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+        /// Whatever another member did to a text, in any number of
+        /// changes: the kept and added runs make the text as it is, the
+        /// kept and removed runs the text as it was, and every added run
+        /// is named by that member.
+        #[test]
+        fn the_runs_make_both_texts_and_name_their_author(
+            base in "[a-zé' .]{0,60}",
+            edits in prop::collection::vec(prop::collection::vec(text_edit(), 1..4), 1..4),
+        ) {
+            let w = World::new();
+            let aline = Actor::new(w.member(), *b"session1");
+            let jean = Actor::new(w.member(), *b"session2");
+            let mut a = note_doc(&w, &aline, &base);
+            let mut j = copy(&mut a);
+            let looked = a.heads();
+            let mut text = base.clone();
+            for (k, change) in edits.iter().enumerate() {
+                for e in change {
+                    text = apply(&text, e);
+                }
+                let t = text.clone();
+                let bytes = edit(&mut j, &jean, w.later(k as i64 + 1), move |n| n.body.set(t));
+                if !bytes.is_empty() {
+                    a.merge(&bytes).expect("merge");
+                }
+            }
+            let changes = a.text_changes(&looked);
+            let body: Vec<TextSpan> = changes
+                .iter()
+                .find(|t| t.path == "body")
+                .map(|t| t.spans.clone())
+                .unwrap_or_else(|| vec![TextSpan { text: base.clone(), kind: SpanKind::Kept, author: None }]);
+            let join = |skip: SpanKind| -> String {
+                body.iter().filter(|s| s.kind != skip).map(|s| s.text.as_str()).collect()
+            };
+            prop_assert_eq!(join(SpanKind::Removed), text.clone(), "kept + added is the text now");
+            prop_assert_eq!(join(SpanKind::Added), base.clone(), "kept + removed is the text then");
+            for s in body.iter().filter(|s| s.kind == SpanKind::Added) {
+                prop_assert_eq!(s.author, Some(jean.member()), "{:?}", s);
+            }
+        }
+    }
+}

@@ -149,11 +149,17 @@ fn a_coordinator_and_a_worker_run_their_team_from_the_command_line() {
         .as_array()
         .and_then(|i| i.iter().find(|i| i["id"] == note))
         .unwrap_or_else(|| panic!("the note is in the inbox: {inbox}"));
-    assert!(item["by"].as_array().is_some_and(|b| !b.is_empty()), "{item}");
+    assert!(
+        item["by"].as_array().is_some_and(|b| !b.is_empty()),
+        "{item}"
+    );
     let listed = ok(a, &["inbox"]);
     assert!(listed.contains(note), "{listed}");
     let shown = ok(a, &["inbox", "show", note]);
-    assert!(shown.contains("review: "), "the review status before → after: {shown}");
+    assert!(
+        shown.contains("review: "),
+        "the review status before → after: {shown}"
+    );
     ok(a, &["inbox", "seen", "--all"]);
     assert!(ok(a, &["inbox"]).contains("Nothing new since you last looked."));
     let again = ok(a, &["inbox", "--all"]);

@@ -5,16 +5,44 @@ use carnet_core::RecordId;
 
 use super::Notebook;
 use crate::error::{ClientError, Result};
+use crate::inbox;
 use crate::queries::inbox as query;
-use crate::views::{InboxDetail, InboxFilter, InboxPage};
+use crate::views::{InboxDetail, InboxFilter, InboxItem, InboxPage};
 
 impl Notebook {
     /// A page of the inbox: the records others changed since this member
     /// last looked, those naming this member first, then the latest to
-    /// arrive.
-    pub fn inbox(&self, filter: &InboxFilter, limit: u32, offset: u32) -> Result<InboxPage> {
-        let (total, items) = query::page(self.store.conn(), filter, limit.min(500), offset)?;
+    /// arrive. A sync writes each record's summary in brief; the page
+    /// works out in full (and keeps) those it shows.
+    pub fn inbox(&mut self, filter: &InboxFilter, limit: u32, offset: u32) -> Result<InboxPage> {
+        let (total, entries) = query::page(self.store.conn(), filter, limit.min(500), offset)?;
+        let mut items = Vec::with_capacity(entries.len());
+        for e in entries {
+            items.push(self.in_full(e)?);
+        }
         Ok(InboxPage { total, items })
+    }
+
+    /// An entry with its summary in full, worked out (and kept) when a
+    /// sync wrote it in brief.
+    fn in_full(&mut self, mut e: query::Entry) -> Result<InboxItem> {
+        if e.detailed {
+            return Ok(e.item);
+        }
+        let me = self.member();
+        let (rowid, mut doc) = match self.load_doc(e.item.id) {
+            Ok(found) => found,
+            // A damaged record keeps its summary in brief.
+            Err(ClientError::Damaged { .. }) => return Ok(e.item),
+            Err(err) => return Err(err),
+        };
+        let by = doc.changes_by_member(&e.since, Some(me));
+        self.cache.put(e.item.id, rowid, doc);
+        let tx = self.store.transaction()?;
+        inbox::detail(&tx, e.rowid, &e.since, &by)?;
+        tx.commit()?;
+        e.item.by = by;
+        Ok(e.item)
     }
 
     /// A record of the inbox opened: each changed text with the words
@@ -22,10 +50,12 @@ impl Notebook {
     /// fields before → after. Opening does not mark it seen
     /// ([`Notebook::mark_seen`] does).
     pub fn inbox_item(&mut self, id: RecordId) -> Result<InboxDetail> {
-        let (item, since) = query::one(self.store.conn(), id)?.ok_or(ClientError::NotFound {
+        let entry = query::one(self.store.conn(), id)?.ok_or(ClientError::NotFound {
             what: "inbox entry",
             id: id.to_string(),
         })?;
+        let since = entry.since.clone();
+        let item = self.in_full(entry)?;
         let (rowid, mut doc) = self.load_doc(id)?;
         let texts = doc.text_changes(&since);
         let then = doc.record_at(&since);
@@ -39,6 +69,16 @@ impl Notebook {
             fields,
             record,
         })
+    }
+
+    /// From now on, changes other members make are news here. A
+    /// notebook's first complete sync starts its inbox (what it brings is
+    /// the team's past); an import or a benchmark can say it.
+    pub fn start_inbox(&mut self) -> Result<()> {
+        let now = self.now();
+        let tx = self.store.transaction()?;
+        tx.start_inbox(now)?;
+        tx.commit()
     }
 
     /// Mark records of the inbox seen (`None`: all of them); returns how

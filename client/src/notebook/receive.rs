@@ -251,7 +251,8 @@ impl Review {
         if authors.iter().all(|a| *a == Some(self.me)) {
             return None;
         }
-        let by: Vec<MemberChanges> = doc.changes_by_member(before, Some(self.me));
+        // In brief: the details are worked out when the record is listed.
+        let by: Vec<MemberChanges> = doc.changes_in_brief(before, Some(self.me));
         if by.is_empty() {
             return None;
         }
@@ -360,7 +361,7 @@ impl Notebook {
         // What this member last looked at, once the notebook has synced
         // whole once: the first sync brings the team's records, which are
         // not news.
-        let reviewing = self.store.sync_outcome()?.last_ok.is_some();
+        let reviewing = self.store.inbox_started()?;
         let mut reviews = Vec::with_capacity(items.len());
         for start in &starts {
             let rowid = match start {

@@ -17,7 +17,7 @@ use crate::views::{InboxCounts, InboxFilter, InboxItem};
 const SELECT: &str =
     "SELECT r.id, r.kind, i.last_at, i.received_at, i.changes, i.mention, i.seen, i.summary,
         COALESCE(n.title, p.pseudonym, res.name, pl.name, w.name, ''), n.method,
-        COALESCE(n.sector, p.sector, pl.sector)
+        COALESCE(n.sector, p.sector, pl.sector), i.record_rowid, i.detailed, i.since_heads
     FROM inbox i
     JOIN records r ON r.rowid = i.record_rowid
     LEFT JOIN notes n ON n.rowid = i.record_rowid
@@ -66,26 +66,46 @@ fn where_clause(f: &InboxFilter) -> (String, Vec<Value>) {
     (clauses.join(" AND "), params)
 }
 
-fn item(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<InboxItem>> {
+/// An entry as the table holds it: the item, its row, whether its
+/// summary is in full, and the heads last looked at.
+#[derive(Debug)]
+pub struct Entry {
+    /// What the inbox shows.
+    pub item: InboxItem,
+    /// The record's row.
+    pub rowid: i64,
+    /// The summary is in full (else in brief, as a sync wrote it).
+    pub detailed: bool,
+    /// The record's heads when last looked at.
+    pub since: Vec<automerge::ChangeHash>,
+}
+
+fn entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Entry>> {
     let id: String = row.get(0)?;
     let kind: String = row.get(1)?;
     let summary: String = row.get(7)?;
     let method: Option<String> = row.get(9)?;
+    let since: Vec<u8> = row.get(13)?;
     let (Ok(id), Some(kind)) = (id.parse::<RecordId>(), store::stored_kind(&kind)) else {
         return Ok(None);
     };
-    Ok(Some(InboxItem {
-        id,
-        kind,
-        title: row.get(8)?,
-        method: method.as_deref().and_then(Vocabulary::from_code),
-        sector: row.get(10)?,
-        last_at: Timestamp::from_millis(row.get(2)?),
-        received_at: Timestamp::from_millis(row.get(3)?),
-        changes: row.get(4)?,
-        mention: row.get(5)?,
-        seen: row.get(6)?,
-        by: serde_json::from_str::<Vec<MemberChanges>>(&summary).unwrap_or_default(),
+    Ok(Some(Entry {
+        item: InboxItem {
+            id,
+            kind,
+            title: row.get(8)?,
+            method: method.as_deref().and_then(Vocabulary::from_code),
+            sector: row.get(10)?,
+            last_at: Timestamp::from_millis(row.get(2)?),
+            received_at: Timestamp::from_millis(row.get(3)?),
+            changes: row.get(4)?,
+            mention: row.get(5)?,
+            seen: row.get(6)?,
+            by: serde_json::from_str::<Vec<MemberChanges>>(&summary).unwrap_or_default(),
+        },
+        rowid: row.get(11)?,
+        detailed: row.get(12)?,
+        since: decode_heads(&since).unwrap_or_default(),
     }))
 }
 
@@ -95,7 +115,7 @@ pub fn page(
     f: &InboxFilter,
     limit: u32,
     offset: u32,
-) -> Result<(i64, Vec<InboxItem>)> {
+) -> Result<(i64, Vec<Entry>)> {
     let (clause, params) = where_clause(f);
     let total: i64 = conn.query_row(
         &format!("SELECT COUNT(*) FROM ({SELECT} WHERE {clause})"),
@@ -106,33 +126,23 @@ pub fn page(
     let mut stmt = conn.prepare_cached(&format!(
         "{SELECT} WHERE {clause} ORDER BY i.mention AND NOT i.seen DESC, i.received_at DESC, i.last_at DESC, i.record_rowid DESC LIMIT {limit} OFFSET {offset}"
     ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), item)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), entry)?;
     let mut out = Vec::new();
     for row in rows {
-        if let Some(i) = row? {
-            out.push(i);
+        if let Some(e) = row? {
+            out.push(e);
         }
     }
     Ok((total, out))
 }
 
 /// One record's entry, seen or not.
-pub fn one(
-    conn: &Connection,
-    id: RecordId,
-) -> Result<Option<(InboxItem, Vec<automerge::ChangeHash>)>> {
-    let found = conn
+pub fn one(conn: &Connection, id: RecordId) -> Result<Option<Entry>> {
+    Ok(conn
         .prepare_cached(&format!("{SELECT} WHERE r.id = ?1"))?
-        .query_row([id.to_string()], item)
+        .query_row([id.to_string()], entry)
         .optional()?
-        .flatten();
-    let Some(found) = found else { return Ok(None) };
-    let since: Vec<u8> = conn.query_row(
-        "SELECT since_heads FROM inbox i JOIN records r ON r.rowid = i.record_rowid WHERE r.id = ?1",
-        [id.to_string()],
-        |r| r.get(0),
-    )?;
-    Ok(Some((found, decode_heads(&since).unwrap_or_default())))
+        .flatten())
 }
 
 /// How many records wait unseen, and how many of them mention this member.

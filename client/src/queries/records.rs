@@ -12,7 +12,12 @@ use crate::views::Counts;
 
 /// Every record id, in creation order.
 pub fn ids(conn: &Connection) -> Result<Vec<(RecordId, RecordKind)>> {
-    let mut stmt = conn.prepare("SELECT id, kind FROM records ORDER BY rowid")?;
+    ids_of(&mut conn.prepare("SELECT id, kind FROM records ORDER BY rowid")?)
+}
+
+/// The ids and kinds a statement selects (`id, kind`), in its order; a
+/// row of an id or a kind this build does not read is left out.
+fn ids_of(stmt: &mut rusqlite::Statement<'_>) -> Result<Vec<(RecordId, RecordKind)>> {
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = Vec::new();
     for row in rows {
@@ -87,17 +92,7 @@ pub fn conflicted(
         "SELECT r.id, r.kind FROM record_conflicts c JOIN records r ON r.rowid = c.record_rowid
          ORDER BY r.updated_at DESC, r.rowid DESC LIMIT {limit} OFFSET {offset}"
     ))?;
-    let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (id, kind) = row?;
-        if let (Ok(id), Some(kind)) = (id.parse(), store::stored_kind(&kind)) {
-            out.push((id, kind));
-        }
-    }
-    Ok((total, out))
+    Ok((total, ids_of(&mut stmt)?))
 }
 
 /// How many records hold concurrent values.

@@ -102,6 +102,7 @@ const SYNC_LAST_ANSWER: &str = "sync_last_answer";
 const SYNC_LAST_OK: &str = "sync_last_ok";
 const SYNC_LAST_ERROR: &str = "sync_last_error";
 const SYNC_LAST_ERROR_AT: &str = "sync_last_error_at";
+const INBOX_FROM: &str = "inbox_from";
 
 impl Store {
     fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -180,6 +181,13 @@ impl Store {
         })
     }
 
+    /// Whether changes other members make are news for the inbox: since
+    /// [`Write::start_inbox`], or (a notebook older than the inbox) since
+    /// its last successful sync.
+    pub fn inbox_started(&self) -> Result<bool> {
+        Ok(self.meta(INBOX_FROM)?.is_some() || self.meta(SYNC_LAST_OK)?.is_some())
+    }
+
     /// How the last syncs ended.
     pub fn sync_outcome(&self) -> Result<SyncOutcome> {
         Ok(SyncOutcome {
@@ -233,7 +241,17 @@ impl Write<'_> {
     /// Record that a sync succeeded at `at`.
     pub fn record_sync_ok(&self, at: Timestamp) -> Result<()> {
         self.put(SYNC_LAST_OK, &at.as_millis().to_string())?;
-        self.put(SYNC_LAST_ERROR, "")
+        self.put(SYNC_LAST_ERROR, "")?;
+        self.start_inbox(at)
+    }
+
+    /// From `at` on, changes other members make are news for the inbox
+    /// (once: the first time it is said). A notebook's first complete
+    /// sync says it, after bringing the team's past.
+    pub fn start_inbox(&self, at: Timestamp) -> Result<()> {
+        self.prepare_cached("INSERT OR IGNORE INTO meta (key, value) VALUES (?1, ?2)")?
+            .execute(params![INBOX_FROM, at.as_millis().to_string()])?;
+        Ok(())
     }
 
     /// Record that a sync failed at `at`, and why.

@@ -97,8 +97,10 @@ CREATE TABLE inbox (
     -- a comment since names this member
     mention      INTEGER NOT NULL DEFAULT 0,
     seen         INTEGER NOT NULL DEFAULT 0,
-    -- JSON: each member's changes (carnet_core::changes::MemberChanges)
-    summary      TEXT NOT NULL
+    -- JSON: each member's changes (carnet_core::changes::MemberChanges),
+    -- in brief as a sync writes them, in full (detailed) once listed
+    summary      TEXT NOT NULL,
+    detailed     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX inbox_unseen ON inbox (mention DESC, received_at DESC, last_at DESC) WHERE NOT seen;
 "#;

@@ -280,6 +280,37 @@ impl Device {
         Self { nb, dir }
     }
 
+    /// A new person with one referral (to `service`, for `need`), as the
+    /// tests of referrals start: the person's id and the referral's.
+    pub fn person_with_referral(
+        &mut self,
+        pseudonym: &str,
+        service: &str,
+        need: carnet_core::vocab::NeedCategory,
+    ) -> (carnet_core::RecordId, carnet_core::ItemId) {
+        let person = self
+            .nb
+            .create_person(carnet_client::PersonInput {
+                pseudonym: pseudonym.into(),
+                ..Default::default()
+            })
+            .expect("person");
+        let referral = self
+            .nb
+            .add_referral(
+                person,
+                carnet_client::ReferralInput {
+                    service: service.into(),
+                    resource_id: None,
+                    need,
+                    note: None,
+                    status: None,
+                },
+            )
+            .expect("referral");
+        (person, referral)
+    }
+
     /// Sync until quiet.
     pub fn sync(&mut self) -> carnet_client::Result<SyncSummary> {
         let client = sync::engine::server_client(&self.nb)?;

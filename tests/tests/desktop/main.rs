@@ -1032,33 +1032,17 @@ fn an_observer_reads_the_team_and_is_never_offered_an_edit() {
 
 #[test]
 fn concurrent_referral_statuses_are_settled_from_the_person_page() {
-    use carnet_client::{PersonInput, ReferralInput};
     use carnet_core::vocab::{NeedCategory, ReferralStatus};
     let _one = one_at_a_time();
     let server = common::TestServer::start();
     let (team, code) = server.create_team("Pôle de Sherbrooke", "Aline");
     // Jean and Nadia move the same referral apart, each offline.
     let mut jean = common::Device::join(&server, &server.invite(&team, "worker", true), "Jean", 3);
-    let person = jean
-        .nb
-        .create_person(PersonInput {
-            pseudonym: "SH-0310".into(),
-            ..Default::default()
-        })
-        .expect("person");
-    let referral = jean
-        .nb
-        .add_referral(
-            person,
-            ReferralInput {
-                service: "Banque alimentaire".into(),
-                resource_id: None,
-                need: NeedCategory::FoodInsecurity,
-                note: None,
-                status: None,
-            },
-        )
-        .expect("referral");
+    let (person, referral) = jean.person_with_referral(
+        "SH-0310",
+        "Banque alimentaire",
+        NeedCategory::FoodInsecurity,
+    );
     jean.sync().expect("sync");
     let mut nadia =
         common::Device::join(&server, &server.invite(&team, "worker", true), "Nadia", 4);
@@ -1108,7 +1092,7 @@ fn concurrent_referral_statuses_are_settled_from_the_person_page() {
 
 #[test]
 fn the_review_screen_lists_every_record_with_concurrent_values_and_settles_them() {
-    use carnet_client::{NotePatch, PersonInput, ReferralInput};
+    use carnet_client::NotePatch;
     use carnet_core::vocab::{Method, NeedCategory, ReferralStatus};
     let _one = one_at_a_time();
     let server = common::TestServer::start();
@@ -1124,26 +1108,11 @@ fn the_review_screen_lists_every_record_with_concurrent_values_and_settles_them(
             ..Default::default()
         })
         .expect("note");
-    let person = jean
-        .nb
-        .create_person(PersonInput {
-            pseudonym: "MN-0412".into(),
-            ..Default::default()
-        })
-        .expect("person");
-    let referral = jean
-        .nb
-        .add_referral(
-            person,
-            ReferralInput {
-                service: "Maison des familles".into(),
-                resource_id: None,
-                need: NeedCategory::SocialIsolation,
-                note: None,
-                status: None,
-            },
-        )
-        .expect("referral");
+    let (_person, referral) = jean.person_with_referral(
+        "MN-0412",
+        "Maison des familles",
+        NeedCategory::SocialIsolation,
+    );
     jean.sync().expect("sync");
     let mut nadia =
         common::Device::join(&server, &server.invite(&team, "worker", true), "Nadia", 6);
@@ -1233,7 +1202,6 @@ fn the_review_screen_lists_every_record_with_concurrent_values_and_settles_them(
 /// referral's concurrent statuses are settled from the other tab.
 #[test]
 fn alines_inbox_shows_what_jean_and_the_team_changed_and_she_settles_the_rest() {
-    use carnet_client::{PersonInput, ReferralInput};
     use carnet_core::vocab::{NeedCategory, ReferralStatus};
     let _one = one_at_a_time();
     let server = common::TestServer::start();
@@ -1242,26 +1210,11 @@ fn alines_inbox_shows_what_jean_and_the_team_changed_and_she_settles_the_rest() 
     // Two workers with persons, on the command line's library.
     let mut nadia =
         common::Device::join(&server, &server.invite(&team, "worker", true), "Nadia", 41);
-    let person = nadia
-        .nb
-        .create_person(PersonInput {
-            pseudonym: "MN-0777".into(),
-            ..Default::default()
-        })
-        .expect("person");
-    let referral = nadia
-        .nb
-        .add_referral(
-            person,
-            ReferralInput {
-                service: "Cuisine collective".into(),
-                resource_id: None,
-                need: NeedCategory::FoodInsecurity,
-                note: None,
-                status: None,
-            },
-        )
-        .expect("referral");
+    let (_person, referral) = nadia.person_with_referral(
+        "MN-0777",
+        "Cuisine collective",
+        NeedCategory::FoodInsecurity,
+    );
     nadia.sync().expect("sync");
     let mut omar = common::Device::join(&server, &server.invite(&team, "worker", true), "Omar", 42);
     runtime().block_on(async {
