@@ -1272,6 +1272,10 @@ fn alines_inbox_shows_what_jean_and_the_team_changed_and_she_settles_the_rest() 
             })
             .await?;
             a.click("#nav-review").await?;
+            // The sync details left open by the syncs above close.
+            if a.count("#sync-details").await? > 0 {
+                a.click("#sync-indicator").await?;
+            }
             let first = a.wait_text("#inbox-list .inbox-item", title).await?;
             for expected in ["Un commentaire vous mentionne", "Jean a ajouté 5 mots", "a écrit un commentaire"] {
                 ensure(first.contains(expected), || format!("the first item says {expected:?}: {first}"))?;
