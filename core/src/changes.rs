@@ -10,12 +10,12 @@
 //! not say by whom at a glance; a removed span is attributed when the
 //! changes since were made by one member, and left unattributed otherwise.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use automerge::{ChangeHash, ObjId, ObjType, Prop, ReadDoc, Value, ROOT};
 use serde::{Deserialize, Serialize};
 
-use crate::document::{Actor, RecordDoc};
+use crate::document::{member_of_op, Actor, RecordDoc};
 use crate::ids::MemberId;
 use crate::time_types::Timestamp;
 
@@ -167,7 +167,7 @@ impl RecordDoc {
         // (comments apart: a comment's words are the comment), not on the
         // characters spliced, which a text edit cuts anywhere.
         if !touched.is_empty() && !before.is_empty() {
-            let texts = self.texts_changed(before, Some(&touched));
+            let texts = self.texts_changed(before, Some(&touched), sole(&authors));
             for summary in &mut out {
                 summary.words_added = texts
                     .iter()
@@ -247,26 +247,23 @@ impl RecordDoc {
     /// Every text of the record that changed after `before`, as it is now
     /// with the runs added (by their author) and removed since.
     pub fn text_changes(&mut self, before: &[ChangeHash]) -> Vec<TextChange> {
-        self.texts_changed(before, None)
-    }
-
-    /// [`RecordDoc::text_changes`], of the texts in `only` when given.
-    fn texts_changed(
-        &mut self,
-        before: &[ChangeHash],
-        only: Option<&HashSet<ObjId>>,
-    ) -> Vec<TextChange> {
-        let since: HashSet<Option<MemberId>> = self
+        let since: BTreeSet<Option<MemberId>> = self
             .am_mut()
             .get_changes_meta(before)
             .into_iter()
             .map(|c| Actor::member_of(&c.actor))
             .collect();
-        let remover = if since.len() == 1 {
-            since.into_iter().next().flatten()
-        } else {
-            None
-        };
+        self.texts_changed(before, None, sole(&since))
+    }
+
+    /// [`RecordDoc::text_changes`], of the texts in `only` when given;
+    /// removed runs are named `remover`.
+    fn texts_changed(
+        &mut self,
+        before: &[ChangeHash],
+        only: Option<&HashSet<ObjId>>,
+        remover: Option<MemberId>,
+    ) -> Vec<TextChange> {
         let mut texts = Vec::new();
         collect_texts(self.am(), &ROOT, &mut Vec::new(), &mut texts);
         let mut out = Vec::new();
@@ -296,6 +293,14 @@ impl RecordDoc {
             });
         }
         out
+    }
+}
+
+/// The one member who made every change since, when it is one.
+fn sole(authors: &BTreeSet<Option<MemberId>>) -> Option<MemberId> {
+    match authors.len() {
+        1 => authors.iter().next().copied().flatten(),
+        _ => None,
     }
 }
 
@@ -416,10 +421,7 @@ fn interleave(
             if then_ids.contains(id) {
                 continue;
             }
-            let who = match id {
-                ObjId::Id(_, actor, _) => Actor::member_of(actor),
-                ObjId::Root => None,
-            };
+            let who = member_of_op(id);
             match count.iter_mut().find(|(w, _)| *w == who) {
                 Some((_, n)) => *n += 1,
                 None => count.push((who, 1)),
@@ -479,7 +481,6 @@ pub struct FieldChange {
 /// The texts (shown as word diffs by [`RecordDoc::text_changes`]) and the
 /// record's bookkeeping, left out of [`field_changes`].
 const NOT_FIELDS: &[&str] = &[
-    "kind",
     "body",
     "notes",
     "description_fr",
@@ -490,7 +491,6 @@ const NOT_FIELDS: &[&str] = &[
     "timer",
     "author",
     "created_at",
-    "schema",
 ];
 
 /// Every field of `after` that differs from `before` (all of them when
@@ -505,42 +505,30 @@ pub fn field_changes(before: Option<&crate::Record>, after: &crate::Record) -> V
     };
     let then = as_map(before);
     let now = as_map(Some(after));
-    let mut then_flat = Vec::new();
-    let mut now_flat = Vec::new();
-    for (key, value) in &then {
-        if !NOT_FIELDS.contains(&key.as_str()) && key != "referrals" {
-            flatten(key, value, &mut then_flat);
+    let flat = |m: &serde_json::Map<String, serde_json::Value>| {
+        let mut out = BTreeMap::new();
+        for (key, value) in m {
+            if !NOT_FIELDS.contains(&key.as_str()) && key != "referrals" {
+                flatten(key, value, &mut out);
+            }
         }
-    }
-    for (key, value) in &now {
-        if !NOT_FIELDS.contains(&key.as_str()) && key != "referrals" {
-            flatten(key, value, &mut now_flat);
-        }
-    }
-    let mut out = Vec::new();
-    let lookup = |list: &[(String, String)], path: &str| {
-        list.iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
+        out
     };
-    let mut paths: Vec<&String> = now_flat.iter().map(|(p, _)| p).collect();
-    paths.extend(then_flat.iter().map(|(p, _)| p));
-    let mut seen = HashSet::new();
-    for path in paths {
-        if !seen.insert(path.clone()) {
-            continue;
-        }
-        let (b, a) = (lookup(&then_flat, path), lookup(&now_flat, path));
-        if b != a {
-            out.push(FieldChange {
+    let (then_flat, now_flat) = (flat(&then), flat(&now));
+    let paths: BTreeSet<&String> = then_flat.keys().chain(now_flat.keys()).collect();
+    let mut out: Vec<FieldChange> = paths
+        .into_iter()
+        .filter_map(|path| {
+            let before = then_flat.get(path).cloned().unwrap_or_default();
+            let after = now_flat.get(path).cloned().unwrap_or_default();
+            (before != after).then(|| FieldChange {
                 path: path.clone(),
                 context: None,
-                before: b,
-                after: a,
-            });
-        }
-    }
+                before,
+                after,
+            })
+        })
+        .collect();
     // Referrals, each by its service.
     let referrals = |m: &serde_json::Map<String, serde_json::Value>| -> Vec<serde_json::Value> {
         match m.get("referrals") {
@@ -593,7 +581,7 @@ fn scalar_json(v: &serde_json::Value) -> String {
 
 /// A field's value as dotted paths and text: objects one path per field,
 /// lists of values joined by ", ", lists of items by their text or name.
-fn flatten(path: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+fn flatten(path: &str, value: &serde_json::Value, out: &mut BTreeMap<String, String>) {
     match value {
         serde_json::Value::Object(m) => {
             for (k, v) in m {
@@ -611,8 +599,10 @@ fn flatten(path: &str, value: &serde_json::Value, out: &mut Vec<(String, String)
                     other => scalar_json(other),
                 })
                 .collect();
-            out.push((path.to_string(), texts.join(", ")));
+            out.insert(path.to_string(), texts.join(", "));
         }
-        other => out.push((path.to_string(), scalar_json(other))),
+        other => {
+            out.insert(path.to_string(), scalar_json(other));
+        }
     }
 }

@@ -517,10 +517,7 @@ impl RecordDoc {
                     .into_iter()
                     .map(|(value, id)| ConflictValue {
                         value,
-                        author: match &id {
-                            ObjId::Id(_, actor, _) => Actor::member_of(actor),
-                            ObjId::Root => None,
-                        },
+                        author: member_of_op(&id),
                         at: time_of(&id),
                     })
                     .collect(),
@@ -677,7 +674,7 @@ pub(crate) fn hydrate_record_by_field(
 
 /// The field a patch touches, as a dotted path of map keys (list indices
 /// are left out: "referrals.status", not "referrals.3.status").
-pub(crate) fn patch_field(patch: &automerge::Patch) -> String {
+fn patch_field(patch: &automerge::Patch) -> String {
     use automerge::PatchAction;
     let mut parts: Vec<String> = patch
         .path
@@ -695,6 +692,15 @@ pub(crate) fn patch_field(patch: &automerge::Patch) -> String {
         _ => {}
     }
     parts.join(".")
+}
+
+/// The member whose change made the operation `id` (a value, a
+/// character): its actor names them.
+pub(crate) fn member_of_op(id: &ObjId) -> Option<MemberId> {
+    match id {
+        ObjId::Id(_, actor, _) => Actor::member_of(actor),
+        ObjId::Root => None,
+    }
 }
 
 /// Every field under `obj` with more than one value: its dotted path and

@@ -16,33 +16,39 @@ impl Notebook {
     /// works out in full (and keeps) those it shows.
     pub fn inbox(&mut self, filter: &InboxFilter, limit: u32, offset: u32) -> Result<InboxPage> {
         let (total, entries) = query::page(self.store.conn(), filter, limit.min(500), offset)?;
-        let mut items = Vec::with_capacity(entries.len());
-        for e in entries {
-            items.push(self.in_full(e)?);
-        }
+        let items = self.in_full(entries)?;
         Ok(InboxPage { total, items })
     }
 
-    /// An entry with its summary in full, worked out (and kept) when a
-    /// sync wrote it in brief.
-    fn in_full(&mut self, mut e: query::Entry) -> Result<InboxItem> {
-        if e.detailed {
-            return Ok(e.item);
-        }
+    /// Entries with their summaries in full: those a sync wrote in brief
+    /// are worked out from their changes, and kept, in one transaction.
+    fn in_full(&mut self, entries: Vec<query::Entry>) -> Result<Vec<InboxItem>> {
         let me = self.member();
-        let (rowid, mut doc) = match self.load_doc(e.item.id) {
-            Ok(found) => found,
-            // A damaged record keeps its summary in brief.
-            Err(ClientError::Damaged { .. }) => return Ok(e.item),
-            Err(err) => return Err(err),
-        };
-        let by = doc.changes_by_member(&e.since, Some(me));
-        self.cache.put(e.item.id, rowid, doc);
-        let tx = self.store.transaction()?;
-        inbox::detail(&tx, e.rowid, &e.since, &by)?;
-        tx.commit()?;
-        e.item.by = by;
-        Ok(e.item)
+        let mut worked = Vec::new();
+        let mut items = Vec::with_capacity(entries.len());
+        for mut e in entries {
+            if !e.detailed {
+                match self.load_doc(e.item.id) {
+                    Ok((rowid, mut doc)) => {
+                        e.item.by = doc.changes_by_member(&e.since, Some(me));
+                        self.cache.put(e.item.id, rowid, doc);
+                        worked.push((e.rowid, e.since, e.item.by.clone()));
+                    }
+                    // A damaged record keeps its summary in brief.
+                    Err(ClientError::Damaged { .. }) => {}
+                    Err(err) => return Err(err),
+                }
+            }
+            items.push(e.item);
+        }
+        if !worked.is_empty() {
+            let tx = self.store.transaction()?;
+            for (rowid, since, by) in &worked {
+                inbox::detail(&tx, *rowid, since, by)?;
+            }
+            tx.commit()?;
+        }
+        Ok(items)
     }
 
     /// A record of the inbox opened: each changed text with the words
@@ -55,7 +61,7 @@ impl Notebook {
             id: id.to_string(),
         })?;
         let since = entry.since.clone();
-        let item = self.in_full(entry)?;
+        let item = self.in_full(vec![entry])?.remove(0);
         let (rowid, mut doc) = self.load_doc(id)?;
         let texts = doc.text_changes(&since);
         let then = doc.record_at(&since);

@@ -103,11 +103,7 @@ impl Notebook {
             conflicted: query::conflicted_count(self.store.conn())?,
             unseen: inbox.unseen,
             mentions: inbox.mentions,
-            to_review: self.store.conn().query_row(
-                "SELECT COUNT(*) FROM notes WHERE review = 'to-review'",
-                [],
-                |r| r.get(0),
-            )?,
+            to_review: query::to_review_count(self.store.conn())?,
         })
     }
 

@@ -99,3 +99,12 @@ pub fn conflicted(
 pub fn conflicted_count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT COUNT(*) FROM record_conflicts", [], |r| r.get(0))?)
 }
+
+/// How many notes wait in the review queue ("to review").
+pub fn to_review_count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM notes WHERE review = 'to-review'",
+        [],
+        |r| r.get(0),
+    )?)
+}

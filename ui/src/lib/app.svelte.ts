@@ -6,6 +6,7 @@ import type { AppInfo, PlaceSummary, Vocabularies, Workspace } from "../bindings
 import { describeError } from "./errors";
 import { sortBy } from "./collate";
 import { locale } from "./locale.svelte";
+import type { MessageKey } from "./messages";
 
 export type Screen =
   | { name: "journal" }
@@ -100,4 +101,26 @@ export function readOnly(): boolean {
 export function memberName(id: string | null | undefined): string | null {
   if (!id) return null;
   return app.workspace?.members.find((m) => m.id === id)?.name ?? null;
+}
+
+/** The message naming a kind of record ("Note", "Personne", "Équipe"…). */
+export const KIND_LABEL: Record<api.RecordKind, MessageKey> = {
+  note: "review.kind.note",
+  person: "review.kind.person",
+  resource: "review.kind.resource",
+  place: "review.kind.place",
+  workspace: "review.kind.workspace",
+};
+
+/** Whether a record of `kind` has a screen to open (a place has none). */
+export function canOpen(kind: api.RecordKind): boolean {
+  return kind !== "place" && (kind !== "person" || app.info?.persons === true);
+}
+
+/** Go to the screen that shows a record: its note or person page, the directory, the team. */
+export function openRecord(kind: api.RecordKind, id: string): void {
+  if (kind === "note") go({ name: "note", id });
+  else if (kind === "person" && app.info?.persons) go({ name: "person", id });
+  else if (kind === "resource") go({ name: "directory" });
+  else if (kind === "workspace") go({ name: "settings" });
 }
