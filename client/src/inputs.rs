@@ -1,8 +1,10 @@
 //! What callers send to create records: plain data with serde, shared by
 //! the command line, `import` and the desktop window.
 
-use carnet_core::vocab::{AgeGroup, Barrier, Method, NeedCategory, PlaceKind, ReviewStatus};
-use carnet_core::{Day, RecordId, Timestamp};
+use carnet_core::vocab::{
+    AgeGroup, Barrier, CodedField, Method, NeedCategory, PlaceKind, ReviewStatus,
+};
+use carnet_core::{Day, ItemId, RecordId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 /// A new note.
@@ -172,4 +174,24 @@ pub enum TimerAction {
     Pause,
     /// Stop it and record the time run as the note's duration.
     Finish,
+}
+
+/// A passage to code: which text of a note, from which character to just
+/// before which (counted in Unicode characters), and what it says.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PassageInput {
+    /// Which text of the note.
+    pub field: CodedField,
+    /// The story, entry or comment, for the texts of a list.
+    #[serde(default)]
+    pub item: Option<ItemId>,
+    /// First character.
+    pub start: u32,
+    /// Just past the last character.
+    pub end: u32,
+    /// The passage's words as the person selected them; when given, the
+    /// coding is refused if the text changed since.
+    #[serde(default)]
+    pub text: Option<String>,
 }

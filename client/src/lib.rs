@@ -23,7 +23,8 @@ pub mod transfer;
 pub mod views;
 
 pub use error::{ClientError, Result};
-pub use inputs::{NoteInput, NotePatch, PersonInput, ReferralInput, TimerAction};
+pub use inputs::{NoteInput, NotePatch, PassageInput, PersonInput, ReferralInput, TimerAction};
+pub use queries::codings::{Agreement, PassageFilter, PassagePage, PassageRow, ThemeAgreement, ThemeUse};
 pub use notebook::{Counts, Environment, Incoming, Notebook};
 pub use queries::journal::{self, NoteFilter, Page};
 pub use views::{

@@ -13,6 +13,8 @@
 //! - `notebook/lifecycle.rs`: creating, joining and opening a notebook;
 //! - `notebook/notes.rs`: notes and what they hold (shadowing entries, stories,
 //!   comments);
+//! - `notebook/codings.rs`: coding passages with the codebook, merging and
+//!   archiving themes, passages across the team and agreement;
 //! - `notebook/persons.rs`: persons, consents and referrals;
 //! - `notebook/directory.rs`: the directory's organisations and the places;
 //! - `notebook/workspace.rs`: the team's workspace and its codebook;
@@ -39,6 +41,7 @@ use crate::store::{self, write, Membership, Store};
 pub use crate::views::Counts;
 pub use receive::Incoming;
 
+mod codings;
 mod comments;
 mod directory;
 mod inbox;
@@ -193,6 +196,11 @@ impl Notebook {
         write::append(&tx, rowid, &mut doc, chunk, now)?;
         projection::project(&tx, rowid, &record)?;
         projection::settled_locally(&tx, rowid, || doc.conflict_count())?;
+        if let Record::Note(n) = &record {
+            if !n.codings.is_empty() {
+                projection::passages(&tx, rowid, &doc.passages())?;
+            }
+        }
         tx.commit()?;
         self.after_write(id, rowid, doc, &record);
         Ok(())
@@ -203,6 +211,7 @@ impl Notebook {
         let tx = self.store.transaction()?;
         let rowid = write::insert(&tx, &mut doc, now)?;
         projection::project(&tx, rowid, record)?;
+        projection::derived(&tx, rowid, &doc.derived())?;
         tx.commit()?;
         self.after_write(doc.id(), rowid, doc, record);
         Ok(())

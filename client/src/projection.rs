@@ -10,7 +10,7 @@
 
 use carnet_core::record::{Note, Person, Place, Resource, Workspace};
 use carnet_core::vocab::Vocabulary;
-use carnet_core::{Record, RecordId, RecordKind};
+use carnet_core::{Derived, Passage, Record, RecordId, RecordKind};
 use rusqlite::{params, Connection};
 
 use crate::error::Result;
@@ -78,6 +78,7 @@ fn deletes_for(kind: RecordKind) -> &'static [&'static str] {
             "DELETE FROM notes WHERE rowid = ?1",
             "DELETE FROM note_themes WHERE note_rowid = ?1",
             "DELETE FROM note_persons WHERE note_rowid = ?1",
+            "DELETE FROM codings WHERE note_rowid = ?1",
         ],
         RecordKind::Person => &[
             "DELETE FROM persons WHERE rowid = ?1",
@@ -111,6 +112,7 @@ pub fn remove(tx: &Connection, rowid: i64) -> Result<()> {
         "DELETE FROM themes WHERE workspace_rowid = ?1",
         "DELETE FROM members WHERE workspace_rowid = ?1",
         "DELETE FROM record_conflicts WHERE record_rowid = ?1",
+        "DELETE FROM codings WHERE note_rowid = ?1",
         "DELETE FROM search WHERE rowid = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([rowid])?;
@@ -259,10 +261,19 @@ fn project_workspace(tx: &Connection, rowid: i64, w: &Workspace) -> Result<()> {
         .execute(params![rowid, w.name, w.default_language.code()])?;
     for t in &w.codebook {
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO themes (code, workspace_rowid, label_fr, label_en, colour, parent)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT OR REPLACE INTO themes (code, workspace_rowid, label_fr, label_en, colour, parent, archived, merged_into)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
-        .execute(params![t.code, rowid, t.label_fr, t.label_en, t.colour, t.parent])?;
+        .execute(params![
+            t.code,
+            rowid,
+            t.label_fr,
+            t.label_en,
+            t.colour,
+            t.parent,
+            t.archived,
+            t.merged_into
+        ])?;
     }
     for m in &w.members {
         tx.prepare_cached(
@@ -273,10 +284,45 @@ fn project_workspace(tx: &Connection, rowid: i64, w: &Workspace) -> Result<()> {
     Ok(())
 }
 
+/// Record what the projection reads from a record's document beyond the
+/// record (after a merge, or a rebuild): its concurrent values and its
+/// coded passages.
+pub fn derived(tx: &Connection, rowid: i64, derived: &Derived) -> Result<()> {
+    conflicts(tx, rowid, derived.conflicts)?;
+    passages(tx, rowid, &derived.passages)
+}
+
+/// Record a note's coded passages where they stand now (after any write
+/// of the note: an edit of its text moves them).
+pub fn passages(tx: &Connection, rowid: i64, passages: &[Passage]) -> Result<()> {
+    tx.prepare_cached("DELETE FROM codings WHERE note_rowid = ?1")?
+        .execute([rowid])?;
+    for p in passages {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO codings (note_rowid, id, theme, coder, coded_at, field, item, pos_start, pos_end, passage, text_len)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?
+        .execute(params![
+            rowid,
+            p.coding.to_string(),
+            p.theme,
+            p.coder.to_string(),
+            p.at.as_millis(),
+            p.field.as_code(),
+            p.item.map(|i| i.to_string()),
+            p.start,
+            p.end,
+            p.text,
+            p.text_len,
+        ])?;
+    }
+    Ok(())
+}
+
 /// Record how many fields of a record hold concurrent values (after a
 /// merge, or a rebuild: only a merge makes them; a local edit can only
 /// settle them, see [`settled_locally`]).
-pub fn conflicts(tx: &Connection, rowid: i64, fields: usize) -> Result<()> {
+fn conflicts(tx: &Connection, rowid: i64, fields: usize) -> Result<()> {
     if fields == 0 {
         tx.prepare_cached("DELETE FROM record_conflicts WHERE record_rowid = ?1")?
             .execute([rowid])?;
@@ -322,7 +368,8 @@ pub fn dump(conn: &Connection) -> Result<Vec<String>> {
             "note_persons" => ("SELECT r.id, t.person_id FROM note_persons t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
             "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up, t.made_by, t.outcome FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
             "resource_needs" => ("SELECT r.id, t.need FROM resource_needs t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
-            "themes" => ("SELECT r.id, t.code, t.label_fr, t.label_en, t.colour, t.parent FROM themes t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
+            "themes" => ("SELECT r.id, t.code, t.label_fr, t.label_en, t.colour, t.parent, t.archived, t.merged_into FROM themes t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
+            "codings" => ("SELECT r.id, t.id, t.theme, t.coder, t.coded_at, t.field, t.item, t.pos_start, t.pos_end, t.passage, t.text_len FROM codings t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
             "members" => ("SELECT r.id, t.id, t.name FROM members t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
             "record_conflicts" => ("SELECT r.id, t.fields FROM record_conflicts t JOIN records r ON r.rowid = t.record_rowid".to_string(), ""),
             other => (format!("SELECT r.id, t.* FROM {other} t JOIN records r ON r.rowid = t.rowid"), "rowid"),

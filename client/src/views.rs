@@ -5,7 +5,7 @@ use carnet_core::changes::{FieldChange, MemberChanges, TextChange};
 use carnet_core::record::{Note, Person};
 use carnet_core::vocab::{AgeGroup, Method, NeedCategory, PlaceKind, ReferralStatus, ReviewStatus};
 use carnet_core::{
-    Conflict, HistoryEntry, ItemId, MemberId, Record, RecordId, RecordKind, Timestamp,
+    Conflict, Passage, HistoryEntry, ItemId, MemberId, Record, RecordId, RecordKind, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 
@@ -271,6 +271,8 @@ pub struct NoteDetail {
     pub history: Vec<HistoryItem>,
     /// Fields with concurrent values to settle.
     pub conflicts: Vec<Conflict>,
+    /// Its coded passages where they stand now.
+    pub passages: Vec<Passage>,
 }
 
 /// A record with fields holding concurrent values, for the list of what

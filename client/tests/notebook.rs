@@ -625,7 +625,7 @@ fn themes_are_added_and_relabelled_and_bad_colours_refused() {
         label_fr: fr.into(),
         label_en: "Transit".into(),
         colour: colour.into(),
-        parent: None,
+        ..Theme::default()
     };
     nb.save_theme(theme(" transport ", "Transport collectif", "#1D5FA8"))
         .expect("added");

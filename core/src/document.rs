@@ -105,6 +105,17 @@ pub struct Conflict {
     pub values: Vec<ConflictValue>,
 }
 
+/// What the projection reads from a document beyond its record: how
+/// many fields hold concurrent values, and where each coding's passage
+/// stands now (cursors resolve only against the document).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Derived {
+    /// Fields holding concurrent values.
+    pub conflicts: usize,
+    /// The note's coded passages, resolved.
+    pub passages: Vec<crate::coding::Passage>,
+}
+
 /// What a merge did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Merged {
@@ -523,6 +534,14 @@ impl RecordDoc {
                     .collect(),
             })
             .collect()
+    }
+
+    /// What the projection keeps of the document beyond the record.
+    pub fn derived(&self) -> Derived {
+        Derived {
+            conflicts: self.conflict_count(),
+            passages: self.passages(),
+        }
     }
 
     /// How many fields hold concurrent values (what the projection keeps,

@@ -5,7 +5,8 @@
 //! labels ([`vocab`]), ids ([`ids`]), validation ([`validate`]), and how a
 //! record lives in an Automerge document ([`document`]): creation, edits
 //! attributed to a member, merging changes from elsewhere, history and
-//! concurrent values. It also holds the seeded generator of synthetic demo
+//! concurrent values, and coded passages anchored to their words
+//! ([`coding`]). It also holds the seeded generator of synthetic demo
 //! data ([`demo`]), and the sync protocol's two ends ([`sync`]). No
 //! SQLite, no network: the client and the sync server do the I/O around
 //! it. The one concurrency is [`parallel`]: pure work on many records on
@@ -13,6 +14,7 @@
 
 pub mod changes;
 pub mod chunks;
+pub mod coding;
 pub mod clock;
 pub mod demo;
 pub mod document;
@@ -30,7 +32,8 @@ pub mod validate;
 pub mod vocab;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use document::{Actor, Conflict, ConflictValue, HistoryEntry, Merged, RecordDoc};
+pub use coding::Passage;
+pub use document::{Actor, Conflict, ConflictValue, Derived, HistoryEntry, Merged, RecordDoc};
 pub use error::CoreError;
 pub use error_kind::ErrorKind;
 pub use ids::{DeviceId, IdGen, ItemId, MemberId, RecordId, SeededIds, SystemIds, TeamId};

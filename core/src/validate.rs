@@ -15,6 +15,12 @@ pub const MAX_TEXT_CHARS: usize = 200_000;
 /// the rest belongs in a note).
 pub const MAX_OUTCOME_CHARS: usize = 1_200;
 
+/// The longest definition, inclusion or exclusion note of a theme.
+pub const MAX_DEFINITION_CHARS: usize = 4_000;
+
+/// The most codings a note may hold.
+pub const MAX_CODINGS: usize = 10_000;
+
 /// The most periods a shadowing timer may hold (one per pause and resume).
 pub const MAX_TIMER_SPANS: usize = 1_000;
 
@@ -53,6 +59,15 @@ pub enum ValidationError {
     /// A theme's colour is not `#rrggbb`.
     #[error("the colour '{0}' of a theme must look like #2a9d8f")]
     BadColour(String),
+    /// A theme would be its own ancestor.
+    #[error("the theme '{0}' cannot be placed under itself or one of its own sub-themes")]
+    ThemeCycle(String),
+    /// A coding that does not point at a passage.
+    #[error("a coded passage is malformed: {0}")]
+    BadCoding(&'static str),
+    /// A passage to code that is not there.
+    #[error("{0}")]
+    Passage(String),
     /// A note's duration or participant count is implausible.
     #[error("the {0} is out of range")]
     OutOfRange(&'static str),
@@ -140,6 +155,65 @@ fn validate_workspace(w: &Workspace) -> Result<(), ValidationError> {
         if c.len() != 7 || c[0] != b'#' || !c[1..].iter().all(u8::is_ascii_hexdigit) {
             return Err(ValidationError::BadColour(t.colour.clone()));
         }
+        for (field, text) in [
+            ("theme's definition", &t.definition_fr),
+            ("theme's definition", &t.definition_en),
+            ("theme's inclusion note", &t.include_fr),
+            ("theme's inclusion note", &t.include_en),
+            ("theme's exclusion note", &t.exclude_fr),
+            ("theme's exclusion note", &t.exclude_en),
+        ] {
+            max_len(field, text, MAX_DEFINITION_CHARS)?;
+        }
+    }
+    validate_hierarchy(w)
+}
+
+/// Each parent and each theme merged into is a theme of the codebook,
+/// and following parents never comes back to where it started.
+fn validate_hierarchy(w: &Workspace) -> Result<(), ValidationError> {
+    let parent_of = |code: &str| w.theme(code).and_then(|t| t.parent.as_deref());
+    for t in &w.codebook {
+        for target in [&t.parent, &t.merged_into].into_iter().flatten() {
+            if w.theme(target).is_none() {
+                return Err(ValidationError::UnknownTheme(target.clone()));
+            }
+        }
+        let mut at = t.parent.as_deref();
+        for _ in 0..=w.codebook.len() {
+            match at {
+                None => break,
+                Some(p) if p == t.code => {
+                    return Err(ValidationError::ThemeCycle(t.code.clone()))
+                }
+                Some(p) => at = parent_of(p),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn validate_codings(n: &Note, codebook: &Codebook) -> Result<(), ValidationError> {
+    use crate::vocab::CodedField;
+    unique("codings", &n.codings, |c| c.id)?;
+    if n.codings.len() > MAX_CODINGS {
+        return Err(ValidationError::OutOfRange("number of coded passages"));
+    }
+    for c in &n.codings {
+        if !codebook.knows(&c.theme) {
+            return Err(ValidationError::UnknownTheme(c.theme.clone()));
+        }
+        if (c.field == CodedField::Body) != c.item.is_none() {
+            return Err(ValidationError::BadCoding(
+                "the note's text has no item; a story, entry or comment needs one",
+            ));
+        }
+        if [&c.start, &c.end]
+            .iter()
+            .any(|cursor| cursor.is_empty() || cursor.len() > 200)
+        {
+            return Err(ValidationError::BadCoding("its anchors are missing"));
+        }
     }
     Ok(())
 }
@@ -156,6 +230,7 @@ fn validate_note(n: &Note, codebook: &Codebook) -> Result<(), ValidationError> {
     if n.participants.count.is_some_and(|c| c > 100_000) {
         return Err(ValidationError::OutOfRange("participant count"));
     }
+    validate_codings(n, codebook)?;
     unique("shadowing log", &n.shadowing, |e| e.id)?;
     unique("stories", &n.stories, |e| e.id)?;
     unique("comments", &n.comments, |e| e.id)?;
@@ -237,7 +312,7 @@ mod tests {
                 label_fr: "Alimentation".into(),
                 label_en: "Food".into(),
                 colour: "#2a9d8f".into(),
-                parent: None,
+                ..Theme::default()
             }],
             sectors: vec![],
             members: vec![],

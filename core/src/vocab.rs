@@ -292,6 +292,16 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Which text of a note a coded passage is in.
+    CodedField, "coded text" {
+        Body = "body", "Texte de la note", "Note text";
+        Story = "story", "Récit", "Story";
+        Shadowing = "shadowing", "Observation du suivi", "Shadowing entry";
+        Comment = "comment", "Commentaire", "Comment";
+    }
+);
+
+vocabulary!(
     /// Where a note is in the team's review.
     ReviewStatus, "review status" {
         Draft = "draft", "Brouillon", "Draft";

@@ -26,16 +26,16 @@ impl Notebook {
         let mut decoded = Vec::with_capacity(ids.len());
         for (id, _) in &ids {
             match self.load_doc(*id) {
-                Ok((rowid, doc)) => decoded.push((rowid, doc.record()?, doc.conflict_count())),
+                Ok((rowid, doc)) => decoded.push((rowid, doc.record()?, doc.derived())),
                 Err(ClientError::Damaged { .. }) => continue,
                 Err(e) => return Err(e),
             }
         }
         let tx = self.store.transaction()?;
         projection::clear(&tx)?;
-        for (rowid, record, conflicts) in &decoded {
+        for (rowid, record, derived) in &decoded {
             projection::project(&tx, *rowid, record)?;
-            projection::conflicts(&tx, *rowid, *conflicts)?;
+            projection::derived(&tx, *rowid, derived)?;
         }
         tx.commit()?;
         self.codebook = self.load_codebook()?;
@@ -106,6 +106,11 @@ impl Notebook {
                 let mut doc = RecordDoc::create(id, &record, &self.codebook, &self.actor, now)?;
                 let rowid = write::insert(&tx, &mut doc, now)?;
                 projection::project(&tx, rowid, &record)?;
+                if let Record::Note(n) = &record {
+                    if !n.codings.is_empty() {
+                        projection::passages(&tx, rowid, &doc.passages())?;
+                    }
+                }
                 done += 1;
             }
             tx.commit()?;

@@ -342,6 +342,7 @@ impl Notebook {
         };
         let history = self.history(id)?;
         let conflicts = self.conflicts(id)?;
+        let passages = self.note_passages(id)?;
         let author_name = self
             .workspace()?
             .members
@@ -354,6 +355,7 @@ impl Notebook {
             author_name,
             history,
             conflicts,
+            passages,
         })
     }
 }

@@ -15,7 +15,7 @@ use automerge::ChangeHash;
 use carnet_core::changes::MemberChanges;
 use carnet_core::document::Merged;
 use carnet_core::parallel;
-use carnet_core::{CoreError, MemberId, Record, RecordDoc, RecordId, RecordKind};
+use carnet_core::{CoreError, Derived, MemberId, Record, RecordDoc, RecordId, RecordKind};
 
 use super::Notebook;
 use crate::error::{ClientError, Result};
@@ -65,8 +65,8 @@ enum Done {
         kept: Option<RecordDoc>,
         record: Box<Record>,
         dirty: bool,
-        /// Fields holding concurrent values.
-        conflicts: usize,
+        /// Concurrent values and coded passages.
+        derived: Derived,
         /// What other members did, for the inbox.
         news: Option<News>,
     },
@@ -86,8 +86,8 @@ enum Done {
         missing_deps: bool,
         record: Box<Record>,
         dirty: bool,
-        /// Fields holding concurrent values.
-        conflicts: usize,
+        /// Concurrent values and coded passages.
+        derived: Derived,
         /// What other members did, for the inbox.
         news: Option<News>,
     },
@@ -146,7 +146,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool, review: Option<&Review>) 
                             review.and_then(|r| r.news(&mut doc, &[], item.changes, &record));
                         Done::Created {
                             news,
-                            conflicts: doc.conflict_count(),
+                            derived: doc.derived(),
                             kind: doc.kind(),
                             kept: keep.then_some(doc),
                             record: Box::new(record),
@@ -205,7 +205,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool, review: Option<&Review>) 
                     Err(e) => return Done::Refused(e.into()),
                 },
             };
-            let conflicts = doc.conflict_count();
+            let derived = doc.derived();
             let news = match (review, &before) {
                 (Some(r), Some(before)) => r.news(&mut doc, before, &new, &record),
                 _ => None,
@@ -223,7 +223,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool, review: Option<&Review>) 
                 missing_deps,
                 record: Box::new(record),
                 dirty,
-                conflicts,
+                derived,
                 news,
             }
         }
@@ -419,13 +419,13 @@ impl Notebook {
                 kept,
                 record,
                 dirty,
-                conflicts,
+                derived,
                 news,
             } => {
                 let tx = self.store.transaction()?;
                 let rowid = write::insert_received(&tx, item.id, kind, item.changes, now)?;
                 projection::project(&tx, rowid, &record)?;
-                projection::conflicts(&tx, rowid, conflicts)?;
+                projection::derived(&tx, rowid, &derived)?;
                 if let Some(news) = news {
                     inbox::record(&tx, rowid, &news, now)?;
                 }
@@ -452,7 +452,7 @@ impl Notebook {
                 missing_deps,
                 record,
                 dirty,
-                conflicts,
+                derived,
                 news,
             } => {
                 let tx = self.store.transaction()?;
@@ -467,7 +467,7 @@ impl Notebook {
                     }
                 };
                 projection::project(&tx, rowid, &record)?;
-                projection::conflicts(&tx, rowid, conflicts)?;
+                projection::derived(&tx, rowid, &derived)?;
                 if let Some(news) = news {
                     inbox::record(&tx, rowid, &news, now)?;
                 }

@@ -39,7 +39,15 @@ impl Notebook {
             label_fr: theme.label_fr.trim().to_string(),
             label_en: theme.label_en.trim().to_string(),
             colour: theme.colour.trim().to_lowercase(),
-            parent: theme.parent,
+            parent: theme.parent.filter(|p| !p.trim().is_empty()),
+            definition_fr: theme.definition_fr.trim().to_string(),
+            definition_en: theme.definition_en.trim().to_string(),
+            include_fr: theme.include_fr.trim().to_string(),
+            include_en: theme.include_en.trim().to_string(),
+            exclude_fr: theme.exclude_fr.trim().to_string(),
+            exclude_en: theme.exclude_en.trim().to_string(),
+            archived: theme.archived,
+            merged_into: theme.merged_into,
         };
         self.edit_workspace(|w| {
             match w.codebook.iter_mut().find(|t| t.code == theme.code) {

@@ -2,6 +2,7 @@
 //! answers from the plain tables kept beside the documents, without
 //! loading an Automerge document. One module per thing listed:
 //!
+//! - [`codings`]: coded passages across the team, theme use, agreement;
 //! - [`journal`]: the journal's filtered, paged notes;
 //! - [`persons`]: persons and their referrals;
 //! - [`directory`]: the directory's organisations and the places;
@@ -11,6 +12,7 @@
 //!
 //! Full-text search has its own module, [`crate::search`].
 
+pub mod codings;
 pub mod directory;
 pub mod inbox;
 pub mod journal;

@@ -13,7 +13,9 @@
 //!   server, device token and sync position;
 //! - sync bookkeeping: columns of `records`, `sync_wanted`, `erased`;
 //! - the review inbox: `inbox`, what other members changed since this
-//!   member last looked.
+//!   member last looked;
+//! - coded passages: `codings` (projection), each coding of a note with
+//!   its passage resolved in the text as it is now.
 //!
 //! Every projection table is keyed by `records.rowid` and can be rebuilt
 //! from the documents.
@@ -21,7 +23,7 @@
 /// `PRAGMA application_id` of a Carnet notebook ("CRNT").
 pub const APPLICATION_ID: i64 = 0x4352_4E54;
 /// The format written by this version.
-pub const FORMAT_VERSION: i64 = 5;
+pub const FORMAT_VERSION: i64 = 6;
 
 /// What turns a notebook of format `n - 1` into format `n`, for each `n`
 /// after 1, in order. Opening an older notebook applies the missing ones
@@ -31,12 +33,13 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (3, SNAPSHOTS_APART),
     (4, REFERRAL_MAKERS),
     (5, REVIEW),
+    (6, CODINGS),
 ];
 
 /// The formats whose migration adds to what the projection holds: opening
 /// a notebook older than one of them rebuilds the projection from the
 /// documents, once, after migrating.
-pub const REPROJECT_AFTER: &[i64] = &[4, 5];
+pub const REPROJECT_AFTER: &[i64] = &[4, 5, 6];
 
 /// Format 2: the sync status (asked every few seconds by the app) counts
 /// the records waiting and lists the refused ones from these small
@@ -105,6 +108,35 @@ CREATE TABLE inbox (
 CREATE INDEX inbox_unseen ON inbox (mention DESC, received_at DESC, last_at DESC) WHERE NOT seen;
 "#;
 
+/// Format 6, coding passages: every coding of every note with its
+/// passage where it stands now (its cursors resolved against the note's
+/// texts when the note is written), so the passage view, counts and the
+/// agreement between coders never load documents; and a theme's archive
+/// and merge. Filled by the rebuild that follows (see
+/// [`REPROJECT_AFTER`]).
+const CODINGS: &str = r#"
+CREATE TABLE codings (
+    note_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    id         TEXT NOT NULL,
+    theme      TEXT NOT NULL,
+    coder      TEXT NOT NULL,
+    coded_at   INTEGER NOT NULL,
+    field      TEXT NOT NULL,
+    item       TEXT,
+    -- characters of the text as it is now; pos_end = pos_start once every
+    -- word of the passage was deleted
+    pos_start  INTEGER NOT NULL,
+    pos_end    INTEGER NOT NULL,
+    passage    TEXT NOT NULL,
+    text_len   INTEGER NOT NULL,
+    PRIMARY KEY (note_rowid, id)
+) WITHOUT ROWID;
+CREATE INDEX codings_by_theme ON codings (theme, note_rowid);
+CREATE INDEX codings_by_coder ON codings (coder, note_rowid);
+ALTER TABLE themes ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE themes ADD COLUMN merged_into TEXT;
+"#;
+
 /// Tables of the projection and search index, cleared by a rebuild.
 pub const PROJECTION_TABLES: &[&str] = &[
     "notes",
@@ -119,6 +151,7 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "themes",
     "members",
     "record_conflicts",
+    "codings",
     "search",
 ];
 

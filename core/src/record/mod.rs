@@ -20,7 +20,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use note::{
-    Comment, FollowUp, ListItem, Note, Participants, ShadowEntry, ShadowTimer, Story, TimerSpan,
+    Coding, Comment, FollowUp, ListItem, Note, Participants, ShadowEntry, ShadowTimer, Story,
+    TimerSpan,
 };
 pub use person::{Consent, Identity, Person, Referral, ReferralFollowUp, StatusChange};
 pub use place::Place;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{ItemId, MemberId, RecordId};
 use crate::text::LongText;
 use crate::time_types::{Day, Timestamp};
-use crate::vocab::{AgeGroup, Barrier, Method, NeedCategory, PlaceKind, ReviewStatus};
+use crate::vocab::{AgeGroup, Barrier, CodedField, Method, NeedCategory, PlaceKind, ReviewStatus};
 
 /// A field observation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
@@ -103,6 +103,10 @@ pub struct Note {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub partners: Vec<String>,
+    /// Passages of the note's texts coded with themes of the codebook.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub codings: Vec<Coding>,
 }
 
 impl Note {
@@ -135,6 +139,7 @@ impl Note {
             leaders: Vec::new(),
             group_open: None,
             partners: Vec::new(),
+            codings: Vec::new(),
         }
     }
 }
@@ -304,4 +309,37 @@ pub struct Comment {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub deleted: bool,
+}
+
+/// A passage of one of the note's texts coded with a theme, by one coder.
+///
+/// The passage is anchored to its words, not to offsets: `start` is an
+/// Automerge cursor on its first character and `end` one on its last
+/// (see [`crate::coding`]), so it stays on the same words whatever anyone
+/// inserts or deletes around or inside it, on any device. Two coders'
+/// codings of overlapping passages are two items of this list, so both
+/// survive a merge.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Coding {
+    /// The coding's id.
+    #[key]
+    pub id: ItemId,
+    /// The theme's code in the codebook.
+    pub theme: String,
+    /// Who coded the passage.
+    pub coder: MemberId,
+    /// When.
+    pub at: Timestamp,
+    /// Which text of the note: the body, a story, a shadowing entry or a
+    /// comment.
+    pub field: CodedField,
+    /// The story, entry or comment, for the texts of a list.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub item: Option<ItemId>,
+    /// Cursor on the passage's first character.
+    pub start: String,
+    /// Cursor on the passage's last character.
+    pub end: String,
 }

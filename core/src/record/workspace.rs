@@ -85,7 +85,7 @@ impl Workspace {
                     label_fr: (*fr).into(),
                     label_en: (*en).into(),
                     colour: (*colour).into(),
-                    parent: None,
+                    ..Theme::default()
                 })
                 .collect(),
             sectors: Vec::new(),
@@ -110,7 +110,7 @@ impl Workspace {
 }
 
 /// A theme of the codebook.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Theme {
     /// Stable code, e.g. `alimentation`.
@@ -126,6 +126,39 @@ pub struct Theme {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub parent: Option<String>,
+    /// What the theme means, in French.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub definition_fr: String,
+    /// What the theme means, in English.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub definition_en: String,
+    /// When to use it (inclusion), in French.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub include_fr: String,
+    /// When to use it (inclusion), in English.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub include_en: String,
+    /// When not to use it (exclusion), in French.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub exclude_fr: String,
+    /// When not to use it (exclusion), in English.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub exclude_en: String,
+    /// Archived: kept for the notes and codings that use it, no longer
+    /// offered for new ones.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub archived: bool,
+    /// Merged into this theme: its codings and notes moved there.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub merged_into: Option<String>,
 }
 
 impl Theme {
