@@ -4,6 +4,7 @@
 //! binary; `src/bin/carnet.rs` only calls [`main`].)
 
 mod args;
+mod coding;
 mod output;
 mod records;
 mod review;
@@ -21,6 +22,7 @@ use clap::Parser;
 use args::*;
 use output::*;
 use records::{run_note, run_referral};
+use coding::run_coding;
 use review::run_inbox;
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -39,6 +41,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Note(cmd) => run_note(&mut open()?, cmd)?,
         Command::Inbox { action, all, json } => run_inbox(&mut open()?, action, all, json)?,
+        cmd @ (Command::Code { .. }
+        | Command::Uncode { .. }
+        | Command::Passages { .. }
+        | Command::Agreement { .. }
+        | Command::Theme(_)) => run_coding(&mut open()?, cmd)?,
         Command::Show { id, json } => {
             let id: RecordId = parse_id(&id)?;
             let mut nb = open()?;

@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use carnet_core::sync::Role;
-use carnet_core::vocab::{AgeGroup, Method, NeedCategory, ReferralStatus, ReviewStatus};
+use carnet_core::vocab::{
+    AgeGroup, CodedField, Method, NeedCategory, ReferralStatus, ReviewStatus,
+};
 use carnet_core::{Day, MemberId, Timestamp};
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -20,6 +22,37 @@ pub(crate) struct Cli {
     pub(crate) data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+fn parse_field(s: &str) -> Result<CodedField, String> {
+    s.parse().map_err(|e: carnet_core::vocab::UnknownCode| e.to_string())
+}
+
+/// The codebook's themes.
+#[derive(Subcommand)]
+pub(crate) enum ThemeCommand {
+    /// Every theme, with its notes and coded passages.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merge a theme into another: every tag and coding moves.
+    Merge {
+        /// The theme that goes.
+        from: String,
+        /// The theme that stays.
+        into: String,
+    },
+    /// Archive a theme: kept for what uses it, no longer offered.
+    Archive {
+        /// The theme's code.
+        code: String,
+    },
+    /// Bring an archived theme back.
+    Restore {
+        /// The theme's code.
+        code: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -47,6 +80,61 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Code the first occurrence of a passage of a note with themes of
+    /// the codebook.
+    Code {
+        /// The note's id.
+        note: String,
+        /// Which text: body, story, shadowing or comment.
+        #[arg(long, default_value = "body", value_parser = parse_field)]
+        field: CodedField,
+        /// The story, shadowing entry or comment's id (not for the body).
+        #[arg(long)]
+        item: Option<String>,
+        /// The passage's exact words.
+        #[arg(long)]
+        text: String,
+        /// A theme's code (repeat for several).
+        #[arg(long = "theme", required = true)]
+        themes: Vec<String>,
+    },
+    /// Remove one of your codings from a note.
+    Uncode {
+        /// The note's id.
+        note: String,
+        /// The coding's id (see `carnet passages` or `carnet show`).
+        coding: String,
+    },
+    /// Every passage coded with a theme across the team.
+    Passages {
+        /// The theme's code (every theme without it).
+        #[arg(long)]
+        theme: Option<String>,
+        /// Count its sub-themes as the theme.
+        #[arg(long)]
+        with_sub_themes: bool,
+        /// Only this coder's passages (member id).
+        #[arg(long)]
+        coder: Option<MemberId>,
+        /// At most this many.
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// How far two coders agree, per theme, over the notes both coded
+    /// (percentage agreement and Cohen's kappa over coded characters).
+    Agreement {
+        /// The first coder's member id.
+        first: MemberId,
+        /// The second coder's member id.
+        second: MemberId,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The team's codebook: merge, archive or restore a theme.
+    #[command(subcommand)]
+    Theme(ThemeCommand),
     /// Show any record.
     Show {
         /// The record's id.

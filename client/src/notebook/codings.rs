@@ -212,6 +212,12 @@ impl Notebook {
                     for c in n.codings.iter_mut().filter(|c| c.theme == from) {
                         c.theme.clone_from(&into);
                     }
+                    // A passage the same coder gave both themes is now
+                    // coded twice with one: keep it once.
+                    let mut kept = std::collections::HashSet::new();
+                    n.codings.retain(|c| {
+                        kept.insert((c.theme.clone(), c.coder, c.start.clone(), c.end.clone()))
+                    });
                     Ok(())
                 })?;
             }
