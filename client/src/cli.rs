@@ -20,9 +20,9 @@ use carnet_core::RecordId;
 use clap::Parser;
 
 use args::*;
+use coding::run_coding;
 use output::*;
 use records::{run_note, run_referral};
-use coding::run_coding;
 use review::run_inbox;
 
 fn run(cli: Cli) -> anyhow::Result<()> {

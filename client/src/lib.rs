@@ -24,8 +24,10 @@ pub mod views;
 
 pub use error::{ClientError, Result};
 pub use inputs::{NoteInput, NotePatch, PassageInput, PersonInput, ReferralInput, TimerAction};
-pub use queries::codings::{Agreement, PassageFilter, PassagePage, PassageRow, ThemeAgreement, ThemeUse};
 pub use notebook::{Counts, Environment, Incoming, Notebook};
+pub use queries::codings::{
+    Agreement, PassageFilter, PassagePage, PassageRow, ThemeAgreement, ThemeUse,
+};
 pub use queries::journal::{self, NoteFilter, Page};
 pub use views::{
     ConflictedPage, ConflictedRecord, HistoryItem, InboxDetail, InboxFilter, InboxItem, InboxPage,

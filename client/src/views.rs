@@ -5,7 +5,7 @@ use carnet_core::changes::{FieldChange, MemberChanges, TextChange};
 use carnet_core::record::{Note, Person};
 use carnet_core::vocab::{AgeGroup, Method, NeedCategory, PlaceKind, ReferralStatus, ReviewStatus};
 use carnet_core::{
-    Conflict, Passage, HistoryEntry, ItemId, MemberId, Record, RecordId, RecordKind, Timestamp,
+    Conflict, HistoryEntry, ItemId, MemberId, Passage, Record, RecordId, RecordKind, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 

@@ -124,7 +124,10 @@ fn resolve(doc: &impl ReadDoc, text: &ObjId, cursor: &str, len: usize) -> Option
 
 /// A slice of `text` by character positions.
 fn chars(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end.saturating_sub(start)).collect()
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }
 
 impl RecordDoc {
@@ -226,12 +229,16 @@ impl RecordDoc {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Tally {
     /// Characters both coded.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub both: u64,
     /// Characters only the first coded.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub first_only: u64,
     /// Characters only the second coded.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub second_only: u64,
     /// Characters neither coded.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub neither: u64,
 }
 
@@ -347,8 +354,14 @@ mod tests {
         let mut n = Note::new(Method::Workshop, "Atelier", actor.member(), at(0));
         n.body = body.into();
         let id = RecordId::generate(&SeededIds::new(99), at(0));
-        RecordDoc::create(id, &Record::Note(Box::new(n)), &Codebook::any(), actor, at(0))
-            .expect("valid")
+        RecordDoc::create(
+            id,
+            &Record::Note(Box::new(n)),
+            &Codebook::any(),
+            actor,
+            at(0),
+        )
+        .expect("valid")
     }
 
     fn edit(doc: &mut RecordDoc, actor: &Actor, f: impl FnOnce(&mut Note)) -> Vec<u8> {
@@ -401,9 +414,15 @@ mod tests {
     #[test]
     fn a_coding_stays_on_its_words_through_edits_around_and_inside() {
         let aline = actor(1);
-        let mut doc = note(&aline, "Les aînés du quartier vivent un grand isolement social.");
+        let mut doc = note(
+            &aline,
+            "Les aînés du quartier vivent un grand isolement social.",
+        );
         code(&mut doc, &aline, 10, "grand isolement", "isolement");
-        assert_eq!(texts(&doc), [("isolement".into(), "grand isolement".into())]);
+        assert_eq!(
+            texts(&doc),
+            [("isolement".into(), "grand isolement".into())]
+        );
         // Text before, at the start, after and at the end: outside.
         set_body(&mut doc, &aline, "Selon Nadia, les aînés du quartier vivent un très grand isolement social, surtout l'hiver.");
         assert_eq!(texts(&doc)[0].1, "grand isolement");
@@ -414,7 +433,11 @@ mod tests {
         set_body(&mut doc, &aline, "Selon Nadia, les aînés du quartier vivent un très lourd isolement social, surtout l'hiver.");
         assert_eq!(texts(&doc)[0].1, "lourd isolement");
         // Every word deleted: the passage is empty, the coding stays.
-        set_body(&mut doc, &aline, "Selon Nadia, les aînés du quartier vivent un très social, surtout l'hiver.");
+        set_body(
+            &mut doc,
+            &aline,
+            "Selon Nadia, les aînés du quartier vivent un très social, surtout l'hiver.",
+        );
         let p = &doc.passages()[0];
         assert_eq!((p.text.as_str(), p.start == p.end), ("", true), "{p:?}");
     }
@@ -422,16 +445,28 @@ mod tests {
     #[test]
     fn two_coders_overlapping_passages_both_survive_a_merge() {
         let (aline, jean) = (actor(1), actor(2));
-        let mut a = note(&aline, "Au café, une mère parle du loyer trop cher et de la solitude.");
+        let mut a = note(
+            &aline,
+            "Au café, une mère parle du loyer trop cher et de la solitude.",
+        );
         let mut j = RecordDoc::load(a.id(), &a.save(), []).expect("copy");
         code(&mut a, &aline, 10, "loyer trop cher", "logement");
-        code(&mut j, &jean, 11, "trop cher et de la solitude", "isolement");
+        code(
+            &mut j,
+            &jean,
+            11,
+            "trop cher et de la solitude",
+            "isolement",
+        );
         let from_j = j.changes_since(&[]);
         let from_a = a.changes_since(&[]);
         a.merge(&from_j).expect("merge");
         j.merge(&from_a).expect("merge");
         let mut want = vec![
-            ("isolement".to_string(), "trop cher et de la solitude".to_string()),
+            (
+                "isolement".to_string(),
+                "trop cher et de la solitude".to_string(),
+            ),
             ("logement".to_string(), "loyer trop cher".to_string()),
         ];
         want.sort();
@@ -453,7 +488,9 @@ mod tests {
             assert!(matches!(err, CoreError::Invalid(_)), "{err}");
         }
         let story = ItemId::generate(&SeededIds::new(5), at(0));
-        assert!(doc.anchor(CodedField::Story, Some(story), 0, 1, None).is_err());
+        assert!(doc
+            .anchor(CodedField::Story, Some(story), 0, 1, None)
+            .is_err());
     }
 
     /// An edit of the body: replace the characters `from..to` (clipped)
@@ -467,14 +504,14 @@ mod tests {
     }
 
     fn splice() -> impl Strategy<Value = Splice> {
-        (0..3usize, 0..80usize, 0..6usize, "[a-zé ]{0,5}").prop_map(|(replica, from, len, insert)| {
-            Splice {
+        (0..3usize, 0..80usize, 0..6usize, "[a-zé ]{0,5}").prop_map(
+            |(replica, from, len, insert)| Splice {
                 replica,
                 from,
                 len,
                 insert,
-            }
-        })
+            },
+        )
     }
 
     /// The operation ids of a text's characters, in order (the cursor of
@@ -576,7 +613,6 @@ mod tests {
         }
     }
 
-
     fn tally(both: u64, first_only: u64, second_only: u64, neither: u64) -> Tally {
         Tally {
             both,
@@ -599,7 +635,11 @@ mod tests {
             // Agreement no better than chance: kappa 0.
             (tally(25, 25, 25, 25), Some(50.0), Some(0.0)),
             // Cohen's 1960 style example: 45 yes/yes, 15, 25, 15 no/no.
-            (tally(45, 15, 25, 15), Some(60.0), Some(0.130_434_782_608_695_6)),
+            (
+                tally(45, 15, 25, 15),
+                Some(60.0),
+                Some(0.130_434_782_608_695_6),
+            ),
             // Both coded everything: chance agreement is total, kappa undefined.
             (tally(40, 0, 0, 0), Some(100.0), None),
             // Nothing counted.

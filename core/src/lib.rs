@@ -14,8 +14,8 @@
 
 pub mod changes;
 pub mod chunks;
-pub mod coding;
 pub mod clock;
+pub mod coding;
 pub mod demo;
 pub mod document;
 pub mod error;

@@ -183,9 +183,7 @@ fn validate_hierarchy(w: &Workspace) -> Result<(), ValidationError> {
         for _ in 0..=w.codebook.len() {
             match at {
                 None => break,
-                Some(p) if p == t.code => {
-                    return Err(ValidationError::ThemeCycle(t.code.clone()))
-                }
+                Some(p) if p == t.code => return Err(ValidationError::ThemeCycle(t.code.clone())),
                 Some(p) => at = parent_of(p),
             }
         }

@@ -7,10 +7,10 @@
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::{
-    ConflictedPage, Environment, InboxDetail, InboxFilter, InboxPage, NoteDetail, NoteFilter,
-    NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page, PersonDetail, PersonInput,
-    PersonSummary, PlaceSummary, ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts,
-    TimerAction,
+    Agreement, ConflictedPage, Environment, InboxDetail, InboxFilter, InboxPage, NoteDetail,
+    NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page, PassageFilter,
+    PassageInput, PassagePage, PersonDetail, PersonInput, PersonSummary, PlaceSummary,
+    ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, ThemeUse, TimerAction,
 };
 use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
@@ -482,9 +482,47 @@ commands! {
         })
     }
 
-    /// Add a theme to the codebook, or relabel and recolour one.
+    /// Add a theme to the codebook, or change one (labels, colour,
+    /// parent, definitions).
     fn save_theme(_app, state, theme: Theme) -> () {
         state.edit(|nb| nb.save_theme(theme))
+    }
+
+    /// Archive a theme (kept for what uses it, no longer offered), or
+    /// bring it back.
+    fn archive_theme(_app, state, code: String, archived: bool) -> () {
+        state.edit(|nb| nb.archive_theme(&code, archived))
+    }
+
+    /// Merge a theme into another: every tag and coding moves, one change
+    /// per note. Returns how many notes changed.
+    fn merge_theme(_app, state, from: String, into: String) -> u32 {
+        state.edit(|nb| nb.merge_theme(&from, &into).map(|n| n as u32))
+    }
+
+    /// How many notes and coded passages each theme has.
+    fn theme_uses(_app, state) -> Vec<ThemeUse> {
+        state.with(|nb| nb.theme_uses())
+    }
+
+    /// Code a passage of a note with themes; returns the new codings.
+    fn code_passage(_app, state, id: RecordId, passage: PassageInput, themes: Vec<String>) -> Vec<ItemId> {
+        state.edit(|nb| nb.code_passage(id, &passage, &themes))
+    }
+
+    /// Remove one of my codings from a note.
+    fn remove_coding(_app, state, id: RecordId, coding: ItemId) -> () {
+        state.edit(|nb| nb.remove_coding(id, coding))
+    }
+
+    /// A page of coded passages across the team.
+    fn passages(_app, state, filter: PassageFilter, page: Page) -> PassagePage {
+        state.with(|nb| nb.passages(&filter, page))
+    }
+
+    /// How far two coders agree, per theme, over the notes both coded.
+    fn agreement(_app, state, first: MemberId, second: MemberId) -> Agreement {
+        state.with(|nb| nb.agreement(first, second))
     }
 
     /// The team's devices (coordinators).

@@ -301,18 +301,45 @@ fn passages_are_coded_listed_merged_and_uncoded_from_the_command_line() {
     let note = ok(
         d,
         &[
-            "note", "add", "--method", "outreach", "--title", "Café du coin",
-            "--body", "Il dit que le loyer a doublé et qu'il ne voit plus personne.",
+            "note",
+            "add",
+            "--method",
+            "outreach",
+            "--title",
+            "Café du coin",
+            "--body",
+            "Il dit que le loyer a doublé et qu'il ne voit plus personne.",
         ],
     )
     .trim()
     .to_string();
     let coded = ok(
         d,
-        &["code", &note, "--text", "ne voit plus personne", "--theme", "isolement", "--theme", "sante-mentale"],
+        &[
+            "code",
+            &note,
+            "--text",
+            "ne voit plus personne",
+            "--theme",
+            "isolement",
+            "--theme",
+            "sante-mentale",
+        ],
     );
     assert_eq!(coded.lines().count(), 2, "one coding per theme: {coded}");
-    ok(d, &["code", &note, "--field", "body", "--text", "le loyer a doublé", "--theme", "logement"]);
+    ok(
+        d,
+        &[
+            "code",
+            &note,
+            "--field",
+            "body",
+            "--text",
+            "le loyer a doublé",
+            "--theme",
+            "logement",
+        ],
+    );
 
     let page = json(d, &["passages", "--theme", "isolement", "--json"]);
     assert_eq!(page["total"], 1);
@@ -322,10 +349,28 @@ fn passages_are_coded_listed_merged_and_uncoded_from_the_command_line() {
     let listed = ok(d, &["passages", "--theme", "logement"]);
     assert!(listed.contains("« le loyer a doublé »"), "{listed}");
 
-    let missing = carnet(d, &["code", &note, "--text", "pas dans la note", "--theme", "logement"]);
-    assert!(!missing.ok && missing.stderr.contains("not in this text"), "{}", missing.stderr);
+    let missing = carnet(
+        d,
+        &[
+            "code",
+            &note,
+            "--text",
+            "pas dans la note",
+            "--theme",
+            "logement",
+        ],
+    );
+    assert!(
+        !missing.ok && missing.stderr.contains("not in this text"),
+        "{}",
+        missing.stderr
+    );
     let unknown = carnet(d, &["code", &note, "--text", "loyer", "--theme", "volcans"]);
-    assert!(!unknown.ok && unknown.stderr.contains("unknown theme 'volcans'"), "{}", unknown.stderr);
+    assert!(
+        !unknown.ok && unknown.stderr.contains("unknown theme 'volcans'"),
+        "{}",
+        unknown.stderr
+    );
 
     ok(d, &["theme", "merge", "sante-mentale", "isolement"]);
     let merged = json(d, &["passages", "--theme", "isolement", "--json"]);
@@ -334,11 +379,20 @@ fn passages_are_coded_listed_merged_and_uncoded_from_the_command_line() {
         "the passage coded with both themes is now coded once: {merged}"
     );
     let themes = ok(d, &["theme", "list"]);
-    assert!(themes.contains("sante-mentale") && themes.contains("(merged into isolement)"), "{themes}");
+    assert!(
+        themes.contains("sante-mentale") && themes.contains("(merged into isolement)"),
+        "{themes}"
+    );
 
-    let coding = merged["items"][0]["coding"].as_str().expect("id").to_string();
+    let coding = merged["items"][0]["coding"]
+        .as_str()
+        .expect("id")
+        .to_string();
     ok(d, &["uncode", &note, &coding]);
-    assert_eq!(json(d, &["passages", "--theme", "isolement", "--json"])["total"], 0);
+    assert_eq!(
+        json(d, &["passages", "--theme", "isolement", "--json"])["total"],
+        0
+    );
     let check = ok(d, &["check"]);
     assert!(!check.contains("damaged"), "{check}");
 }

@@ -25,7 +25,8 @@ pub(crate) struct Cli {
 }
 
 fn parse_field(s: &str) -> Result<CodedField, String> {
-    s.parse().map_err(|e: carnet_core::vocab::UnknownCode| e.to_string())
+    s.parse()
+        .map_err(|e: carnet_core::vocab::UnknownCode| e.to_string())
 }
 
 /// The codebook's themes.

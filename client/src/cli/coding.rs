@@ -118,7 +118,11 @@ pub(super) fn run_coding(nb: &mut Notebook, command: Command) -> anyhow::Result<
                         (None, true) => "  (archived)".into(),
                         _ => String::new(),
                     };
-                    let parent = t.parent.as_deref().map(|p| format!(" < {p}")).unwrap_or_default();
+                    let parent = t
+                        .parent
+                        .as_deref()
+                        .map(|p| format!(" < {p}"))
+                        .unwrap_or_default();
                     println!(
                         "{}{parent}  {} / {}  {notes} note(s), {passages} passage(s){state}",
                         t.code, t.label_fr, t.label_en

@@ -119,6 +119,7 @@ pub struct Agreement {
     pub notes: u32,
     /// Characters counted: those of each text of those notes where either
     /// coded something.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub characters: u64,
     /// Per theme either used there, by theme code.
     pub themes: Vec<ThemeAgreement>,

@@ -6,6 +6,29 @@ import { invoke } from "@tauri-apps/api/core";
 
 export type AgeGroup = "child" | "youth" | "young-adult" | "adult" | "senior";
 
+export type Agreement = { 
+/**
+ * The first coder.
+ */
+first: MemberId, 
+/**
+ * The second coder.
+ */
+second: MemberId, 
+/**
+ * Notes both coded.
+ */
+notes: number, 
+/**
+ * Characters counted: those of each text of those notes where either
+ * coded something.
+ */
+characters: number, 
+/**
+ * Per theme either used there, by theme code.
+ */
+themes: Array<ThemeAgreement>, };
+
 export type AppInfo = { 
 /**
  * Whether there is a notebook (else: the first-run screen).
@@ -65,6 +88,43 @@ suggested_code: string | null,
 system_languages: Array<string>, };
 
 export type Barrier = "language" | "culture" | "social-isolation" | "cost" | "transport" | "hours" | "distrust" | "awareness" | "digital-access" | "other";
+
+export type CodedField = "body" | "story" | "shadowing" | "comment";
+
+export type Coding = { 
+/**
+ * The coding's id.
+ */
+id: ItemId, 
+/**
+ * The theme's code in the codebook.
+ */
+theme: string, 
+/**
+ * Who coded the passage.
+ */
+coder: MemberId, 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * Which text of the note: the body, a story, a shadowing entry or a
+ * comment.
+ */
+field: CodedField, 
+/**
+ * The story, entry or comment, for the texts of a list.
+ */
+item: ItemId | null, 
+/**
+ * Cursor on the passage's first character.
+ */
+start: string, 
+/**
+ * Cursor on the passage's last character.
+ */
+end: string, };
 
 export type Comment = { 
 /**
@@ -606,7 +666,11 @@ group_open: boolean | null,
 /**
  * Partners: the partner organisations involved.
  */
-partners: Array<string>, };
+partners: Array<string>, 
+/**
+ * Passages of the note's texts coded with themes of the codebook.
+ */
+codings: Array<Coding>, };
 
 export type NoteDetail = { 
 /**
@@ -628,7 +692,11 @@ history: Array<HistoryItem>,
 /**
  * Fields with concurrent values to settle.
  */
-conflicts: Array<Conflict>, };
+conflicts: Array<Conflict>, 
+/**
+ * Its coded passages where they stand now.
+ */
+passages: Array<Passage>, };
 
 export type NoteFilter = { 
 /**
@@ -912,6 +980,163 @@ age_groups: Array<AgeGroup>,
  * Languages spoken (ISO 639-1 codes or names).
  */
 languages: Array<string>, };
+
+export type Passage = { 
+/**
+ * The coding's id.
+ */
+coding: ItemId, 
+/**
+ * The theme's code.
+ */
+theme: string, 
+/**
+ * Who coded it.
+ */
+coder: MemberId, 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * Which text of the note.
+ */
+field: CodedField, 
+/**
+ * The story, entry or comment, for the texts of a list.
+ */
+item: ItemId | null, 
+/**
+ * First character, counted in the text as it is now.
+ */
+start: number, 
+/**
+ * Just past the last character; equal to `start` when every word of
+ * the passage was deleted.
+ */
+end: number, 
+/**
+ * The passage's words now.
+ */
+text: string, 
+/**
+ * The length of the whole text now (for agreement between coders).
+ */
+text_len: number, };
+
+export type PassageFilter = { 
+/**
+ * Only passages coded with this theme (or one of its sub-themes,
+ * with `with_sub_themes`).
+ */
+theme: string | null, 
+/**
+ * Count the theme's sub-themes as the theme.
+ */
+with_sub_themes: boolean, 
+/**
+ * Only passages coded by this member.
+ */
+coder: MemberId | null, 
+/**
+ * Only passages of the notes this filter keeps (the journal's).
+ */
+notes: NoteFilter, };
+
+export type PassageInput = { 
+/**
+ * Which text of the note.
+ */
+field: CodedField, 
+/**
+ * The story, entry or comment, for the texts of a list.
+ */
+item: ItemId | null, 
+/**
+ * First character.
+ */
+start: number, 
+/**
+ * Just past the last character.
+ */
+end: number, 
+/**
+ * The passage's words as the person selected them; when given, the
+ * coding is refused if the text changed since.
+ */
+text: string | null, };
+
+export type PassagePage = { 
+/**
+ * How many passages match in all.
+ */
+total: number, 
+/**
+ * This page, newest note first, in text order within a note.
+ */
+items: Array<PassageRow>, };
+
+export type PassageRow = { 
+/**
+ * The note.
+ */
+note: RecordId, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * Its method.
+ */
+method: Method, 
+/**
+ * When it happened.
+ */
+occurred_at: Timestamp, 
+/**
+ * Who wrote it.
+ */
+author: MemberId, 
+/**
+ * Its sector.
+ */
+sector: string | null, 
+/**
+ * The coding.
+ */
+coding: ItemId, 
+/**
+ * The theme.
+ */
+theme: string, 
+/**
+ * Who coded it.
+ */
+coder: MemberId, 
+/**
+ * When.
+ */
+coded_at: Timestamp, 
+/**
+ * Which text of the note.
+ */
+field: CodedField, 
+/**
+ * The story, entry or comment.
+ */
+item: ItemId | null, 
+/**
+ * First character in that text.
+ */
+start: number, 
+/**
+ * Just past the last.
+ */
+end: number, 
+/**
+ * The passage.
+ */
+text: string, };
 
 export type Person = { 
 /**
@@ -1534,6 +1759,24 @@ waiting: number,
  */
 rejected: Array<RejectedRecord>, };
 
+export type Tally = { 
+/**
+ * Characters both coded.
+ */
+both: number, 
+/**
+ * Characters only the first coded.
+ */
+first_only: number, 
+/**
+ * Characters only the second coded.
+ */
+second_only: number, 
+/**
+ * Characters neither coded.
+ */
+neither: number, };
+
 export type Term = { 
 /**
  * The stable code.
@@ -1594,7 +1837,72 @@ colour: string,
 /**
  * Parent theme's code.
  */
-parent: string | null, };
+parent: string | null, 
+/**
+ * What the theme means, in French.
+ */
+definition_fr: string, 
+/**
+ * What the theme means, in English.
+ */
+definition_en: string, 
+/**
+ * When to use it (inclusion), in French.
+ */
+include_fr: string, 
+/**
+ * When to use it (inclusion), in English.
+ */
+include_en: string, 
+/**
+ * When not to use it (exclusion), in French.
+ */
+exclude_fr: string, 
+/**
+ * When not to use it (exclusion), in English.
+ */
+exclude_en: string, 
+/**
+ * Archived: kept for the notes and codings that use it, no longer
+ * offered for new ones.
+ */
+archived: boolean, 
+/**
+ * Merged into this theme: its codings and notes moved there.
+ */
+merged_into: string | null, };
+
+export type ThemeAgreement = { 
+/**
+ * The theme.
+ */
+theme: string, 
+/**
+ * Characters counted, by how each coder coded them.
+ */
+tally: Tally, 
+/**
+ * Percentage agreement; none with nothing counted.
+ */
+percent: number | null, 
+/**
+ * Cohen's kappa; none where it is undefined.
+ */
+kappa: number | null, };
+
+export type ThemeUse = { 
+/**
+ * The theme.
+ */
+theme: string, 
+/**
+ * Notes tagged with it or with a passage coded with it.
+ */
+notes: number, 
+/**
+ * Passages coded with it.
+ */
+passages: number, };
 
 export type TimerAction = "start" | "pause" | "finish";
 
@@ -1949,9 +2257,47 @@ export function createPlace(name: string, kind: PlaceKind, sector: string | null
   return invoke("create_place", { name, kind, sector, address });
 }
 
-/** Add a theme to the codebook, or relabel and recolour one. */
+/** Add a theme to the codebook, or change one (labels, colour, */
+/** parent, definitions). */
 export function saveTheme(theme: Theme): Promise<null> {
   return invoke("save_theme", { theme });
+}
+
+/** Archive a theme (kept for what uses it, no longer offered), or */
+/** bring it back. */
+export function archiveTheme(code: string, archived: boolean): Promise<null> {
+  return invoke("archive_theme", { code, archived });
+}
+
+/** Merge a theme into another: every tag and coding moves, one change */
+/** per note. Returns how many notes changed. */
+export function mergeTheme(from: string, into: string): Promise<number> {
+  return invoke("merge_theme", { from, into });
+}
+
+/** How many notes and coded passages each theme has. */
+export function themeUses(): Promise<Array<ThemeUse>> {
+  return invoke("theme_uses");
+}
+
+/** Code a passage of a note with themes; returns the new codings. */
+export function codePassage(id: RecordId, passage: PassageInput, themes: Array<string>): Promise<Array<ItemId>> {
+  return invoke("code_passage", { id, passage, themes });
+}
+
+/** Remove one of my codings from a note. */
+export function removeCoding(id: RecordId, coding: ItemId): Promise<null> {
+  return invoke("remove_coding", { id, coding });
+}
+
+/** A page of coded passages across the team. */
+export function passages(filter: PassageFilter, page: Page): Promise<PassagePage> {
+  return invoke("passages", { filter, page });
+}
+
+/** How far two coders agree, per theme, over the notes both coded. */
+export function agreement(first: MemberId, second: MemberId): Promise<Agreement> {
+  return invoke("agreement", { first, second });
 }
 
 /** The team's devices (coordinators). */

@@ -30,6 +30,8 @@ export const app = $state<{
   captureSeq: number;
   /** What waits for review (the navigation's badge). */
   counts: api.ReviewCounts;
+  /** A coding to show once its note opens (from the passage view). */
+  passageFocus: string | null;
 }>({
   info: null,
   vocab: null,
@@ -39,6 +41,7 @@ export const app = $state<{
   error: null,
   captureSeq: 0,
   counts: { conflicted: 0, unseen: 0, mentions: 0, to_review: 0 },
+  passageFocus: null,
 });
 
 /** Ask again what waits for review (after a sync, a settling). */
