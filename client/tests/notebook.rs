@@ -1031,6 +1031,9 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              ALTER TABLE referrals DROP COLUMN outcome;
              DROP TABLE record_conflicts;
              DROP TABLE inbox;
+             DROP TABLE codings;
+             ALTER TABLE themes DROP COLUMN archived;
+             ALTER TABLE themes DROP COLUMN merged_into;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

@@ -15,14 +15,29 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    InsertText { pos: usize, text: String },
-    DeleteText { pos: usize, len: usize },
+    InsertText {
+        pos: usize,
+        text: String,
+    },
+    DeleteText {
+        pos: usize,
+        len: usize,
+    },
     Title(String),
     Comment(String),
     ShadowEntry(String),
     Review(usize),
     Theme(usize),
     ReferralStatus(usize),
+    /// Code the characters `pos..pos + len` of the body (clipped) with a
+    /// theme.
+    Code {
+        pos: usize,
+        len: usize,
+        theme: usize,
+    },
+    /// Remove this replica's first coding of the note, if any.
+    Uncode,
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -51,6 +66,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..3).prop_map(Op::Review),
         1 => (0usize..10).prop_map(Op::Theme),
         1 => (0usize..11).prop_map(Op::ReferralStatus),
+        2 => (0usize..200, 1usize..20, 0usize..10).prop_map(|(pos, len, theme)| Op::Code { pos, len, theme }),
+        1 => Just(Op::Uncode),
     ]
 }
 
@@ -100,6 +117,47 @@ fn apply(nb: &mut Notebook, shared: &Shared, target: usize, op: &Op) {
         }),
         Op::ReferralStatus(i) => {
             nb.set_referral_status(shared.referral, ReferralStatus::ALL[*i], Some("suivi"))
+        }
+        Op::Code { pos, len, theme } => {
+            let body = nb
+                .note_detail(note)
+                .expect("note")
+                .note
+                .body
+                .as_str()
+                .to_string();
+            let chars = body.chars().count();
+            let start = (*pos).min(chars);
+            let end = (start + len).min(chars);
+            let words: String = body.chars().skip(start).take(end - start).collect();
+            if words.trim().is_empty() {
+                return;
+            }
+            let theme = carnet_core::demo::DemoGenerator::theme_codes()
+                .nth(*theme)
+                .expect("ten themes");
+            let passage = carnet_client::PassageInput {
+                field: carnet_core::vocab::CodedField::Body,
+                item: None,
+                start: start as u32,
+                end: end as u32,
+                text: Some(words),
+            };
+            nb.code_passage(note, &passage, &[theme]).map(|_| ())
+        }
+        Op::Uncode => {
+            let me = nb.member();
+            let mine = nb
+                .note_detail(note)
+                .expect("note")
+                .note
+                .codings
+                .into_iter()
+                .find(|c| c.coder == me);
+            match mine {
+                Some(c) => nb.remove_coding(note, c.id),
+                None => return,
+            }
         }
     };
     result.expect("a valid edit applies");

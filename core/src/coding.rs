@@ -443,6 +443,18 @@ mod tests {
     }
 
     #[test]
+    fn a_passage_at_the_end_of_its_text_loses_its_last_letters_cleanly() {
+        let aline = actor(1);
+        let mut doc = note(&aline, "Parle de sa solitude");
+        code(&mut doc, &aline, 10, "sa solitude", "isolement");
+        set_body(&mut doc, &aline, "Parle de sa solit");
+        assert_eq!(texts(&doc)[0].1, "sa solit");
+        set_body(&mut doc, &aline, "Parle de ");
+        let p = &doc.passages()[0];
+        assert_eq!((p.start, p.end, p.text.as_str()), (9, 9, ""), "{p:?}");
+    }
+
+    #[test]
     fn two_coders_overlapping_passages_both_survive_a_merge() {
         let (aline, jean) = (actor(1), actor(2));
         let mut a = note(

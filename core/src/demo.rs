@@ -765,6 +765,80 @@ impl DemoGenerator {
     }
 }
 
+/// Code a demo note as its author would, in a change of its own: one
+/// note in two (those whose body has an even number of characters), its
+/// first sentence with its first theme and, when it has a second theme
+/// and a second sentence, that sentence with it. Returns the change's
+/// bytes (empty when nothing was coded). Deterministic, like the
+/// generator.
+pub fn code_passages(
+    doc: &mut crate::document::RecordDoc,
+    actor: &crate::document::Actor,
+    at: Timestamp,
+    ids: &dyn IdGen,
+) -> Result<Vec<u8>, crate::error::CoreError> {
+    use crate::record::Coding;
+    use crate::vocab::CodedField;
+    let Ok(Record::Note(note)) = doc.record() else {
+        return Ok(Vec::new());
+    };
+    let body: Vec<char> = note.body.as_str().chars().collect();
+    if note.themes.is_empty() || body.len() % 2 == 1 {
+        return Ok(Vec::new());
+    }
+    // Sentences: runs of characters up to a full stop or a line break.
+    let mut sentences = Vec::new();
+    let mut start = 0;
+    for (i, c) in body.iter().enumerate() {
+        if matches!(c, '.' | '\n' | '!' | '?') {
+            if i > start {
+                sentences.push((start, i));
+            }
+            start = i + 1;
+        }
+    }
+    if body.len() > start {
+        sentences.push((start, body.len()));
+    }
+    let sentences: Vec<(usize, usize)> = sentences
+        .into_iter()
+        .map(|(s, e)| {
+            let lead = body[s..e].iter().take_while(|c| c.is_whitespace()).count();
+            (s + lead, e)
+        })
+        .filter(|(s, e)| e > s)
+        .collect();
+    let mut codings = Vec::new();
+    for (theme, (s, e)) in note.themes.iter().zip(sentences.iter()).take(2) {
+        let anchor = doc.anchor(CodedField::Body, None, *s, *e, None)?;
+        codings.push(Coding {
+            id: ItemId::generate(ids, at),
+            theme: theme.clone(),
+            coder: note.author,
+            at,
+            field: CodedField::Body,
+            item: None,
+            start: anchor.start,
+            end: anchor.end,
+        });
+    }
+    if codings.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ((), bytes) = doc.edit::<_, crate::error::CoreError>(
+        actor,
+        at,
+        &crate::validate::Codebook::any(),
+        |r| {
+            if let Record::Note(n) = r {
+                n.codings.extend(codings);
+            }
+            Ok(())
+        },
+    )?;
+    Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Keeping a notebook whole: checks, rebuilding the projection, counts,
 //! bulk inserts (demo data, benchmarks), checkpoints, and purging an
 //! erased record.
-use carnet_core::demo::DemoGenerator;
+use carnet_core::demo::{code_passages as code_demo_passages, DemoGenerator};
 use carnet_core::{Record, RecordDoc, RecordId, RecordKind};
 use rusqlite::params;
 
@@ -89,8 +89,9 @@ impl Notebook {
     }
 
     /// Insert many ready-made records in one transaction per `batch`
-    /// (the demo generator and benchmarks); `progress` is told how many
-    /// are durable so far.
+    /// (the demo generator and benchmarks), demo notes coded as their
+    /// authors would ([`code_demo_passages`]); `progress` is told how
+    /// many are durable so far.
     pub fn insert_records(
         &mut self,
         records: impl IntoIterator<Item = (RecordId, Record)>,
@@ -104,6 +105,12 @@ impl Notebook {
             let tx = self.store.transaction()?;
             for (id, record) in iter.by_ref().take(batch.max(1)) {
                 let mut doc = RecordDoc::create(id, &record, &self.codebook, &self.actor, now)?;
+                let coded = code_demo_passages(&mut doc, &self.actor, now, self.env.ids.as_ref())?;
+                let record = if coded.is_empty() {
+                    record
+                } else {
+                    doc.record()?
+                };
                 let rowid = write::insert(&tx, &mut doc, now)?;
                 projection::project(&tx, rowid, &record)?;
                 if let Record::Note(n) = &record {
