@@ -48,6 +48,12 @@ pub struct MemberChanges {
     pub comments_added: u32,
     /// Referral statuses set, in order (codes).
     pub statuses: Vec<String>,
+    /// Passages coded.
+    #[serde(default)]
+    pub codings_added: u32,
+    /// The themes of the passages coded (codes, each once).
+    #[serde(default)]
+    pub themes_coded: Vec<String>,
 }
 
 /// Whether a span of text was there before, is new, or was removed.
@@ -197,6 +203,7 @@ impl RecordDoc {
             return;
         };
         let doc = self.am();
+        let mut new_codings = 0;
         for op in change.decode().operations {
             let name = op.obj.to_string();
             let found = objects.entry(name).or_insert_with_key(|name| {
@@ -237,6 +244,22 @@ impl RecordDoc {
                 }
                 (_, automerge::legacy::OpType::Put(s)) if field == "referrals.status" => {
                     summary.statuses.push(scalar_code(s));
+                }
+                (ObjType::List, automerge::legacy::OpType::Make(ObjType::Map))
+                    if op.insert && keys.len() == 1 && keys[0] == "codings" =>
+                {
+                    summary.codings_added += 1;
+                    new_codings += 1;
+                }
+                // A theme put on a coding made in this change (a merge of
+                // themes rewrites old ones: not passages coded).
+                (_, automerge::legacy::OpType::Put(s))
+                    if field == "codings.theme" && new_codings > 0 =>
+                {
+                    let code = scalar_code(s);
+                    if !summary.themes_coded.contains(&code) {
+                        summary.themes_coded.push(code);
+                    }
                 }
                 _ => {}
             }

@@ -53,6 +53,15 @@ fn the_inbox_names_who_changed_what_since_i_last_looked_with_mentions_first() {
         .nb
         .add_comment(tuesday, "@Aline, peux-tu relire la fin?")
         .expect("comment");
+    jean.nb
+        .code_words(
+            tuesday,
+            carnet_core::vocab::CodedField::Body,
+            None,
+            "parlent du parc",
+            &["isolement".into()],
+        )
+        .expect("Jean codes a passage");
     let own = jean
         .nb
         .create_note(note("Café du coin", "Discussion sur le transport."))
@@ -80,7 +89,12 @@ fn the_inbox_names_who_changed_what_since_i_last_looked_with_mentions_first() {
     assert_eq!(by[0].author, Some(jean.nb.member()), "named: Jean");
     assert_eq!(by[0].words_added, 3, "et, de, l'école");
     assert_eq!(by[0].comments_added, 1);
-    assert_eq!(by[0].fields, ["body", "comments", "title"]);
+    assert_eq!(by[0].fields, ["body", "codings", "comments", "title"]);
+    assert_eq!(
+        (by[0].codings_added, by[0].themes_coded.as_slice()),
+        (1, ["isolement".to_string()].as_slice()),
+        "Jean coded one passage 'isolement'"
+    );
     let new_note = page
         .items
         .iter()

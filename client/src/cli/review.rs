@@ -37,6 +37,13 @@ pub(super) fn member_line(m: &MemberChanges, names: &HashMap<String, String>) ->
     if m.comments_added > 0 {
         did.push(format!("{} comment(s)", m.comments_added));
     }
+    if m.codings_added > 0 {
+        did.push(format!(
+            "{} passage(s) coded ({})",
+            m.codings_added,
+            m.themes_coded.join(", ")
+        ));
+    }
     for s in &m.statuses {
         did.push(format!("a referral moved to {s}"));
     }

@@ -554,7 +554,15 @@ comments_added: number,
 /**
  * Referral statuses set, in order (codes).
  */
-statuses: Array<string>, };
+statuses: Array<string>, 
+/**
+ * Passages coded.
+ */
+codings_added: number, 
+/**
+ * The themes of the passages coded (codes, each once).
+ */
+themes_coded: Array<string>, };
 
 export type MemberId = string;
 

@@ -33,6 +33,8 @@ const item = (id: string, over: Partial<InboxItem> = {}): InboxItem => ({
       words_added: 4,
       text_removed: false,
       comments_added: 0,
+      codings_added: 0,
+      themes_coded: [],
       statuses: [],
     },
   ],

@@ -13,6 +13,7 @@ const top: Record<string, MessageKey> = {
   body: "note.body",
   method: "note.method",
   themes: "note.themes",
+  codings: "coding.title",
   barriers: "note.barriers",
   needs: "note.needs",
   review: "note.review",

@@ -15,6 +15,8 @@ const changes = (over: Partial<MemberChanges>): MemberChanges => ({
   text_removed: false,
   comments_added: 0,
   statuses: [],
+  codings_added: 0,
+  themes_coded: [],
   ...over,
 });
 
@@ -49,6 +51,16 @@ describe("what each member did, in a sentence", () => {
   });
   it("says a creation, a removal, and something when nothing else is known", () => {
     expect(memberSentence("fr", changes({ created: true }), "Nadia", "person", vocab)).toBe("Nadia a créé cette fiche de personne");
+    const workspace = {
+      name: "Pôle",
+      default_language: "french",
+      codebook: [{ code: "isolement", label_fr: "Isolement social", label_en: "Social isolation" }],
+      sectors: [],
+      members: [],
+    } as unknown as Workspace;
+    const coded = changes({ words_added: 3, codings_added: 1, themes_coded: ["isolement"], fields: ["body", "codings"] });
+    expect(memberSentence("fr", coded, "Jean", "note", vocab, workspace)).toBe("Jean a ajouté 3 mots et a codé un passage «\u00a0Isolement social\u00a0»");
+    expect(memberSentence("en", coded, "Jean", "note", vocab, workspace)).toBe("Jean added 3 words and coded a passage “Social isolation”");
     expect(memberSentence("en", changes({ text_removed: true, fields: ["body"] }), "Nadia", "note", vocab)).toBe("Nadia removed some text");
     expect(memberSentence("en", changes({ words_added: 1 }), "Nadia", "note", vocab)).toBe("Nadia added 1 word");
     expect(memberSentence("fr", changes({}), "Nadia", "note", vocab)).toBe("Nadia a fait une modification");

@@ -32,17 +32,26 @@ export function memberSentence(
   who: string,
   kind: RecordKind,
   vocab: Vocabularies | null | undefined,
+  workspace?: Workspace | null,
 ): string {
+  const themeLabel = (code: string) => {
+    const th = workspace?.codebook.find((x) => x.code === code);
+    return th ? (lang === "fr" ? th.label_fr : th.label_en) : code;
+  };
   if (m.created) return translate(lang, created[kind], { who });
   const parts: string[] = [];
   if (m.words_added > 0) parts.push(translate(lang, "inbox.words", { count: m.words_added }));
   if (m.comments_added > 0) parts.push(translate(lang, "inbox.comments", { count: m.comments_added }));
   if (m.text_removed) parts.push(translate(lang, "inbox.removed"));
+  if (m.codings_added > 0) {
+    const themes = (m.themes_coded ?? []).map((c) => (lang === "fr" ? `«\u00a0${themeLabel(c)}\u00a0»` : `“${themeLabel(c)}”`));
+    parts.push(translate(lang, "inbox.coded", { count: m.codings_added, themes: joinList(lang, themes) }));
+  }
   for (const s of m.statuses) {
     parts.push(translate(lang, "inbox.status", { status: vocab ? termLabel(lang, vocab.referral_statuses, s) : s }));
   }
   // Fields the parts above do not already say.
-  const said = new Set(["comments", ...(m.statuses.length ? ["referrals.status", "referrals.history"] : [])]);
+  const said = new Set(["comments", ...(m.statuses.length ? ["referrals.status", "referrals.history"] : []), ...(m.codings_added ? ["codings"] : [])]);
   if (m.words_added > 0 || m.text_removed) for (const f of ["body", "notes", "shadowing", "stories"]) said.add(f);
   const fields = [...new Set(m.fields.filter((f) => !said.has(f)).map((f) => fieldLabel(lang, f)))];
   if (fields.length > 0) parts.push(translate(lang, "inbox.fields", { fields: fields.join(", ") }));
