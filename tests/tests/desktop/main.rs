@@ -1247,6 +1247,20 @@ fn alines_inbox_shows_what_jean_and_the_team_changed_and_she_settles_the_rest() 
             b.click("#comment-add").await?;
             b.wait_text("#comments", "peux-tu relire").await?;
             b.wait_text("#comments mark.mention", "@Aline").await?;
+            // Jean codes a passage of the text with a theme.
+            b.script(
+                "const a = document.querySelector('#note-body'); a.focus(); \
+                 const i = a.value.indexOf('parlent du parc'); \
+                 a.setSelectionRange(i, i + 'parlent du parc'.length); return i",
+            )
+            .await?;
+            b.wait_text("#coding-selection", "«\u{a0}parlent du parc\u{a0}»").await?;
+            b.click("#coding-themes button[data-code=isolement]").await?;
+            b.click("#coding-apply").await?;
+            let coded = b.wait_text("#coding-passages", "parlent du parc").await?;
+            ensure(coded.contains("Isolement social") && coded.contains("par Jean"), || {
+                format!("the margin names the theme and the coder: {coded}")
+            })?;
             // Nadia and Omar move the referral apart, each offline.
             nadia
                 .nb
@@ -1277,7 +1291,12 @@ fn alines_inbox_shows_what_jean_and_the_team_changed_and_she_settles_the_rest() 
                 a.click("#sync-indicator").await?;
             }
             let first = a.wait_text("#inbox-list .inbox-item", title).await?;
-            for expected in ["Un commentaire vous mentionne", "Jean a ajouté 5 mots", "a écrit un commentaire"] {
+            for expected in [
+                "Un commentaire vous mentionne",
+                "Jean a ajouté 5 mots",
+                "a écrit un commentaire",
+                "a codé un passage «\u{a0}Isolement social\u{a0}»",
+            ] {
                 ensure(first.contains(expected), || format!("the first item says {expected:?}: {first}"))?;
             }
             let list = a.wait_text("#inbox-list", "MN-0777").await?;
@@ -1304,6 +1323,19 @@ fn alines_inbox_shows_what_jean_and_the_team_changed_and_she_settles_the_rest() 
             a.wait_text("#concurrent", "Statut de la référence vers Cuisine collective").await?;
             a.click("#concurrent .conflict-value button").await?;
             a.wait_text("#concurrent-empty", "Rien à régler").await?;
+            // Jean's passage is in the passage view; it opens its note at the passage.
+            a.click("#tab-passages").await?;
+            a.select("#passages-theme", "isolement").await?;
+            a.wait_text("#passages-count", "1 passage").await?;
+            let row = a.wait_text("#passage-list", "parlent du parc").await?;
+            ensure(row.contains(title) && row.contains("Jean"), || format!("the passage names its note and coder: {row}"))?;
+            let _ = a.screenshot("-passages").await;
+            a.click("#passage-list button.link").await?;
+            a.wait_text("#coding-passages", "parlent du parc").await?;
+            let selected = a
+                .script("const t = document.querySelector('#note-body'); return t.value.slice(t.selectionStart, t.selectionEnd)")
+                .await?;
+            ensure(selected == serde_json::json!("parlent du parc"), || format!("the note opens at the passage: {selected}"))?;
             Ok(())
         }
         .await;
@@ -1391,5 +1423,85 @@ fn the_review_queue_is_walked_with_the_keyboard_alone() {
             "a comment says what: {:?}",
             detail.note.comments
         );
+    });
+}
+
+/// Coding in English, alone: a story of a workshop is coded by selecting
+/// its words, the passage shows in the margin and is removed; the
+/// codebook gets a sub-theme with its definition, and merging it into
+/// another theme moves its passage.
+#[test]
+fn a_story_is_coded_in_english_and_its_theme_merged_from_the_codebook() {
+    let _one = one_at_a_time();
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("coding_en", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            start_personal(&app).await?;
+            app.select("#language", "en").await?;
+            app.wait_text("#nav-capture", "New note").await?;
+
+            // A sub-theme of social isolation, with its definition.
+            app.click("#nav-settings").await?;
+            app.type_into("#theme-code", "loneliness-winter").await?;
+            app.type_into("#theme-fr", "Solitude l'hiver").await?;
+            app.type_into("#theme-en", "Winter loneliness").await?;
+            app.select("#theme-parent", "isolement").await?;
+            app.type_into("#theme-definition-en", "Feeling alone when the cold keeps people in.").await?;
+            app.click("#theme-form button[type=submit]").await?;
+            app.wait_text("#theme-form", "Theme saved.").await?;
+            let sub = app.wait_text("#codebook li[data-theme=loneliness-winter]", "Winter loneliness").await?;
+            ensure(sub.contains("Feeling alone"), || format!("the definition is shown: {sub}"))?;
+
+            // A workshop with a story; its words are coded.
+            app.click("#nav-capture").await?;
+            app.click(".method-choice[data-code=workshop]").await?;
+            app.type_into("#note-title", "Tuesday workshop").await?;
+            app.wait_text("#save-status", "Saved").await?;
+            app.type_into("#story-text", "Since January she has not left her flat except for the clinic.").await?;
+            app.click(".story-form button[type=submit]").await?;
+            app.wait_text("#stories", "Since January").await?;
+            app.script(
+                "const s = document.querySelector('#stories [data-coded-field=story]'); \
+                 const n = s.firstChild; const i = n.textContent.indexOf('has not left her flat'); \
+                 const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 'has not left her flat'.length); \
+                 const sel = document.getSelection(); sel.removeAllRanges(); sel.addRange(r); return i",
+            )
+            .await?;
+            app.wait_text("#coding-selection", "Selection: “has not left her flat”").await?;
+            app.click("#coding-themes button[data-code=loneliness-winter]").await?;
+            app.click("#coding-apply").await?;
+            let margin = app.wait_text("#coding-passages", "has not left her flat").await?;
+            ensure(
+                margin.contains("Winter loneliness") && margin.contains("in: a story") && margin.contains("by Roxanne"),
+                || format!("the margin says the theme, the text and the coder: {margin}"),
+            )?;
+            let _ = app.screenshot("-coded").await;
+
+            // Merging the sub-theme into its parent moves the passage.
+            app.click("#nav-settings").await?;
+            app.select("#merge-from", "loneliness-winter").await?;
+            app.select("#merge-into", "isolement").await?;
+            app.click("#merge-do").await?;
+            app.wait_text("#theme-merge", "Click again to confirm").await?;
+            app.click("#merge-do").await?;
+            app.wait_text("#merge-done", "Merged: 1 note changed.").await?;
+            app.click("#codebook-archived").await?;
+            app.wait_text("#codebook li[data-theme=loneliness-winter]", "merged into Social isolation").await?;
+            app.click("#nav-review").await?;
+            app.click("#tab-passages").await?;
+            app.select("#passages-theme", "isolement").await?;
+            let row = app.wait_text("#passage-list", "has not left her flat").await?;
+            ensure(row.contains("Social isolation"), || format!("the passage moved: {row}"))?;
+            app.click("#passage-list button.link").await?;
+            app.wait_text("#coding-passages", "Social isolation").await?;
+            app.click("#coding-passages button.link:last-child").await?;
+            app.wait_for("#coding-none").await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
     });
 }
