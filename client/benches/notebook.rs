@@ -10,13 +10,19 @@
 //! - the review inbox: merging 2,000 records another member changed
 //!   (with the news worked out), the inbox's first page, and opening a
 //!   record with its changes;
+//! - coded passages: the passage view's first page for the most used
+//!   theme (thousands of passages at 100,000 records), filtered, and each
+//!   theme's use;
+//! - the synthesis: every aggregate of the dashboard, for several filters;
 //! - database size per record.
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use carnet_client::{Environment, InboxFilter, Incoming, NoteFilter, NoteInput, Notebook, Page};
+use carnet_client::{
+    Environment, InboxFilter, Incoming, NoteFilter, NoteInput, Notebook, Page, PassageFilter,
+};
 use carnet_core::vocab::Method;
 use carnet_core::{
     Actor, Codebook, CoreError, MemberId, Record, RecordDoc, RecordKind, SystemIds, Timestamp,
@@ -202,6 +208,8 @@ fn main() {
         ms(percentile(&mut searches, 0.95))
     );
     inbox(&mut nb, if full { 2_000 } else { 200 });
+    passages(&nb);
+    synthesis(&nb);
 
     drop(nb);
     let size = dir_size(dir.path());
@@ -300,4 +308,122 @@ fn inbox(nb: &mut Notebook, changed: usize) {
         ms(percentile(&mut opens, 0.5)),
         ms(*opens.iter().max().expect("runs"))
     );
+}
+
+/// The passage view: the first page of the most used theme's passages,
+/// the same filtered by method and a period of a year, and every theme's
+/// use (what the codebook lists).
+fn passages(nb: &Notebook) {
+    let mut uses_t = Vec::new();
+    let mut uses = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        uses = nb.theme_uses().expect("uses");
+        uses_t.push(t.elapsed());
+    }
+    let top = uses
+        .iter()
+        .max_by_key(|u| u.passages)
+        .expect("some theme is used")
+        .clone();
+    let page = Page {
+        offset: 0,
+        limit: 50,
+    };
+    let time = |filter: &PassageFilter| {
+        let mut runs = Vec::new();
+        let mut total = 0;
+        for _ in 0..20 {
+            let t = Instant::now();
+            let p = nb.passages(filter, page).expect("passages");
+            runs.push(t.elapsed());
+            total = p.total;
+        }
+        (runs, total)
+    };
+    let (mut all, total) = time(&PassageFilter {
+        theme: Some(top.theme.clone()),
+        ..PassageFilter::default()
+    });
+    assert_eq!(
+        total, top.passages,
+        "the view counts what the codebook counts"
+    );
+    let year = Timestamp::from_millis(Timestamp::now().as_millis() - 365 * 86_400_000);
+    let (mut filtered, filtered_total) = time(&PassageFilter {
+        theme: Some(top.theme.clone()),
+        with_sub_themes: true,
+        notes: NoteFilter {
+            method: Some(Method::Workshop),
+            from: Some(year),
+            ..NoteFilter::default()
+        },
+        ..PassageFilter::default()
+    });
+    println!(
+        "passages: first page of 50 of {total} ({}): p50 {}  max {}; by method and year ({filtered_total}): p50 {}  max {}",
+        top.theme,
+        ms(percentile(&mut all, 0.5)),
+        ms(*all.iter().max().expect("runs")),
+        ms(percentile(&mut filtered, 0.5)),
+        ms(*filtered.iter().max().expect("runs")),
+    );
+    println!(
+        "passages: every theme's notes and passages: p50 {}  max {}",
+        ms(percentile(&mut uses_t, 0.5)),
+        ms(*uses_t.iter().max().expect("runs"))
+    );
+}
+
+/// The synthesis: every aggregate of the dashboard at once, without a
+/// filter and with each kind of filter.
+fn synthesis(nb: &Notebook) {
+    let year = Timestamp::from_millis(Timestamp::now().as_millis() - 365 * 86_400_000);
+    let member = nb.member();
+    let filters = [
+        ("no filter", NoteFilter::default()),
+        (
+            "a method",
+            NoteFilter {
+                method: Some(Method::Outreach),
+                ..NoteFilter::default()
+            },
+        ),
+        (
+            "a year",
+            NoteFilter {
+                from: Some(year),
+                ..NoteFilter::default()
+            },
+        ),
+        (
+            "a theme",
+            NoteFilter {
+                theme: Some("isolement".into()),
+                ..NoteFilter::default()
+            },
+        ),
+        (
+            "an author and a sector",
+            NoteFilter {
+                author: Some(member),
+                sector: Some("ouest".into()),
+                ..NoteFilter::default()
+            },
+        ),
+    ];
+    for (name, filter) in filters {
+        let mut runs = Vec::new();
+        let mut notes = 0;
+        for _ in 0..5 {
+            let t = Instant::now();
+            notes = nb.synthesis(&filter).expect("synthesis").notes;
+            runs.push(t.elapsed());
+        }
+        println!(
+            "synthesis, every aggregate, {name} ({notes} notes): p50 {}  max {}",
+            ms(percentile(&mut runs, 0.5)),
+            ms(*runs.iter().max().expect("runs"))
+        );
+    }
 }

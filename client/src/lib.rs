@@ -29,6 +29,7 @@ pub use queries::codings::{
     Agreement, PassageFilter, PassagePage, PassageRow, ThemeAgreement, ThemeUse,
 };
 pub use queries::journal::{self, NoteFilter, Page};
+pub use queries::synthesis::{ClosingTimes, Count, Cross, Overdue, Synthesis, ThemeCount};
 pub use views::{
     ConflictedPage, ConflictedRecord, HistoryItem, InboxDetail, InboxFilter, InboxItem, InboxPage,
     MergeOutcome, NoteDetail, NoteHit, NotePage, NoteSearch, NoteSummary, PersonDetail,

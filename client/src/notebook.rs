@@ -20,6 +20,7 @@
 //! - `notebook/workspace.rs`: the team's workspace and its codebook;
 //! - `notebook/records.rs`: any record as it stands, its history and concurrent
 //!   values, and search;
+//! - `notebook/synthesis.rs`: the aggregates of the team's dashboard;
 //! - `notebook/receive.rs`: merging what another device or the server sent;
 //! - `notebook/maintenance.rs`: checks, rebuilds, counts, bulk inserts, erasure.
 //!
@@ -51,6 +52,7 @@ mod notes;
 mod persons;
 mod receive;
 mod records;
+mod synthesis;
 mod workspace;
 
 /// How many decoded documents are kept in memory for quick edits.

@@ -63,6 +63,14 @@ fn note_excerpt(n: &Note) -> String {
     excerpt(&parts.join(" · "))
 }
 
+/// Codes sorted and each once, comma-separated.
+fn sorted_codes<V: Vocabulary + Ord>(values: &[V]) -> String {
+    let mut v = values.to_vec();
+    v.sort();
+    v.dedup();
+    join_codes(&v)
+}
+
 fn join_codes<V: Vocabulary>(values: &[V]) -> String {
     values
         .iter()
@@ -148,8 +156,9 @@ pub fn project(tx: &Connection, rowid: i64, record: &Record) -> Result<()> {
 fn project_note(tx: &Connection, rowid: i64, n: &Note) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO notes (rowid, method, title, excerpt, occurred_at, place_id, place_text, sector,
-                            author, review, follow_up_needed, follow_up_due, comment_count, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                            author, review, follow_up_needed, follow_up_due, comment_count, created_at,
+                            barriers, needs)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         rowid,
@@ -166,6 +175,8 @@ fn project_note(tx: &Connection, rowid: i64, n: &Note) -> Result<()> {
         n.follow_up.due.map(|d| d.to_iso()),
         n.comments.len() as i64,
         n.created_at.as_millis(),
+        sorted_codes(&n.barriers),
+        sorted_codes(&n.needs),
     ])?;
     let mut themes = n.themes.clone();
     themes.sort();
@@ -205,8 +216,8 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
             .min()
             .map(|d| d.to_iso());
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO referrals (id, person_rowid, service, resource_id, need, status, made_at, next_follow_up, made_by, outcome)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT OR REPLACE INTO referrals (id, person_rowid, service, resource_id, need, status, made_at, next_follow_up, made_by, outcome, closed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             r.id.to_string(),
@@ -219,9 +230,24 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
             next,
             r.history.first().map(|h| h.by.to_string()),
             r.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()),
+            closed_at(r).map(|t| t.as_millis()),
         ])?;
     }
     Ok(())
+}
+
+/// When a referral closed: the time of the status change that gave it its
+/// closing status, when it is closed now.
+fn closed_at(r: &carnet_core::record::Referral) -> Option<carnet_core::Timestamp> {
+    if !r.status.is_closed() {
+        return None;
+    }
+    r.history
+        .iter()
+        .rev()
+        .find(|h| h.status == r.status)
+        .map(|h| h.at)
+        .or(Some(r.made_at))
 }
 
 fn project_resource(tx: &Connection, rowid: i64, r: &Resource) -> Result<()> {
@@ -366,7 +392,7 @@ pub fn dump(conn: &Connection) -> Result<Vec<String>> {
             "search" => ("SELECT r.id, s.title, s.body FROM search s JOIN records r ON r.rowid = s.rowid".to_string(), ""),
             "note_themes" => ("SELECT r.id, t.theme FROM note_themes t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
             "note_persons" => ("SELECT r.id, t.person_id FROM note_persons t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
-            "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up, t.made_by, t.outcome FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
+            "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up, t.made_by, t.outcome, t.closed_at FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
             "resource_needs" => ("SELECT r.id, t.need FROM resource_needs t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
             "themes" => ("SELECT r.id, t.code, t.label_fr, t.label_en, t.colour, t.parent, t.archived, t.merged_into FROM themes t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
             "codings" => ("SELECT r.id, t.id, t.theme, t.coder, t.coded_at, t.field, t.item, t.pos_start, t.pos_end, t.passage, t.text_len FROM codings t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),

@@ -1034,6 +1034,9 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              DROP TABLE codings;
              ALTER TABLE themes DROP COLUMN archived;
              ALTER TABLE themes DROP COLUMN merged_into;
+             ALTER TABLE notes DROP COLUMN barriers;
+             ALTER TABLE notes DROP COLUMN needs;
+             ALTER TABLE referrals DROP COLUMN closed_at;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

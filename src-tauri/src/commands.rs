@@ -525,6 +525,11 @@ commands! {
         state.with(|nb| nb.agreement(first, second))
     }
 
+    /// Every aggregate of the team's synthesis for the notes a filter keeps.
+    fn synthesis(_app, state, filter: NoteFilter) -> Synthesis {
+        state.with(|nb| nb.synthesis(&filter))
+    }
+
     /// The team's devices (coordinators).
     fn devices(_app, state) -> Vec<DeviceInfo> {
         let client = state.with(|nb| sync::engine::server_client(nb))?;

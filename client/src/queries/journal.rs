@@ -29,6 +29,9 @@ pub struct NoteFilter {
     /// Only notes by this member.
     #[serde(default)]
     pub author: Option<MemberId>,
+    /// Only notes of this sector of the territory.
+    #[serde(default)]
+    pub sector: Option<String>,
     /// Only notes that happened at or after this moment.
     #[serde(default)]
     pub from: Option<Timestamp>,
@@ -95,6 +98,9 @@ pub(crate) fn where_clause(f: &NoteFilter) -> (String, Vec<Value>) {
     }
     if let Some(a) = f.author {
         push("n.author = ?", Value::Text(a.to_string()), &mut clauses);
+    }
+    if let Some(s) = &f.sector {
+        push("n.sector = ?", Value::Text(s.clone()), &mut clauses);
     }
     if let Some(t) = f.from {
         push(

@@ -7,6 +7,7 @@
 //! - [`persons`]: persons and their referrals;
 //! - [`directory`]: the directory's organisations and the places;
 //! - [`inbox`]: the review inbox, what others changed since I looked;
+//! - [`synthesis`]: every aggregate of the team's dashboard, for a filter;
 //! - [`records`]: records of any kind (ids, counts, bookkeeping) and the
 //!   team's members and themes.
 //!
@@ -18,6 +19,7 @@ pub mod inbox;
 pub mod journal;
 pub mod persons;
 pub mod records;
+pub mod synthesis;
 
 use carnet_core::vocab::Vocabulary;
 

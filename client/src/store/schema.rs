@@ -108,12 +108,13 @@ CREATE TABLE inbox (
 CREATE INDEX inbox_unseen ON inbox (mention DESC, received_at DESC, last_at DESC) WHERE NOT seen;
 "#;
 
-/// Format 6, coding passages: every coding of every note with its
-/// passage where it stands now (its cursors resolved against the note's
-/// texts when the note is written), so the passage view, counts and the
-/// agreement between coders never load documents; and a theme's archive
-/// and merge. Filled by the rebuild that follows (see
-/// [`REPROJECT_AFTER`]).
+/// Format 6, coding passages and the synthesis: every coding of every
+/// note with its passage where it stands now (its cursors resolved
+/// against the note's texts when the note is written), so the passage
+/// view, counts and the agreement between coders never load documents; a
+/// theme's archive and merge; a note's barriers and needs and a
+/// referral's closing time, for the synthesis's charts. Filled by the
+/// rebuild that follows (see [`REPROJECT_AFTER`]).
 const CODINGS: &str = r#"
 CREATE TABLE codings (
     note_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
@@ -135,6 +136,11 @@ CREATE INDEX codings_by_theme ON codings (theme, note_rowid);
 CREATE INDEX codings_by_coder ON codings (coder, note_rowid);
 ALTER TABLE themes ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE themes ADD COLUMN merged_into TEXT;
+-- the synthesis: a note's barriers and needs (comma-separated codes) and
+-- a referral's closing time (when it last reached a closing status)
+ALTER TABLE notes ADD COLUMN barriers TEXT NOT NULL DEFAULT '';
+ALTER TABLE notes ADD COLUMN needs TEXT NOT NULL DEFAULT '';
+ALTER TABLE referrals ADD COLUMN closed_at INTEGER;
 "#;
 
 /// Tables of the projection and search index, cleared by a rebuild.

@@ -728,6 +728,10 @@ place_text: string | null,
  */
 author: MemberId | null, 
 /**
+ * Only notes of this sector of the territory.
+ */
+sector: string | null, 
+/**
  * Only notes that happened at or after this moment.
  */
 from: Timestamp | null, 

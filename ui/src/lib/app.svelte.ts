@@ -127,3 +127,8 @@ export function openRecord(kind: api.RecordKind, id: string): void {
   else if (kind === "resource") go({ name: "directory" });
   else if (kind === "workspace") go({ name: "settings" });
 }
+
+/** The sectors of the territory the places name, in the language's order (the filters' choices). */
+export function sectorsInUse(): string[] {
+  return sortBy(locale.lang, [...new Set(app.places.map((p) => p.sector).filter((s): s is string => !!s))], (s) => s);
+}

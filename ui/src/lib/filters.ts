@@ -9,6 +9,7 @@ export type FilterForm = {
   /** A place record id, `text:` and a place as typed in notes, or empty. */
   place: string;
   author: string;
+  sector: string;
   /** `YYYY-MM-DD`, inclusive. */
   from: string;
   /** `YYYY-MM-DD`, inclusive. */
@@ -18,7 +19,7 @@ export type FilterForm = {
 };
 
 export function emptyForm(): FilterForm {
-  return { method: "", theme: "", place: "", author: "", from: "", to: "", review: "", dueThisWeek: false };
+  return { method: "", theme: "", place: "", author: "", sector: "", from: "", to: "", review: "", dueThisWeek: false };
 }
 
 export function isEmptyForm(f: FilterForm): boolean {
@@ -60,6 +61,7 @@ export function toNoteFilter(f: FilterForm, today: Date): NoteFilter {
     place_id: f.place && !f.place.startsWith(TYPED) ? f.place : null,
     place_text: f.place.startsWith(TYPED) ? f.place.slice(TYPED.length) : null,
     author: f.author || null,
+    sector: f.sector || null,
     from: f.from ? startOfDay(f.from) : null,
     // Inclusive: everything before the next day's midnight.
     to: f.to ? startOfDay(f.to, 1) : null,
