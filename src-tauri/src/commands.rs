@@ -10,7 +10,8 @@ use carnet_client::{
     Agreement, ConflictedPage, Environment, InboxDetail, InboxFilter, InboxPage, NoteDetail,
     NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page, PassageFilter,
     PassageInput, PassagePage, PersonDetail, PersonInput, PersonSummary, PlaceSummary,
-    ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, ThemeUse, TimerAction,
+    ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, Synthesis, ThemeUse,
+    TimerAction,
 };
 use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};

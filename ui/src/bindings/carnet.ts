@@ -89,6 +89,25 @@ system_languages: Array<string>, };
 
 export type Barrier = "language" | "culture" | "social-isolation" | "cost" | "transport" | "hours" | "distrust" | "awareness" | "digital-access" | "other";
 
+export type ClosingTimes = { 
+/**
+ * Referrals closed.
+ */
+closed: number, 
+/**
+ * The median, in days.
+ */
+median_days: number | null, 
+/**
+ * Three in four closed within this many days.
+ */
+p75_days: number | null, 
+/**
+ * How many closed within a week, a month, three months, later
+ * (keys `7`, `30`, `90`, `more`).
+ */
+buckets: Array<Count>, };
+
 export type CodedField = "body" | "story" | "shadowing" | "comment";
 
 export type Coding = { 
@@ -251,6 +270,30 @@ how: ConsentMethod, };
 export type ConsentMethod = "verbal" | "written" | "electronic";
 
 export type ConsentPurpose = "follow-up" | "referral" | "identifying-details" | "sharing-with-partners" | "research";
+
+export type Count = { 
+/**
+ * What is counted.
+ */
+key: string, 
+/**
+ * How many.
+ */
+count: number, };
+
+export type Cross = { 
+/**
+ * The first key (a row of the table).
+ */
+row: string, 
+/**
+ * The second key (a column).
+ */
+column: string, 
+/**
+ * How many notes (or referrals).
+ */
+count: number, };
 
 export type Day = string;
 
@@ -968,6 +1011,16 @@ author: MemberId,
  * Number of comments.
  */
 comments: number, };
+
+export type Overdue = { 
+/**
+ * Notes whose follow-up was due before today.
+ */
+notes: number, 
+/**
+ * Open referrals whose next follow-up was due before today.
+ */
+referrals: number, };
 
 export type Page = { 
 /**
@@ -1771,6 +1824,73 @@ waiting: number,
  */
 rejected: Array<RejectedRecord>, };
 
+export type Synthesis = { 
+/**
+ * Notes the filter keeps.
+ */
+notes: number, 
+/**
+ * Coded passages in them.
+ */
+passages: number, 
+/**
+ * Themes by notes and passages, most used first.
+ */
+themes: Array<ThemeCount>, 
+/**
+ * Notes per theme and month (`row`: `YYYY-MM`, `column`: theme), in
+ * the device's time zone.
+ */
+themes_by_month: Array<Cross>, 
+/**
+ * Notes per barrier (`row`) and method (`column`).
+ */
+barriers_by_method: Array<Cross>, 
+/**
+ * Notes per barrier and sector.
+ */
+barriers_by_sector: Array<Cross>, 
+/**
+ * Notes per need and method.
+ */
+needs_by_method: Array<Cross>, 
+/**
+ * Notes per need and sector.
+ */
+needs_by_sector: Array<Cross>, 
+/**
+ * Notes tagged with both themes (`row` < `column`).
+ */
+theme_pairs: Array<Cross>, 
+/**
+ * Notes per theme (`row`) and barrier (`column`).
+ */
+theme_barriers: Array<Cross>, 
+/**
+ * Referrals by status, in the vocabulary's order.
+ */
+funnel: Array<Count>, 
+/**
+ * How long closed referrals took.
+ */
+closing: ClosingTimes, 
+/**
+ * Follow-ups overdue.
+ */
+overdue: Overdue, 
+/**
+ * Notes per author (member id).
+ */
+by_member: Array<Count>, 
+/**
+ * Notes per method.
+ */
+by_method: Array<Count>, 
+/**
+ * Notes per place (the place's name, or as typed).
+ */
+by_place: Array<Count>, };
+
 export type Tally = { 
 /**
  * Characters both coded.
@@ -1901,6 +2021,20 @@ percent: number | null,
  * Cohen's kappa; none where it is undefined.
  */
 kappa: number | null, };
+
+export type ThemeCount = { 
+/**
+ * The theme's code.
+ */
+theme: string, 
+/**
+ * Notes tagged with it or holding a passage coded with it.
+ */
+notes: number, 
+/**
+ * Passages coded with it.
+ */
+passages: number, };
 
 export type ThemeUse = { 
 /**
@@ -2310,6 +2444,11 @@ export function passages(filter: PassageFilter, page: Page): Promise<PassagePage
 /** How far two coders agree, per theme, over the notes both coded. */
 export function agreement(first: MemberId, second: MemberId): Promise<Agreement> {
   return invoke("agreement", { first, second });
+}
+
+/** Every aggregate of the team's synthesis for the notes a filter keeps. */
+export function synthesis(filter: NoteFilter): Promise<Synthesis> {
+  return invoke("synthesis", { filter });
 }
 
 /** The team's devices (coordinators). */
