@@ -158,6 +158,23 @@ fn a_small_team_s_synthesis_counts_what_it_holds() {
         .expect("filtered");
     assert_eq!((workshop.notes, workshop.passages), (1, 0));
     assert!(workshop.theme_pairs.is_empty() && workshop.barriers_by_method.is_empty());
+    let cost = nb
+        .synthesis(&NoteFilter {
+            barrier: Some(Barrier::Cost),
+            ..NoteFilter::default()
+        })
+        .expect("cost");
+    assert_eq!(cost.notes, 2, "the notes where cost was a barrier");
+    let food = nb
+        .list_notes(
+            &NoteFilter {
+                need: Some(NeedCategory::FoodInsecurity),
+                ..NoteFilter::default()
+            },
+            carnet_client::Page::default(),
+        )
+        .expect("journal");
+    assert_eq!(food.total, 1, "the journal filters by need");
     let october = nb
         .synthesis(&NoteFilter {
             to: Some(at("2026-11-01")),

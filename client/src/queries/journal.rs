@@ -1,7 +1,7 @@
 //! Journal queries over the projection: filters and paging for the list
 //! of notes, never loading a document.
 
-use carnet_core::vocab::{Method, ReviewStatus};
+use carnet_core::vocab::{Barrier, Method, NeedCategory, ReviewStatus};
 use carnet_core::{Day, MemberId, RecordId, Timestamp};
 use rusqlite::types::Value;
 use rusqlite::Connection;
@@ -32,6 +32,12 @@ pub struct NoteFilter {
     /// Only notes of this sector of the territory.
     #[serde(default)]
     pub sector: Option<String>,
+    /// Only notes where this barrier to services was observed.
+    #[serde(default)]
+    pub barrier: Option<Barrier>,
+    /// Only notes where this need was observed.
+    #[serde(default)]
+    pub need: Option<NeedCategory>,
     /// Only notes that happened at or after this moment.
     #[serde(default)]
     pub from: Option<Timestamp>,
@@ -101,6 +107,21 @@ pub(crate) fn where_clause(f: &NoteFilter) -> (String, Vec<Value>) {
     }
     if let Some(s) = &f.sector {
         push("n.sector = ?", Value::Text(s.clone()), &mut clauses);
+    }
+    // Barriers and needs are comma-separated codes of the note's row.
+    if let Some(b) = f.barrier {
+        push(
+            "(',' || n.barriers || ',') LIKE '%,' || ? || ',%'",
+            Value::Text(b.as_code().into()),
+            &mut clauses,
+        );
+    }
+    if let Some(need) = f.need {
+        push(
+            "(',' || n.needs || ',') LIKE '%,' || ? || ',%'",
+            Value::Text(need.as_code().into()),
+            &mut clauses,
+        );
     }
     if let Some(t) = f.from {
         push(

@@ -1505,3 +1505,71 @@ fn a_story_is_coded_in_english_and_its_theme_merged_from_the_codebook() {
         app.finish(outcome).await;
     });
 }
+
+/// The synthesis of a demo notebook: its counts agree with the journal's,
+/// every chart has its table, the theme chart's table gives each theme's
+/// notes, and opening a theme from it lists exactly that many notes in
+/// the journal, filtered.
+#[test]
+fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
+    scenario("synthesis", &demo_env(), async |app| {
+        start_demo(app, "Aline").await?;
+        let journal = app.wait_text("#journal-count", " notes").await?;
+        let notes: String = journal
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        app.click("#nav-review").await?;
+        app.click("#tab-synthesis").await?;
+        let counts = app.wait_text("#synthesis-counts", "notes").await?;
+        ensure(counts.starts_with(&notes), || {
+            format!("the synthesis counts the journal's {notes} notes: {counts}")
+        })?;
+        for chart in [
+            "themes",
+            "months",
+            "barriers-method",
+            "needs-sector",
+            "theme-pairs",
+            "funnel",
+            "members",
+            "places",
+        ] {
+            app.wait_for(&format!("#chart-{chart} svg")).await?;
+            ensure(
+                app.count(&format!("#chart-{chart} table")).await? == 1,
+                || format!("{chart} has its table"),
+            )?;
+        }
+        let label = app
+            .script("return document.querySelector('#chart-themes svg').getAttribute('aria-label')")
+            .await?;
+        ensure(
+            label.as_str().is_some_and(|l| l.starts_with("Thèmes")),
+            || format!("the chart is named: {label}"),
+        )?;
+        let _ = app.screenshot("-charts").await;
+        // The first theme's notes, from its table, then in the journal.
+        app.click("#chart-themes summary").await?;
+        let row = app
+            .script("const r = document.querySelector('#chart-themes tbody tr'); return [r.querySelector('th').textContent, r.querySelectorAll('td')[0].textContent]")
+            .await?;
+        let (theme, count) = (
+            row[0].as_str().unwrap_or_default().to_string(),
+            row[1].as_str().unwrap_or_default().to_string(),
+        );
+        app.click("#chart-themes tbody tr button").await?;
+        let listed = app.wait_text("#journal-count", " notes").await?;
+        ensure(listed.starts_with(&format!("{count} ")), || {
+            format!("the journal lists the {count} notes of {theme}: {listed}")
+        })?;
+        let chosen = app
+            .script("const s = document.querySelector('#filter-theme'); return s.options[s.selectedIndex].textContent")
+            .await?;
+        ensure(chosen.as_str().is_some_and(|c| c.trim() == theme), || {
+            format!("the theme filter shows {theme}: {chosen}")
+        })?;
+        Ok(())
+    });
+}

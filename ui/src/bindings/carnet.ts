@@ -775,6 +775,14 @@ author: MemberId | null,
  */
 sector: string | null, 
 /**
+ * Only notes where this barrier to services was observed.
+ */
+barrier: Barrier | null, 
+/**
+ * Only notes where this need was observed.
+ */
+need: NeedCategory | null, 
+/**
  * Only notes that happened at or after this moment.
  */
 from: Timestamp | null, 

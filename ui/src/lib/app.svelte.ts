@@ -7,9 +7,10 @@ import { describeError } from "./errors";
 import { sortBy } from "./collate";
 import { locale } from "./locale.svelte";
 import type { MessageKey } from "./messages";
+import type { FilterForm } from "./filters";
 
 export type Screen =
-  | { name: "journal" }
+  | { name: "journal"; preset?: Partial<FilterForm> }
   | { name: "capture" }
   | { name: "note"; id: string }
   | { name: "settings" }

@@ -1,7 +1,7 @@
 // The journal's filter form (what the selects and date fields hold) and
 // its translation into the shell's `NoteFilter`.
 
-import type { Method, NoteFilter, ReviewStatus } from "../bindings/carnet";
+import type { Barrier, Method, NeedCategory, NoteFilter, ReviewStatus } from "../bindings/carnet";
 
 export type FilterForm = {
   method: Method | "";
@@ -10,6 +10,8 @@ export type FilterForm = {
   place: string;
   author: string;
   sector: string;
+  barrier: Barrier | "";
+  need: NeedCategory | "";
   /** `YYYY-MM-DD`, inclusive. */
   from: string;
   /** `YYYY-MM-DD`, inclusive. */
@@ -19,7 +21,7 @@ export type FilterForm = {
 };
 
 export function emptyForm(): FilterForm {
-  return { method: "", theme: "", place: "", author: "", sector: "", from: "", to: "", review: "", dueThisWeek: false };
+  return { method: "", theme: "", place: "", author: "", sector: "", barrier: "", need: "", from: "", to: "", review: "", dueThisWeek: false };
 }
 
 export function isEmptyForm(f: FilterForm): boolean {
@@ -62,6 +64,8 @@ export function toNoteFilter(f: FilterForm, today: Date): NoteFilter {
     place_text: f.place.startsWith(TYPED) ? f.place.slice(TYPED.length) : null,
     author: f.author || null,
     sector: f.sector || null,
+    barrier: f.barrier || null,
+    need: f.need || null,
     from: f.from ? startOfDay(f.from) : null,
     // Inclusive: everything before the next day's midnight.
     to: f.to ? startOfDay(f.to, 1) : null,
