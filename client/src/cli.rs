@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use crate::sync::{self as team_sync, SyncProgress};
 use crate::transfer::{self, ExportFormat, ImportEvent, ImportFormat};
-use crate::{ClientError, Environment, Notebook, PersonInput};
+use crate::{ClientError, Environment, NoteFilter, Notebook, PersonInput};
 use anyhow::{bail, Context};
 use carnet_core::RecordId;
 use clap::Parser;
@@ -178,14 +178,53 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
         }
-        Command::Export { format, out } => {
+        Command::Export {
+            format,
+            out,
+            lang,
+            method,
+            theme,
+            sector,
+            author,
+            from,
+            to,
+        } => {
             let mut nb = open()?;
             let progress = Progress::new("exported");
+            let filter = NoteFilter {
+                method,
+                theme,
+                sector,
+                author,
+                from: from.map(|d| d.start()),
+                to: to.map(|d| d.plus_days(1).start()),
+                ..NoteFilter::default()
+            };
+            let lang = match lang {
+                LangArg::Fr => carnet_core::Lang::Fr,
+                LangArg::En => carnet_core::Lang::En,
+            };
+            if let ExportFmt::Qdpx = format {
+                let s = crate::qdpx::export_qdpx(&mut nb, &filter, lang, &out, |done, total| {
+                    progress.show(done, Some(total));
+                    true
+                })?;
+                progress.finish();
+                eprintln!(
+                    "{} notes, {} codings and {} themes written to {}.",
+                    s.notes,
+                    s.codings,
+                    s.themes,
+                    out.display()
+                );
+                return Ok(());
+            }
             let format = match format {
                 ExportFmt::Json => ExportFormat::Json,
-                ExportFmt::Csv => ExportFormat::Csv,
+                _ => ExportFormat::Csv,
             };
-            let n = transfer::export(&mut nb, format, &out, |done, total| {
+            let filter = (filter != NoteFilter::default()).then_some(filter);
+            let n = transfer::export(&mut nb, format, filter.as_ref(), &out, |done, total| {
                 progress.show(done, Some(total))
             })?;
             progress.finish();

@@ -72,6 +72,9 @@ pub enum ClientError {
     /// A write failed part-way and nothing of it was kept.
     #[error("a write failed part-way; nothing of it was kept, and trying again is safe")]
     RolledBack,
+    /// Long work stopped at the person's request; nothing was left behind.
+    #[error("stopped as asked; nothing was written")]
+    Cancelled,
     /// A state the program should never reach (a bug).
     #[error("Carnet hit an internal error ({0}); nothing was changed")]
     Internal(String),
@@ -155,6 +158,7 @@ impl ClientError {
             Self::BadInput(_) => ErrorKind::BadInput,
             Self::BadAnswer(_) => ErrorKind::BadAnswer,
             Self::RolledBack => ErrorKind::RolledBack,
+            Self::Cancelled => ErrorKind::Cancelled,
             Self::Internal(_) => ErrorKind::Internal,
             Self::Core(e) => match e.as_ref() {
                 CoreError::Decode(_)

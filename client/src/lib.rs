@@ -15,6 +15,7 @@ pub mod inbox;
 pub mod inputs;
 pub mod notebook;
 pub mod projection;
+pub mod qdpx;
 pub mod queries;
 pub mod search;
 pub mod store;

@@ -18,6 +18,7 @@ use carnet_core::{Record, RecordId};
 use crate::error::{ClientError, Result};
 use crate::inputs::NoteInput;
 use crate::notebook::Notebook;
+use crate::queries::journal::NoteFilter;
 
 /// Formats `import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -183,15 +184,22 @@ pub const CSV_COLUMNS: [&str; 10] = [
     "body",
 ];
 
-/// Export to `out`; returns how many records were written. `progress` is
-/// told how many so far.
+/// Export to `out`; returns how many records were written. With a
+/// filter, only the notes it keeps. `progress` is told how many so far.
 pub fn export(
     nb: &mut Notebook,
     format: ExportFormat,
+    filter: Option<&NoteFilter>,
     out: &Path,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<usize> {
-    let ids = nb.record_ids()?;
+    let ids = match filter {
+        None => nb.record_ids()?,
+        Some(f) => crate::queries::journal::note_ids(nb.store().conn(), f)?
+            .into_iter()
+            .map(|id| (id, carnet_core::RecordKind::Note))
+            .collect(),
+    };
     let total = ids.len();
     let tmp = out.with_extension("partial");
     let file = std::fs::File::create(&tmp).map_err(ClientError::io(format!(

@@ -29,7 +29,7 @@ fn json_holds_every_record_with_its_kind_and_text() {
     );
     let out = dir.path().join("export.json");
     let mut seen = Vec::new();
-    let n = export(&mut nb, ExportFormat::Json, &out, |done, total| {
+    let n = export(&mut nb, ExportFormat::Json, None, &out, |done, total| {
         seen.push((done, total))
     })
     .expect("export");
@@ -80,7 +80,7 @@ fn csv_has_one_row_per_note_read_back_by_a_csv_reader() {
         None,
     );
     let out = dir.path().join("notes.csv");
-    let n = export(&mut nb, ExportFormat::Csv, &out, |_, _| {}).expect("export");
+    let n = export(&mut nb, ExportFormat::Csv, None, &out, |_, _| {}).expect("export");
     assert_eq!(n, 1, "notes only: no person, no workspace");
     let mut reader = csv::Reader::from_path(&out).expect("csv");
     let headers = reader.headers().expect("headers").clone();
@@ -106,14 +106,14 @@ fn an_export_that_cannot_be_written_says_where_and_leaves_nothing_behind() {
     nb.create_note(note(Method::Outreach, "Note", "texte"))
         .expect("note");
     let out = dir.path().join("no-such-dir").join("export.json");
-    let err = export(&mut nb, ExportFormat::Json, &out, |_, _| {}).expect_err("no directory");
+    let err = export(&mut nb, ExportFormat::Json, None, &out, |_, _| {}).expect_err("no directory");
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
     assert!(err.to_string().contains("no-such-dir"), "{err}");
     assert!(!out.exists());
     // An export over an earlier one replaces it whole.
     let out = dir.path().join("export.json");
     std::fs::write(&out, "old").expect("write");
-    export(&mut nb, ExportFormat::Json, &out, |_, _| {}).expect("export");
+    export(&mut nb, ExportFormat::Json, None, &out, |_, _| {}).expect("export");
     let text = std::fs::read_to_string(&out).expect("read");
     assert!(text.starts_with('['), "the old file was replaced: {text}");
 }

@@ -87,6 +87,9 @@ pub enum ErrorKind {
     /// A write failed part-way and was rolled back whole; trying again is
     /// safe.
     RolledBack,
+    /// Long work (an export) stopped at the person's request; nothing of
+    /// it was left behind.
+    Cancelled,
     /// A bug: something that should not happen did.
     Internal,
     /// A kind this build does not know (sent by a newer server).
@@ -96,7 +99,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 31] = [
+    pub const ALL: [ErrorKind; 32] = [
         Self::NoNotebook,
         Self::AlreadyExists,
         Self::NotFound,
@@ -126,6 +129,7 @@ impl ErrorKind {
         Self::Storage,
         Self::Io,
         Self::RolledBack,
+        Self::Cancelled,
         Self::Internal,
         Self::Unknown,
     ];
@@ -162,6 +166,7 @@ impl ErrorKind {
             Self::Storage => "storage",
             Self::Io => "io",
             Self::RolledBack => "rolled-back",
+            Self::Cancelled => "cancelled",
             Self::Internal => "internal",
             Self::Unknown => "unknown",
         }

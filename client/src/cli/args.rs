@@ -188,6 +188,27 @@ pub(crate) enum Command {
         /// Where to write.
         #[arg(long)]
         out: PathBuf,
+        /// The language of labels (qdpx: theme names, descriptions).
+        #[arg(long, value_enum, default_value = "fr")]
+        lang: LangArg,
+        /// Only notes of this method (any filter: only the notes it keeps).
+        #[arg(long)]
+        method: Option<Method>,
+        /// Only notes with this theme.
+        #[arg(long)]
+        theme: Option<String>,
+        /// Only notes of this sector.
+        #[arg(long)]
+        sector: Option<String>,
+        /// Only notes by this member (id).
+        #[arg(long)]
+        author: Option<MemberId>,
+        /// Only notes from this day (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<Day>,
+        /// Only notes up to this day, included.
+        #[arg(long)]
+        to: Option<Day>,
     },
     /// Fill the notebook with synthetic French and English records.
     Demo {
@@ -441,6 +462,14 @@ pub(crate) enum ImportFmt {
 pub(crate) enum ExportFmt {
     Json,
     Csv,
+    /// A REFI-QDA project for QualCoder, NVivo, MAXQDA, ATLAS.ti.
+    Qdpx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum LangArg {
+    Fr,
+    En,
 }
 
 #[derive(Subcommand)]

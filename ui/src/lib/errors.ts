@@ -41,6 +41,7 @@ const sentences: Record<ErrorKind, MessageKey | null> = {
   storage: "error.storage",
   io: "error.storage",
   "rolled-back": null,
+  cancelled: "error.cancelled",
   internal: null,
   unknown: null,
 };
