@@ -225,7 +225,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let filter = (filter != NoteFilter::default()).then_some(filter);
             let n = transfer::export(&mut nb, format, filter.as_ref(), &out, |done, total| {
-                progress.show(done, Some(total))
+                progress.show(done, Some(total));
+                true
             })?;
             progress.finish();
             eprintln!("{n} records written to {}.", out.display());

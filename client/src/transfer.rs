@@ -185,13 +185,14 @@ pub const CSV_COLUMNS: [&str; 10] = [
 ];
 
 /// Export to `out`; returns how many records were written. With a
-/// filter, only the notes it keeps. `progress` is told how many so far.
+/// filter, only the notes it keeps. `progress` is told how many so far
+/// and returns `false` to cancel (then nothing is left behind).
 pub fn export(
     nb: &mut Notebook,
     format: ExportFormat,
     filter: Option<&NoteFilter>,
     out: &Path,
-    mut progress: impl FnMut(usize, usize),
+    mut progress: impl FnMut(usize, usize) -> bool,
 ) -> Result<usize> {
     let ids = match filter {
         None => nb.record_ids()?,
@@ -224,7 +225,9 @@ pub fn export(
                     }
                     serde_json::to_writer(&mut w, &view.to_json()).map_err(|e| io()(e.into()))?;
                     written += 1;
-                    progress(i + 1, total);
+                    if !progress(i + 1, total) {
+                        return Err(ClientError::Cancelled);
+                    }
                 }
                 w.write_all(b"\n]\n").map_err(io())?;
             }
@@ -253,7 +256,9 @@ pub fn export(
                     ])
                     .map_err(|e| io()(std::io::Error::other(e)))?;
                     written += 1;
-                    progress(i + 1, total);
+                    if !progress(i + 1, total) {
+                        return Err(ClientError::Cancelled);
+                    }
                 }
                 csv.flush().map_err(io())?;
             }
@@ -275,4 +280,199 @@ pub fn export(
         out.display()
     )))?;
     Ok(written)
+}
+
+/// Write a table (a chart's, the passage view's) as CSV or JSON (an
+/// array of objects keyed by the column names) to `out`, whole or not at
+/// all.
+pub fn write_table(
+    out: &Path,
+    format: ExportFormat,
+    columns: &[String],
+    rows: &[Vec<String>],
+) -> Result<usize> {
+    let tmp = out.with_extension("partial");
+    let io = || ClientError::io(format!("could not write {}", tmp.display()));
+    let result = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp).map_err(io())?;
+        let mut w = std::io::BufWriter::new(file);
+        match format {
+            ExportFormat::Csv => {
+                let mut csv = csv::Writer::from_writer(&mut w);
+                csv.write_record(columns)
+                    .map_err(|e| io()(std::io::Error::other(e)))?;
+                for r in rows {
+                    csv.write_record(r)
+                        .map_err(|e| io()(std::io::Error::other(e)))?;
+                }
+                csv.flush().map_err(io())?;
+            }
+            ExportFormat::Json => {
+                let objects: Vec<serde_json::Map<String, serde_json::Value>> = rows
+                    .iter()
+                    .map(|r| {
+                        columns
+                            .iter()
+                            .zip(r)
+                            .map(|(c, v)| (c.clone(), serde_json::Value::String(v.clone())))
+                            .collect()
+                    })
+                    .collect();
+                serde_json::to_writer_pretty(&mut w, &objects).map_err(|e| io()(e.into()))?;
+                w.write_all(b"\n").map_err(io())?;
+            }
+        }
+        let file = w.into_inner().map_err(|e| io()(e.into_error()))?;
+        file.sync_all().map_err(io())?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    std::fs::rename(&tmp, out).map_err(ClientError::io(format!(
+        "could not write {}",
+        out.display()
+    )))?;
+    Ok(rows.len())
+}
+
+/// Every passage a filter keeps, as a table: its columns and rows.
+pub fn passage_table(
+    nb: &Notebook,
+    filter: &crate::PassageFilter,
+) -> Result<(Vec<String>, Vec<Vec<String>>)> {
+    let columns = [
+        "note",
+        "title",
+        "method",
+        "occurred_at",
+        "author",
+        "sector",
+        "coding",
+        "theme",
+        "coder",
+        "coded_at",
+        "field",
+        "start",
+        "end",
+        "passage",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    let mut rows = Vec::new();
+    let mut offset = 0;
+    loop {
+        let page = nb.passages(filter, crate::Page { offset, limit: 500 })?;
+        let n = page.items.len();
+        for p in page.items {
+            rows.push(vec![
+                p.note.to_string(),
+                p.title,
+                p.method.code().to_string(),
+                p.occurred_at.to_rfc3339(),
+                p.author.to_string(),
+                p.sector.unwrap_or_default(),
+                p.coding.to_string(),
+                p.theme,
+                p.coder.to_string(),
+                p.coded_at.to_rfc3339(),
+                p.field.code().to_string(),
+                p.start.to_string(),
+                p.end.to_string(),
+                p.text,
+            ]);
+        }
+        if n < 500 {
+            break;
+        }
+        offset += 500;
+    }
+    Ok((columns, rows))
+}
+
+/// What the window exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
+pub enum ExportKind {
+    /// Comma-separated values.
+    Csv,
+    /// JSON.
+    Json,
+    /// A REFI-QDA project (notes only).
+    Qdpx,
+}
+
+impl ExportKind {
+    /// The file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Csv => "csv",
+            Self::Json => "json",
+            Self::Qdpx => "qdpx",
+        }
+    }
+
+    /// The table format (a project is not a table: JSON then).
+    pub fn table_format(self) -> ExportFormat {
+        match self {
+            Self::Csv => ExportFormat::Csv,
+            Self::Json | Self::Qdpx => ExportFormat::Json,
+        }
+    }
+}
+
+/// Where an export went, and how many rows, notes or records it holds.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExportDone {
+    /// The file written.
+    pub path: String,
+    /// How many rows, notes or records.
+    pub count: u32,
+}
+
+/// The folder the window's exports go to: `$CARNET_EXPORT_DIR`, else the
+/// person's documents folder, else their home.
+pub fn exports_dir() -> Result<std::path::PathBuf> {
+    let dir = std::env::var_os("CARNET_EXPORT_DIR")
+        .map(std::path::PathBuf::from)
+        .or_else(dirs::document_dir)
+        .or_else(dirs::home_dir)
+        .ok_or_else(|| {
+            ClientError::BadInput("there is no documents folder to export into".into())
+        })?;
+    std::fs::create_dir_all(&dir).map_err(ClientError::io(format!(
+        "could not create {}",
+        dir.display()
+    )))?;
+    Ok(dir)
+}
+
+/// A new file in the exports folder: `carnet-WHAT-YYYY-MM-DD-HHMMSS.EXT`
+/// (a number added when that name is taken).
+pub fn export_path(
+    what: &str,
+    kind: ExportKind,
+    now: carnet_core::Timestamp,
+) -> Result<std::path::PathBuf> {
+    let dir = exports_dir()?;
+    let stamp: String = now
+        .to_rfc3339()
+        .chars()
+        .take(19)
+        .map(|c| if c == ':' || c == 'T' { '-' } else { c })
+        .collect();
+    let safe: String = what
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut path = dir.join(format!("carnet-{safe}-{stamp}.{}", kind.extension()));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("carnet-{safe}-{stamp}-{n}.{}", kind.extension()));
+        n += 1;
+    }
+    Ok(path)
 }

@@ -30,7 +30,8 @@ fn json_holds_every_record_with_its_kind_and_text() {
     let out = dir.path().join("export.json");
     let mut seen = Vec::new();
     let n = export(&mut nb, ExportFormat::Json, None, &out, |done, total| {
-        seen.push((done, total))
+        seen.push((done, total));
+        true
     })
     .expect("export");
     assert_eq!(n, 4, "the workspace, two notes and a person");
@@ -80,7 +81,7 @@ fn csv_has_one_row_per_note_read_back_by_a_csv_reader() {
         None,
     );
     let out = dir.path().join("notes.csv");
-    let n = export(&mut nb, ExportFormat::Csv, None, &out, |_, _| {}).expect("export");
+    let n = export(&mut nb, ExportFormat::Csv, None, &out, |_, _| true).expect("export");
     assert_eq!(n, 1, "notes only: no person, no workspace");
     let mut reader = csv::Reader::from_path(&out).expect("csv");
     let headers = reader.headers().expect("headers").clone();
@@ -106,14 +107,47 @@ fn an_export_that_cannot_be_written_says_where_and_leaves_nothing_behind() {
     nb.create_note(note(Method::Outreach, "Note", "texte"))
         .expect("note");
     let out = dir.path().join("no-such-dir").join("export.json");
-    let err = export(&mut nb, ExportFormat::Json, None, &out, |_, _| {}).expect_err("no directory");
+    let err =
+        export(&mut nb, ExportFormat::Json, None, &out, |_, _| true).expect_err("no directory");
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
     assert!(err.to_string().contains("no-such-dir"), "{err}");
     assert!(!out.exists());
     // An export over an earlier one replaces it whole.
     let out = dir.path().join("export.json");
     std::fs::write(&out, "old").expect("write");
-    export(&mut nb, ExportFormat::Json, None, &out, |_, _| {}).expect("export");
+    export(&mut nb, ExportFormat::Json, None, &out, |_, _| true).expect("export");
     let text = std::fs::read_to_string(&out).expect("read");
     assert!(text.starts_with('['), "the old file was replaced: {text}");
+}
+
+#[test]
+fn a_cancelled_export_leaves_nothing_and_a_table_is_written_whole() {
+    let (dir, mut nb) = common::notebook(13);
+    nb.fill_demo(60, 3, |_| {}).expect("demo");
+    let out = dir.path().join("cancelled.csv");
+    let err =
+        export(&mut nb, ExportFormat::Csv, None, &out, |done, _| done < 3).expect_err("cancelled");
+    assert_eq!(err.kind(), carnet_core::ErrorKind::Cancelled);
+    assert!(
+        !out.exists() && !dir.path().join("cancelled.partial").exists(),
+        "nothing left behind"
+    );
+
+    let (columns, rows) =
+        carnet_client::transfer::passage_table(&nb, &carnet_client::PassageFilter::default())
+            .expect("passages");
+    assert!(!rows.is_empty(), "demo notes are coded");
+    let table = dir.path().join("passages.json");
+    carnet_client::transfer::write_table(&table, ExportFormat::Json, &columns, &rows)
+        .expect("json");
+    let values: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(&table).expect("read")).expect("JSON");
+    assert_eq!(values.len(), rows.len());
+    assert_eq!(values[0]["passage"], rows[0][13].as_str());
+    let csv_out = dir.path().join("passages.csv");
+    carnet_client::transfer::write_table(&csv_out, ExportFormat::Csv, &columns, &rows)
+        .expect("csv");
+    let mut reader = csv::Reader::from_path(&csv_out).expect("csv");
+    assert_eq!(reader.headers().expect("header").len(), columns.len());
+    assert_eq!(reader.records().count(), rows.len());
 }

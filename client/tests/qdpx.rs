@@ -39,7 +39,9 @@ fn attrs(e: &quick_xml::events::BytesStart<'_>) -> HashMap<String, String> {
             let a = a.expect("attribute");
             (
                 a.key.as_ref().to_string(),
-                a.unescape_value().expect("value").into_owned(),
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .expect("value")
+                    .into_owned(),
             )
         })
         .collect()

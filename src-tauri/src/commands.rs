@@ -4,8 +4,10 @@
 //! TypeScript signatures, so the wrappers in `ui/src/bindings/carnet.ts`
 //! are generated from this list and cannot drift from it.
 
+use carnet_client::qdpx;
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
+use carnet_client::transfer::{self, ExportDone, ExportKind};
 use carnet_client::{
     Agreement, ConflictedPage, Environment, InboxDetail, InboxFilter, InboxPage, NoteDetail,
     NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page, PassageFilter,
@@ -15,6 +17,7 @@ use carnet_client::{
 };
 use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
+use carnet_core::vocab::Lang;
 use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralStatus};
 use carnet_core::{Day, DeviceId, ItemId, MemberId, RecordId};
 use serde::Serialize;
@@ -61,6 +64,15 @@ macro_rules! commands {
             tauri::generate_handler![$($name),*]
         }
     };
+}
+
+/// How far an export is (the `export-progress` event).
+#[derive(Debug, Clone, Copy, Serialize, ts_rs::TS)]
+pub struct ExportProgress {
+    /// Notes or records written.
+    pub done: u32,
+    /// How many in all.
+    pub total: u32,
 }
 
 /// What the window needs to know at start.
@@ -529,6 +541,56 @@ commands! {
     /// Every aggregate of the team's synthesis for the notes a filter keeps.
     fn synthesis(_app, state, filter: NoteFilter) -> Synthesis {
         state.with(|nb| nb.synthesis(&filter))
+    }
+
+    /// Export the notes a journal filter keeps (CSV, JSON, or a REFI-QDA
+    /// project in `lang`) into the exports folder; progress comes as
+    /// `export-progress` events, and `cancel_export` stops it.
+    fn export_notes(app, state, kind: ExportKind, filter: NoteFilter, lang: String) -> ExportDone {
+        state.start_long_work();
+        let state = &*state;
+        let progress = |done: usize, total: usize| {
+            let _ = app.emit("export-progress", ExportProgress { done: done as u32, total: total as u32 });
+            !state.cancelled()
+        };
+        state.with(|nb| {
+            let path = transfer::export_path("notes", kind, nb.now())?;
+            let count = match kind {
+                ExportKind::Qdpx => {
+                    let lang = if lang == "en" { Lang::En } else { Lang::Fr };
+                    qdpx::export_qdpx(nb, &filter, lang, &path, progress)?.notes as usize
+                }
+                _ => transfer::export(nb, kind.table_format(), Some(&filter), &path, progress)?,
+            };
+            Ok(ExportDone { path: path.display().to_string(), count: count as u32 })
+        })
+    }
+
+    /// Export every passage a filter keeps, as CSV or JSON, into the
+    /// exports folder.
+    fn export_passages(_app, state, kind: ExportKind, filter: PassageFilter) -> ExportDone {
+        state.with(|nb| {
+            let path = transfer::export_path("passages", kind, nb.now())?;
+            let (columns, rows) = transfer::passage_table(nb, &filter)?;
+            let count = transfer::write_table(&path, kind.table_format(), &columns, &rows)?;
+            Ok(ExportDone { path: path.display().to_string(), count: count as u32 })
+        })
+    }
+
+    /// Save a table the window shows (a chart's) as CSV or JSON in the
+    /// exports folder.
+    fn export_table(_app, state, name: String, kind: ExportKind, columns: Vec<String>, rows: Vec<Vec<String>>) -> ExportDone {
+        state.with(|nb| {
+            let path = transfer::export_path(&name, kind, nb.now())?;
+            let count = transfer::write_table(&path, kind.table_format(), &columns, &rows)?;
+            Ok(ExportDone { path: path.display().to_string(), count: count as u32 })
+        })
+    }
+
+    /// Stop the export under way (nothing of it is left behind).
+    fn cancel_export(_app, state) -> () {
+        state.cancel_long_work();
+        Ok(())
     }
 
     /// The team's devices (coordinators).

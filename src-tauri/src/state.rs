@@ -2,6 +2,7 @@
 //! open notebook (shared with the background sync), and the sync loop.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use carnet_client::sync::background::{SyncLoop, SyncState};
@@ -17,6 +18,8 @@ pub struct AppState {
     pub data_dir: PathBuf,
     notebook: Mutex<Option<Arc<Mutex<Notebook>>>>,
     sync: Mutex<Option<SyncLoop>>,
+    /// Set by `cancel_export`; long work checks it between steps.
+    cancel: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -30,6 +33,7 @@ impl AppState {
             data_dir,
             notebook: Mutex::new(None),
             sync: Mutex::new(None),
+            cancel: AtomicBool::new(false),
         };
         match Notebook::open(&state.data_dir, Environment::default()) {
             Ok(nb) => state.install(nb),
@@ -52,6 +56,21 @@ impl AppState {
                 "there is no notebook yet: start one, join a team or explore the demo",
             )
         })
+    }
+
+    /// Long work starts: no cancellation asked yet.
+    pub fn start_long_work(&self) {
+        self.cancel.store(false, Ordering::SeqCst);
+    }
+
+    /// Ask the long work under way to stop.
+    pub fn cancel_long_work(&self) {
+        self.cancel.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the long work under way was asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
     }
 
     /// Whether a notebook is open.

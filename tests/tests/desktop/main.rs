@@ -1512,7 +1512,10 @@ fn a_story_is_coded_in_english_and_its_theme_merged_from_the_codebook() {
 /// the journal, filtered.
 #[test]
 fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
-    scenario("synthesis", &demo_env(), async |app| {
+    let exports = tempfile::tempdir().unwrap();
+    let mut env = demo_env();
+    env.push(("CARNET_EXPORT_DIR", exports.path().display().to_string()));
+    scenario("synthesis", &env, async |app| {
         start_demo(app, "Aline").await?;
         let journal = app.wait_text("#journal-count", " notes").await?;
         let notes: String = journal
@@ -1550,6 +1553,33 @@ fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
             || format!("the chart is named: {label}"),
         )?;
         let _ = app.screenshot("-charts").await;
+        // The notes as a REFI-QDA project, and a chart's table as CSV.
+        app.click("#synthesis-export button[data-kind=qdpx]")
+            .await?;
+        let done = app
+            .wait_text("#synthesis-export .export-done", "Exporté")
+            .await?;
+        ensure(done.contains(&format!("({notes} éléments)")), || {
+            format!("every note exported: {done}")
+        })?;
+        app.click("#chart-methods summary").await?;
+        app.click("#chart-methods-export button[data-kind=csv]")
+            .await?;
+        app.wait_text("#chart-methods-export .export-done", ".csv")
+            .await?;
+        let mut files: Vec<String> = std::fs::read_dir(exports.path())?
+            .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
+            .collect();
+        files.sort();
+        ensure(
+            files.len() == 2 && files[0].ends_with(".csv") && files[1].ends_with(".qdpx"),
+            || format!("two files in the exports folder: {files:?}"),
+        )?;
+        let table = std::fs::read_to_string(exports.path().join(&files[0]))?;
+        ensure(
+            table.starts_with("Méthode,Notes") && table.lines().count() == 8,
+            || format!("a header and the seven methods: {table}"),
+        )?;
         // The first theme's notes, from its table, then in the journal.
         app.click("#chart-themes summary").await?;
         let row = app

@@ -333,7 +333,29 @@ last_seen: number | null,
  */
 revoked_at: number | null, };
 
-export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "internal" | "unknown";
+export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "cancelled" | "internal" | "unknown";
+
+export type ExportDone = { 
+/**
+ * The file written.
+ */
+path: string, 
+/**
+ * How many rows, notes or records.
+ */
+count: number, };
+
+export type ExportKind = "csv" | "json" | "qdpx";
+
+export type ExportProgress = { 
+/**
+ * Notes or records written.
+ */
+done: number, 
+/**
+ * How many in all.
+ */
+total: number, };
 
 export type FieldChange = { 
 /**
@@ -2457,6 +2479,30 @@ export function agreement(first: MemberId, second: MemberId): Promise<Agreement>
 /** Every aggregate of the team's synthesis for the notes a filter keeps. */
 export function synthesis(filter: NoteFilter): Promise<Synthesis> {
   return invoke("synthesis", { filter });
+}
+
+/** Export the notes a journal filter keeps (CSV, JSON, or a REFI-QDA */
+/** project in `lang`) into the exports folder; progress comes as */
+/** `export-progress` events, and `cancel_export` stops it. */
+export function exportNotes(kind: ExportKind, filter: NoteFilter, lang: string): Promise<ExportDone> {
+  return invoke("export_notes", { kind, filter, lang });
+}
+
+/** Export every passage a filter keeps, as CSV or JSON, into the */
+/** exports folder. */
+export function exportPassages(kind: ExportKind, filter: PassageFilter): Promise<ExportDone> {
+  return invoke("export_passages", { kind, filter });
+}
+
+/** Save a table the window shows (a chart's) as CSV or JSON in the */
+/** exports folder. */
+export function exportTable(name: string, kind: ExportKind, columns: Array<string>, rows: Array<Array<string>>): Promise<ExportDone> {
+  return invoke("export_table", { name, kind, columns, rows });
+}
+
+/** Stop the export under way (nothing of it is left behind). */
+export function cancelExport(): Promise<null> {
+  return invoke("cancel_export");
 }
 
 /** The team's devices (coordinators). */
