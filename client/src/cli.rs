@@ -181,6 +181,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export {
             format,
             out,
+            report_themes,
             lang,
             method,
             theme,
@@ -204,6 +205,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 LangArg::Fr => carnet_core::Lang::Fr,
                 LangArg::En => carnet_core::Lang::En,
             };
+            if let ExportFmt::Pdf = format {
+                let r =
+                    crate::report::report_pdf(&mut nb, &filter, lang, Some(&report_themes), &out)?;
+                eprintln!(
+                    "A report of {} notes on {} pages, {} themes with their passages, written to {}.",
+                    r.notes,
+                    r.pages,
+                    r.themes,
+                    out.display()
+                );
+                return Ok(());
+            }
             if let ExportFmt::Qdpx = format {
                 let s = crate::qdpx::export_qdpx(&mut nb, &filter, lang, &out, |done, total| {
                     progress.show(done, Some(total));

@@ -17,6 +17,7 @@ pub mod notebook;
 pub mod projection;
 pub mod qdpx;
 pub mod queries;
+pub mod report;
 pub mod search;
 pub mod store;
 pub mod sync;

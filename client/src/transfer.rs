@@ -402,6 +402,8 @@ pub enum ExportKind {
     Json,
     /// A REFI-QDA project (notes only).
     Qdpx,
+    /// The printable synthesis report.
+    Pdf,
 }
 
 impl ExportKind {
@@ -411,14 +413,15 @@ impl ExportKind {
             Self::Csv => "csv",
             Self::Json => "json",
             Self::Qdpx => "qdpx",
+            Self::Pdf => "pdf",
         }
     }
 
-    /// The table format (a project is not a table: JSON then).
+    /// The table format (a project or a report is not a table: JSON then).
     pub fn table_format(self) -> ExportFormat {
         match self {
             Self::Csv => ExportFormat::Csv,
-            Self::Json | Self::Qdpx => ExportFormat::Json,
+            Self::Json | Self::Qdpx | Self::Pdf => ExportFormat::Json,
         }
     }
 }

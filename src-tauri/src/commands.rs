@@ -4,10 +4,10 @@
 //! TypeScript signatures, so the wrappers in `ui/src/bindings/carnet.ts`
 //! are generated from this list and cannot drift from it.
 
-use carnet_client::qdpx;
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::transfer::{self, ExportDone, ExportKind};
+use carnet_client::{qdpx, report};
 use carnet_client::{
     Agreement, ConflictedPage, Environment, InboxDetail, InboxFilter, InboxPage, NoteDetail,
     NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page, PassageFilter,
@@ -543,9 +543,10 @@ commands! {
         state.with(|nb| nb.synthesis(&filter))
     }
 
-    /// Export the notes a journal filter keeps (CSV, JSON, or a REFI-QDA
-    /// project in `lang`) into the exports folder; progress comes as
-    /// `export-progress` events, and `cancel_export` stops it.
+    /// Export the notes a journal filter keeps (CSV, JSON, a REFI-QDA
+    /// project or the printable synthesis, in `lang`) into the exports
+    /// folder; progress comes as `export-progress` events, and
+    /// `cancel_export` stops it.
     fn export_notes(app, state, kind: ExportKind, filter: NoteFilter, lang: String) -> ExportDone {
         state.start_long_work();
         let state = &*state;
@@ -555,11 +556,10 @@ commands! {
         };
         state.with(|nb| {
             let path = transfer::export_path("notes", kind, nb.now())?;
+            let lang = if lang == "en" { Lang::En } else { Lang::Fr };
             let count = match kind {
-                ExportKind::Qdpx => {
-                    let lang = if lang == "en" { Lang::En } else { Lang::Fr };
-                    qdpx::export_qdpx(nb, &filter, lang, &path, progress)?.notes as usize
-                }
+                ExportKind::Qdpx => qdpx::export_qdpx(nb, &filter, lang, &path, progress)?.notes as usize,
+                ExportKind::Pdf => report::report_pdf(nb, &filter, lang, None, &path)?.notes as usize,
                 _ => transfer::export(nb, kind.table_format(), Some(&filter), &path, progress)?,
             };
             Ok(ExportDone { path: path.display().to_string(), count: count as u32 })

@@ -188,7 +188,10 @@ pub(crate) enum Command {
         /// Where to write.
         #[arg(long)]
         out: PathBuf,
-        /// The language of labels (qdpx: theme names, descriptions).
+        /// The report's themes (pdf; repeat; default: the five with the most passages).
+        #[arg(long = "report-theme")]
+        report_themes: Vec<String>,
+        /// The language of labels (qdpx: theme names, descriptions; pdf: the report).
         #[arg(long, value_enum, default_value = "fr")]
         lang: LangArg,
         /// Only notes of this method (any filter: only the notes it keeps).
@@ -464,6 +467,8 @@ pub(crate) enum ExportFmt {
     Csv,
     /// A REFI-QDA project for QualCoder, NVivo, MAXQDA, ATLAS.ti.
     Qdpx,
+    /// The printable synthesis report.
+    Pdf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

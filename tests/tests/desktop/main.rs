@@ -1562,6 +1562,9 @@ fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
         ensure(done.contains(&format!("({notes} éléments)")), || {
             format!("every note exported: {done}")
         })?;
+        app.click("#synthesis-export button[data-kind=pdf]").await?;
+        app.wait_text("#synthesis-export .export-done", ".pdf")
+            .await?;
         app.click("#chart-methods summary").await?;
         app.click("#chart-methods-export button[data-kind=csv]")
             .await?;
@@ -1572,8 +1575,20 @@ fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
             .collect();
         files.sort();
         ensure(
-            files.len() == 2 && files[0].ends_with(".csv") && files[1].ends_with(".qdpx"),
-            || format!("two files in the exports folder: {files:?}"),
+            files.len() == 3
+                && files[0].ends_with(".csv")
+                && files[1].ends_with(".pdf")
+                && files[2].ends_with(".qdpx"),
+            || format!("three files in the exports folder: {files:?}"),
+        )?;
+        let pdf = std::process::Command::new("pdftotext")
+            .arg(exports.path().join(&files[1]))
+            .arg("-")
+            .output()?;
+        let pdf = String::from_utf8_lossy(&pdf.stdout);
+        ensure(
+            pdf.contains("Synthèse de l'équipe") && pdf.contains(&format!("{notes} notes")),
+            || format!("the report covers the {notes} notes: {pdf}"),
         )?;
         let table = std::fs::read_to_string(exports.path().join(&files[0]))?;
         ensure(

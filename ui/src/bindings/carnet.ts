@@ -345,7 +345,7 @@ path: string,
  */
 count: number, };
 
-export type ExportKind = "csv" | "json" | "qdpx";
+export type ExportKind = "csv" | "json" | "qdpx" | "pdf";
 
 export type ExportProgress = { 
 /**
@@ -2481,9 +2481,10 @@ export function synthesis(filter: NoteFilter): Promise<Synthesis> {
   return invoke("synthesis", { filter });
 }
 
-/** Export the notes a journal filter keeps (CSV, JSON, or a REFI-QDA */
-/** project in `lang`) into the exports folder; progress comes as */
-/** `export-progress` events, and `cancel_export` stops it. */
+/** Export the notes a journal filter keeps (CSV, JSON, a REFI-QDA */
+/** project or the printable synthesis, in `lang`) into the exports */
+/** folder; progress comes as `export-progress` events, and */
+/** `cancel_export` stops it. */
 export function exportNotes(kind: ExportKind, filter: NoteFilter, lang: string): Promise<ExportDone> {
   return invoke("export_notes", { kind, filter, lang });
 }
