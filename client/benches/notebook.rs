@@ -14,6 +14,8 @@
 //!   theme (thousands of passages at 100,000 records), filtered, and each
 //!   theme's use;
 //! - the synthesis: every aggregate of the dashboard, for several filters;
+//! - exports: the whole team's PDF report, and its REFI-QDA project
+//!   (every note, streamed) with the process's peak memory;
 //! - database size per record.
 
 use std::path::Path;
@@ -210,6 +212,7 @@ fn main() {
     inbox(&mut nb, if full { 2_000 } else { 200 });
     passages(&nb);
     synthesis(&nb);
+    exports(&mut nb, dir.path());
 
     drop(nb);
     let size = dir_size(dir.path());
@@ -426,4 +429,58 @@ fn synthesis(nb: &Notebook) {
             ms(*runs.iter().max().expect("runs"))
         );
     }
+}
+
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The whole team's PDF report, then its REFI-QDA project, each timed,
+/// with the process's peak memory before and after the project.
+fn exports(nb: &mut Notebook, dir: &Path) {
+    let all = NoteFilter::default();
+    let t = Instant::now();
+    let report = carnet_client::report::report_pdf(
+        nb,
+        &all,
+        carnet_core::Lang::Fr,
+        None,
+        &dir.join("bench.pdf"),
+    )
+    .expect("report");
+    println!(
+        "export: PDF report of the whole team ({} notes, {} pages): {:.2} s",
+        report.notes,
+        report.pages,
+        t.elapsed().as_secs_f64()
+    );
+    let before = peak_rss_kib();
+    let t = Instant::now();
+    let project = carnet_client::qdpx::export_qdpx(
+        nb,
+        &all,
+        carnet_core::Lang::Fr,
+        &dir.join("bench.qdpx"),
+        |_, _| true,
+    )
+    .expect("qdpx");
+    let size = std::fs::metadata(dir.join("bench.qdpx")).map_or(0, |m| m.len());
+    println!(
+        "export: REFI-QDA project ({} notes, {} codings, {:.1} MiB): {:.1} s; peak resident {:.0} MiB (before: {:.0} MiB)",
+        project.notes,
+        project.codings,
+        size as f64 / 1_048_576.0,
+        t.elapsed().as_secs_f64(),
+        peak_rss_kib() as f64 / 1024.0,
+        before as f64 / 1024.0
+    );
+    let _ = std::fs::remove_file(dir.join("bench.pdf"));
+    let _ = std::fs::remove_file(dir.join("bench.qdpx"));
 }
