@@ -72,8 +72,11 @@ fn when(t: Timestamp) -> String {
     t.to_rfc3339()
 }
 
+/// Where each text of a note starts in its exported text (characters).
+pub type TextStarts = HashMap<(CodedField, Option<ItemId>), usize>;
+
 /// A note's exported text and where each of its texts starts in it.
-pub fn note_text(n: &Note) -> (String, HashMap<(CodedField, Option<ItemId>), usize>) {
+pub fn note_text(n: &Note) -> (String, TextStarts) {
     let mut text = String::new();
     let mut chars = 0usize;
     let mut starts = HashMap::new();
@@ -282,7 +285,7 @@ fn write_source(
     id: RecordId,
     n: &Note,
     passages: &[Passage],
-    starts: &HashMap<(CodedField, Option<ItemId>), usize>,
+    starts: &TextStarts,
     lang: Lang,
 ) -> std::io::Result<u32> {
     let g = id.to_string();

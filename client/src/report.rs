@@ -151,7 +151,7 @@ impl Words {
         let s = n.to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
                 out.push(match self.lang {
                     Lang::Fr => '\u{202f}',
                     Lang::En => ',',

@@ -783,7 +783,7 @@ pub fn code_passages(
         return Ok(Vec::new());
     };
     let body: Vec<char> = note.body.as_str().chars().collect();
-    if note.themes.is_empty() || body.len() % 2 == 1 {
+    if note.themes.is_empty() || !body.len().is_multiple_of(2) {
         return Ok(Vec::new());
     }
     // Sentences: runs of characters up to a full stop or a line break.

@@ -247,6 +247,26 @@ pub fn typed_places(conn: &Connection) -> Result<Vec<String>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Every note `filter` keeps, oldest first (for exports that walk them
+/// all).
+pub fn note_ids(conn: &Connection, filter: &NoteFilter) -> Result<Vec<RecordId>> {
+    let (clause, params) = where_clause(filter);
+    let mut stmt = conn.prepare(&format!(
+        "SELECT r.id FROM notes n JOIN records r ON r.rowid = n.rowid WHERE {clause}
+         ORDER BY n.occurred_at, n.rowid"
+    ))?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
+        r.get::<_, String>(0)
+    })?;
+    let mut out = Vec::new();
+    for id in rows {
+        if let Ok(id) = id?.parse() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,24 +298,4 @@ mod tests {
         assert!(plan.contains("SCAN page"), "{plan}");
         assert_eq!(plan.matches("SCAN n ").count(), 1, "{plan}");
     }
-}
-
-/// Every note `filter` keeps, oldest first (for exports that walk them
-/// all).
-pub fn note_ids(conn: &Connection, filter: &NoteFilter) -> Result<Vec<RecordId>> {
-    let (clause, params) = where_clause(filter);
-    let mut stmt = conn.prepare(&format!(
-        "SELECT r.id FROM notes n JOIN records r ON r.rowid = n.rowid WHERE {clause}
-         ORDER BY n.occurred_at, n.rowid"
-    ))?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(params.iter()), |r| {
-        r.get::<_, String>(0)
-    })?;
-    let mut out = Vec::new();
-    for id in rows {
-        if let Ok(id) = id?.parse() {
-            out.push(id);
-        }
-    }
-    Ok(out)
 }
