@@ -200,7 +200,7 @@ impl Notebook {
         projection::settled_locally(&tx, rowid, || doc.conflict_count())?;
         if let Record::Note(n) = &record {
             if !n.codings.is_empty() {
-                projection::passages(&tx, rowid, &doc.passages())?;
+                projection::passages(&tx, rowid, &doc.passages_of(n))?;
             }
         }
         tx.commit()?;
@@ -213,7 +213,7 @@ impl Notebook {
         let tx = self.store.transaction()?;
         let rowid = write::insert(&tx, &mut doc, now)?;
         projection::project(&tx, rowid, record)?;
-        projection::derived(&tx, rowid, &doc.derived())?;
+        projection::derived(&tx, rowid, &doc.derived(record))?;
         tx.commit()?;
         self.after_write(doc.id(), rowid, doc, record);
         Ok(())

@@ -183,9 +183,19 @@ impl RecordDoc {
         if doc.length(&list) == 0 {
             return Vec::new();
         }
-        let Ok(crate::Record::Note(note)) = self.record() else {
+        match self.record() {
+            Ok(crate::Record::Note(note)) => self.passages_of(&note),
+            _ => Vec::new(),
+        }
+    }
+
+    /// [`RecordDoc::passages`] of `note`, the note this document holds
+    /// (already read: reading it again would double a merge's work).
+    pub fn passages_of(&self, note: &crate::record::Note) -> Vec<Passage> {
+        if note.codings.is_empty() {
             return Vec::new();
-        };
+        }
+        let doc = self.am();
         // Each text resolved once: its object and words, when still there.
         let mut texts: Vec<(TextKey, Option<(ObjId, String)>)> = Vec::new();
         let mut out = Vec::with_capacity(note.codings.len());

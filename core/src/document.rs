@@ -536,11 +536,15 @@ impl RecordDoc {
             .collect()
     }
 
-    /// What the projection keeps of the document beyond the record.
-    pub fn derived(&self) -> Derived {
+    /// What the projection keeps of the document beyond `record` (the
+    /// record it holds, already read).
+    pub fn derived(&self, record: &Record) -> Derived {
         Derived {
             conflicts: self.conflict_count(),
-            passages: self.passages(),
+            passages: match record {
+                Record::Note(n) => self.passages_of(n),
+                _ => Vec::new(),
+            },
         }
     }
 

@@ -26,7 +26,11 @@ impl Notebook {
         let mut decoded = Vec::with_capacity(ids.len());
         for (id, _) in &ids {
             match self.load_doc(*id) {
-                Ok((rowid, doc)) => decoded.push((rowid, doc.record()?, doc.derived())),
+                Ok((rowid, doc)) => {
+                    let record = doc.record()?;
+                    let derived = doc.derived(&record);
+                    decoded.push((rowid, record, derived));
+                }
                 Err(ClientError::Damaged { .. }) => continue,
                 Err(e) => return Err(e),
             }
@@ -115,7 +119,7 @@ impl Notebook {
                 projection::project(&tx, rowid, &record)?;
                 if let Record::Note(n) = &record {
                     if !n.codings.is_empty() {
-                        projection::passages(&tx, rowid, &doc.passages())?;
+                        projection::passages(&tx, rowid, &doc.passages_of(n))?;
                     }
                 }
                 done += 1;

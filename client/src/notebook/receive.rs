@@ -146,7 +146,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool, review: Option<&Review>) 
                             review.and_then(|r| r.news(&mut doc, &[], item.changes, &record));
                         Done::Created {
                             news,
-                            derived: doc.derived(),
+                            derived: doc.derived(&record),
                             kind: doc.kind(),
                             kept: keep.then_some(doc),
                             record: Box::new(record),
@@ -205,7 +205,7 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool, review: Option<&Review>) 
                     Err(e) => return Done::Refused(e.into()),
                 },
             };
-            let derived = doc.derived();
+            let derived = doc.derived(&record);
             let news = match (review, &before) {
                 (Some(r), Some(before)) => r.news(&mut doc, before, &new, &record),
                 _ => None,

@@ -6,7 +6,7 @@
 //! referrals took to close, what is overdue, and activity per member,
 //! method and place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use carnet_core::vocab::{ReferralStatus, Vocabulary};
 use carnet_core::Day;
@@ -145,18 +145,6 @@ fn grouped(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Count>>
     Ok(v)
 }
 
-fn crossed(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Cross>> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-        Ok(Cross {
-            row: r.get(0)?,
-            column: r.get(1)?,
-            count: r.get(2)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 /// The referrals' part of a filter: the period by when they were made,
 /// the author as who made them, the sector as the person's.
 fn referral_where(f: &NoteFilter) -> (String, Vec<Value>) {
@@ -190,37 +178,86 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
     Some(sorted[i])
 }
 
+/// What the synthesis keeps of each note the filter keeps.
+struct Kept {
+    occurred_at: i64,
+    barriers: String,
+}
+
+/// The first instant of each month (in the device's time zone) from the
+/// month of `first` to that of `last`, with the months' names: asked of
+/// SQLite once per month (its `localtime` on every row cost more than
+/// the rest of the synthesis).
+fn months_between(conn: &Connection, first: i64, last: i64) -> Result<(Vec<String>, Vec<i64>)> {
+    let month_of = |ms: i64| -> Result<String> {
+        Ok(conn
+            .prepare_cached("SELECT strftime('%Y-%m', ?1 / 1000, 'unixepoch', 'localtime')")?
+            .query_row([ms], |r| r.get(0))?)
+    };
+    let (first, last) = (month_of(first)?, month_of(last)?);
+    let mut months = vec![first];
+    while months.last().is_some_and(|m| *m < last) && months.len() < 1200 {
+        let m = months.last().map_or("", String::as_str);
+        let (y, mo) = m.split_once('-').unwrap_or(("1970", "01"));
+        let (y, mo): (i32, u32) = (y.parse().unwrap_or(1970), mo.parse().unwrap_or(1));
+        months.push(if mo == 12 {
+            format!("{:04}-01", y + 1)
+        } else {
+            format!("{y:04}-{:02}", mo + 1)
+        });
+    }
+    let starts = months
+        .iter()
+        .map(|m| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT CAST(strftime('%s', ?1 || '-01', 'utc') AS INTEGER) * 1000",
+                )?
+                .query_row([m], |r| r.get(0))?)
+        })
+        .collect::<Result<Vec<i64>>>()?;
+    Ok((months, starts))
+}
+
 /// Every aggregate for the notes `filter` keeps; `today` decides what is
-/// overdue.
+/// overdue. Each table is read once (the notes the filter keeps, then
+/// every theme tag, then every coding) and the charts are counted from
+/// those rows.
 pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<Synthesis> {
     let (clause, params) = where_clause(filter);
-    let in_filter = format!("SELECT n.rowid FROM notes n WHERE {clause}");
+    let today_iso = today.to_iso();
 
-    // One pass over the notes for what their own columns hold.
-    let mut notes = 0;
+    // The notes: what their own columns hold.
+    let mut kept: HashMap<i64, Kept> = HashMap::new();
     let mut by_method = BTreeMap::new();
+    let mut by_member = BTreeMap::new();
+    let mut places: BTreeMap<(Option<String>, Option<String>), u32> = BTreeMap::new();
     let mut barriers_by_method = BTreeMap::new();
     let mut barriers_by_sector = BTreeMap::new();
     let mut needs_by_method = BTreeMap::new();
     let mut needs_by_sector = BTreeMap::new();
     let mut overdue_notes = 0;
-    let today_iso = today.to_iso();
     {
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT n.method, n.sector, n.barriers, n.needs, n.follow_up_needed AND n.follow_up_due < '{today_iso}'
+            "SELECT n.rowid, n.method, n.sector, n.barriers, n.needs,
+                    n.follow_up_needed AND n.follow_up_due < '{today_iso}',
+                    n.occurred_at, n.author, n.place_id, n.place_text
              FROM notes n WHERE {clause}"
         ))?;
         let mut rows = stmt.query(params_from_iter(params.iter()))?;
         while let Some(r) = rows.next()? {
-            notes += 1;
-            let method: String = r.get(0)?;
-            let sector: Option<String> = r.get(1)?;
-            let barriers: String = r.get(2)?;
-            let needs: String = r.get(3)?;
-            if r.get::<_, Option<bool>>(4)?.unwrap_or(false) {
+            let method: String = r.get(1)?;
+            let sector: Option<String> = r.get(2)?;
+            let barriers: String = r.get(3)?;
+            let needs: String = r.get(4)?;
+            if r.get::<_, Option<bool>>(5)?.unwrap_or(false) {
                 overdue_notes += 1;
             }
-            *by_method.entry(method.clone()).or_insert(0) += 1;
+            *by_member.entry(r.get::<_, String>(7)?).or_insert(0) += 1;
+            let place: (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
+            if place.0.is_some() || place.1.is_some() {
+                *places.entry(place).or_insert(0) += 1;
+            }
             for b in codes(&barriers) {
                 *barriers_by_method
                     .entry((b.to_string(), method.clone()))
@@ -241,79 +278,115 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
                         .or_insert(0) += 1;
                 }
             }
+            *by_method.entry(method).or_insert(0) += 1;
+            kept.insert(
+                r.get(0)?,
+                Kept {
+                    occurred_at: r.get(6)?,
+                    barriers,
+                },
+            );
         }
     }
+    let notes = kept.len() as u32;
 
-    let themes: Vec<ThemeCount> = {
-        let mut stmt = conn.prepare_cached(&format!(
-            "WITH kept AS ({in_filter})
-             SELECT theme, count(DISTINCT note_rowid), sum(passages) FROM (
-                 SELECT theme, note_rowid, 0 AS passages FROM note_themes WHERE note_rowid IN kept
-                 UNION ALL
-                 SELECT theme, note_rowid, 1 FROM codings WHERE pos_end > pos_start AND note_rowid IN kept
-             ) GROUP BY theme ORDER BY 2 DESC, 1"
-        ))?;
-        let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
-            Ok(ThemeCount {
-                theme: r.get(0)?,
-                notes: r.get(1)?,
-                passages: r.get(2)?,
-            })
-        })?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
-    let passages = themes.iter().map(|t| t.passages).sum();
-
-    let themes_by_month = crossed(
-        conn,
-        &format!(
-            "SELECT strftime('%Y-%m', n.occurred_at / 1000, 'unixepoch', 'localtime'), t.theme, count(*)
-             FROM note_themes t JOIN notes n ON n.rowid = t.note_rowid
-             WHERE {clause} GROUP BY 1, 2 ORDER BY 1, 2"
-        ),
-        &params,
-    )?;
-    let theme_pairs = crossed(
-        conn,
-        &format!(
-            "WITH kept AS ({in_filter})
-             SELECT a.theme, b.theme, count(*) FROM note_themes a
-             JOIN note_themes b ON b.note_rowid = a.note_rowid AND a.theme < b.theme
-             WHERE a.note_rowid IN kept GROUP BY 1, 2 ORDER BY 1, 2"
-        ),
-        &params,
-    )?;
-    let mut theme_barriers = BTreeMap::new();
+    // The places' names, for the few places picked.
+    let mut by_place = BTreeMap::new();
     {
-        let mut stmt = conn.prepare_cached(&format!(
-            "SELECT t.theme, n.barriers FROM note_themes t JOIN notes n ON n.rowid = t.note_rowid
-             WHERE {clause} AND n.barriers != ''"
-        ))?;
-        let mut rows = stmt.query(params_from_iter(params.iter()))?;
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut stmt = conn.prepare_cached(
+            "SELECT r.id, p.name FROM places p JOIN records r ON r.rowid = p.rowid",
+        )?;
+        let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let theme: String = r.get(0)?;
-            let barriers: String = r.get(1)?;
-            for b in codes(&barriers) {
-                *theme_barriers
-                    .entry((theme.clone(), b.to_string()))
-                    .or_insert(0) += 1;
+            names.insert(r.get(0)?, r.get(1)?);
+        }
+        for ((id, typed), n) in places {
+            if let Some(name) = id.and_then(|id| names.get(&id).cloned()).or(typed) {
+                *by_place.entry(name).or_insert(0) += n;
             }
         }
     }
-    let by_member = grouped(
-        conn,
-        &format!("SELECT n.author, count(*) FROM notes n WHERE {clause} GROUP BY 1"),
-        &params,
-    )?;
-    let by_place = grouped(
-        conn,
-        &format!(
-            "SELECT coalesce(pl.name, n.place_text), count(*) FROM notes n
-             LEFT JOIN records pr ON pr.id = n.place_id LEFT JOIN places pl ON pl.rowid = pr.rowid
-             WHERE {clause} AND coalesce(pl.name, n.place_text) IS NOT NULL GROUP BY 1"
-        ),
-        &params,
-    )?;
+
+    // The theme tags of those notes.
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached("SELECT note_rowid, theme FROM note_themes")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let note: i64 = r.get(0)?;
+            if kept.contains_key(&note) {
+                tags.entry(note).or_default().push(r.get(1)?);
+            }
+        }
+    }
+    let mut theme_notes: BTreeMap<String, u32> = BTreeMap::new();
+    let mut theme_pairs = BTreeMap::new();
+    let mut theme_barriers = BTreeMap::new();
+    let mut by_month: Vec<(i64, &str)> = Vec::new();
+    for (note, themes) in &tags {
+        let facts = &kept[note];
+        for (i, a) in themes.iter().enumerate() {
+            *theme_notes.entry(a.clone()).or_insert(0) += 1;
+            by_month.push((facts.occurred_at, a.as_str()));
+            for b in codes(&facts.barriers) {
+                *theme_barriers
+                    .entry((a.clone(), b.to_string()))
+                    .or_insert(0) += 1;
+            }
+            for b in &themes[i + 1..] {
+                let (x, y) = if a < b { (a, b) } else { (b, a) };
+                *theme_pairs.entry((x.clone(), y.clone())).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut themes_by_month = BTreeMap::new();
+    if let (Some(first), Some(last)) = (
+        by_month.iter().map(|r| r.0).min(),
+        by_month.iter().map(|r| r.0).max(),
+    ) {
+        let (months, starts) = months_between(conn, first, last)?;
+        for (at, theme) in &by_month {
+            let i = starts.partition_point(|s| *s <= *at).saturating_sub(1);
+            *themes_by_month
+                .entry((months[i].clone(), theme.to_string()))
+                .or_insert(0) += 1;
+        }
+    }
+
+    // The codings of those notes: passages per theme, and the notes a
+    // theme reaches only through a passage.
+    let mut theme_passages: BTreeMap<String, u32> = BTreeMap::new();
+    {
+        let mut coded_only: std::collections::HashSet<(i64, String)> = Default::default();
+        let mut stmt =
+            conn.prepare_cached("SELECT note_rowid, theme FROM codings WHERE pos_end > pos_start")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let note: i64 = r.get(0)?;
+            if !kept.contains_key(&note) {
+                continue;
+            }
+            let theme: String = r.get(1)?;
+            *theme_passages.entry(theme.clone()).or_insert(0) += 1;
+            if !tags.get(&note).is_some_and(|t| t.contains(&theme)) {
+                coded_only.insert((note, theme));
+            }
+        }
+        for (_, theme) in coded_only {
+            *theme_notes.entry(theme).or_insert(0) += 1;
+        }
+    }
+    let mut themes: Vec<ThemeCount> = theme_notes
+        .into_iter()
+        .map(|(theme, notes)| ThemeCount {
+            passages: theme_passages.get(&theme).copied().unwrap_or(0),
+            theme,
+            notes,
+        })
+        .collect();
+    themes.sort_by(|a, b| b.notes.cmp(&a.notes).then_with(|| a.theme.cmp(&b.theme)));
+    let passages = themes.iter().map(|t| t.passages).sum();
 
     // Referrals.
     let (rclause, rparams) = referral_where(filter);
@@ -347,24 +420,18 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
         closed: days.len() as u32,
         median_days: quantile(&days, 0.5),
         p75_days: quantile(&days, 0.75),
-        buckets: vec![
-            Count {
-                key: "7".into(),
-                count: bucket(-1.0, 7.0),
-            },
-            Count {
-                key: "30".into(),
-                count: bucket(7.0, 30.0),
-            },
-            Count {
-                key: "90".into(),
-                count: bucket(30.0, 90.0),
-            },
-            Count {
-                key: "more".into(),
-                count: bucket(90.0, f64::INFINITY),
-            },
-        ],
+        buckets: [
+            ("7", -1.0, 7.0),
+            ("30", 7.0, 30.0),
+            ("90", 30.0, 90.0),
+            ("more", 90.0, f64::INFINITY),
+        ]
+        .into_iter()
+        .map(|(key, lo, hi)| Count {
+            key: key.into(),
+            count: bucket(lo, hi),
+        })
+        .collect(),
     };
     let closed: Vec<String> = <ReferralStatus as Vocabulary>::ALL
         .iter()
@@ -383,12 +450,12 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
         notes,
         passages,
         themes,
-        themes_by_month,
+        themes_by_month: crosses(themes_by_month),
         barriers_by_method: crosses(barriers_by_method),
         barriers_by_sector: crosses(barriers_by_sector),
         needs_by_method: crosses(needs_by_method),
         needs_by_sector: crosses(needs_by_sector),
-        theme_pairs,
+        theme_pairs: crosses(theme_pairs),
         theme_barriers: crosses(theme_barriers),
         funnel,
         closing,
@@ -396,8 +463,8 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
             notes: overdue_notes,
             referrals: overdue_referrals,
         },
-        by_member,
+        by_member: counts(by_member),
         by_method: counts(by_method),
-        by_place,
+        by_place: counts(by_place),
     })
 }
