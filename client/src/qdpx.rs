@@ -185,9 +185,16 @@ pub fn export_qdpx(
             if !progress(i, ids.len()) {
                 return Err(ClientError::Cancelled);
             }
-            let (note, passages) = match nb.with_doc(*id, |d| (d.record(), d.passages())) {
-                Ok((Ok(Record::Note(n)), p)) => (n, p),
-                Ok(_) | Err(ClientError::Damaged { .. }) => continue,
+            let read = nb.with_doc(*id, |d| match d.record() {
+                Ok(Record::Note(n)) => {
+                    let p = d.passages_of(&n);
+                    Some((n, p))
+                }
+                _ => None,
+            });
+            let (note, passages) = match read {
+                Ok(Some(found)) => found,
+                Ok(None) | Err(ClientError::Damaged { .. }) => continue,
                 Err(e) => return Err(e),
             };
             let g = id.to_string();

@@ -662,18 +662,11 @@ pub fn report_pdf(
             ),
         ] {
             if !text.is_empty() {
-                let line = format!("{} : {text}", w.t(label_fr, label_en));
-                l.para(
-                    &if lang == Lang::Fr {
-                        french(&line)
-                    } else {
-                        line.replace(" :", ":")
-                    },
-                    10.0,
-                    false,
-                    TEXT_COLOUR,
-                    0.0,
+                let line = w.t(
+                    &format!("{label_fr} : {text}"),
+                    &format!("{label_en}: {text}"),
                 );
+                l.para(&line, 10.0, false, TEXT_COLOUR, 0.0);
             }
         }
         let page = nb.passages(

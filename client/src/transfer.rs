@@ -337,7 +337,8 @@ pub fn write_table(
     Ok(rows.len())
 }
 
-/// Every passage a filter keeps, as a table: its columns and rows.
+/// Every passage a filter keeps, as a table: its columns and rows (one
+/// read, not page after page: each page sorted every passage again).
 pub fn passage_table(
     nb: &Notebook,
     filter: &crate::PassageFilter,
@@ -360,13 +361,10 @@ pub fn passage_table(
     ]
     .map(str::to_string)
     .to_vec();
-    let mut rows = Vec::new();
-    let mut offset = 0;
-    loop {
-        let page = nb.passages(filter, crate::Page { offset, limit: 500 })?;
-        let n = page.items.len();
-        for p in page.items {
-            rows.push(vec![
+    let rows = crate::queries::codings::all_passages(nb.store().conn(), filter)?
+        .into_iter()
+        .map(|p| {
+            vec![
                 p.note.to_string(),
                 p.title,
                 p.method.code().to_string(),
@@ -381,13 +379,9 @@ pub fn passage_table(
                 p.start.to_string(),
                 p.end.to_string(),
                 p.text,
-            ]);
-        }
-        if n < 500 {
-            break;
-        }
-        offset += 500;
-    }
+            ]
+        })
+        .collect();
     Ok((columns, rows))
 }
 

@@ -173,24 +173,9 @@ impl RecordDoc {
         })
     }
 
-    /// Every coding of a note, resolved in its text as it is now; codings
-    /// whose text (a story, an entry, a comment) was removed are left out.
-    pub fn passages(&self) -> Vec<Passage> {
-        let doc = self.am();
-        let Ok(Some((Value::Object(ObjType::List), list))) = doc.get(ROOT, "codings") else {
-            return Vec::new();
-        };
-        if doc.length(&list) == 0 {
-            return Vec::new();
-        }
-        match self.record() {
-            Ok(crate::Record::Note(note)) => self.passages_of(&note),
-            _ => Vec::new(),
-        }
-    }
-
-    /// [`RecordDoc::passages`] of `note`, the note this document holds
-    /// (already read: reading it again would double a merge's work).
+    /// Every coding of `note` (the note this document holds, already
+    /// read), resolved in its text as it is now; codings whose text (a
+    /// story, an entry, a comment) was removed are left out.
     pub fn passages_of(&self, note: &crate::record::Note) -> Vec<Passage> {
         if note.codings.is_empty() {
             return Vec::new();
@@ -412,6 +397,19 @@ mod tests {
             end: anchor.end,
         };
         edit(doc, actor, |n| n.codings.push(coding));
+    }
+
+    /// The note's passages (reading the note first).
+    trait Passages {
+        fn passages(&self) -> Vec<Passage>;
+    }
+    impl Passages for RecordDoc {
+        fn passages(&self) -> Vec<Passage> {
+            match self.record() {
+                Ok(Record::Note(n)) => self.passages_of(&n),
+                _ => Vec::new(),
+            }
+        }
     }
 
     fn texts(doc: &RecordDoc) -> Vec<(String, String)> {

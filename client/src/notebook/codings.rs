@@ -1,7 +1,6 @@
 //! Coding passages with the team's codebook: a passage of a note's text
 //! coded with themes, a coding removed, a theme merged into another or
 //! archived, and the reads of the passages across the team.
-use carnet_core::coding::Passage;
 use carnet_core::record::{Coding, Note, Record};
 use carnet_core::vocab::CodedField;
 use carnet_core::{ItemId, MemberId, RecordId, ValidationError};
@@ -165,11 +164,6 @@ impl Notebook {
             n.codings.remove(i);
             Ok(())
         })
-    }
-
-    /// A note's codings, resolved in its texts as they are now.
-    pub fn note_passages(&mut self, note: RecordId) -> Result<Vec<Passage>> {
-        self.with_doc(note, |doc| doc.passages())
     }
 
     /// Merge the theme `from` into `into`: every note tagged with `from`

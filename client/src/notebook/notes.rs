@@ -342,7 +342,7 @@ impl Notebook {
         };
         let history = self.history(id)?;
         let conflicts = self.conflicts(id)?;
-        let passages = self.note_passages(id)?;
+        let passages = self.with_doc(id, |doc| doc.passages_of(&note))?;
         let author_name = self
             .workspace()?
             .members

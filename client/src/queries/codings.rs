@@ -151,22 +151,23 @@ fn parse<T: std::str::FromStr>(s: String) -> rusqlite::Result<T> {
     })
 }
 
-/// A page of passages.
-pub fn passages(conn: &Connection, filter: &PassageFilter, page: Page) -> Result<PassagePage> {
+const PASSAGES_FROM: &str = "FROM codings c JOIN notes n ON n.rowid = c.note_rowid";
+
+/// The passages `filter` keeps, newest note first, in text order within
+/// a note; `window` is the SQL that limits them (empty: all of them).
+fn passage_rows(
+    conn: &Connection,
+    filter: &PassageFilter,
+    window: &str,
+) -> Result<Vec<PassageRow>> {
     let (clause, params) = passage_where(filter);
-    let from = "FROM codings c JOIN notes n ON n.rowid = c.note_rowid";
-    let total: u32 = conn
-        .prepare_cached(&format!("SELECT count(*) {from} WHERE {clause}"))?
-        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
     let sql = format!(
         "SELECT r.id, n.title, n.method, n.occurred_at, n.author, n.sector,
                 c.id, c.theme, c.coder, c.coded_at, c.field, c.item, c.pos_start, c.pos_end, c.passage
-         {from} JOIN records r ON r.rowid = c.note_rowid
+         {PASSAGES_FROM} JOIN records r ON r.rowid = c.note_rowid
          WHERE {clause}
          ORDER BY n.occurred_at DESC, c.note_rowid DESC, c.field, c.item, c.pos_start, c.id
-         LIMIT {} OFFSET {}",
-        page.limit.min(500),
-        page.offset
+         {window}"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(params.iter()), |r| {
@@ -191,10 +192,25 @@ pub fn passages(conn: &Connection, filter: &PassageFilter, page: Page) -> Result
             text: r.get(14)?,
         })
     })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A page of passages.
+pub fn passages(conn: &Connection, filter: &PassageFilter, page: Page) -> Result<PassagePage> {
+    let (clause, params) = passage_where(filter);
+    let total: u32 = conn
+        .prepare_cached(&format!("SELECT count(*) {PASSAGES_FROM} WHERE {clause}"))?
+        .query_row(params_from_iter(params.iter()), |r| r.get(0))?;
+    let window = format!("LIMIT {} OFFSET {}", page.limit.min(500), page.offset);
     Ok(PassagePage {
         total,
-        items: rows.collect::<rusqlite::Result<_>>()?,
+        items: passage_rows(conn, filter, &window)?,
     })
+}
+
+/// Every passage `filter` keeps, in one read (for exports).
+pub fn all_passages(conn: &Connection, filter: &PassageFilter) -> Result<Vec<PassageRow>> {
+    passage_rows(conn, filter, "")
 }
 
 /// Every theme in use, with its notes and passages, most used first.
