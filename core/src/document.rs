@@ -124,7 +124,18 @@ pub struct Merged {
     /// Some received changes depend on changes not received yet.
     pub missing_deps: bool,
     /// The record after the merge, when it changed.
-    pub record: Option<Record>,
+    pub record: Option<Read>,
+}
+
+/// A record read from its document, with how many of its fields hold
+/// concurrent values (counted in the same pass, so a merge or a pull
+/// walks the document once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    /// The record as it stands.
+    pub record: Record,
+    /// Fields holding concurrent values.
+    pub conflicts: usize,
 }
 
 /// A record's Automerge document.
@@ -206,20 +217,17 @@ impl RecordDoc {
     /// A document known only from changes received from elsewhere, checked
     /// to be a valid record of any kind.
     pub fn from_changes(id: RecordId, bytes: &[u8]) -> Result<Self, CoreError> {
-        Self::from_changes_with_record(id, bytes).map(|(doc, _)| doc)
+        Self::from_changes_read(id, bytes).map(|(doc, _)| doc)
     }
 
     /// [`RecordDoc::from_changes`], also returning the record it holds.
     /// Each chunk is decoded once: a whole document received is used as
     /// loaded, and the changes after it are applied to it.
-    pub fn from_changes_with_record(
-        id: RecordId,
-        bytes: &[u8],
-    ) -> Result<(Self, Record), CoreError> {
+    pub fn from_changes_read(id: RecordId, bytes: &[u8]) -> Result<(Self, Read), CoreError> {
         contained(|| Self::from_untrusted(id, bytes))
     }
 
-    fn from_untrusted(id: RecordId, bytes: &[u8]) -> Result<(Self, Record), CoreError> {
+    fn from_untrusted(id: RecordId, bytes: &[u8]) -> Result<(Self, Read), CoreError> {
         let mut doc: Option<AutoCommit> = None;
         let mut changes = Vec::new();
         for chunk in parse_chunks(bytes)? {
@@ -236,9 +244,9 @@ impl RecordDoc {
         }
         let kind = read_kind(id, &doc)?;
         let this = Self { id, kind, doc };
-        let record = this.record()?;
-        record.validate(&Codebook::any())?;
-        Ok((this, record))
+        let read = this.read()?;
+        read.record.validate(&Codebook::any())?;
+        Ok((this, read))
     }
 
     /// Load stored bytes already validated when they were written (the
@@ -265,6 +273,12 @@ impl RecordDoc {
 
     /// The record as it stands now.
     pub fn record(&self) -> Result<Record, CoreError> {
+        self.read().map(|r| r.record)
+    }
+
+    /// The record as it stands now, and how many of its fields hold
+    /// concurrent values, in one pass over the document.
+    pub fn read(&self) -> Result<Read, CoreError> {
         hydrate_record(self.id, self.kind, &self.doc)
     }
 
@@ -278,7 +292,7 @@ impl RecordDoc {
         if then.get_heads().is_empty() {
             return Ok(None);
         }
-        hydrate_record(self.id, self.kind, &then).map(Some)
+        hydrate_record(self.id, self.kind, &then).map(|r| Some(r.record))
     }
 
     /// The Automerge document (for the modules that read it whole).
@@ -397,8 +411,8 @@ impl RecordDoc {
                 to: kind.to_string(),
             });
         }
-        let record = hydrate_record(self.id, kind, &self.doc)?;
-        record.validate(&Codebook::any())?;
+        let read = hydrate_record(self.id, kind, &self.doc)?;
+        read.record.validate(&Codebook::any())?;
         // The received bytes hold the new changes (and maybe some already
         // known, which loading skips): store them as they are. But changes
         // queued earlier for missing dependencies may have been applied now
@@ -412,7 +426,7 @@ impl RecordDoc {
         Ok(Merged {
             new,
             missing_deps,
-            record: Some(record),
+            record: Some(read),
         })
     }
 
@@ -539,8 +553,18 @@ impl RecordDoc {
     /// What the projection keeps of the document beyond `record` (the
     /// record it holds, already read).
     pub fn derived(&self, record: &Record) -> Derived {
+        self.derived_with(record, self.conflict_count())
+    }
+
+    /// [`RecordDoc::derived`] for a record just [read](RecordDoc::read),
+    /// whose concurrent values were counted as it was read.
+    pub fn derived_of(&self, read: &Read) -> Derived {
+        self.derived_with(&read.record, read.conflicts)
+    }
+
+    fn derived_with(&self, record: &Record, conflicts: usize) -> Derived {
         Derived {
-            conflicts: self.conflict_count(),
+            conflicts,
             passages: match record {
                 Record::Note(n) => self.passages_of(n),
                 _ => Vec::new(),
@@ -631,7 +655,7 @@ fn read_kind(id: RecordId, doc: &AutoCommit) -> Result<RecordKind, CoreError> {
 /// Read the record from its document in one pass: Automerge's own
 /// hydration into plain values, then serde into the record types. (Reading
 /// field by field with autosurgeon cost a third of a sync's local work.)
-fn hydrate_record(id: RecordId, kind: RecordKind, doc: &AutoCommit) -> Result<Record, CoreError> {
+fn hydrate_record(id: RecordId, kind: RecordKind, doc: &AutoCommit) -> Result<Read, CoreError> {
     let shape = |reason: String| CoreError::Shape {
         id,
         expected: kind.to_string(),
@@ -642,7 +666,28 @@ fn hydrate_record(id: RecordId, kind: RecordKind, doc: &AutoCommit) -> Result<Re
     if record.kind() != kind {
         return Err(shape(format!("it holds a {}", record.kind())));
     }
-    Ok(record)
+    Ok(Read {
+        record,
+        conflicts: hydrated_conflicts(&value),
+    })
+}
+
+/// How many fields of a hydrated value hold concurrent values: the same
+/// count as [`collect_conflicts`] (which descends into the value shown,
+/// as hydration does), without asking the document field by field.
+fn hydrated_conflicts(value: &automerge::hydrate::Value) -> usize {
+    use automerge::hydrate::Value as H;
+    match value {
+        H::Map(m) => m
+            .iter()
+            .map(|(_, v)| usize::from(v.conflict) + hydrated_conflicts(&v.value))
+            .sum(),
+        H::List(l) => l
+            .iter()
+            .map(|v| usize::from(v.conflict) + hydrated_conflicts(&v.value))
+            .sum(),
+        H::Scalar(_) | H::Text(_) => 0,
+    }
 }
 
 /// A hydrated Automerge value as plain JSON (timestamps and counters as
@@ -834,7 +879,9 @@ mod tests {
                 Ok(())
             })
             .expect("edit");
-            let fast = hydrate_record(id, doc.kind(), &doc.doc).expect("one pass");
+            let fast = hydrate_record(id, doc.kind(), &doc.doc)
+                .expect("one pass")
+                .record;
             let slow = hydrate_record_by_field(id, doc.kind(), &doc.doc).expect("by field");
             assert_eq!(fast, slow, "both readings agree for {id}");
             kinds.insert(fast.kind());
@@ -849,7 +896,10 @@ mod tests {
         doc.put(ROOT, "name", "Parc").expect("put");
         doc.put(ROOT, "place_kind", "park").expect("put");
         let id = RecordId::generate(&crate::ids::SeededIds::new(1), Timestamp::from_millis(0));
-        match hydrate_record(id, RecordKind::Place, &doc).expect("an older, smaller record reads") {
+        match hydrate_record(id, RecordKind::Place, &doc)
+            .expect("an older, smaller record reads")
+            .record
+        {
             Record::Place(p) => assert!(p.sector.is_none() && p.notes.is_empty()),
             other => panic!("{other:?}"),
         }

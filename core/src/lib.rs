@@ -33,7 +33,9 @@ pub mod vocab;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use coding::Passage;
-pub use document::{Actor, Conflict, ConflictValue, Derived, HistoryEntry, Merged, RecordDoc};
+pub use document::{
+    Actor, Conflict, ConflictValue, Derived, HistoryEntry, Merged, Read, RecordDoc,
+};
 pub use error::CoreError;
 pub use error_kind::ErrorKind;
 pub use ids::{DeviceId, IdGen, ItemId, MemberId, RecordId, SeededIds, SystemIds, TeamId};

@@ -156,6 +156,11 @@ fn concurrent_referral_statuses_are_kept_as_concurrent_values_and_can_be_settled
 
     let conflicts = a.conflicts();
     assert_eq!(
+        (a.read().expect("readable").conflicts, a.conflict_count()),
+        (1, 1),
+        "the count made while reading agrees with the walk"
+    );
+    assert_eq!(
         conflicts.len(),
         1,
         "exactly the status is in conflict: {conflicts:?}"
@@ -194,6 +199,7 @@ fn concurrent_referral_statuses_are_kept_as_concurrent_values_and_can_be_settled
         a.conflicts().is_empty() && b.conflicts().is_empty(),
         "settled everywhere"
     );
+    assert_eq!(b.read().expect("readable").conflicts, 0, "none counted");
     match b.record().expect("readable") {
         Record::Person(p) => assert_eq!(p.referrals[0].status, ReferralStatus::Declined),
         other => panic!("expected a person, got {other:?}"),

@@ -27,9 +27,9 @@ impl Notebook {
         for (id, _) in &ids {
             match self.load_doc(*id) {
                 Ok((rowid, doc)) => {
-                    let record = doc.record()?;
-                    let derived = doc.derived(&record);
-                    decoded.push((rowid, record, derived));
+                    let read = doc.read()?;
+                    let derived = doc.derived_of(&read);
+                    decoded.push((rowid, read.record, derived));
                 }
                 Err(ClientError::Damaged { .. }) => continue,
                 Err(e) => return Err(e),

@@ -135,21 +135,21 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool, review: Option<&Review>) 
             )))
         }
         Start::New => {
-            return match RecordDoc::from_changes_with_record(item.id, item.changes) {
-                Ok((mut doc, record)) => match item.kind {
+            return match RecordDoc::from_changes_read(item.id, item.changes) {
+                Ok((mut doc, read)) => match item.kind {
                     Some(said) if said != doc.kind() => {
                         Done::Refused(kind_refused(item.id, said, doc.kind()))
                     }
                     _ => {
                         let dirty = still_dirty(&mut doc, item.server_heads);
                         let news =
-                            review.and_then(|r| r.news(&mut doc, &[], item.changes, &record));
+                            review.and_then(|r| r.news(&mut doc, &[], item.changes, &read.record));
                         Done::Created {
                             news,
-                            derived: doc.derived(&record),
+                            derived: doc.derived_of(&read),
                             kind: doc.kind(),
                             kept: keep.then_some(doc),
-                            record: Box::new(record),
+                            record: Box::new(read.record),
                             dirty,
                         }
                     }
@@ -198,14 +198,15 @@ fn work(item: &Incoming<'_>, start: Start, keep: bool, review: Option<&Review>) 
                 missing_deps,
                 record,
             } = merged;
-            let record = match record {
+            let read = match record {
                 Some(r) => r,
-                None => match doc.record() {
+                None => match doc.read() {
                     Ok(r) => r,
                     Err(e) => return Done::Refused(e.into()),
                 },
             };
-            let derived = doc.derived(&record);
+            let derived = doc.derived_of(&read);
+            let record = read.record;
             let news = match (review, &before) {
                 (Some(r), Some(before)) => r.news(&mut doc, before, &new, &record),
                 _ => None,
