@@ -1,7 +1,9 @@
 //! Benchmark of the local notebook at size, with the demo generator.
 //!
 //! `cargo bench -p carnet-client --bench notebook` (100,000 records) or
-//! `... -- --records N`. Under `cargo test` (no `--bench` argument) it runs
+//! `... -- --records N`. `-- --in DIR` generates the notebook in DIR and
+//! keeps it, or reuses the one already there; `-- --in DIR --synthesis`
+//! then measures only the synthesis (to study one part at size). Under `cargo test` (no `--bench` argument) it runs
 //! a small smoke mode so CI stays fast. Measures:
 //! - capture latency: create a note, then 20 body edits, each durable;
 //! - search latency over 20 queries;
@@ -120,19 +122,32 @@ fn main() {
         if full { "" } else { " (smoke mode)" }
     );
 
-    let dir = tempfile::tempdir().expect("temp dir");
-    let start = Instant::now();
-    {
-        let mut nb = Notebook::create(dir.path(), "Benchmark", "Bench", Environment::default())
-            .expect("create");
-        nb.fill_demo(records, 42, |_| {}).expect("demo");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let dir = match args.iter().position(|a| a == "--in") {
+        Some(i) => Path::new(args.get(i + 1).expect("--in DIR")).to_path_buf(),
+        None => temp.path().to_path_buf(),
+    };
+    let reused = Notebook::open(&dir, Environment::default()).is_ok();
+    if reused {
+        println!("reusing the notebook in {}", dir.display());
+    } else {
+        let start = Instant::now();
+        {
+            let mut nb = Notebook::create(&dir, "Benchmark", "Bench", Environment::default())
+                .expect("create");
+            nb.fill_demo(records, 42, |_| {}).expect("demo");
+        }
+        let fill = start.elapsed();
+        println!(
+            "generate and store:        {:.1} s ({:.0} records/s)",
+            fill.as_secs_f64(),
+            records as f64 / fill.as_secs_f64()
+        );
     }
-    let fill = start.elapsed();
-    println!(
-        "generate and store:        {:.1} s ({:.0} records/s)",
-        fill.as_secs_f64(),
-        records as f64 / fill.as_secs_f64()
-    );
+    if args.iter().any(|a| a == "--synthesis") {
+        synthesis(&Notebook::open(&dir, Environment::default()).expect("open"));
+        return;
+    }
 
     // Open + first page, each in a fresh process so memory is the app's own.
     let exe = std::env::current_exe().expect("exe");
@@ -141,7 +156,7 @@ fn main() {
     for _ in 0..5 {
         let out = Command::new(&exe)
             .arg("--open-and-list")
-            .arg(dir.path())
+            .arg(&dir)
             .output()
             .expect("child");
         let text = String::from_utf8_lossy(&out.stdout);
@@ -162,7 +177,7 @@ fn main() {
     );
     println!("resident memory after open: {:.1} MiB", rss as f64 / 1024.0);
 
-    let mut nb = Notebook::open(dir.path(), Environment::default()).expect("open");
+    let mut nb = Notebook::open(&dir, Environment::default()).expect("open");
     let mut capture = Vec::new();
     for i in 0..captures {
         let t = Instant::now();
@@ -212,10 +227,10 @@ fn main() {
     inbox(&mut nb, if full { 2_000 } else { 200 });
     passages(&nb);
     synthesis(&nb);
-    exports(&mut nb, dir.path());
+    exports(&mut nb, &dir);
 
     drop(nb);
-    let size = dir_size(dir.path());
+    let size = dir_size(&dir);
     println!(
         "database size:             {:.1} MiB, {:.2} KiB per record",
         size as f64 / 1_048_576.0,

@@ -178,10 +178,104 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
     Some(sorted[i])
 }
 
+/// Small numbers for the few distinct strings the synthesis counts by
+/// (methods, sectors, barriers, themes, members): counting by number
+/// spares a string's copy and comparison per note and per tag.
+#[derive(Default)]
+struct Names {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
+}
+
+impl Names {
+    fn id(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.ids.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_owned());
+        self.ids.insert(name.to_owned(), i);
+        i
+    }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+
+    /// Counts by name, most first, then by name.
+    fn counts(&self, map: HashMap<u32, u32>) -> Vec<Count> {
+        counts(
+            map.into_iter()
+                .map(|(k, n)| (self.name(k).to_owned(), n))
+                .collect(),
+        )
+    }
+
+    /// Crossed counts by name, in the order of the names.
+    fn crosses(&self, map: HashMap<(u32, u32), u32>) -> Vec<Cross> {
+        crosses(
+            map.into_iter()
+                .map(|((r, c), n)| ((self.name(r).to_owned(), self.name(c).to_owned()), n))
+                .collect(),
+        )
+    }
+}
+
 /// What the synthesis keeps of each note the filter keeps.
 struct Kept {
     occurred_at: i64,
-    barriers: String,
+    barriers: Vec<u32>,
+}
+
+/// The notes the filter keeps, by rowid (rowids are dense: a vector
+/// answers faster than a hash for the hundreds of thousands of tags and
+/// codings looked up).
+struct KeptNotes {
+    index: Vec<u32>,
+    notes: Vec<Kept>,
+}
+
+impl KeptNotes {
+    const NONE: u32 = u32::MAX;
+
+    fn get(&self, rowid: i64) -> Option<u32> {
+        usize::try_from(rowid)
+            .ok()
+            .and_then(|r| self.index.get(r))
+            .copied()
+            .filter(|&i| i != Self::NONE)
+    }
+
+    fn insert(&mut self, rowid: i64, kept: Kept) {
+        let Ok(r) = usize::try_from(rowid) else {
+            return;
+        };
+        if r >= self.index.len() {
+            self.index.resize(r + 1, Self::NONE);
+        }
+        self.index[r] = self.notes.len() as u32;
+        self.notes.push(kept);
+    }
+}
+
+/// A text column, borrowed from the row.
+fn str_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
+    opt_str_at(r, i)?.ok_or(rusqlite::Error::InvalidColumnType(
+        i,
+        String::new(),
+        rusqlite::types::Type::Null,
+    ))
+}
+
+/// A text column that may be null, borrowed from the row.
+fn opt_str_at<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
+    r.get_ref(i)?.as_str_or_null().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, u32>, key: K) {
+    *map.entry(key).or_insert(0) += 1;
 }
 
 /// The first instant of each month (in the device's time zone) from the
@@ -224,18 +318,28 @@ fn months_between(conn: &Connection, first: i64, last: i64) -> Result<(Vec<Strin
 /// every theme tag, then every coding) and the charts are counted from
 /// those rows.
 pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<Synthesis> {
+    // Every kept note is read, so a period is scanned for rather than
+    // looked up by time (the index's lookups cost more for most periods).
     let (clause, params) = where_clause(filter);
+    let clause = clause.replace("n.occurred_at", "+n.occurred_at");
     let today_iso = today.to_iso();
+    let mut names = Names::default();
+    let text = |r: &rusqlite::Row<'_>, i: usize| -> rusqlite::Result<Option<String>> {
+        Ok(opt_str_at(r, i)?.map(str::to_owned))
+    };
 
     // The notes: what their own columns hold.
-    let mut kept: HashMap<i64, Kept> = HashMap::new();
-    let mut by_method = BTreeMap::new();
-    let mut by_member = BTreeMap::new();
-    let mut places: BTreeMap<(Option<String>, Option<String>), u32> = BTreeMap::new();
-    let mut barriers_by_method = BTreeMap::new();
-    let mut barriers_by_sector = BTreeMap::new();
-    let mut needs_by_method = BTreeMap::new();
-    let mut needs_by_sector = BTreeMap::new();
+    let mut kept = KeptNotes {
+        index: Vec::new(),
+        notes: Vec::new(),
+    };
+    let mut by_method = HashMap::new();
+    let mut by_member = HashMap::new();
+    let mut places: HashMap<(Option<String>, Option<String>), u32> = HashMap::new();
+    let mut barriers_by_method = HashMap::new();
+    let mut barriers_by_sector = HashMap::new();
+    let mut needs_by_method = HashMap::new();
+    let mut needs_by_sector = HashMap::new();
     let mut overdue_notes = 0;
     {
         let mut stmt = conn.prepare_cached(&format!(
@@ -246,39 +350,33 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
         ))?;
         let mut rows = stmt.query(params_from_iter(params.iter()))?;
         while let Some(r) = rows.next()? {
-            let method: String = r.get(1)?;
-            let sector: Option<String> = r.get(2)?;
-            let barriers: String = r.get(3)?;
-            let needs: String = r.get(4)?;
+            let method = names.id(str_at(r, 1)?);
+            let sector = opt_str_at(r, 2)?.map(|s| names.id(s));
+            let barriers: Vec<u32> = codes(str_at(r, 3)?).map(|b| names.id(b)).collect();
             if r.get::<_, Option<bool>>(5)?.unwrap_or(false) {
                 overdue_notes += 1;
             }
-            *by_member.entry(r.get::<_, String>(7)?).or_insert(0) += 1;
-            let place: (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
-            if place.0.is_some() || place.1.is_some() {
-                *places.entry(place).or_insert(0) += 1;
+            bump(&mut by_member, names.id(str_at(r, 7)?));
+            let (place_id, place_text) = (r.get_ref(8)?, r.get_ref(9)?);
+            if place_id.data_type() != rusqlite::types::Type::Null
+                || place_text.data_type() != rusqlite::types::Type::Null
+            {
+                bump(&mut places, (text(r, 8)?, text(r, 9)?));
             }
-            for b in codes(&barriers) {
-                *barriers_by_method
-                    .entry((b.to_string(), method.clone()))
-                    .or_insert(0) += 1;
-                if let Some(s) = &sector {
-                    *barriers_by_sector
-                        .entry((b.to_string(), s.clone()))
-                        .or_insert(0) += 1;
+            for &b in &barriers {
+                bump(&mut barriers_by_method, (b, method));
+                if let Some(s) = sector {
+                    bump(&mut barriers_by_sector, (b, s));
                 }
             }
-            for need in codes(&needs) {
-                *needs_by_method
-                    .entry((need.to_string(), method.clone()))
-                    .or_insert(0) += 1;
-                if let Some(s) = &sector {
-                    *needs_by_sector
-                        .entry((need.to_string(), s.clone()))
-                        .or_insert(0) += 1;
+            for need in codes(str_at(r, 4)?) {
+                let need = names.id(need);
+                bump(&mut needs_by_method, (need, method));
+                if let Some(s) = sector {
+                    bump(&mut needs_by_sector, (need, s));
                 }
             }
-            *by_method.entry(method).or_insert(0) += 1;
+            bump(&mut by_method, method);
             kept.insert(
                 r.get(0)?,
                 Kept {
@@ -288,55 +386,57 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
             );
         }
     }
-    let notes = kept.len() as u32;
+    let notes = kept.notes.len() as u32;
 
     // The places' names, for the few places picked.
     let mut by_place = BTreeMap::new();
     {
-        let mut names: HashMap<String, String> = HashMap::new();
+        let mut place_names: HashMap<String, String> = HashMap::new();
         let mut stmt = conn.prepare_cached(
             "SELECT r.id, p.name FROM places p JOIN records r ON r.rowid = p.rowid",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            names.insert(r.get(0)?, r.get(1)?);
+            place_names.insert(r.get(0)?, r.get(1)?);
         }
         for ((id, typed), n) in places {
-            if let Some(name) = id.and_then(|id| names.get(&id).cloned()).or(typed) {
+            if let Some(name) = id.and_then(|id| place_names.get(&id).cloned()).or(typed) {
                 *by_place.entry(name).or_insert(0) += n;
             }
         }
     }
 
-    // The theme tags of those notes.
-    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    // The theme tags of those notes, grouped by note.
+    let mut tags: Vec<(u32, u32)> = Vec::new();
     {
         let mut stmt = conn.prepare_cached("SELECT note_rowid, theme FROM note_themes")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let note: i64 = r.get(0)?;
-            if kept.contains_key(&note) {
-                tags.entry(note).or_default().push(r.get(1)?);
+            if let Some(note) = kept.get(r.get(0)?) {
+                tags.push((note, names.id(str_at(r, 1)?)));
             }
         }
     }
-    let mut theme_notes: BTreeMap<String, u32> = BTreeMap::new();
-    let mut theme_pairs = BTreeMap::new();
-    let mut theme_barriers = BTreeMap::new();
-    let mut by_month: Vec<(i64, &str)> = Vec::new();
-    for (note, themes) in &tags {
-        let facts = &kept[note];
-        for (i, a) in themes.iter().enumerate() {
-            *theme_notes.entry(a.clone()).or_insert(0) += 1;
-            by_month.push((facts.occurred_at, a.as_str()));
-            for b in codes(&facts.barriers) {
-                *theme_barriers
-                    .entry((a.clone(), b.to_string()))
-                    .or_insert(0) += 1;
+    tags.sort_unstable();
+    let mut theme_notes: HashMap<u32, u32> = HashMap::new();
+    let mut theme_pairs: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut theme_barriers = HashMap::new();
+    let mut by_month: Vec<(i64, u32)> = Vec::new();
+    for group in tags.chunk_by(|a, b| a.0 == b.0) {
+        let facts = &kept.notes[group[0].0 as usize];
+        for (i, &(_, a)) in group.iter().enumerate() {
+            bump(&mut theme_notes, a);
+            by_month.push((facts.occurred_at, a));
+            for &b in &facts.barriers {
+                bump(&mut theme_barriers, (a, b));
             }
-            for b in &themes[i + 1..] {
-                let (x, y) = if a < b { (a, b) } else { (b, a) };
-                *theme_pairs.entry((x.clone(), y.clone())).or_insert(0) += 1;
+            for &(_, b) in &group[i + 1..] {
+                let (x, y) = if names.name(a) < names.name(b) {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                bump(&mut theme_pairs, (x, y));
             }
         }
     }
@@ -346,42 +446,43 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
         by_month.iter().map(|r| r.0).max(),
     ) {
         let (months, starts) = months_between(conn, first, last)?;
-        for (at, theme) in &by_month {
-            let i = starts.partition_point(|s| *s <= *at).saturating_sub(1);
-            *themes_by_month
-                .entry((months[i].clone(), theme.to_string()))
-                .or_insert(0) += 1;
+        let mut counted: HashMap<(usize, u32), u32> = HashMap::new();
+        for &(at, theme) in &by_month {
+            let i = starts.partition_point(|s| *s <= at).saturating_sub(1);
+            bump(&mut counted, (i, theme));
+        }
+        for ((i, theme), n) in counted {
+            themes_by_month.insert((months[i].clone(), names.name(theme).to_owned()), n);
         }
     }
 
     // The codings of those notes: passages per theme, and the notes a
     // theme reaches only through a passage.
-    let mut theme_passages: BTreeMap<String, u32> = BTreeMap::new();
+    let mut theme_passages: HashMap<u32, u32> = HashMap::new();
     {
-        let mut coded_only: std::collections::HashSet<(i64, String)> = Default::default();
+        let mut coded_only: std::collections::HashSet<(u32, u32)> = Default::default();
         let mut stmt =
             conn.prepare_cached("SELECT note_rowid, theme FROM codings WHERE pos_end > pos_start")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let note: i64 = r.get(0)?;
-            if !kept.contains_key(&note) {
+            let Some(note) = kept.get(r.get(0)?) else {
                 continue;
-            }
-            let theme: String = r.get(1)?;
-            *theme_passages.entry(theme.clone()).or_insert(0) += 1;
-            if !tags.get(&note).is_some_and(|t| t.contains(&theme)) {
+            };
+            let theme = names.id(str_at(r, 1)?);
+            bump(&mut theme_passages, theme);
+            if tags.binary_search(&(note, theme)).is_err() {
                 coded_only.insert((note, theme));
             }
         }
         for (_, theme) in coded_only {
-            *theme_notes.entry(theme).or_insert(0) += 1;
+            bump(&mut theme_notes, theme);
         }
     }
     let mut themes: Vec<ThemeCount> = theme_notes
         .into_iter()
         .map(|(theme, notes)| ThemeCount {
             passages: theme_passages.get(&theme).copied().unwrap_or(0),
-            theme,
+            theme: names.name(theme).to_owned(),
             notes,
         })
         .collect();
@@ -451,20 +552,20 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
         passages,
         themes,
         themes_by_month: crosses(themes_by_month),
-        barriers_by_method: crosses(barriers_by_method),
-        barriers_by_sector: crosses(barriers_by_sector),
-        needs_by_method: crosses(needs_by_method),
-        needs_by_sector: crosses(needs_by_sector),
-        theme_pairs: crosses(theme_pairs),
-        theme_barriers: crosses(theme_barriers),
+        barriers_by_method: names.crosses(barriers_by_method),
+        barriers_by_sector: names.crosses(barriers_by_sector),
+        needs_by_method: names.crosses(needs_by_method),
+        needs_by_sector: names.crosses(needs_by_sector),
+        theme_pairs: names.crosses(theme_pairs),
+        theme_barriers: names.crosses(theme_barriers),
         funnel,
         closing,
         overdue: Overdue {
             notes: overdue_notes,
             referrals: overdue_referrals,
         },
-        by_member: counts(by_member),
-        by_method: counts(by_method),
+        by_member: names.counts(by_member),
+        by_method: names.counts(by_method),
         by_place: counts(by_place),
     })
 }
