@@ -12,6 +12,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
+# Notebooks keep their keys in the desktop's secret store. Without a
+# desktop session (no D-Bus session bus), the demo gets a keyring of its
+# own, kept in .carnet-demo/keyring so its notebooks open again next time.
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${CARNET_SECRET_SESSION:-}" ]; then
+  export CARNET_KEYRING_DIR="${CARNET_DEMO_DIR:-$PWD/.carnet-demo}/keyring"
+  exec scripts/with-secret-store.sh "$0" "$@"
+fi
+
 echo "Building Carnet (the first build takes several minutes)…" >&2
 cargo build --release -q -p carnet-desktop -p carnet-client --bin carnet-desktop --bin carnet -p carnet-sync-server --bin carnet-sync-server
 app=$PWD/target/release/carnet-desktop

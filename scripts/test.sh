@@ -4,10 +4,16 @@
 # tests against real SQLite files and a real sync server, the end-to-end
 # tests that drive the real desktop app under Xvfb through tauri-driver,
 # each benchmark in its small smoke mode, and each fuzz target for a few
-# seconds (scripts/fuzz.sh).
+# seconds (scripts/fuzz.sh). Everything runs inside a D-Bus session with a
+# throwaway secret store (scripts/with-secret-store.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+# Notebooks keep their keys in a secret store: the tests run in a D-Bus
+# session of their own with a throwaway gnome-keyring, stopped at the end.
+if [ -z "${CARNET_SECRET_SESSION:-}" ]; then
+  exec scripts/with-secret-store.sh "$0" "$@"
+fi
 
 (cd ui && npm run --silent check && npm test --silent)
 cargo test --workspace --all-targets

@@ -14,7 +14,9 @@ use std::process::ExitCode;
 
 use crate::sync::{self as team_sync, SyncProgress};
 use crate::transfer::{self, ExportFormat, ImportEvent, ImportFormat};
-use crate::{ClientError, Environment, NoteFilter, Notebook, PersonInput};
+use crate::{
+    ClientError, Environment, NoteFilter, Notebook, Passphrase, PersonInput, Protection, Unlock,
+};
 use anyhow::{bail, Context};
 use carnet_core::RecordId;
 use clap::Parser;
@@ -25,9 +27,38 @@ use output::*;
 use records::{run_note, run_referral};
 use review::run_inbox;
 
+/// The passphrase from `--passphrase-file`, else `$CARNET_PASSPHRASE`;
+/// `choose` when it seals a new notebook (then it must be long enough).
+fn passphrase(
+    file: Option<&std::path::Path>,
+    var: &str,
+    choose: bool,
+) -> anyhow::Result<Option<Passphrase>> {
+    let text = match file {
+        Some(path) => Some(Passphrase::from_file(path)?),
+        None => match std::env::var(var) {
+            Ok(t) if !t.is_empty() => Some(Passphrase::new(t)?),
+            _ => None,
+        },
+    };
+    Ok(match text {
+        Some(p) if choose => Some(Passphrase::choose(p.reveal().to_string())?),
+        other => other,
+    })
+}
+
 fn run(cli: Cli) -> anyhow::Result<()> {
     let dir = data_dir(&cli.data_dir)?;
-    let env = Environment::default();
+    let creating = matches!(cli.command, Command::Init { .. } | Command::Join { .. });
+    let unlock = match passphrase(
+        cli.passphrase_file.as_deref(),
+        "CARNET_PASSPHRASE",
+        creating,
+    )? {
+        Some(p) => Unlock::Passphrase(p),
+        None => Unlock::SecretStore,
+    };
+    let env = Environment::unlocked_by(unlock.clone());
     let open = || Notebook::open(&dir, env.clone());
     match cli.command {
         Command::Init { team, member } => {
@@ -394,8 +425,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Key(cmd) => {
+            let new = match cmd {
+                KeyCommand::Passphrase {
+                    new_passphrase_file,
+                } => Unlock::Passphrase(
+                    passphrase(new_passphrase_file.as_deref(), "CARNET_NEW_PASSPHRASE", true)?
+                        .context(
+                            "give the new passphrase (--new-passphrase-file FILE, or CARNET_NEW_PASSPHRASE)",
+                        )?,
+                ),
+                KeyCommand::SecretStore => Unlock::SecretStore,
+            };
+            // Opening first converts a plain notebook and checks the key.
+            drop(open()?);
+            crate::store::keys::change(&dir, &unlock, &new)?;
+            eprintln!(
+                "{}",
+                match new {
+                    Unlock::Passphrase(_) =>
+                        "The notebook's key is now sealed by the new passphrase.",
+                    Unlock::SecretStore =>
+                        "The notebook's key is now kept by the desktop's secret store.",
+                }
+            );
+        }
         Command::Check => {
-            let damaged = open()?.check()?;
+            let mut nb = open()?;
+            println!(
+                "{}",
+                match crate::store::keys::protection(&dir)? {
+                    Protection::SecretStore =>
+                        "Encrypted; its key is kept by the desktop's secret store.",
+                    Protection::Passphrase => "Encrypted; its key is sealed by a passphrase.",
+                    Protection::Plain => "Not encrypted.",
+                }
+            );
+            let damaged = nb.check()?;
             if damaged.is_empty() {
                 println!("Every record opens.");
             } else {

@@ -109,6 +109,15 @@ pub enum ClientError {
         /// The server's message.
         message: String,
     },
+    /// The notebook is locked with a passphrase and none was given.
+    #[error("this notebook is locked with a passphrase; give it (--passphrase-file FILE, or CARNET_PASSPHRASE for scripts)")]
+    Locked,
+    /// The passphrase given does not unlock the notebook.
+    #[error("this passphrase does not unlock the notebook; nothing was changed. If it is forgotten, the notes can only come back from a backup or from the team server")]
+    WrongPassphrase,
+    /// The desktop's secret store could not give the notebook's key.
+    #[error("{0}")]
+    NoSecretStore(String),
     /// A file could not be read or written.
     #[error("{context}: {source}")]
     Io {
@@ -175,6 +184,9 @@ impl ClientError {
             Self::NotJoined => ErrorKind::NotJoined,
             Self::Offline { .. } => ErrorKind::Offline,
             Self::Untrusted(_) => ErrorKind::CertificateRefused,
+            Self::Locked => ErrorKind::Locked,
+            Self::WrongPassphrase => ErrorKind::WrongPassphrase,
+            Self::NoSecretStore(_) => ErrorKind::NoSecretStore,
             Self::Server { kind, .. } => *kind,
         }
     }

@@ -32,6 +32,7 @@ pub use queries::codings::{
 };
 pub use queries::journal::{self, NoteFilter, Page};
 pub use queries::synthesis::{ClosingTimes, Count, Cross, Overdue, Synthesis, ThemeCount};
+pub use store::keys::{Passphrase, Protection, Unlock};
 pub use views::{
     ConflictedPage, ConflictedRecord, HistoryItem, InboxDetail, InboxFilter, InboxItem, InboxPage,
     MergeOutcome, NoteDetail, NoteHit, NotePage, NoteSearch, NoteSummary, PersonDetail,

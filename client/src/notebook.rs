@@ -38,6 +38,7 @@ use carnet_core::{
 
 use crate::error::{ClientError, Result};
 use crate::projection;
+use crate::store::keys::Unlock;
 use crate::store::{self, write, Membership, Store};
 pub use crate::views::Counts;
 pub use receive::Incoming;
@@ -65,6 +66,9 @@ pub struct Environment {
     pub clock: Arc<dyn Clock>,
     /// The id generator.
     pub ids: Arc<dyn IdGen>,
+    /// How the notebook's key is unlocked (the secret store unless a
+    /// passphrase is given).
+    pub unlock: Unlock,
 }
 
 impl Default for Environment {
@@ -72,6 +76,17 @@ impl Default for Environment {
         Self {
             clock: Arc::new(SystemClock),
             ids: Arc::new(SystemIds),
+            unlock: Unlock::default(),
+        }
+    }
+}
+
+impl Environment {
+    /// The default environment, unlocking with `unlock`.
+    pub fn unlocked_by(unlock: Unlock) -> Self {
+        Self {
+            unlock,
+            ..Self::default()
         }
     }
 }

@@ -108,7 +108,7 @@ fn an_undecodable_chunk_flags_that_record_and_the_others_still_open() {
         (bad, good)
     };
     {
-        let conn = rusqlite::Connection::open(dir.path().join("notebook.db")).expect("sqlite");
+        let conn = common::raw_db(dir.path());
         let rowid: i64 = conn
             .query_row(
                 "SELECT rowid FROM records WHERE id = ?1",

@@ -103,7 +103,7 @@ fn every_printed_id_survives_sigkill() {
         }
         drop(nb);
     }
-    let conn = rusqlite::Connection::open(dir.path().join("notebook.db")).expect("sqlite");
+    let conn = common::raw_db(dir.path());
     let check: String = conn
         .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .expect("check");

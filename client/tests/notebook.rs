@@ -761,6 +761,7 @@ fn notebook_with_clock() -> (
     let env = carnet_client::Environment {
         clock: clock.clone(),
         ids: std::sync::Arc::new(carnet_core::SeededIds::new(7)),
+        unlock: Default::default(),
     };
     let nb = Notebook::create(dir.path(), "Pôle", "Aline", env).expect("create");
     (dir, nb, clock)
@@ -1023,8 +1024,7 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
     };
     // Make it a notebook of format 3: without the new columns and tables.
     {
-        let conn = rusqlite::Connection::open(dir.path().join(carnet_client::store::DB_FILE))
-            .expect("open");
+        let conn = common::raw_db(dir.path());
         conn.execute_batch(
             "DROP INDEX referrals_by_next_follow_up;
              ALTER TABLE referrals DROP COLUMN made_by;

@@ -193,7 +193,7 @@ fn records_merged_in_many_big_batches_are_compacted() {
     }
     assert_eq!(all_notes(&b), all_notes(&a));
 
-    let db = rusqlite::Connection::open(b_dir.path().join("notebook.db")).expect("db");
+    let db = common::raw_db(b_dir.path());
     let (max_count, mismatched): (i64, i64) = db
         .query_row(
             "SELECT MAX(chunk_count), SUM(chunk_count != (SELECT COUNT(*) FROM chunks \

@@ -190,7 +190,7 @@ fn setup(seed: u64) -> (Vec<tempfile::TempDir>, Shared) {
     let mut dirs = vec![origin];
     for _ in 0..2 {
         let copy = tempfile::tempdir().expect("dir");
-        for f in ["notebook.db", "notebook.db-wal"] {
+        for f in ["notebook.db", "notebook.db-wal", "notebook.key"] {
             let from = dirs[0].path().join(f);
             if from.exists() {
                 std::fs::copy(&from, copy.path().join(f)).expect("copy");

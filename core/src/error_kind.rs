@@ -56,6 +56,13 @@ pub enum ErrorKind {
     /// The team server's certificate is not trusted (or the certificate
     /// given to trust it cannot be read).
     CertificateRefused,
+    /// The notebook is locked with a passphrase and none was given.
+    Locked,
+    /// The passphrase given does not unlock the notebook.
+    WrongPassphrase,
+    /// The desktop's secret store did not answer or does not hold the
+    /// notebook's key.
+    NoSecretStore,
 
     // ----- a peer that breaks the protocol ----------------------------
     /// The two ends speak different protocol versions.
@@ -99,7 +106,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 32] = [
+    pub const ALL: [ErrorKind; 35] = [
         Self::NoNotebook,
         Self::AlreadyExists,
         Self::NotFound,
@@ -117,6 +124,9 @@ impl ErrorKind {
         Self::TooManyAttempts,
         Self::Offline,
         Self::CertificateRefused,
+        Self::Locked,
+        Self::WrongPassphrase,
+        Self::NoSecretStore,
         Self::ProtocolVersion,
         Self::BadAnswer,
         Self::BadRequest,
@@ -154,6 +164,9 @@ impl ErrorKind {
             Self::TooManyAttempts => "too-many-attempts",
             Self::Offline => "offline",
             Self::CertificateRefused => "certificate-refused",
+            Self::Locked => "locked",
+            Self::WrongPassphrase => "wrong-passphrase",
+            Self::NoSecretStore => "no-secret-store",
             Self::ProtocolVersion => "protocol-version",
             Self::BadAnswer => "bad-answer",
             Self::BadRequest => "bad-request",

@@ -20,6 +20,11 @@ pub(crate) struct Cli {
     /// Where the notebook lives (default: $CARNET_DATA_DIR, else the platform's data directory).
     #[arg(long, global = true, env = "CARNET_DATA_DIR")]
     pub(crate) data_dir: Option<PathBuf>,
+    /// A file whose first line is the notebook's passphrase (for scripts,
+    /// $CARNET_PASSPHRASE also works). Without either, the desktop's
+    /// secret store keeps the notebook's key.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) passphrase_file: Option<PathBuf>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -27,6 +32,19 @@ pub(crate) struct Cli {
 fn parse_field(s: &str) -> Result<CodedField, String> {
     s.parse()
         .map_err(|e: carnet_core::vocab::UnknownCode| e.to_string())
+}
+
+/// The notebook's key.
+#[derive(Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Seal the key with a new passphrase (read from FILE's first line,
+    /// or $CARNET_NEW_PASSPHRASE).
+    Passphrase {
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Keep the key in the desktop's secret store (no passphrase to type).
+    SecretStore,
 }
 
 /// The codebook's themes.
@@ -261,8 +279,13 @@ pub(crate) enum Command {
     /// The team: invitations, devices, revocation (coordinators).
     #[command(subcommand)]
     Team(TeamCommand),
-    /// Check every record decodes; flag the damaged ones.
+    /// Check every record decodes; flag the damaged ones. Also says how
+    /// the notebook is encrypted.
     Check,
+    /// How the notebook's key is kept: change the passphrase, or move the
+    /// key to the secret store (the data is not re-encrypted).
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Rebuild lists and the search index from the documents.
     Rebuild,
 }

@@ -38,7 +38,7 @@ impl Notebook {
         workspace.add_member(identity.member, &identity.member_name);
         let codebook = Codebook::of(&workspace);
         let record = Record::Workspace(workspace);
-        let mut store = Store::create(dir)?;
+        let mut store = Store::create(dir, &env.unlock)?;
         let actor = Actor::new(identity.member, session_bytes(env.ids.as_ref(), now));
         let mut doc = RecordDoc::create(identity.workspace_id, &record, &codebook, &actor, now)?;
         let tx = store.transaction()?;
@@ -60,7 +60,7 @@ impl Notebook {
         membership: &Membership,
         env: Environment,
     ) -> Result<Self> {
-        let mut store = Store::create(dir)?;
+        let mut store = Store::create(dir, &env.unlock)?;
         let tx = store.transaction()?;
         tx.set_identity(&identity)?;
         tx.set_membership(membership)?;
@@ -70,7 +70,7 @@ impl Notebook {
 
     /// Open the notebook in `dir`.
     pub fn open(dir: &Path, env: Environment) -> Result<Self> {
-        let store = Store::open(dir)?;
+        let store = Store::open(dir, &env.unlock)?;
         let identity = store.identity()?;
         let stale = store.projection_stale();
         let mut nb = Self::assemble(store, dir, env, identity, Codebook::any());

@@ -274,7 +274,7 @@ mod tests {
     #[test]
     fn a_page_of_the_journal_reads_its_own_rows_not_every_note() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = crate::store::Store::create(dir.path()).expect("create");
+        let store = crate::store::Store::create(dir.path(), &Default::default()).expect("create");
         let (clause, params) = where_clause(&NoteFilter::default());
         let sql = page_sql(&clause, 40, params.len() + 1);
         let mut stmt = store

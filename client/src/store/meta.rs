@@ -285,7 +285,7 @@ mod tests {
     #[test]
     fn a_membership_reads_back_as_it_was_written() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::create(dir.path()).expect("create");
+        let mut store = Store::create(dir.path(), &Default::default()).expect("create");
         assert_eq!(store.membership().expect("read"), None, "personal at first");
         assert!(
             store.access().expect("access").persons,
@@ -313,7 +313,7 @@ mod tests {
     #[test]
     fn a_write_dropped_without_commit_leaves_the_position_as_it_was() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::create(dir.path()).expect("create");
+        let mut store = Store::create(dir.path(), &Default::default()).expect("create");
         let first = SyncPosition {
             cursor: 41,
             last_answer: 7,
@@ -335,7 +335,7 @@ mod tests {
     #[test]
     fn the_last_error_clears_when_a_sync_succeeds() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut store = Store::create(dir.path()).expect("create");
+        let mut store = Store::create(dir.path(), &Default::default()).expect("create");
         let tx = store.transaction().expect("tx");
         tx.record_sync_error(Timestamp::from_millis(10), "offline")
             .expect("write");
@@ -356,7 +356,7 @@ mod tests {
     #[test]
     fn a_notebook_without_its_identity_is_not_one() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::create(dir.path()).expect("create");
+        let store = Store::create(dir.path(), &Default::default()).expect("create");
         let err = store.identity().expect_err("no identity");
         assert_eq!(err.kind(), carnet_core::ErrorKind::NotANotebook, "{err}");
     }

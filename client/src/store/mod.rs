@@ -9,7 +9,13 @@
 //!
 //! Opening checks the file is Carnet's before touching it: a foreign or
 //! damaged file is reported and left as it was.
+//!
+//! Every notebook is encrypted with SQLCipher ([`keys`]); a plain notebook
+//! of an earlier Carnet is converted when it is first opened, crash-safe
+//! (a new encrypted file is written beside it, synced, and renamed over
+//! it: a kill at any moment leaves one of the two whole).
 
+pub mod keys;
 mod meta;
 pub mod schema;
 
@@ -123,15 +129,35 @@ impl Drop for Write<'_> {
 }
 
 impl Store {
-    /// Open the notebook in `dir`, which must exist.
-    pub fn open(dir: &Path) -> Result<Self> {
+    /// Open the notebook in `dir`, which must exist, with its key.
+    pub fn open(dir: &Path, unlock: &keys::Unlock) -> Result<Self> {
         let path = dir.join(DB_FILE);
         if !path.exists() {
             return Err(ClientError::NoNotebook(dir.to_path_buf()));
         }
         check_header(&path)?;
+        if keys::is_plain(&path)? {
+            encrypt_plain(dir, unlock)?;
+        }
+        let key = keys::unlock(dir, unlock)?;
         let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)
             .map_err(ClientError::from)?;
+        key.apply(&conn, "main")?;
+        drop(key);
+        if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        }) {
+            return Err(match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => ClientError::NotANotebook {
+                    path,
+                    reason: format!(
+                        "its key ({}) does not open it: the two files do not belong together",
+                        keys::KEY_FILE
+                    ),
+                },
+                _ => e.into(),
+            });
+        }
         let mut store = Self {
             conn,
             path,
@@ -162,8 +188,9 @@ impl Store {
         Ok(store)
     }
 
-    /// Create a new notebook in `dir` (created if needed).
-    pub fn create(dir: &Path) -> Result<Self> {
+    /// Create a new notebook in `dir` (created if needed), encrypted
+    /// with a new key sealed as `unlock` says.
+    pub fn create(dir: &Path, unlock: &keys::Unlock) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(ClientError::io(format!(
             "could not create the data directory {}",
             dir.display()
@@ -172,7 +199,10 @@ impl Store {
         if path.exists() {
             return Err(ClientError::AlreadyExists(dir.to_path_buf()));
         }
+        let key = keys::create(dir, unlock)?;
         let mut conn = Connection::open(&path)?;
+        key.apply(&conn, "main")?;
+        drop(key);
         let tx = conn.transaction()?;
         tx.execute_batch(schema::CREATE)?;
         for (_, step) in schema::MIGRATIONS {
@@ -236,6 +266,7 @@ impl Store {
         self.conn
             .execute_batch(&format!(
                 "PRAGMA journal_mode = WAL;
+                 PRAGMA temp_store = MEMORY;
                  PRAGMA synchronous = FULL;
                  PRAGMA foreign_keys = ON;
                  PRAGMA busy_timeout = 5000;
@@ -434,13 +465,81 @@ fn check_header(path: &Path) -> Result<()> {
             reason: "the file is empty".into(),
         });
     }
-    if read < 16 || &header != b"SQLite format 3\0" {
+    if read < 16 {
         return Err(ClientError::NotANotebook {
             path: path.to_path_buf(),
-            reason: "it is not a SQLite database".into(),
+            reason: "it is too short to be a SQLite database".into(),
         });
     }
     Ok(())
+}
+
+/// The file a plain notebook is encrypted into before it replaces it.
+const CONVERTING: &str = "notebook.db.encrypting";
+
+/// Encrypt the plain notebook of an earlier Carnet in `dir`, crash-safe:
+/// the encrypted copy is written beside it, synced, then renamed over it.
+/// A kill before the rename leaves the plain notebook whole (the next
+/// opening starts again, with the key already made if there is one); a
+/// kill after leaves the encrypted one whole.
+fn encrypt_plain(dir: &Path, unlock: &keys::Unlock) -> Result<()> {
+    let path = dir.join(DB_FILE);
+    let temp = dir.join(CONVERTING);
+    let io = |what: &str| ClientError::io(format!("could not {what} {}", temp.display()));
+    // Read-write and create: the encrypted file is attached (created)
+    // through this connection.
+    let plain = Connection::open_with_flags(
+        &path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+    )?;
+    let app_id: i64 = plain.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    if app_id != schema::APPLICATION_ID {
+        return Err(ClientError::NotANotebook {
+            path,
+            reason: "it is a SQLite database made by another program".into(),
+        });
+    }
+    let version: i64 = plain.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > schema::FORMAT_VERSION {
+        return Err(ClientError::NewerFormat(version));
+    }
+    // Everything in the log goes into the file first.
+    plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    // A key made by an interrupted conversion is used again.
+    let key = if keys::has_key_file(dir) {
+        keys::unlock(dir, unlock)?
+    } else {
+        keys::create(dir, unlock)?
+    };
+    match std::fs::remove_file(&temp) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io("remove")(e)),
+    }
+    key.attach(&plain, &temp, "encrypted")?;
+    drop(key);
+    plain.query_row("SELECT sqlcipher_export('encrypted')", [], |_| Ok(()))?;
+    plain.execute_batch(&format!(
+        "PRAGMA encrypted.application_id = {};
+         PRAGMA encrypted.user_version = {version};
+         DETACH DATABASE encrypted;",
+        schema::APPLICATION_ID
+    ))?;
+    plain.close().map_err(|(_, e)| ClientError::from(e))?;
+    std::fs::File::open(&temp)
+        .and_then(|f| f.sync_all())
+        .map_err(io("sync"))?;
+    // The plain log and its index, empty after the checkpoint, must not
+    // be read with the encrypted file.
+    for stale in ["notebook.db-wal", "notebook.db-shm"] {
+        match std::fs::remove_file(dir.join(stale)) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io("remove the old log beside")(e)),
+        }
+    }
+    std::fs::rename(&temp, &path).map_err(io("rename"))?;
+    keys::sync_dir(dir)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ fn put(w: &Write<'_>, key: &str) {
 #[test]
 fn a_write_left_unfinished_in_a_batch_rolls_the_whole_batch_back() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::create(dir.path()).expect("create");
+    let mut store = Store::create(dir.path(), &Default::default()).expect("create");
 
     store.begin_batch().expect("begin");
     for key in ["test-a", "test-b"] {
@@ -112,7 +112,7 @@ fn a_notebook_of_the_first_format_is_brought_to_this_one_on_open() {
         )
         .expect("chunk");
     }
-    let store = Store::open(dir.path()).expect("open");
+    let store = Store::open(dir.path(), &Default::default()).expect("open");
     // The first statement after the migration may be a checkpoint.
     store.checkpoint().expect("checkpoint");
     let version: i64 = store
@@ -145,18 +145,18 @@ fn a_notebook_of_the_first_format_is_brought_to_this_one_on_open() {
     assert!(!columns.iter().any(|c| c == "snapshot"), "{columns:?}");
     drop(store);
     // Opening again changes nothing.
-    let store = Store::open(dir.path()).expect("open again");
+    let store = Store::open(dir.path(), &Default::default()).expect("open again");
     assert!(store.load(doc.id()).expect("load").is_some());
     drop(store);
 
     // A newer format is refused, not rewritten.
     let newer = schema::FORMAT_VERSION + 1;
-    Connection::open(dir.path().join(DB_FILE))
+    super::keys::raw_connection(dir.path(), &Default::default())
         .expect("open")
         .execute_batch(&format!("PRAGMA user_version = {newer};"))
         .expect("upgrade");
     assert!(matches!(
-        Store::open(dir.path()),
+        Store::open(dir.path(), &Default::default()),
         Err(ClientError::NewerFormat(v)) if v == newer
     ));
 }
@@ -164,7 +164,7 @@ fn a_notebook_of_the_first_format_is_brought_to_this_one_on_open() {
 #[test]
 fn a_cached_statement_is_planned_once_whatever_is_bound_to_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::create(dir.path()).expect("create");
+    let mut store = Store::create(dir.path(), &Default::default()).expect("create");
     let at = Timestamp::from_millis(1_700_000_000_000);
     let mut rowids = Vec::new();
     for seed in 0..3 {
@@ -193,7 +193,7 @@ fn a_cached_statement_is_planned_once_whatever_is_bound_to_it() {
 #[test]
 fn a_batch_commits_without_checkpointing_and_checkpoint_catches_up() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::create(dir.path()).expect("create");
+    let mut store = Store::create(dir.path(), &Default::default()).expect("create");
     let pragma = |store: &Store, name: &str| -> i64 {
         store
             .conn()
@@ -246,7 +246,7 @@ fn a_batch_commits_without_checkpointing_and_checkpoint_catches_up() {
 #[test]
 fn the_sync_status_reads_small_indexes_not_the_records() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::create(dir.path()).expect("create");
+    let store = Store::create(dir.path(), &Default::default()).expect("create");
     // Only the index (its entries are the records waiting).
     let waiting = plan(&store, crate::sync::store::COUNT_WAITING);
     assert_eq!(

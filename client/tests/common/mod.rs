@@ -14,7 +14,14 @@ pub fn env(seed: u64) -> Environment {
     Environment {
         clock: Arc::new(FixedClock::new(start, 1000)),
         ids: Arc::new(SeededIds::new(seed)),
+        unlock: Default::default(),
     }
+}
+
+/// The notebook's database in `dir`, decrypted, for tests that read or
+/// damage the file itself.
+pub fn raw_db(dir: &std::path::Path) -> rusqlite::Connection {
+    carnet_client::store::keys::raw_connection(dir, &Default::default()).expect("decrypted")
 }
 
 /// A fresh notebook in a temporary directory (kept alive by the guard).

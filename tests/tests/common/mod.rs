@@ -225,6 +225,7 @@ pub fn env(seed: u64) -> Environment {
             1000,
         )),
         ids: Arc::new(SeededIds::new(seed)),
+        unlock: Default::default(),
     }
 }
 
