@@ -4,6 +4,7 @@
 //! TypeScript signatures, so the wrappers in `ui/src/bindings/carnet.ts`
 //! are generated from this list and cannot drift from it.
 
+use carnet_client::store::keys;
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::transfer::{self, ExportDone, ExportKind};
@@ -15,6 +16,7 @@ use carnet_client::{
     ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, Synthesis, ThemeUse,
     TimerAction,
 };
+use carnet_client::{Passphrase, Protection, Unlock};
 use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
 use carnet_core::vocab::Lang;
@@ -75,11 +77,35 @@ pub struct ExportProgress {
     pub total: u32,
 }
 
+/// Joining a team from the first-run screen.
+#[derive(Debug, Clone, serde::Deserialize, ts_rs::TS)]
+pub struct JoinRequest {
+    /// The team server's address.
+    pub server: String,
+    /// The invitation code.
+    pub code: String,
+    /// This device's name on the team (empty: the server names it).
+    pub device_name: String,
+    /// The member's name (empty: the one the invitation names).
+    pub member_name: String,
+    /// The server's own certificate (PEM), when the person was given one
+    /// to trust.
+    pub ca_pem: Option<String>,
+    /// The passphrase sealing the new notebook's key (none: the secret
+    /// store keeps it).
+    pub passphrase: Option<String>,
+}
+
 /// What the window needs to know at start.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct AppInfo {
-    /// Whether there is a notebook (else: the first-run screen).
+    /// Whether there is a notebook open (else: the first-run screen, or
+    /// the unlock screen when `locked`).
     pub has_notebook: bool,
+    /// A notebook is there but locked: the unlock screen.
+    pub locked: bool,
+    /// How the notebook's key is kept (none before there is a notebook).
+    pub protection: Option<Protection>,
     /// The member writing in this notebook.
     pub member_name: Option<String>,
     /// Their id (their own comments are theirs to edit).
@@ -140,6 +166,8 @@ fn info(state: &AppState) -> UiResult<AppInfo> {
     let env = &env;
     let mut out = AppInfo {
         has_notebook: state.has_notebook(),
+        locked: state.locked(),
+        protection: keys::protection(&state.data_dir).ok(),
         member_name: None,
         member_id: None,
         team: None,
@@ -175,8 +203,7 @@ pub fn start_sync(app: &AppHandle, state: &AppState) -> UiResult<()> {
     if let Some(mut watch) = state.start_sync()? {
         let app = app.clone();
         tauri::async_runtime::spawn(async move {
-            loop {
-                let s = watch.changed().await;
+            while let Some(s) = watch.changed().await {
                 if app.emit("sync-state", &s).is_err() {
                     break;
                 }
@@ -187,13 +214,24 @@ pub fn start_sync(app: &AppHandle, state: &AppState) -> UiResult<()> {
 }
 
 fn new_notebook_here(state: &AppState) -> UiResult<()> {
-    if state.has_notebook() {
+    if state.has_notebook() || state.locked() {
         return Err(UiError::new(
             ErrorKind::AlreadyExists,
             "this device already has a notebook",
         ));
     }
     Ok(())
+}
+
+/// The environment a new notebook is made in: its key sealed by the
+/// chosen passphrase, else kept by the secret store.
+fn sealed_by(passphrase: Option<String>) -> UiResult<Environment> {
+    Ok(Environment::unlocked_by(
+        match passphrase.filter(|p| !p.is_empty()) {
+            Some(p) => Unlock::Passphrase(Passphrase::choose(p)?),
+            None => Unlock::SecretStore,
+        },
+    ))
 }
 
 /// How many demo records "explore with demo data" makes
@@ -216,23 +254,60 @@ commands! {
         prefs::save(&state.data_dir, &preferences)
     }
 
-    /// Start a personal notebook.
-    fn start_notebook(app, state, team: String, member: String) -> AppInfo {
+    /// Open the locked notebook: with its passphrase, or (none given)
+    /// from the secret store.
+    fn unlock(app, state, passphrase: Option<String>) -> AppInfo {
+        if state.has_notebook() {
+            return info(&state);
+        }
+        let unlock = match passphrase.filter(|p| !p.is_empty()) {
+            Some(p) => Unlock::Passphrase(Passphrase::new(p)?),
+            None => Unlock::SecretStore,
+        };
+        let nb = Notebook::open(&state.data_dir, Environment::unlocked_by(unlock))?;
+        state.install(nb);
+        start_sync(&app, &state)?;
+        info(&state)
+    }
+
+    /// Lock: the notebook closes and its key leaves memory until unlocked
+    /// (the window saves what was typed first).
+    fn lock(_app, state) -> AppInfo {
+        state.lock().await?;
+        info(&state)
+    }
+
+    /// Keep the notebook's key another way: sealed by a new passphrase, or
+    /// (none) in the secret store. `current` is the passphrase it has now,
+    /// if it has one. The data is not re-encrypted.
+    fn set_protection(_app, state, current: Option<String>, passphrase: Option<String>) -> AppInfo {
+        let current = match current.filter(|p| !p.is_empty()) {
+            Some(p) => Unlock::Passphrase(Passphrase::new(p)?),
+            None => Unlock::SecretStore,
+        };
+        let new = sealed_by(passphrase)?.unlock;
+        keys::change(&state.data_dir, &current, &new)?;
+        info(&state)
+    }
+
+    /// Start a personal notebook (its key sealed by `passphrase`, else
+    /// kept by the secret store).
+    fn start_notebook(app, state, team: String, member: String, passphrase: Option<String>) -> AppInfo {
         new_notebook_here(&state)?;
-        let nb = Notebook::create(&state.data_dir, &team, &member, Environment::default())?;
+        let nb = Notebook::create(&state.data_dir, &team, &member, sealed_by(passphrase)?)?;
         state.install(nb);
         start_sync(&app, &state)?;
         info(&state)
     }
 
     /// Start a personal notebook filled with synthetic demo records.
-    fn start_demo(app, state, member: String) -> AppInfo {
+    fn start_demo(app, state, member: String, passphrase: Option<String>) -> AppInfo {
         new_notebook_here(&state)?;
         let mut nb = Notebook::create(
             &state.data_dir,
             "Équipe de démonstration",
             &member,
-            Environment::default(),
+            sealed_by(passphrase)?,
         )?;
         nb.fill_demo(demo_records(), 7, |_| {})?;
         state.install(nb);
@@ -241,10 +316,9 @@ commands! {
     }
 
     /// Join a team with an invitation code and pull the team's records.
-    /// `ca_pem` is the server's own certificate (PEM), when the person
-    /// was given one to trust.
-    fn join_team(app, state, server: String, code: String, device_name: String, member_name: String, ca_pem: Option<String>) -> AppInfo {
+    fn join_team(app, state, request: JoinRequest) -> AppInfo {
         new_notebook_here(&state)?;
+        let JoinRequest { server, code, device_name, member_name, ca_pem, passphrase } = request;
         let ca_pem = ca_pem.filter(|p| !p.trim().is_empty());
         let req = JoinOptions {
             server: &server,
@@ -255,7 +329,7 @@ commands! {
         };
         // Each round's progress goes to the window (the first sync of a
         // big team takes a while): records and bytes so far, and what is left.
-        let (nb, _) = sync::join(&state.data_dir, req, Environment::default(), |p| {
+        let (nb, _) = sync::join(&state.data_dir, req, sealed_by(passphrase)?, |p| {
             let _ = app.emit("join-progress", p);
         })
         .await?;

@@ -19,6 +19,9 @@ pub struct Preferences {
     /// The last screen shown (`journal`, `capture`, `note:ID`…).
     #[serde(default)]
     pub last_screen: Option<String>,
+    /// Lock after this many minutes without use (none: 10; 0: never).
+    #[serde(default)]
+    pub lock_after_minutes: Option<u32>,
 }
 
 fn path(dir: &Path) -> PathBuf {
@@ -35,6 +38,12 @@ pub fn load(dir: &Path) -> Preferences {
 
 /// Write the preferences (atomically: a temporary file, then a rename).
 pub fn save(dir: &Path, prefs: &Preferences) -> UiResult<()> {
+    if prefs.lock_after_minutes.is_some_and(|m| m > 24 * 60) {
+        return Err(UiError::new(
+            ErrorKind::Invalid,
+            "lock after at most a day (1440 minutes) without use, or never (0)",
+        ));
+    }
     if let Some(lang) = &prefs.language {
         if lang != "fr" && lang != "en" {
             return Err(UiError::new(
@@ -72,6 +81,7 @@ mod tests {
         let prefs = Preferences {
             language: Some("en".into()),
             last_screen: Some("journal".into()),
+            lock_after_minutes: Some(5),
         };
         save(dir.path(), &prefs).expect("save");
         assert_eq!(load(dir.path()), prefs, "what was saved is read back");
@@ -83,9 +93,15 @@ mod tests {
         );
         let bad = Preferences {
             language: Some("de".into()),
-            last_screen: None,
+            ..Preferences::default()
         };
         let err = save(dir.path(), &bad).expect_err("an unknown language is refused");
+        assert_eq!(err.kind, ErrorKind::Invalid);
+        let bad = Preferences {
+            lock_after_minutes: Some(5000),
+            ..Preferences::default()
+        };
+        let err = save(dir.path(), &bad).expect_err("a lock after days is refused");
         assert_eq!(err.kind, ErrorKind::Invalid);
     }
 }

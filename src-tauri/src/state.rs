@@ -20,6 +20,9 @@ pub struct AppState {
     sync: Mutex<Option<SyncLoop>>,
     /// Set by `cancel_export`; long work checks it between steps.
     cancel: AtomicBool,
+    /// A notebook is there but not open: locked by the person or after a
+    /// time without use, or waiting for its passphrase at start.
+    locked: AtomicBool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -34,10 +37,16 @@ impl AppState {
             notebook: Mutex::new(None),
             sync: Mutex::new(None),
             cancel: AtomicBool::new(false),
+            locked: AtomicBool::new(false),
         };
         match Notebook::open(&state.data_dir, Environment::default()) {
             Ok(nb) => state.install(nb),
             Err(ClientError::NoNotebook(_)) => {}
+            // The unlock screen asks for the passphrase, or says what the
+            // secret store answered and offers to try again.
+            Err(ClientError::Locked | ClientError::NoSecretStore(_)) => {
+                state.locked.store(true, Ordering::SeqCst)
+            }
             Err(e) => return Err(e.into()),
         }
         Ok(state)
@@ -46,6 +55,31 @@ impl AppState {
     /// Make `nb` the open notebook.
     pub fn install(&self, nb: Notebook) {
         *lock(&self.notebook) = Some(Arc::new(Mutex::new(nb)));
+        self.locked.store(false, Ordering::SeqCst);
+    }
+
+    /// Whether a notebook is there but locked.
+    pub fn locked(&self) -> bool {
+        self.locked.load(Ordering::SeqCst)
+    }
+
+    /// Lock: stop the sync, write what the log holds into the database and
+    /// close the notebook, so its key leaves this process's memory (work
+    /// still holding the notebook, an export under way, lets go of it
+    /// when it ends). The window has saved what was typed before.
+    pub async fn lock(&self) -> UiResult<()> {
+        let sync = lock(&self.sync).take();
+        if let Some(sync) = sync {
+            sync.stop().await;
+        }
+        let shared = lock(&self.notebook).take();
+        if let Some(shared) = shared {
+            self.locked.store(true, Ordering::SeqCst);
+            let nb = lock(&shared);
+            // Best effort: closing checkpoints too.
+            let _ = nb.checkpoint();
+        }
+        Ok(())
     }
 
     /// The open notebook, shared.

@@ -232,7 +232,7 @@ fn the_background_loop_syncs_soon_after_edits_and_survives_the_server_going_away
             tokio::time::timeout(Duration::from_secs(30), async {
                 let mut s = l.state();
                 while !want(&s) {
-                    s = l.changed().await;
+                    s = l.changed().await.expect("the loop runs");
                 }
                 s
             })
@@ -263,7 +263,7 @@ fn the_background_loop_syncs_soon_after_edits_and_survives_the_server_going_away
                     if waiting == 0 {
                         return;
                     }
-                    l.changed().await;
+                    l.changed().await.expect("the loop runs");
                 }
             })
             .await

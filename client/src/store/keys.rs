@@ -149,6 +149,7 @@ impl DataKey {
 
 /// How a notebook is protected, as `carnet check` says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum Protection {
     /// Encrypted, its key kept by the desktop's secret store.

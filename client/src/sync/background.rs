@@ -61,6 +61,7 @@ pub struct SyncLoop {
     wake: Arc<Notify>,
     now: Arc<Notify>,
     state: watch::Receiver<SyncState>,
+    task: Arc<std::sync::Mutex<Option<tokio::task::JoinHandle<()>>>>,
 }
 
 impl SyncLoop {
@@ -68,11 +69,23 @@ impl SyncLoop {
     pub fn start(nb: Arc<Mutex<Notebook>>) -> Self {
         let (wake, now) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
         let (tx, rx) = watch::channel(SyncState::Personal);
-        tokio::spawn(run(nb, Arc::clone(&wake), Arc::clone(&now), tx));
+        let task = tokio::spawn(run(nb, Arc::clone(&wake), Arc::clone(&now), tx));
         Self {
             wake,
             now,
             state: rx,
+            task: Arc::new(std::sync::Mutex::new(Some(task))),
+        }
+    }
+
+    /// Stop syncing, and wait until the loop has let go of the notebook
+    /// (when the app locks). A round cut short is safe: the protocol
+    /// picks up from what was stored.
+    pub async fn stop(&self) {
+        let task = self.task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(task) = task {
+            task.abort();
+            let _ = task.await;
         }
     }
 
@@ -91,10 +104,10 @@ impl SyncLoop {
         self.state.borrow().clone()
     }
 
-    /// Wait for the next change of state.
-    pub async fn changed(&mut self) -> SyncState {
-        let _ = self.state.changed().await;
-        self.state.borrow().clone()
+    /// Wait for the next change of state (`None` once the loop stopped).
+    pub async fn changed(&mut self) -> Option<SyncState> {
+        self.state.changed().await.ok()?;
+        Some(self.state.borrow().clone())
     }
 }
 

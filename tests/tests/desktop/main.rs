@@ -132,6 +132,78 @@ fn first_run_reaches_a_demo_notebook_in_french() {
 }
 
 #[test]
+fn a_notebook_sealed_by_a_passphrase_locks_hides_everything_and_unlocks_with_what_was_typed() {
+    const PASSPHRASE: &str = "le parc des Érables au printemps";
+    let _one = one_at_a_time();
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("lock_and_unlock", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let first = async {
+            app.click("#choice-personal").await?;
+            app.type_into("#first-name", "Roxanne").await?;
+            app.type_into("#first-team", "Équipe de Sherbrooke").await?;
+            app.click("#first-protect-passphrase").await?;
+            app.type_into("#first-passphrase", PASSPHRASE).await?;
+            app.type_into("#first-passphrase-again", PASSPHRASE).await?;
+            app.click("#first-start").await?;
+            app.wait_for("#journal-title").await?;
+            // Typed, then locked at once: the lock waits for the save.
+            app.click("#nav-capture").await?;
+            app.type_into("#note-title", "Halte-garderie Ascot").await?;
+            app.type_into(
+                "#note-body",
+                "Deux grands-mères gardent les petits du quartier.",
+            )
+            .await?;
+            app.click("#lock-now").await?;
+            app.wait_text("#unlock-title", "verrouillé").await?;
+            let shown = app.page_text().await;
+            ensure(
+                !shown.contains("Ascot") && !shown.contains("grands-mères"),
+                || format!("the lock screen shows no content, it shows: {shown}"),
+            )?;
+            ensure(app.count("#nav-journal").await? == 0, || {
+                "no navigation while locked".into()
+            })?;
+            // A wrong passphrase is refused with a sentence.
+            app.type_into("#unlock-passphrase", "le parc en hiver")
+                .await?;
+            app.click("#unlock-submit").await?;
+            app.wait_text("#unlock-error", "n'ouvre pas le carnet")
+                .await?;
+            app.type_into("#unlock-passphrase", PASSPHRASE).await?;
+            app.click("#unlock-submit").await?;
+            app.wait_for("#nav-journal").await?;
+            app.click("#nav-journal").await?;
+            app.wait_text(".note-row", "Halte-garderie Ascot").await?;
+            app.click(".note-row").await?;
+            app.wait_text("#note-body", "grands-mères gardent").await?;
+            Ok(())
+        }
+        .await;
+        if first.is_err() {
+            return app.finish(first).await;
+        }
+        // Started again, it opens on the unlock screen.
+        app.kill();
+        let app = App::launch("lock_and_unlock", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            app.wait_for("#unlock-passphrase").await?;
+            app.type_into("#unlock-passphrase", PASSPHRASE).await?;
+            app.click("#unlock-submit").await?;
+            app.wait_text("#note-body", "grands-mères gardent").await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
+    });
+}
+
+#[test]
 fn a_note_with_accents_is_found_by_searching_without_them() {
     scenario("capture_search", &[], async |app| {
         start_personal(app).await?;

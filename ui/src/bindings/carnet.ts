@@ -31,9 +31,18 @@ themes: Array<ThemeAgreement>, };
 
 export type AppInfo = { 
 /**
- * Whether there is a notebook (else: the first-run screen).
+ * Whether there is a notebook open (else: the first-run screen, or
+ * the unlock screen when `locked`).
  */
 has_notebook: boolean, 
+/**
+ * A notebook is there but locked: the unlock screen.
+ */
+locked: boolean, 
+/**
+ * How the notebook's key is kept (none before there is a notebook).
+ */
+protection: Protection | null, 
 /**
  * The member writing in this notebook.
  */
@@ -333,7 +342,7 @@ last_seen: number | null,
  */
 revoked_at: number | null, };
 
-export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "cancelled" | "internal" | "unknown";
+export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "locked" | "wrong-passphrase" | "no-secret-store" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "cancelled" | "internal" | "unknown";
 
 export type ExportDone = { 
 /**
@@ -535,6 +544,34 @@ total: number,
 items: Array<InboxItem>, };
 
 export type ItemId = string;
+
+export type JoinRequest = { 
+/**
+ * The team server's address.
+ */
+server: string, 
+/**
+ * The invitation code.
+ */
+code: string, 
+/**
+ * This device's name on the team (empty: the server names it).
+ */
+device_name: string, 
+/**
+ * The member's name (empty: the one the invitation names).
+ */
+member_name: string, 
+/**
+ * The server's own certificate (PEM), when the person was given one
+ * to trust.
+ */
+ca_pem: string | null, 
+/**
+ * The passphrase sealing the new notebook's key (none: the secret
+ * store keeps it).
+ */
+passphrase: string | null, };
 
 export type Language = "fr" | "en";
 
@@ -1403,7 +1440,13 @@ language: string | null,
 /**
  * The last screen shown (`journal`, `capture`, `note:ID`…).
  */
-last_screen: string | null, };
+last_screen: string | null, 
+/**
+ * Lock after this many minutes without use (none: 10; 0: never).
+ */
+lock_after_minutes: number | null, };
+
+export type Protection = "secret-store" | "passphrase" | "plain";
 
 export type Record = { "kind": "workspace" } & Workspace | { "kind": "note" } & Note | { "kind": "person" } & Person | { "kind": "resource" } & Resource | { "kind": "place" } & Place;
 
@@ -2187,21 +2230,39 @@ export function setPreferences(preferences: Preferences): Promise<null> {
   return invoke("set_preferences", { preferences });
 }
 
-/** Start a personal notebook. */
-export function startNotebook(team: string, member: string): Promise<AppInfo> {
-  return invoke("start_notebook", { team, member });
+/** Open the locked notebook: with its passphrase, or (none given) */
+/** from the secret store. */
+export function unlock(passphrase: string | null): Promise<AppInfo> {
+  return invoke("unlock", { passphrase });
+}
+
+/** Lock: the notebook closes and its key leaves memory until unlocked */
+/** (the window saves what was typed first). */
+export function lock(): Promise<AppInfo> {
+  return invoke("lock");
+}
+
+/** Keep the notebook's key another way: sealed by a new passphrase, or */
+/** (none) in the secret store. `current` is the passphrase it has now, */
+/** if it has one. The data is not re-encrypted. */
+export function setProtection(current: string | null, passphrase: string | null): Promise<AppInfo> {
+  return invoke("set_protection", { current, passphrase });
+}
+
+/** Start a personal notebook (its key sealed by `passphrase`, else */
+/** kept by the secret store). */
+export function startNotebook(team: string, member: string, passphrase: string | null): Promise<AppInfo> {
+  return invoke("start_notebook", { team, member, passphrase });
 }
 
 /** Start a personal notebook filled with synthetic demo records. */
-export function startDemo(member: string): Promise<AppInfo> {
-  return invoke("start_demo", { member });
+export function startDemo(member: string, passphrase: string | null): Promise<AppInfo> {
+  return invoke("start_demo", { member, passphrase });
 }
 
 /** Join a team with an invitation code and pull the team's records. */
-/** `ca_pem` is the server's own certificate (PEM), when the person */
-/** was given one to trust. */
-export function joinTeam(server: string, code: string, deviceName: string, memberName: string, caPem: string | null): Promise<AppInfo> {
-  return invoke("join_team", { server, code, deviceName, memberName, caPem });
+export function joinTeam(request: JoinRequest): Promise<AppInfo> {
+  return invoke("join_team", { request });
 }
 
 /** Every closed vocabulary, with codes and French and English labels. */

@@ -4,6 +4,14 @@
 
 export type SaveStatus = "idle" | "pending" | "saving" | "saved" | "error";
 
+/** Every autosaver in use, so locking can save what was typed first. */
+const live = new Set<{ flush(): Promise<void> }>();
+
+/** Save everything pending in every autosaver in use (before locking). */
+export async function flushAll(): Promise<void> {
+  await Promise.all([...live].map((a) => a.flush()));
+}
+
 export class Autosaver<T> {
   status: SaveStatus = "idle";
   error: unknown = null;
@@ -15,7 +23,14 @@ export class Autosaver<T> {
     private readonly save: (value: T) => Promise<void>,
     private readonly onStatus: (status: SaveStatus, error: unknown) => void = () => {},
     private readonly delayMs = 400,
-  ) {}
+  ) {
+    live.add(this);
+  }
+
+  /** No longer in use (its screen closed): after a last flush. */
+  dispose(): void {
+    live.delete(this);
+  }
 
   /** A new value to save soon. */
   change(value: T): void {

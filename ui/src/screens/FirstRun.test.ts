@@ -33,6 +33,31 @@ describe("first run", () => {
     expect(started.mock.calls[0][0].member_name).toBe("Aline");
   });
 
+  it("seals the notebook with a passphrase when one is chosen, long enough and typed twice", async () => {
+    setLang("en");
+    const calls: { cmd: string; passphrase: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, passphrase: (args as { passphrase?: unknown }).passphrase });
+      if (cmd === "start_demo") return { has_notebook: true, member_name: "Aline" };
+    });
+    const started = vi.fn();
+    render(FirstRun, { onstarted: started });
+    await fireEvent.input(screen.getByLabelText("Your name"), { target: { value: "Aline" } });
+    await fireEvent.click(screen.getByRole("radio", { name: /Choose a passphrase/ }));
+    await fireEvent.input(screen.getByLabelText(/^Passphrase \(at least 8 characters\)/), { target: { value: "court" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Start" }));
+    expect(screen.getByText(/At least 8 characters/)).toBeTruthy();
+    await fireEvent.input(screen.getByLabelText(/^Passphrase \(at least 8 characters\)/), { target: { value: "le parc au printemps" } });
+    await fireEvent.input(screen.getByLabelText(/^The same, once more/), { target: { value: "le parc en hiver" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Start" }));
+    expect(screen.getByText("The two passphrases are not the same.")).toBeTruthy();
+    expect(calls).toEqual([]);
+    await fireEvent.input(screen.getByLabelText(/^The same, once more/), { target: { value: "le parc au printemps" } });
+    await fireEvent.click(screen.getByRole("button", { name: "Start" }));
+    await vi.waitFor(() => expect(started).toHaveBeenCalled());
+    expect(calls).toEqual([{ cmd: "start_demo", passphrase: "le parc au printemps" }]);
+  });
+
   it("shows a refused invitation as a sentence saying what to do", async () => {
     setLang("fr");
     mockIPC((cmd) => {
