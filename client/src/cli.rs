@@ -49,7 +49,10 @@ fn passphrase(
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     let dir = data_dir(&cli.data_dir)?;
-    let creating = matches!(cli.command, Command::Init { .. } | Command::Join { .. });
+    let creating = matches!(
+        cli.command,
+        Command::Init { .. } | Command::Join { .. } | Command::Restore { .. }
+    );
     let unlock = match passphrase(
         cli.passphrase_file.as_deref(),
         "CARNET_PASSPHRASE",
@@ -424,6 +427,64 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     eprintln!("Device {device} is revoked.");
                 }
             }
+        }
+        Command::Backup {
+            out,
+            backup_passphrase_file,
+        } => {
+            let sealed_by = passphrase(
+                backup_passphrase_file.as_deref(),
+                "CARNET_BACKUP_PASSPHRASE",
+                true,
+            )?;
+            let mut shown = 0;
+            let info = open()?.backup(&out, sealed_by.as_ref(), |p| {
+                let percent = p.done * 100 / p.total.max(1);
+                if percent >= shown + 10 || p.done == p.total {
+                    shown = percent;
+                    eprint!("\rBackup: {percent}%");
+                }
+            })?;
+            eprintln!();
+            println!("{}", out.display());
+            eprintln!(
+                "Backup of {} ({}) written: {:.1} MiB{}.",
+                info.team,
+                info.member,
+                info.database_bytes as f64 / 1_048_576.0,
+                if info.needs_passphrase {
+                    "; its passphrase restores it on any computer"
+                } else {
+                    "; it opens with this notebook's own key"
+                }
+            );
+        }
+        Command::Restore {
+            file,
+            backup_passphrase_file,
+        } => {
+            let backup = match passphrase(
+                backup_passphrase_file.as_deref(),
+                "CARNET_BACKUP_PASSPHRASE",
+                false,
+            )? {
+                Some(p) => Unlock::Passphrase(p),
+                None => Unlock::SecretStore,
+            };
+            let info = crate::backup::restore(&file, &dir, &backup, &unlock).map_err(|e| {
+                match e {
+                    ClientError::Locked => anyhow::anyhow!(
+                        "this backup is sealed by a passphrase: give it with --backup-passphrase-file FILE (or CARNET_BACKUP_PASSPHRASE)"
+                    ),
+                    other => other.into(),
+                }
+            })?;
+            eprintln!(
+                "Restored the notebook of {} ({}) into {}.",
+                info.team,
+                info.member,
+                dir.display()
+            );
         }
         Command::Key(cmd) => {
             let new = match cmd {

@@ -9,6 +9,7 @@
 //!   line, the desktop window and the tests call;
 //! - [`transfer`]: import and export of notes.
 
+pub mod backup;
 pub mod cli;
 pub mod error;
 pub mod inbox;

@@ -192,7 +192,10 @@ fn a_coordinator_and_a_worker_run_their_team_from_the_command_line() {
     assert_eq!(status["waiting"], 0);
     assert!(status["last_sync"].is_string(), "{status}");
     assert!(ok(j, &["status"]).contains("(team Pôle MN, worker)"));
-    assert_eq!(ok(j, &["check"]).trim(), "Every record opens.");
+    assert_eq!(
+        ok(j, &["check"]).trim(),
+        "Encrypted; its key is kept by the desktop's secret store.\nEvery record opens."
+    );
     let rebuilt = ok(j, &["rebuild"]);
     assert_eq!(
         rebuilt.trim(),

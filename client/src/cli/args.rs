@@ -282,6 +282,28 @@ pub(crate) enum Command {
     /// Check every record decodes; flag the damaged ones. Also says how
     /// the notebook is encrypted.
     Check,
+    /// Write a backup of the notebook, a consistent copy made while it is
+    /// in use, still encrypted. With --backup-passphrase-file (or
+    /// $CARNET_BACKUP_PASSPHRASE) its key is sealed by that passphrase, to
+    /// restore it on another computer; without, as the notebook's is.
+    Backup {
+        /// The backup file to write.
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        backup_passphrase_file: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty data directory (the restored
+    /// notebook's key is then kept by the secret store, or sealed by
+    /// --passphrase-file).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// The backup's passphrase, when it was sealed by one (or
+        /// $CARNET_BACKUP_PASSPHRASE).
+        #[arg(long, value_name = "FILE")]
+        backup_passphrase_file: Option<PathBuf>,
+    },
     /// How the notebook's key is kept: change the passphrase, or move the
     /// key to the secret store (the data is not re-encrypted).
     #[command(subcommand)]

@@ -165,3 +165,30 @@ impl Notebook {
         self.insert_records(records, 500, progress)
     }
 }
+
+impl Notebook {
+    /// Write a backup of this notebook to `out` while it stays in use
+    /// (see [`crate::backup`]): with `passphrase`, its key is sealed by it,
+    /// to restore on another computer; without, as this notebook's is.
+    pub fn backup(
+        &mut self,
+        out: &std::path::Path,
+        passphrase: Option<&crate::Passphrase>,
+        progress: impl FnMut(crate::backup::BackupProgress),
+    ) -> Result<crate::backup::BackupInfo> {
+        let team = self.workspace().map(|w| w.name).unwrap_or_default();
+        crate::backup::write(
+            crate::backup::Source {
+                conn: self.store.conn(),
+                dir: &self.dir,
+                unlock: &self.env.unlock,
+                made_at: self.env.clock.now().as_millis(),
+                team,
+                member: self.member_name.clone(),
+            },
+            out,
+            passphrase,
+            progress,
+        )
+    }
+}

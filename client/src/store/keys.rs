@@ -310,14 +310,13 @@ fn seal(wrapping: &[u8; 32], notebook: &str, key: &DataKey) -> Result<(String, S
 }
 
 /// Open the seal; `None` when the wrapping key is not the right one.
-fn open_seal(wrapping: &[u8; 32], dir: &Path, file: &KeyFile) -> Result<Option<DataKey>> {
-    let path = dir.join(KEY_FILE);
+fn open_seal(wrapping: &[u8; 32], path: &Path, file: &KeyFile) -> Result<Option<DataKey>> {
     let nonce: [u8; aead::NONCE_LEN] = hex::decode(&file.nonce)
         .ok()
         .and_then(|n| n.try_into().ok())
-        .ok_or_else(|| damaged(&path, "its nonce does not read"))?;
+        .ok_or_else(|| damaged(path, "its nonce does not read"))?;
     let mut data = Zeroizing::new(
-        hex::decode(&file.key).map_err(|_| damaged(&path, "its sealed key does not read"))?,
+        hex::decode(&file.key).map_err(|_| damaged(path, "its sealed key does not read"))?,
     );
     let opener = LessSafeKey::new(
         UnboundKey::new(&CHACHA20_POLY1305, wrapping)
@@ -332,7 +331,7 @@ fn open_seal(wrapping: &[u8; 32], dir: &Path, file: &KeyFile) -> Result<Option<D
     };
     let key: [u8; 32] = plain
         .try_into()
-        .map_err(|_| damaged(&path, "its key has the wrong size"))?;
+        .map_err(|_| damaged(path, "its key has the wrong size"))?;
     Ok(Some(DataKey(Zeroizing::new(key))))
 }
 
@@ -422,7 +421,11 @@ pub(crate) fn create(dir: &Path, unlock: &Unlock) -> Result<DataKey> {
 /// passphrase needs one ([`ClientError::Locked`] without); a notebook
 /// sealed by the secret store opens from it whatever `unlock` says.
 pub fn unlock(dir: &Path, unlock: &Unlock) -> Result<DataKey> {
-    let file = read_key_file(dir)?;
+    unseal(&read_key_file(dir)?, unlock, &dir.join(KEY_FILE))
+}
+
+/// The data key a seal holds (read from `path`, for messages).
+fn unseal(file: &KeyFile, unlock: &Unlock, path: &Path) -> Result<DataKey> {
     let wrapping = match (&file.sealed_by, unlock) {
         (SealedBy::SecretStore { account }, _) => {
             let secret = Zeroizing::new(
@@ -440,16 +443,54 @@ pub fn unlock(dir: &Path, unlock: &Unlock) -> Result<DataKey> {
         (SealedBy::Passphrase { .. }, Unlock::SecretStore) => return Err(ClientError::Locked),
         (sealed @ SealedBy::Passphrase { .. }, Unlock::Passphrase(p)) => derive(p, sealed)?,
     };
-    match open_seal(&wrapping, dir, &file)? {
+    match open_seal(&wrapping, path, file)? {
         Some(key) => Ok(key),
         None => match file.sealed_by {
             SealedBy::Passphrase { .. } => Err(ClientError::WrongPassphrase),
-            SealedBy::SecretStore { .. } => Err(damaged(
-                &dir.join(KEY_FILE),
-                "the secret store's key does not open it",
-            )),
+            SealedBy::SecretStore { .. } => {
+                Err(damaged(path, "the secret store's key does not open it"))
+            }
         },
     }
+}
+
+/// `key` sealed as `unlock` says, as the text of a key file (a backup
+/// carries one).
+pub(crate) fn sealed_text(key: &DataKey, unlock: &Unlock) -> Result<String> {
+    let mut id = [0u8; 16];
+    random(&mut id)?;
+    serde_json::to_string_pretty(&sealed(key, &hex::encode(id), unlock)?)
+        .map_err(|e| ClientError::Internal(e.to_string()))
+}
+
+/// The key file of the notebook in `dir`, as text.
+pub(crate) fn key_file_text(dir: &Path) -> Result<String> {
+    serde_json::to_string_pretty(&read_key_file(dir)?)
+        .map_err(|e| ClientError::Internal(e.to_string()))
+}
+
+/// Whether a key file's text is sealed by a passphrase.
+pub(crate) fn text_needs_passphrase(text: &str, path: &Path) -> Result<bool> {
+    let file: KeyFile = serde_json::from_str(text).map_err(|e| damaged(path, &e.to_string()))?;
+    Ok(matches!(file.sealed_by, SealedBy::Passphrase { .. }))
+}
+
+/// The data key sealed in a key file's `text` (a backup's), read from
+/// `path` (for messages).
+pub(crate) fn unseal_text(text: &str, unlock: &Unlock, path: &Path) -> Result<DataKey> {
+    let file: KeyFile = serde_json::from_str(text).map_err(|e| damaged(path, &e.to_string()))?;
+    if file.format != 1 {
+        return Err(ClientError::NewerFormat(i64::from(file.format)));
+    }
+    unseal(&file, unlock, path)
+}
+
+/// Write the key file of a restored notebook in `dir`: `key` sealed as
+/// `unlock` says.
+pub(crate) fn install(dir: &Path, key: &DataKey, unlock: &Unlock) -> Result<()> {
+    let mut id = [0u8; 16];
+    random(&mut id)?;
+    write_key_file(dir, &sealed(key, &hex::encode(id), unlock)?)
 }
 
 /// Seal the notebook's data key anew: with a new passphrase, or in the

@@ -1,0 +1,305 @@
+//! Backups: a consistent copy of a notebook while it is in use, and its
+//! restoration into an empty data directory.
+//!
+//! A backup file is `CARNETBK`, a format number, a JSON header (when it
+//! was made, the team and member, the database's length and SHA-256, and
+//! the notebook's data key sealed either by a backup passphrase, to
+//! restore it anywhere, or as the notebook's own key file seals it), then
+//! the database itself, copied page by page with SQLite's online backup
+//! and still encrypted with the data key: no byte of it is ever in clear
+//! on the disk. A file that is not a backup, or one truncated or altered,
+//! is refused with a sentence before anything is written.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::backup::{Backup, StepResult};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{ClientError, Result};
+use crate::store::keys::{self, Unlock};
+use crate::store::DB_FILE;
+use crate::Passphrase;
+
+const MAGIC: &[u8; 8] = b"CARNETBK";
+const FORMAT: u32 = 1;
+/// A header longer than this is not one of ours.
+const MAX_HEADER: u32 = 64 * 1024;
+/// Pages copied per step of the online backup.
+const PAGES_PER_STEP: i32 = 512;
+
+/// How far a backup or a restore is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BackupProgress {
+    /// Steps done.
+    pub done: u64,
+    /// Steps in all.
+    pub total: u64,
+}
+
+/// What a backup file says of itself.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct BackupInfo {
+    /// When it was made (ms since the epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub made_at: i64,
+    /// The team's name.
+    pub team: String,
+    /// The member whose notebook it is.
+    pub member: String,
+    /// Whether restoring it needs the backup's passphrase.
+    pub needs_passphrase: bool,
+    /// The database's size.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub database_bytes: u64,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    format: u32,
+    made_at: i64,
+    team: String,
+    member: String,
+    database_bytes: u64,
+    /// Hex SHA-256 of the database bytes that follow.
+    sha256: String,
+    /// The data key's seal: a key file's text.
+    key: String,
+}
+
+fn io_at(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> ClientError {
+    ClientError::io(format!("could not {what} {}", path.display()))
+}
+
+fn not_a_backup(path: &Path, why: &str) -> ClientError {
+    ClientError::BadInput(format!(
+        "{} is not a Carnet backup that can be restored ({why}); nothing was changed",
+        path.display()
+    ))
+}
+
+/// A file beside `path`, hidden, for work in progress.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "carnet".into());
+    path.with_file_name(format!(".{name}.{suffix}"))
+}
+
+fn remove_quietly(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+/// The notebook a backup is made of.
+pub(crate) struct Source<'a> {
+    /// Its open connection (the copy reads through it).
+    pub conn: &'a Connection,
+    /// Its data directory.
+    pub dir: &'a Path,
+    /// How its key is unlocked.
+    pub unlock: &'a Unlock,
+    /// Now (ms since the epoch).
+    pub made_at: i64,
+    /// The team's name.
+    pub team: String,
+    /// The member's name.
+    pub member: String,
+}
+
+/// Write a backup of `source` to `out` while it stays in use: whole or
+/// not at all (written aside, synced, renamed). With `passphrase`, the
+/// backup's key is sealed by it (to restore on another computer);
+/// without, as the notebook's own key is.
+pub(crate) fn write(
+    source: Source<'_>,
+    out: &Path,
+    passphrase: Option<&Passphrase>,
+    mut progress: impl FnMut(BackupProgress),
+) -> Result<BackupInfo> {
+    {
+        let key = keys::unlock(source.dir, source.unlock)?;
+        let sealed = match passphrase {
+            Some(p) => keys::sealed_text(&key, &Unlock::Passphrase(p.clone()))?,
+            None => keys::key_file_text(source.dir)?,
+        };
+        let copy = beside(out, "db.partial");
+        let partial = beside(out, "partial");
+        let outcome = (|| {
+            remove_quietly(&copy);
+            {
+                let mut dst = Connection::open(&copy)?;
+                key.apply(&dst, "main")?;
+                let backup = Backup::new(source.conn, &mut dst)?;
+                // Another process writing to the notebook (the command
+                // line while the app runs) restarts the copy at its next
+                // step; after two restarts the rest is copied in one step,
+                // under one read transaction, which writers do not wait for.
+                let (mut last_remaining, mut restarts) = (i32::MAX, 0);
+                loop {
+                    let pages = if restarts >= 2 { -1 } else { PAGES_PER_STEP };
+                    let step = backup.step(pages)?;
+                    let p = backup.progress();
+                    if p.remaining > last_remaining {
+                        restarts += 1;
+                    }
+                    last_remaining = p.remaining;
+                    let total = p.pagecount.max(1) as u64;
+                    progress(BackupProgress {
+                        done: total.saturating_sub(p.remaining.max(0) as u64),
+                        total,
+                    });
+                    match step {
+                        StepResult::Done => break,
+                        StepResult::More => {}
+                        _ => std::thread::sleep(std::time::Duration::from_millis(10)),
+                    }
+                }
+            }
+            let bytes = std::fs::read(&copy).map_err(io_at(&copy, "read"))?;
+            let info = BackupInfo {
+                made_at: source.made_at,
+                team: source.team.clone(),
+                member: source.member.clone(),
+                needs_passphrase: keys::text_needs_passphrase(&sealed, source.dir)?,
+                database_bytes: bytes.len() as u64,
+            };
+            let header = serde_json::to_vec(&Header {
+                format: FORMAT,
+                made_at: info.made_at,
+                team: info.team.clone(),
+                member: info.member.clone(),
+                database_bytes: info.database_bytes,
+                sha256: hex::encode(Sha256::digest(&bytes)),
+                key: sealed,
+            })
+            .map_err(|e| ClientError::Internal(e.to_string()))?;
+            {
+                let mut f = std::fs::File::create(&partial).map_err(io_at(&partial, "write"))?;
+                f.write_all(MAGIC).map_err(io_at(&partial, "write"))?;
+                f.write_all(&FORMAT.to_le_bytes())
+                    .map_err(io_at(&partial, "write"))?;
+                f.write_all(&(header.len() as u32).to_le_bytes())
+                    .map_err(io_at(&partial, "write"))?;
+                f.write_all(&header).map_err(io_at(&partial, "write"))?;
+                f.write_all(&bytes).map_err(io_at(&partial, "write"))?;
+                f.sync_all().map_err(io_at(&partial, "sync"))?;
+            }
+            std::fs::rename(&partial, out).map_err(io_at(out, "write"))?;
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                keys::sync_dir(dir)?;
+            }
+            Ok(info)
+        })();
+        remove_quietly(&copy);
+        if outcome.is_err() {
+            remove_quietly(&partial);
+        }
+        outcome
+    }
+}
+
+/// Read a backup's header and check its database against its length
+/// and hash; returns the header and the database's bytes.
+fn read_backup(file: &Path) -> Result<(Header, Vec<u8>)> {
+    let mut f = std::fs::File::open(file).map_err(io_at(file, "open"))?;
+    let mut head = [0u8; 16];
+    if f.read_exact(&mut head).is_err() || &head[..8] != MAGIC {
+        return Err(not_a_backup(file, "it does not begin as one"));
+    }
+    let format = u32::from_le_bytes([head[8], head[9], head[10], head[11]]);
+    if format != FORMAT {
+        return Err(ClientError::NewerFormat(i64::from(format)));
+    }
+    let len = u32::from_le_bytes([head[12], head[13], head[14], head[15]]);
+    if len > MAX_HEADER {
+        return Err(not_a_backup(file, "its header is too long"));
+    }
+    let mut header = vec![0u8; len as usize];
+    f.read_exact(&mut header)
+        .map_err(|_| not_a_backup(file, "it is cut short"))?;
+    let header: Header = serde_json::from_slice(&header)
+        .map_err(|_| not_a_backup(file, "its header does not read"))?;
+    let mut bytes = Vec::new();
+    f.take(header.database_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_at(file, "read"))?;
+    if bytes.len() as u64 != header.database_bytes {
+        return Err(not_a_backup(
+            file,
+            "it is cut short or longer than it says: copy it again",
+        ));
+    }
+    if hex::encode(Sha256::digest(&bytes)) != header.sha256 {
+        return Err(not_a_backup(file, "its content was altered or damaged"));
+    }
+    Ok((header, bytes))
+}
+
+/// What a backup file holds, without restoring it (checked whole).
+pub fn inspect(file: &Path) -> Result<BackupInfo> {
+    let (header, _) = read_backup(file)?;
+    Ok(BackupInfo {
+        made_at: header.made_at,
+        team: header.team,
+        member: header.member,
+        needs_passphrase: keys::text_needs_passphrase(&header.key, file)?,
+        database_bytes: header.database_bytes,
+    })
+}
+
+/// Restore the backup `file` into `dir`, which must hold no notebook.
+/// `backup` unlocks the backup (its passphrase, or the secret store that
+/// sealed it); the restored notebook's key is then sealed as `seal_as`
+/// says. Nothing is written before the backup is checked whole, and a
+/// failure leaves `dir` as it was.
+pub fn restore(file: &Path, dir: &Path, backup: &Unlock, seal_as: &Unlock) -> Result<BackupInfo> {
+    let db = dir.join(DB_FILE);
+    if db.exists() {
+        return Err(ClientError::AlreadyExists(dir.to_path_buf()));
+    }
+    let (header, bytes) = read_backup(file)?;
+    let key = keys::unseal_text(&header.key, backup, file)?;
+    std::fs::create_dir_all(dir).map_err(io_at(dir, "create"))?;
+    let partial = dir.join(format!("{DB_FILE}.restoring"));
+    let outcome = (|| {
+        {
+            let mut f = std::fs::File::create(&partial).map_err(io_at(&partial, "write"))?;
+            f.write_all(&bytes).map_err(io_at(&partial, "write"))?;
+            f.sync_all().map_err(io_at(&partial, "sync"))?;
+        }
+        // The key opens it and SQLite finds it sound.
+        {
+            let conn = Connection::open(&partial)?;
+            key.apply(&conn, "main")?;
+            let check: String = conn
+                .query_row("PRAGMA quick_check", [], |r| r.get(0))
+                .map_err(|_| not_a_backup(file, "its key does not open its notebook"))?;
+            if check != "ok" {
+                return Err(not_a_backup(file, "its notebook is damaged"));
+            }
+        }
+        keys::install(dir, &key, seal_as)?;
+        std::fs::rename(&partial, &db).map_err(io_at(&db, "write"))?;
+        keys::sync_dir(dir)?;
+        Ok(())
+    })();
+    if let Err(e) = outcome {
+        remove_quietly(&partial);
+        if !db.exists() {
+            remove_quietly(&dir.join(keys::KEY_FILE));
+        }
+        return Err(e);
+    }
+    Ok(BackupInfo {
+        made_at: header.made_at,
+        team: header.team,
+        member: header.member,
+        needs_passphrase: keys::text_needs_passphrase(&header.key, file)?,
+        database_bytes: header.database_bytes,
+    })
+}
