@@ -35,8 +35,10 @@ const PAGES_PER_STEP: i32 = 512;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BackupProgress {
     /// Steps done.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub done: u64,
     /// Steps in all.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub total: u64,
 }
 
@@ -114,7 +116,8 @@ pub(crate) struct Source<'a> {
 /// Write a backup of `source` to `out` while it stays in use: whole or
 /// not at all (written aside, synced, renamed). With `passphrase`, the
 /// backup's key is sealed by it (to restore on another computer);
-/// without, as the notebook's own key is.
+/// without, by the backup passphrase set for the notebook if there is
+/// one, else as the notebook's own key is.
 pub(crate) fn write(
     source: Source<'_>,
     out: &Path,
@@ -123,9 +126,10 @@ pub(crate) fn write(
 ) -> Result<BackupInfo> {
     {
         let key = keys::unlock(source.dir, source.unlock)?;
-        let sealed = match passphrase {
-            Some(p) => keys::sealed_text(&key, &Unlock::Passphrase(p.clone()))?,
-            None => keys::key_file_text(source.dir)?,
+        let sealed = match (passphrase, keys::backup_seal(source.dir)) {
+            (Some(p), _) => keys::sealed_text(&key, &Unlock::Passphrase(p.clone()))?,
+            (None, Some(seal)) => seal,
+            (None, None) => keys::key_file_text(source.dir)?,
         };
         let copy = beside(out, "db.partial");
         let partial = beside(out, "partial");
@@ -302,4 +306,80 @@ pub fn restore(file: &Path, dir: &Path, backup: &Unlock, seal_as: &Unlock) -> Re
         needs_passphrase: keys::text_needs_passphrase(&header.key, file)?,
         database_bytes: header.database_bytes,
     })
+}
+
+/// A backup file kept in a backup folder.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct KeptBackup {
+    /// Its path.
+    pub path: String,
+    /// Its size in bytes.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub bytes: u64,
+    /// When it was written (ms since the epoch).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub written_at: i64,
+}
+
+/// The backups Carnet wrote in `folder`, newest first.
+pub fn kept(folder: &Path) -> Result<Vec<KeptBackup>> {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_at(folder, "read")(e)),
+    };
+    let mut out: Vec<KeptBackup> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with("carnet-") && name.ends_with(".carnetbk")
+        })
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            let written_at = meta
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_millis() as i64;
+            Some(KeptBackup {
+                path: e.path().display().to_string(),
+                bytes: meta.len(),
+                written_at,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| b.path.cmp(&a.path));
+    Ok(out)
+}
+
+/// The next backup's file in `folder`, named by `now`
+/// (`carnet-2026-12-07-14-30-00.carnetbk`; names sort by time).
+pub fn next_file(folder: &Path, now: carnet_core::Timestamp) -> Result<PathBuf> {
+    std::fs::create_dir_all(folder).map_err(io_at(folder, "create"))?;
+    let stamp: String = now
+        .to_rfc3339()
+        .chars()
+        .take(19)
+        .map(|c| if c == 'T' || c == ':' { '-' } else { c })
+        .collect();
+    let mut path = folder.join(format!("carnet-{stamp}.carnetbk"));
+    let mut n = 2;
+    while path.exists() {
+        path = folder.join(format!("carnet-{stamp}-{n}.carnetbk"));
+        n += 1;
+    }
+    Ok(path)
+}
+
+/// Keep the `keep` newest backups in `folder` and remove the older ones
+/// (only files Carnet named). Returns how many were removed.
+pub fn prune(folder: &Path, keep: usize) -> Result<usize> {
+    let mut removed = 0;
+    for old in kept(folder)?.into_iter().skip(keep.max(1)) {
+        std::fs::remove_file(&old.path).map_err(io_at(Path::new(&old.path), "remove"))?;
+        removed += 1;
+    }
+    Ok(removed)
 }

@@ -159,6 +159,11 @@ impl Notebook {
         self.env.clock.now()
     }
 
+    /// How this notebook's key was unlocked.
+    pub fn unlocked_by(&self) -> &Unlock {
+        &self.env.unlock
+    }
+
     fn new_item(&self) -> ItemId {
         ItemId::generate(self.env.ids.as_ref(), self.now())
     }

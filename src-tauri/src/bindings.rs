@@ -101,6 +101,8 @@ pub fn typescript() -> String {
     collector.name_of::<carnet_client::sync::SyncProgress>();
     // The payload of the `export-progress` event.
     collector.name_of::<crate::commands::ExportProgress>();
+    // The payload of the `backup-progress` event.
+    collector.name_of::<carnet_client::backup::BackupProgress>();
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test -p carnet-desktop bindings`\n\
          // with CARNET_WRITE_BINDINGS=1. Do not edit: change the Rust side.\n\

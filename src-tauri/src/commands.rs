@@ -4,6 +4,7 @@
 //! TypeScript signatures, so the wrappers in `ui/src/bindings/carnet.ts`
 //! are generated from this list and cannot drift from it.
 
+use carnet_client::backup;
 use carnet_client::store::keys;
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
@@ -75,6 +76,58 @@ pub struct ExportProgress {
     pub done: u32,
     /// How many in all.
     pub total: u32,
+}
+
+/// A backup made from the app.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct BackupDone {
+    /// The file written.
+    pub path: String,
+    /// What it holds.
+    pub info: backup::BackupInfo,
+    /// Older backups removed from the folder (beyond those kept).
+    pub removed: u32,
+}
+
+/// Settings → Backups.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct BackupSettings {
+    /// The folder backups go to.
+    pub folder: String,
+    /// Whether a backup passphrase is set (backups then restore on any
+    /// computer with it).
+    pub has_passphrase: bool,
+    /// Whether the notebook's own key is sealed by a passphrase (its
+    /// backups then restore anywhere with that passphrase).
+    pub notebook_passphrase: bool,
+    /// The backups in the folder, newest first.
+    pub backups: Vec<backup::KeptBackup>,
+}
+
+/// Backups kept when the person has not chosen.
+const BACKUP_KEEP: u32 = 7;
+
+fn backup_folder(prefs: &Preferences) -> UiResult<std::path::PathBuf> {
+    Ok(
+        match prefs
+            .backup_folder
+            .as_deref()
+            .filter(|f| !f.trim().is_empty())
+        {
+            Some(f) => std::path::PathBuf::from(f.trim()),
+            None => transfer::exports_dir()?.join("Carnet backups"),
+        },
+    )
+}
+
+fn backup_settings_of(state: &AppState) -> UiResult<BackupSettings> {
+    let folder = backup_folder(&prefs::load(&state.data_dir))?;
+    Ok(BackupSettings {
+        has_passphrase: keys::has_backup_passphrase(&state.data_dir),
+        notebook_passphrase: keys::protection(&state.data_dir)? == Protection::Passphrase,
+        backups: backup::kept(&folder)?,
+        folder: folder.display().to_string(),
+    })
 }
 
 /// Joining a team from the first-run screen.
@@ -274,6 +327,64 @@ commands! {
     /// (the window saves what was typed first).
     fn lock(_app, state) -> AppInfo {
         state.lock().await?;
+        info(&state)
+    }
+
+    /// Where backups go, whether a backup passphrase is set, and the
+    /// backups kept.
+    fn backup_settings(_app, state) -> BackupSettings {
+        backup_settings_of(&state)
+    }
+
+    /// Seal the backups made from now on by a passphrase, so that they
+    /// restore on any computer (scheduled ones too: no one types it then).
+    fn set_backup_passphrase(_app, state, passphrase: String) -> BackupSettings {
+        let passphrase = Passphrase::choose(passphrase)?;
+        state.with(|nb| keys::set_backup_passphrase(&state.data_dir, nb.unlocked_by(), &passphrase))?;
+        backup_settings_of(&state)
+    }
+
+    /// Back up the notebook now into the backup folder, keeping the newest
+    /// ones (`backup-progress` events say how far it is).
+    fn backup_now(app, state) -> BackupDone {
+        let mut prefs = prefs::load(&state.data_dir);
+        let folder = backup_folder(&prefs)?;
+        let (path, info) = state.with(|nb| {
+            let path = backup::next_file(&folder, nb.now())?;
+            let info = nb.backup(&path, None, |p| {
+                let _ = app.emit("backup-progress", p);
+            })?;
+            Ok((path, info))
+        })?;
+        let removed = backup::prune(&folder, prefs.backup_keep.unwrap_or(BACKUP_KEEP) as usize)?;
+        prefs.last_backup_at = Some(info.made_at);
+        prefs::save(&state.data_dir, &prefs)?;
+        Ok(BackupDone {
+            path: path.display().to_string(),
+            info,
+            removed: removed as u32,
+        })
+    }
+
+    /// What a backup file holds (checked whole), before restoring it.
+    fn inspect_backup(_app, _state, path: String) -> backup::BackupInfo {
+        Ok(backup::inspect(std::path::Path::new(path.trim()))?)
+    }
+
+    /// Restore a backup on a device without a notebook: `backup_passphrase`
+    /// opens a backup sealed by one; the restored notebook's key is then
+    /// sealed by `passphrase`, else kept by the secret store.
+    fn restore_backup(app, state, path: String, backup_passphrase: Option<String>, passphrase: Option<String>) -> AppInfo {
+        new_notebook_here(&state)?;
+        let opens = match backup_passphrase.filter(|p| !p.is_empty()) {
+            Some(p) => Unlock::Passphrase(Passphrase::new(p)?),
+            None => Unlock::SecretStore,
+        };
+        let env = sealed_by(passphrase)?;
+        backup::restore(std::path::Path::new(path.trim()), &state.data_dir, &opens, &env.unlock)?;
+        let nb = Notebook::open(&state.data_dir, env)?;
+        state.install(nb);
+        start_sync(&app, &state)?;
         info(&state)
     }
 

@@ -22,6 +22,20 @@ pub struct Preferences {
     /// Lock after this many minutes without use (none: 10; 0: never).
     #[serde(default)]
     pub lock_after_minutes: Option<u32>,
+    /// The folder backups go to (none: "Carnet backups" in the exports
+    /// folder).
+    #[serde(default)]
+    pub backup_folder: Option<String>,
+    /// How many backups to keep there (none: 7).
+    #[serde(default)]
+    pub backup_keep: Option<u32>,
+    /// Back up every this many days (none or 0: only when asked).
+    #[serde(default)]
+    pub backup_every_days: Option<u32>,
+    /// When the last backup was made (ms since the epoch).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub last_backup_at: Option<i64>,
 }
 
 fn path(dir: &Path) -> PathBuf {
@@ -38,6 +52,12 @@ pub fn load(dir: &Path) -> Preferences {
 
 /// Write the preferences (atomically: a temporary file, then a rename).
 pub fn save(dir: &Path, prefs: &Preferences) -> UiResult<()> {
+    if prefs.backup_keep.is_some_and(|k| k == 0 || k > 1000) {
+        return Err(UiError::new(
+            ErrorKind::Invalid,
+            "keep between 1 and 1000 backups",
+        ));
+    }
     if prefs.lock_after_minutes.is_some_and(|m| m > 24 * 60) {
         return Err(UiError::new(
             ErrorKind::Invalid,
@@ -82,6 +102,8 @@ mod tests {
             language: Some("en".into()),
             last_screen: Some("journal".into()),
             lock_after_minutes: Some(5),
+            backup_keep: Some(3),
+            ..Preferences::default()
         };
         save(dir.path(), &prefs).expect("save");
         assert_eq!(load(dir.path()), prefs, "what was saved is read back");

@@ -485,6 +485,46 @@ pub(crate) fn unseal_text(text: &str, unlock: &Unlock, path: &Path) -> Result<Da
     unseal(&file, unlock, path)
 }
 
+/// The file, beside the database, that holds the data key sealed by the
+/// backup passphrase (so scheduled backups need no one to type it).
+pub const BACKUP_KEY_FILE: &str = "backup.key";
+
+/// Seal the data key of the notebook in `dir` (unlocked by `unlock`) by
+/// a backup passphrase, for the backups made from now on.
+pub fn set_backup_passphrase(dir: &Path, unlock: &Unlock, passphrase: &Passphrase) -> Result<()> {
+    let key = self::unlock(dir, unlock)?;
+    let text = sealed_text(&key, &Unlock::Passphrase(passphrase.clone()))?;
+    let path = dir.join(BACKUP_KEY_FILE);
+    let temp = dir.join(format!("{BACKUP_KEY_FILE}.new"));
+    {
+        let mut f = std::fs::File::create(&temp).map_err(ClientError::io(format!(
+            "could not write {}",
+            temp.display()
+        )))?;
+        f.write_all(text.as_bytes())
+            .and_then(|_| f.sync_all())
+            .map_err(ClientError::io(format!(
+                "could not write {}",
+                temp.display()
+            )))?;
+    }
+    std::fs::rename(&temp, &path).map_err(ClientError::io(format!(
+        "could not write {}",
+        path.display()
+    )))?;
+    sync_dir(dir)
+}
+
+/// The backup seal of the notebook in `dir`, if a backup passphrase was set.
+pub(crate) fn backup_seal(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(BACKUP_KEY_FILE)).ok()
+}
+
+/// Whether a backup passphrase was set for the notebook in `dir`.
+pub fn has_backup_passphrase(dir: &Path) -> bool {
+    dir.join(BACKUP_KEY_FILE).exists()
+}
+
 /// Write the key file of a restored notebook in `dir`: `key` sealed as
 /// `unlock` says.
 pub(crate) fn install(dir: &Path, key: &DataKey, unlock: &Unlock) -> Result<()> {

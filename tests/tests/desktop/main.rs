@@ -203,6 +203,84 @@ fn a_notebook_sealed_by_a_passphrase_locks_hides_everything_and_unlocks_with_wha
     });
 }
 
+/// Replace a field's value as a person would (input, then change).
+async fn set_value(app: &App, css: &str, value: &str) -> Result<()> {
+    app.wait_for(css).await?;
+    app.script(&format!(
+        "const e = document.querySelector({css:?}); e.value = {value:?};
+         e.dispatchEvent(new Event('input', {{ bubbles: true }}));
+         e.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+    ))
+    .await?;
+    Ok(())
+}
+
+#[test]
+fn a_notebook_backed_up_from_the_settings_is_restored_on_a_new_computer() {
+    let _one = one_at_a_time();
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let app = App::launch("backup_made", dir.path(), &demo_env())
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let mut count = String::new();
+        let mut file = String::new();
+        let first = async {
+            start_demo(&app, "Aline").await?;
+            count = app.wait_text("#journal-count", " notes").await?;
+            app.click("#nav-settings").await?;
+            app.wait_for("#backup-folder").await?;
+            set_value(&app, "#backup-folder", &folder.path().display().to_string()).await?;
+            app.type_into("#backup-passphrase", "la sauvegarde du mardi soir")
+                .await?;
+            app.type_into("#backup-passphrase-again", "la sauvegarde du mardi soir")
+                .await?;
+            app.click("#backup-passphrase-save").await?;
+            app.wait_text("#backup-passphrase-state", "phrase de passe scelle")
+                .await?;
+            app.click("#backup-now").await?;
+            app.wait_text("#backup-done", ".carnetbk").await?;
+            file = app.wait_text("#backup-list .path", ".carnetbk").await?;
+            ensure(
+                file.starts_with(&folder.path().display().to_string()),
+                || format!("the backup went to the chosen folder: {file}"),
+            )?;
+            Ok(())
+        }
+        .await;
+        if first.is_err() {
+            return app.finish(first).await;
+        }
+        app.kill();
+        // Another computer: an empty notebook directory.
+        let other = tempfile::tempdir().unwrap();
+        let app = App::launch("backup_restored", other.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            app.click("#choice-restore").await?;
+            app.type_into("#first-backup-file", file.trim()).await?;
+            app.type_into("#first-backup-passphrase", "la mauvaise phrase")
+                .await?;
+            app.click("#first-start").await?;
+            app.wait_text("#first-error", "n'ouvre pas le carnet")
+                .await?;
+            set_value(
+                &app,
+                "#first-backup-passphrase",
+                "la sauvegarde du mardi soir",
+            )
+            .await?;
+            app.click("#first-start").await?;
+            app.wait_text("#journal-count", count.trim()).await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
+    });
+}
+
 #[test]
 fn a_note_with_accents_is_found_by_searching_without_them() {
     scenario("capture_search", &[], async |app| {

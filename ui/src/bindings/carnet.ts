@@ -96,6 +96,72 @@ suggested_code: string | null,
  */
 system_languages: Array<string>, };
 
+export type BackupDone = { 
+/**
+ * The file written.
+ */
+path: string, 
+/**
+ * What it holds.
+ */
+info: BackupInfo, 
+/**
+ * Older backups removed from the folder (beyond those kept).
+ */
+removed: number, };
+
+export type BackupInfo = { 
+/**
+ * When it was made (ms since the epoch).
+ */
+made_at: number, 
+/**
+ * The team's name.
+ */
+team: string, 
+/**
+ * The member whose notebook it is.
+ */
+member: string, 
+/**
+ * Whether restoring it needs the backup's passphrase.
+ */
+needs_passphrase: boolean, 
+/**
+ * The database's size.
+ */
+database_bytes: number, };
+
+export type BackupProgress = { 
+/**
+ * Steps done.
+ */
+done: number, 
+/**
+ * Steps in all.
+ */
+total: number, };
+
+export type BackupSettings = { 
+/**
+ * The folder backups go to.
+ */
+folder: string, 
+/**
+ * Whether a backup passphrase is set (backups then restore on any
+ * computer with it).
+ */
+has_passphrase: boolean, 
+/**
+ * Whether the notebook's own key is sealed by a passphrase (its
+ * backups then restore anywhere with that passphrase).
+ */
+notebook_passphrase: boolean, 
+/**
+ * The backups in the folder, newest first.
+ */
+backups: Array<KeptBackup>, };
+
 export type Barrier = "language" | "culture" | "social-isolation" | "cost" | "transport" | "hours" | "distrust" | "awareness" | "digital-access" | "other";
 
 export type ClosingTimes = { 
@@ -572,6 +638,20 @@ ca_pem: string | null,
  * store keeps it).
  */
 passphrase: string | null, };
+
+export type KeptBackup = { 
+/**
+ * Its path.
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+bytes: number, 
+/**
+ * When it was written (ms since the epoch).
+ */
+written_at: number, };
 
 export type Language = "fr" | "en";
 
@@ -1444,7 +1524,24 @@ last_screen: string | null,
 /**
  * Lock after this many minutes without use (none: 10; 0: never).
  */
-lock_after_minutes: number | null, };
+lock_after_minutes: number | null, 
+/**
+ * The folder backups go to (none: "Carnet backups" in the exports
+ * folder).
+ */
+backup_folder: string | null, 
+/**
+ * How many backups to keep there (none: 7).
+ */
+backup_keep: number | null, 
+/**
+ * Back up every this many days (none or 0: only when asked).
+ */
+backup_every_days: number | null, 
+/**
+ * When the last backup was made (ms since the epoch).
+ */
+last_backup_at: number | null, };
 
 export type Protection = "secret-store" | "passphrase" | "plain";
 
@@ -2240,6 +2337,36 @@ export function unlock(passphrase: string | null): Promise<AppInfo> {
 /** (the window saves what was typed first). */
 export function lock(): Promise<AppInfo> {
   return invoke("lock");
+}
+
+/** Where backups go, whether a backup passphrase is set, and the */
+/** backups kept. */
+export function backupSettings(): Promise<BackupSettings> {
+  return invoke("backup_settings");
+}
+
+/** Seal the backups made from now on by a passphrase, so that they */
+/** restore on any computer (scheduled ones too: no one types it then). */
+export function setBackupPassphrase(passphrase: string): Promise<BackupSettings> {
+  return invoke("set_backup_passphrase", { passphrase });
+}
+
+/** Back up the notebook now into the backup folder, keeping the newest */
+/** ones (`backup-progress` events say how far it is). */
+export function backupNow(): Promise<BackupDone> {
+  return invoke("backup_now");
+}
+
+/** What a backup file holds (checked whole), before restoring it. */
+export function inspectBackup(path: string): Promise<BackupInfo> {
+  return invoke("inspect_backup", { path });
+}
+
+/** Restore a backup on a device without a notebook: `backup_passphrase` */
+/** opens a backup sealed by one; the restored notebook's key is then */
+/** sealed by `passphrase`, else kept by the secret store. */
+export function restoreBackup(path: string, backupPassphrase: string | null, passphrase: string | null): Promise<AppInfo> {
+  return invoke("restore_backup", { path, backupPassphrase, passphrase });
 }
 
 /** Keep the notebook's key another way: sealed by a new passphrase, or */
