@@ -428,6 +428,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Delete { id, reason } => {
+            let id = parse_id(&id)?;
+            open()?.delete_record(id, &reason)?;
+            eprintln!("Record {id} is deleted; nothing of it is left in the notebook's files.");
+        }
         Command::Backup {
             out,
             backup_passphrase_file,

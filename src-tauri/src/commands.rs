@@ -797,6 +797,12 @@ commands! {
         Ok(client.revoke(device).await?)
     }
 
+    /// Delete a record of a personal notebook for good, with the reason
+    /// (kept with its id and kind, never its content).
+    fn delete_record(_app, state, id: RecordId, reason: String) -> () {
+        state.with(|nb| nb.delete_record(id, &reason))
+    }
+
     /// Erase a record on every device (coordinators), with the reason kept
     /// in its tombstone; this device purges it at the sync that follows.
     fn erase(_app, state, id: RecordId, reason: String) -> () {

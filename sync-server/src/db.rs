@@ -127,7 +127,9 @@ pub fn open(dir: &Path) -> Result<Connection, ServerError> {
     let fresh = !path.exists();
     let mut conn = Connection::open(&path)?;
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+        // secure_delete: an erased record's bytes are zeroed where they
+        // stood, not left in free pages.
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON;",
     )?;
     // Plan each statement once, whatever is bound to it: otherwise a
     // cached statement whose plan might depend on a bound value is parsed
@@ -634,6 +636,9 @@ pub fn erase(
         params![team, id.to_string(), kind, by.to_string(), now.as_millis(), reason.trim(), seq],
     )?;
     tx.commit()?;
+    // The log still holds the pages as they were: into the file (where
+    // the deleted cells are zeros) and truncated.
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(())
 }
 

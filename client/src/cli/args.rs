@@ -282,6 +282,16 @@ pub(crate) enum Command {
     /// Check every record decodes; flag the damaged ones. Also says how
     /// the notebook is encrypted.
     Check,
+    /// Delete a record of a personal notebook for good (in a team, the
+    /// coordinator erases records on every device): every trace of it
+    /// leaves the notebook's files; its id, kind and the reason are kept.
+    Delete {
+        /// The record's id.
+        id: String,
+        /// Why (kept, never the content).
+        #[arg(long)]
+        reason: String,
+    },
     /// Write a backup of the notebook, a consistent copy made while it is
     /// in use, still encrypted. With --backup-passphrase-file (or
     /// $CARNET_BACKUP_PASSPHRASE) its key is sealed by that passphrase, to

@@ -139,7 +139,13 @@ impl Notebook {
     }
     /// Remove every trace of an erased record: document, chunks,
     /// projection, search index; remember its id so it never comes back.
+    /// The files are scrubbed by [`Notebook::scrub`] (after a sync's
+    /// erasures, once).
     pub(crate) fn purge(&mut self, id: RecordId) -> Result<()> {
+        self.purge_with(id, "", "")
+    }
+
+    fn purge_with(&mut self, id: RecordId, kind: &str, reason: &str) -> Result<()> {
         self.cache.take(id);
         let now = self.now();
         let tx = self.store.transaction()?;
@@ -149,11 +155,43 @@ impl Notebook {
         }
         tx.execute("DELETE FROM sync_wanted WHERE id = ?1", [id.to_string()])?;
         tx.execute(
-            "INSERT OR IGNORE INTO erased (id, purged_at) VALUES (?1, ?2)",
-            params![id.to_string(), now.as_millis()],
+            "INSERT OR IGNORE INTO erased (id, purged_at, kind, reason) VALUES (?1, ?2, ?3, ?4)",
+            params![id.to_string(), now.as_millis(), kind, reason],
         )?;
         tx.commit()?;
+        self.store.scrub_due();
         Ok(())
+    }
+
+    /// Leave nothing of the records erased since the last scrub in the
+    /// notebook's files (see [`Store::scrub`](crate::store::Store::scrub)).
+    pub fn scrub(&mut self) -> Result<()> {
+        self.store.scrub()
+    }
+
+    /// Delete a record of a personal notebook for good, with the reason
+    /// (kept with its id and kind, never its content): every trace of it
+    /// leaves the notebook's files. In a team, the coordinator erases
+    /// records, on every device.
+    pub fn delete_record(&mut self, id: RecordId, reason: &str) -> Result<()> {
+        if self.store.is_joined()? {
+            return Err(ClientError::BadInput(
+                "in a team, ask your coordinator: their erasure reaches every device".into(),
+            ));
+        }
+        if reason.trim().is_empty() {
+            return Err(ClientError::BadInput(
+                "say why this record is deleted (the reason is kept, never the content)".into(),
+            ));
+        }
+        let kind = self.load_doc(id)?.1.kind();
+        if kind == RecordKind::Workspace {
+            return Err(ClientError::BadInput(
+                "the notebook's own settings cannot be deleted".into(),
+            ));
+        }
+        self.purge_with(id, kind.code(), reason.trim())?;
+        self.scrub()
     }
 
     /// Fill the notebook with `n` synthetic records from `seed` (their

@@ -136,6 +136,13 @@ impl DataKey {
         Ok(())
     }
 
+    /// The key's bytes, for tools that read the file below SQLCipher (the
+    /// test that looks for an erased record in every decrypted page).
+    #[doc(hidden)]
+    pub fn bytes_for_audit(&self) -> &[u8; 32] {
+        &self.0
+    }
+
     /// The statement that attaches `path` encrypted with this key.
     pub(crate) fn attach(&self, conn: &Connection, path: &Path, schema: &str) -> Result<()> {
         let sql = Zeroizing::new(format!(

@@ -62,6 +62,8 @@ pub struct Store {
     /// Opening migrated the notebook past a format whose projection holds
     /// more than the older one's: the notebook rebuilds it.
     projection_stale: bool,
+    /// A record was erased since the last [`Store::scrub`].
+    scrub_due: bool,
 }
 
 /// One write: a savepoint of its own, or a part of the open batch.
@@ -163,6 +165,7 @@ impl Store {
             path,
             batch: None,
             projection_stale: false,
+            scrub_due: false,
         };
         let app_id: i64 = store
             .conn
@@ -219,6 +222,7 @@ impl Store {
             path,
             batch: None,
             projection_stale: false,
+            scrub_due: false,
         };
         store.configure()?;
         store.load_schema()?;
@@ -267,6 +271,7 @@ impl Store {
             .execute_batch(&format!(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA temp_store = MEMORY;
+                 PRAGMA secure_delete = ON;
                  PRAGMA synchronous = FULL;
                  PRAGMA foreign_keys = ON;
                  PRAGMA busy_timeout = 5000;
@@ -274,6 +279,32 @@ impl Store {
                  PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES};"
             ))
             .map_err(ClientError::from)
+    }
+
+    /// A record was erased: [`Store::scrub`] has work to do.
+    pub fn scrub_due(&mut self) {
+        self.scrub_due = true;
+    }
+
+    /// Leave nothing of what erasures removed in the notebook's files.
+    /// Deleted cells and freed pages are zeroed as they go (`secure_delete`);
+    /// what remains is the search index, where a deletion only marks
+    /// entries deleted until its segments merge (merged here), and the
+    /// write-ahead log, which still holds pages as they were before (copied
+    /// into the database and truncated here). Does nothing unless an
+    /// erasure happened since; a checkpoint blocked by another process
+    /// leaves it due.
+    pub fn scrub(&mut self) -> Result<()> {
+        if !self.scrub_due {
+            return Ok(());
+        }
+        self.conn
+            .execute_batch("INSERT INTO search(search) VALUES ('optimize');")?;
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        self.scrub_due = busy != 0;
+        Ok(())
     }
 
     /// Copy what the write-ahead log holds into the database file, as far

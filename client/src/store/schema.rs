@@ -23,7 +23,7 @@
 /// `PRAGMA application_id` of a Carnet notebook ("CRNT").
 pub const APPLICATION_ID: i64 = 0x4352_4E54;
 /// The format written by this version.
-pub const FORMAT_VERSION: i64 = 6;
+pub const FORMAT_VERSION: i64 = 7;
 
 /// What turns a notebook of format `n - 1` into format `n`, for each `n`
 /// after 1, in order. Opening an older notebook applies the missing ones
@@ -34,6 +34,7 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (4, REFERRAL_MAKERS),
     (5, REVIEW),
     (6, CODINGS),
+    (7, DELETIONS),
 ];
 
 /// The formats whose migration adds to what the projection holds: opening
@@ -106,6 +107,13 @@ CREATE TABLE inbox (
     detailed     INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX inbox_unseen ON inbox (mention DESC, received_at DESC, last_at DESC) WHERE NOT seen;
+"#;
+
+/// Format 7, deletions in a personal notebook: an erased id also keeps
+/// its kind and the reason given (never its content).
+const DELETIONS: &str = r#"
+ALTER TABLE erased ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE erased ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 "#;
 
 /// Format 6, coding passages and the synthesis: every coding of every

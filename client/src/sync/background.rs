@@ -177,8 +177,12 @@ async fn run(
                 }
             }
         };
-        // What a sync wrote in batches goes from the log to the notebook's
-        // file now that nobody waits for it.
+        // Records the coordinator erased leave no trace in the files; what
+        // a sync wrote in batches goes from the log to the notebook's file
+        // now that nobody waits for it.
+        if let Err(e) = lock(&nb).scrub() {
+            eprintln!("carnet: could not scrub the notebook after an erasure: {e}");
+        }
         if let Err(e) = lock(&nb).checkpoint() {
             eprintln!("carnet: could not checkpoint the notebook: {e}");
         }

@@ -200,6 +200,8 @@ pub async fn sync_until_quiet(
 ) -> Result<SyncSummary> {
     let result = rounds(&mut &mut *nb, client, progress).await;
     record_outcome(nb, result.as_ref().map(|_| ()))?;
+    // Records the coordinator erased leave no trace in the files.
+    nb.scrub()?;
     result
 }
 

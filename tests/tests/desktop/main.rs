@@ -1723,7 +1723,8 @@ fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
         let mut files: Vec<String> = std::fs::read_dir(exports.path())?
             .filter_map(|e| Some(e.ok()?.file_name().to_string_lossy().into_owned()))
             .collect();
-        files.sort();
+        // By extension: the names carry the second each was made in.
+        files.sort_by_key(|f| f.rsplit('.').next().map(str::to_string));
         ensure(
             files.len() == 3
                 && files[0].ends_with(".csv")

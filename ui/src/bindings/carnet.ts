@@ -2710,6 +2710,12 @@ export function revoke(device: DeviceId): Promise<null> {
   return invoke("revoke", { device });
 }
 
+/** Delete a record of a personal notebook for good, with the reason */
+/** (kept with its id and kind, never its content). */
+export function deleteRecord(id: RecordId, reason: string): Promise<null> {
+  return invoke("delete_record", { id, reason });
+}
+
 /** Erase a record on every device (coordinators), with the reason kept */
 /** in its tombstone; this device purges it at the sync that follows. */
 export function erase(id: RecordId, reason: string): Promise<null> {
