@@ -20,10 +20,11 @@ use common::{env, rt, Device, TestServer};
 
 const MARKER: &str = "Xochipillimarqueur";
 const KEPT: &str = "Tlalocresteici";
-/// SQLCipher 4's page: 4096 bytes, of which the last 80 are its IV (16)
-/// and HMAC-SHA512 (64); the first 16 bytes of page 1 are the salt.
+/// A notebook's page: 4096 bytes, of which the last 48 are its IV (16)
+/// and HMAC-SHA256 (32, see `keys::CIPHER_DEFAULTS`); the first 16 bytes
+/// of page 1 are the salt.
 const PAGE: usize = 4096;
-const RESERVE: usize = 80;
+const RESERVE: usize = 48;
 
 fn decrypt(key: &[u8; 32], page: &[u8], first: bool) -> Vec<u8> {
     let start = if first { 16 } else { 0 };

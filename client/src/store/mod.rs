@@ -427,10 +427,13 @@ impl Store {
 
 pub mod write;
 
-/// The page cache, in KiB: the system's file cache holds the rest. With
-/// 16 MB the app grew by 12 MB while scrolling the journal, with no faster
-/// scrolling (desktop benchmark).
-const CACHE_KIB: i64 = 4_000;
+/// The page cache, in KiB: the system's file cache holds the rest, still
+/// encrypted, so every page read from it is decrypted and authenticated
+/// again. 16 MB rather than 4 MB: the synthesis of 100,000 records took
+/// 359 ms instead of 575 ms unfiltered, 779 ms instead of 1,054 ms for a
+/// member and a sector (before encryption, 4 MB was enough: the app grew
+/// by 12 MB while scrolling the journal with 16 MB, no faster).
+const CACHE_KIB: i64 = 16_000;
 
 /// Log pages after which an ordinary write checkpoints (SQLite's default).
 const AUTOCHECKPOINT_PAGES: i64 = 1_000;

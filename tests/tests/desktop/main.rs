@@ -282,6 +282,45 @@ fn a_notebook_backed_up_from_the_settings_is_restored_on_a_new_computer() {
 }
 
 #[test]
+fn a_note_of_a_personal_notebook_is_deleted_after_a_reason_and_a_confirmation() {
+    scenario("deleted", &[], async |app| {
+        start_personal(app).await?;
+        capture(
+            app,
+            "Rencontre à effacer",
+            "Une personne a demandé qu'on efface cette note.",
+        )
+        .await?;
+        capture(
+            app,
+            "Rencontre gardée",
+            "Au parc, avec les mères du quartier.",
+        )
+        .await?;
+        app.click("#nav-journal").await?;
+        app.wait_text("#journal-count", "2 notes").await?;
+        app.click(".note-row").await?;
+        let title = app.wait_text("#note-title", "Rencontre").await?;
+        app.click("#erase-panel summary").await?;
+        app.type_into("#erase-reason", "demande de la personne")
+            .await?;
+        app.click("#erase-ask").await?;
+        // Nothing happens before the confirmation; "Cancel" keeps it.
+        app.wait_text("#erase-sure", "pour de bon").await?;
+        app.click("#erase-no").await?;
+        ensure(app.count("#erase-sure").await? == 0, || "cancelled".into())?;
+        app.click("#erase-ask").await?;
+        app.click("#erase-yes").await?;
+        app.wait_text("#journal-count", "1 note").await?;
+        let shown = app.page_text().await;
+        ensure(!shown.contains(title.trim()), || {
+            format!("the deleted note is gone from the journal: {shown}")
+        })?;
+        Ok(())
+    });
+}
+
+#[test]
 fn a_note_with_accents_is_found_by_searching_without_them() {
     scenario("capture_search", &[], async |app| {
         start_personal(app).await?;
@@ -1766,6 +1805,27 @@ fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
         ensure(chosen.as_str().is_some_and(|c| c.trim() == theme), || {
             format!("the theme filter shows {theme}: {chosen}")
         })?;
+        // The same synthesis in English.
+        app.select("#language", "en").await?;
+        app.click("#nav-review").await?;
+        app.click("#tab-synthesis").await?;
+        let counts = app.wait_text("#synthesis-counts", "notes").await?;
+        ensure(counts.starts_with(&notes), || {
+            format!("in English too, the synthesis counts {notes} notes: {counts}")
+        })?;
+        app.wait_for("#chart-themes svg").await?;
+        let label = app
+            .script("return document.querySelector('#chart-themes svg').getAttribute('aria-label')")
+            .await?;
+        ensure(
+            label
+                .as_str()
+                .is_some_and(|l| l.starts_with("Themes, by notes")),
+            || format!("the chart is named in English: {label}"),
+        )?;
+        app.click("#chart-funnel summary").await?;
+        app.wait_text("#chart-funnel thead", "Referrals").await?;
+        let _ = app.screenshot("-charts-en").await;
         Ok(())
     });
 }
