@@ -429,11 +429,12 @@ pub mod write;
 
 /// The page cache, in KiB: the system's file cache holds the rest, still
 /// encrypted, so every page read from it is decrypted and authenticated
-/// again. 16 MB rather than 4 MB: the synthesis of 100,000 records took
-/// 359 ms instead of 575 ms unfiltered, 779 ms instead of 1,054 ms for a
-/// member and a sector (before encryption, 4 MB was enough: the app grew
-/// by 12 MB while scrolling the journal with 16 MB, no faster).
-const CACHE_KIB: i64 = 16_000;
+/// again. 64 MB (it fills only as pages are read): at 100,000 records the
+/// search's p95 was 28.8 ms with 16 MB and 21.7 ms with 64 MB, the
+/// synthesis for a member and a sector 554 ms and 282 ms, the passage
+/// view's first page 157 ms and 20 ms (README, Benchmarks). Before
+/// encryption 4 MB was enough: a bigger cache only grew the app.
+const CACHE_KIB: i64 = 64_000;
 
 /// Log pages after which an ordinary write checkpoints (SQLite's default).
 const AUTOCHECKPOINT_PAGES: i64 = 1_000;
