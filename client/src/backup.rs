@@ -73,6 +73,19 @@ struct Header {
     key: String,
 }
 
+impl Header {
+    /// What the backup at `file` says of itself.
+    fn info(&self, file: &Path) -> Result<BackupInfo> {
+        Ok(BackupInfo {
+            made_at: self.made_at,
+            team: self.team.clone(),
+            member: self.member.clone(),
+            needs_passphrase: keys::text_needs_passphrase(&self.key, file)?,
+            database_bytes: self.database_bytes,
+        })
+    }
+}
+
 fn io_at(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> ClientError {
     ClientError::io(format!("could not {what} {}", path.display()))
 }
@@ -246,14 +259,7 @@ fn read_backup(file: &Path) -> Result<(Header, Vec<u8>)> {
 
 /// What a backup file holds, without restoring it (checked whole).
 pub fn inspect(file: &Path) -> Result<BackupInfo> {
-    let (header, _) = read_backup(file)?;
-    Ok(BackupInfo {
-        made_at: header.made_at,
-        team: header.team,
-        member: header.member,
-        needs_passphrase: keys::text_needs_passphrase(&header.key, file)?,
-        database_bytes: header.database_bytes,
-    })
+    read_backup(file)?.0.info(file)
 }
 
 /// Restore the backup `file` into `dir`, which must hold no notebook.
@@ -299,13 +305,7 @@ pub fn restore(file: &Path, dir: &Path, backup: &Unlock, seal_as: &Unlock) -> Re
         }
         return Err(e);
     }
-    Ok(BackupInfo {
-        made_at: header.made_at,
-        team: header.team,
-        member: header.member,
-        needs_passphrase: keys::text_needs_passphrase(&header.key, file)?,
-        database_bytes: header.database_bytes,
-    })
+    header.info(file)
 }
 
 /// A backup file kept in a backup folder.

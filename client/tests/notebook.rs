@@ -1037,6 +1037,8 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              ALTER TABLE notes DROP COLUMN barriers;
              ALTER TABLE notes DROP COLUMN needs;
              ALTER TABLE referrals DROP COLUMN closed_at;
+             ALTER TABLE erased DROP COLUMN kind;
+             ALTER TABLE erased DROP COLUMN reason;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

@@ -224,6 +224,12 @@ fn damaged(path: &Path, why: &str) -> ClientError {
 /// Whether the database file at `path` is encrypted (a plain SQLite file
 /// begins with its format's name; an encrypted one with random bytes).
 pub fn is_plain(path: &Path) -> Result<bool> {
+    let (read, header) = file_header(path)?;
+    Ok(read == 16 && &header == b"SQLite format 3\0")
+}
+
+/// The first 16 bytes of the file at `path`, and how many there were.
+pub(crate) fn file_header(path: &Path) -> Result<(usize, [u8; 16])> {
     use std::io::Read;
     let mut header = [0u8; 16];
     let mut file = std::fs::File::open(path).map_err(ClientError::io(format!(
@@ -234,7 +240,7 @@ pub fn is_plain(path: &Path) -> Result<bool> {
         "could not read {}",
         path.display()
     )))?;
-    Ok(read == 16 && &header == b"SQLite format 3\0")
+    Ok((read, header))
 }
 
 /// How the notebook in `dir` is protected.

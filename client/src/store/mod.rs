@@ -22,7 +22,6 @@ pub mod schema;
 pub use meta::{Identity, Membership, SyncOutcome, SyncPosition};
 
 use std::cell::Cell;
-use std::io::Read;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
@@ -485,15 +484,7 @@ pub fn stored_kind(kind: &str) -> Option<RecordKind> {
 }
 
 fn check_header(path: &Path) -> Result<()> {
-    let mut header = [0u8; 16];
-    let mut file = std::fs::File::open(path).map_err(ClientError::io(format!(
-        "could not open {}",
-        path.display()
-    )))?;
-    let read = file.read(&mut header).map_err(ClientError::io(format!(
-        "could not read {}",
-        path.display()
-    )))?;
+    let (read, _) = keys::file_header(path)?;
     if read == 0 {
         return Err(ClientError::NotANotebook {
             path: path.to_path_buf(),
