@@ -428,12 +428,11 @@ pub mod write;
 
 /// The page cache, in KiB: the system's file cache holds the rest, still
 /// encrypted, so every page read from it is decrypted and authenticated
-/// again. 64 MB (it fills only as pages are read): at 100,000 records the
-/// search's p95 was 28.8 ms with 16 MB and 21.7 ms with 64 MB, the
-/// synthesis for a member and a sector 554 ms and 282 ms, the passage
-/// view's first page 157 ms and 20 ms (README, Benchmarks). Before
-/// encryption 4 MB was enough: a bigger cache only grew the app.
-const CACHE_KIB: i64 = 64_000;
+/// again. 16 MB: with 4 MB the synthesis of 100,000 records took 575 ms
+/// unfiltered (359 ms with 16 MB); with 64 MB, 282 ms, but the app held
+/// 340 MiB after scrolling the journal, over its 300 MB (the queries at
+/// start fill the cache). Before encryption 4 MB was enough.
+const CACHE_KIB: i64 = 16_000;
 
 /// Log pages after which an ordinary write checkpoints (SQLite's default).
 const AUTOCHECKPOINT_PAGES: i64 = 1_000;
