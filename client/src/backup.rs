@@ -177,33 +177,40 @@ pub(crate) fn write(
                     }
                 }
             }
-            let bytes = std::fs::read(&copy).map_err(io_at(&copy, "read"))?;
+            // Streamed twice (its hash goes in the header before it), never
+            // held whole in memory: a notebook is hundreds of megabytes.
+            let (database_bytes, sha256) = hashed(
+                std::fs::File::open(&copy).map_err(io_at(&copy, "read"))?,
+                u64::MAX,
+            )
+            .map_err(io_at(&copy, "read"))?;
             let info = BackupInfo {
                 made_at: source.made_at,
                 team: source.team.clone(),
                 member: source.member.clone(),
                 needs_passphrase: keys::text_needs_passphrase(&sealed, source.dir)?,
-                database_bytes: bytes.len() as u64,
+                database_bytes,
             };
             let header = serde_json::to_vec(&Header {
                 format: FORMAT,
                 made_at: info.made_at,
                 team: info.team.clone(),
                 member: info.member.clone(),
-                database_bytes: info.database_bytes,
-                sha256: hex::encode(Sha256::digest(&bytes)),
+                database_bytes,
+                sha256,
                 key: sealed,
             })
             .map_err(|e| ClientError::Internal(e.to_string()))?;
             {
                 let mut f = std::fs::File::create(&partial).map_err(io_at(&partial, "write"))?;
-                f.write_all(MAGIC).map_err(io_at(&partial, "write"))?;
-                f.write_all(&FORMAT.to_le_bytes())
-                    .map_err(io_at(&partial, "write"))?;
-                f.write_all(&(header.len() as u32).to_le_bytes())
-                    .map_err(io_at(&partial, "write"))?;
-                f.write_all(&header).map_err(io_at(&partial, "write"))?;
-                f.write_all(&bytes).map_err(io_at(&partial, "write"))?;
+                let mut head = Vec::with_capacity(16 + header.len());
+                head.extend_from_slice(MAGIC);
+                head.extend_from_slice(&FORMAT.to_le_bytes());
+                head.extend_from_slice(&(header.len() as u32).to_le_bytes());
+                head.extend_from_slice(&header);
+                f.write_all(&head).map_err(io_at(&partial, "write"))?;
+                let mut db = std::fs::File::open(&copy).map_err(io_at(&copy, "read"))?;
+                std::io::copy(&mut db, &mut f).map_err(io_at(&partial, "write"))?;
                 f.sync_all().map_err(io_at(&partial, "sync"))?;
             }
             std::fs::rename(&partial, out).map_err(io_at(out, "write"))?;
@@ -222,7 +229,7 @@ pub(crate) fn write(
 
 /// Read a backup's header and check its database against its length
 /// and hash; returns the header and the database's bytes.
-fn read_backup(file: &Path) -> Result<(Header, Vec<u8>)> {
+fn read_backup(file: &Path) -> Result<(Header, u64)> {
     let mut f = std::fs::File::open(file).map_err(io_at(file, "open"))?;
     let mut head = [0u8; 16];
     if f.read_exact(&mut head).is_err() || &head[..8] != MAGIC {
@@ -241,20 +248,36 @@ fn read_backup(file: &Path) -> Result<(Header, Vec<u8>)> {
         .map_err(|_| not_a_backup(file, "it is cut short"))?;
     let header: Header = serde_json::from_slice(&header)
         .map_err(|_| not_a_backup(file, "its header does not read"))?;
-    let mut bytes = Vec::new();
-    f.take(header.database_bytes.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(io_at(file, "read"))?;
-    if bytes.len() as u64 != header.database_bytes {
+    // One byte more than it says, to tell a longer file.
+    let (read, sha256) =
+        hashed(f, header.database_bytes.saturating_add(1)).map_err(io_at(file, "read"))?;
+    if read != header.database_bytes {
         return Err(not_a_backup(
             file,
             "it is cut short or longer than it says: copy it again",
         ));
     }
-    if hex::encode(Sha256::digest(&bytes)) != header.sha256 {
+    if sha256 != header.sha256 {
         return Err(not_a_backup(file, "its content was altered or damaged"));
     }
-    Ok((header, bytes))
+    Ok((header, 16 + u64::from(len)))
+}
+
+/// How many bytes `from` gives (at most `limit`) and their SHA-256, hex,
+/// read a piece at a time.
+fn hashed(from: impl Read, limit: u64) -> std::io::Result<(u64, String)> {
+    let mut from = from.take(limit);
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut total = 0u64;
+    loop {
+        let n = from.read(&mut buf)?;
+        if n == 0 {
+            return Ok((total, hex::encode(hasher.finalize())));
+        }
+        hasher.update(&buf[..n]);
+        total += n as u64;
+    }
 }
 
 /// What a backup file holds, without restoring it (checked whole).
@@ -272,14 +295,19 @@ pub fn restore(file: &Path, dir: &Path, backup: &Unlock, seal_as: &Unlock) -> Re
     if db.exists() {
         return Err(ClientError::AlreadyExists(dir.to_path_buf()));
     }
-    let (header, bytes) = read_backup(file)?;
+    let (header, offset) = read_backup(file)?;
     let key = keys::unseal_text(&header.key, backup, file)?;
     std::fs::create_dir_all(dir).map_err(io_at(dir, "create"))?;
     let partial = dir.join(format!("{DB_FILE}.restoring"));
     let outcome = (|| {
         {
+            use std::io::{Seek, SeekFrom};
+            let mut from = std::fs::File::open(file).map_err(io_at(file, "open"))?;
+            from.seek(SeekFrom::Start(offset))
+                .map_err(io_at(file, "read"))?;
             let mut f = std::fs::File::create(&partial).map_err(io_at(&partial, "write"))?;
-            f.write_all(&bytes).map_err(io_at(&partial, "write"))?;
+            std::io::copy(&mut from.take(header.database_bytes), &mut f)
+                .map_err(io_at(&partial, "write"))?;
             f.sync_all().map_err(io_at(&partial, "sync"))?;
         }
         // The key opens it and SQLite finds it sound.

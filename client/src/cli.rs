@@ -42,7 +42,7 @@ fn passphrase(
         },
     };
     Ok(match text {
-        Some(p) if choose => Some(Passphrase::choose(p.reveal().to_string())?),
+        Some(p) if choose => Some(p.as_new()?),
         other => other,
     })
 }

@@ -90,7 +90,12 @@ impl Passphrase {
 
     /// A new passphrase a person chooses: long enough to resist guessing.
     pub fn choose(text: impl Into<String>) -> Result<Self> {
-        let p = Self::new(text)?;
+        Self::new(text)?.as_new()
+    }
+
+    /// This passphrase, checked as a new one ([`Passphrase::choose`]).
+    pub fn as_new(self) -> Result<Self> {
+        let p = self;
         if p.0.chars().count() < MIN_PASSPHRASE_CHARS {
             return Err(ClientError::BadInput(format!(
                 "a passphrase needs at least {MIN_PASSPHRASE_CHARS} characters; a few words are easier to remember than a short password"
@@ -109,11 +114,6 @@ impl Passphrase {
 
     fn bytes(&self) -> &[u8] {
         self.0.as_bytes()
-    }
-
-    /// The passphrase's text (to check it again as a new one).
-    pub fn reveal(&self) -> &str {
-        &self.0
     }
 }
 
@@ -225,8 +225,11 @@ fn damaged(path: &Path, why: &str) -> ClientError {
 /// begins with its format's name; an encrypted one with random bytes).
 pub fn is_plain(path: &Path) -> Result<bool> {
     let (read, header) = file_header(path)?;
-    Ok(read == 16 && &header == b"SQLite format 3\0")
+    Ok(read == 16 && &header == PLAIN_HEADER)
 }
+
+/// How a plain SQLite database begins.
+pub(crate) const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// The first 16 bytes of the file at `path`, and how many there were.
 pub(crate) fn file_header(path: &Path) -> Result<(usize, [u8; 16])> {

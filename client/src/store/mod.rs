@@ -136,8 +136,7 @@ impl Store {
         if !path.exists() {
             return Err(ClientError::NoNotebook(dir.to_path_buf()));
         }
-        check_header(&path)?;
-        if keys::is_plain(&path)? {
+        if check_header(&path)? {
             encrypt_plain(dir, unlock)?;
         }
         let key = keys::unlock(dir, unlock)?;
@@ -482,8 +481,10 @@ pub fn stored_kind(kind: &str) -> Option<RecordKind> {
     kind.parse().ok()
 }
 
-fn check_header(path: &Path) -> Result<()> {
-    let (read, _) = keys::file_header(path)?;
+/// Refuse a file too short to be a notebook; whether it is a plain
+/// (unencrypted) SQLite database.
+fn check_header(path: &Path) -> Result<bool> {
+    let (read, header) = keys::file_header(path)?;
     if read == 0 {
         return Err(ClientError::NotANotebook {
             path: path.to_path_buf(),
@@ -496,7 +497,7 @@ fn check_header(path: &Path) -> Result<()> {
             reason: "it is too short to be a SQLite database".into(),
         });
     }
-    Ok(())
+    Ok(&header == keys::PLAIN_HEADER)
 }
 
 /// The file a plain notebook is encrypted into before it replaces it.

@@ -9,6 +9,16 @@ import * as api from "../bindings/carnet";
 import { app, showError } from "./app.svelte";
 import { flushAll } from "./autosave";
 
+/** The shortest passphrase a person may choose (as the shell checks). */
+export const MIN_PASSPHRASE = 8;
+
+/** What is wrong with a new passphrase typed twice, if anything. */
+export function newPassphraseProblem(passphrase: string, again: string): "first.passphrase.short" | "first.passphrase.mismatch" | null {
+  if ([...passphrase].length < MIN_PASSPHRASE) return "first.passphrase.short";
+  if (passphrase !== again) return "first.passphrase.mismatch";
+  return null;
+}
+
 /** Minutes without use before locking, when the person has not chosen. */
 export const DEFAULT_LOCK_MINUTES = 10;
 /** How often the window checks. */

@@ -18,3 +18,12 @@ describe("locking after a time without use", () => {
     expect(due(t0 + 3 * minute, { active: t0 + 3 * minute - 1000, tick: t0 }, 10)).toBe(true);
   });
 });
+
+describe("a new passphrase", () => {
+  it("needs eight characters (counted as characters, accents too) and the same twice", async () => {
+    const { newPassphraseProblem } = await import("./lock.svelte");
+    expect(newPassphraseProblem("court", "court")).toBe("first.passphrase.short");
+    expect(newPassphraseProblem("éléphant", "éléphant")).toBe(null);
+    expect(newPassphraseProblem("le parc au printemps", "le parc en hiver")).toBe("first.passphrase.mismatch");
+  });
+});
