@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use crate::sync::{self as team_sync, SyncProgress};
 use crate::transfer::{self, ExportFormat, ImportEvent, ImportFormat};
 use crate::{
-    ClientError, Environment, NoteFilter, Notebook, Passphrase, PersonInput, Protection, Unlock,
+    ClientError, Environment, NoteFilter, Notebook, Passphrase, Protection, Unlock,
 };
 use anyhow::{bail, Context};
 use carnet_core::RecordId;
@@ -24,7 +24,7 @@ use clap::Parser;
 use args::*;
 use coding::run_coding;
 use output::*;
-use records::{run_note, run_referral};
+use records::{run_incident, run_note, run_person, run_referral};
 use review::run_inbox;
 
 /// The passphrase from `--passphrase-file`, else `$CARNET_PASSPHRASE`;
@@ -148,25 +148,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Person(PersonCommand::Add {
-            pseudonym,
-            age_group,
-            languages,
-            sector,
-            needs,
-            notes,
-        }) => {
-            let id = open()?.create_person(PersonInput {
-                pseudonym,
-                age_group,
-                languages,
-                sector,
-                needs,
-                notes,
-            })?;
-            println!("{id}");
-        }
+        Command::Person(cmd) => run_person(&mut open()?, cmd)?,
         Command::Referral(cmd) => run_referral(&mut open()?, cmd)?,
+        Command::Incident(cmd) => run_incident(&mut open()?, cmd)?,
         Command::Import { format, file } => {
             let mut nb = open()?;
             let format = match format {

@@ -75,6 +75,9 @@ pub enum ClientError {
     /// Long work stopped at the person's request; nothing was left behind.
     #[error("stopped as asked; nothing was written")]
     Cancelled,
+    /// The member's role does not allow this (the message says who can).
+    #[error("{0}")]
+    Forbidden(String),
     /// A state the program should never reach (a bug).
     #[error("Carnet hit an internal error ({0}); nothing was changed")]
     Internal(String),
@@ -169,6 +172,7 @@ impl ClientError {
             Self::RolledBack => ErrorKind::RolledBack,
             Self::Cancelled => ErrorKind::Cancelled,
             Self::Internal(_) => ErrorKind::Internal,
+            Self::Forbidden(_) => ErrorKind::Forbidden,
             Self::Core(e) => match e.as_ref() {
                 CoreError::Decode(_)
                 | CoreError::Undecodable

@@ -161,6 +161,10 @@ pub struct ReferralInput {
     /// Initial status (defaults to proposed).
     #[serde(default)]
     pub status: Option<carnet_core::vocab::ReferralStatus>,
+    /// Let the organisation know who the person is (name and phone); needs
+    /// the person's consent to sharing with partners.
+    #[serde(default)]
+    pub share_identity: bool,
 }
 
 /// What a worker does with a shadowing timer.

@@ -18,6 +18,8 @@ pub mod notebook;
 pub mod projection;
 pub mod qdpx;
 pub mod queries;
+mod pdf;
+pub mod person_data;
 pub mod report;
 pub mod search;
 pub mod store;

@@ -41,18 +41,22 @@ use crate::projection;
 use crate::store::keys::Unlock;
 use crate::store::{self, write, Membership, Store};
 pub use crate::views::Counts;
+pub use incidents::{missing as incident_missing, IncidentEntry, IncidentInput};
 pub use receive::Incoming;
+pub use retention::{DuePerson, DueReferral, RetentionReview};
 
 mod codings;
 mod comments;
 mod directory;
 mod inbox;
+mod incidents;
 mod lifecycle;
 mod maintenance;
 mod notes;
 mod persons;
 mod receive;
 mod records;
+mod retention;
 mod synthesis;
 mod workspace;
 
@@ -164,7 +168,7 @@ impl Notebook {
         &self.env.unlock
     }
 
-    fn new_item(&self) -> ItemId {
+    pub(crate) fn new_item(&self) -> ItemId {
         ItemId::generate(self.env.ids.as_ref(), self.now())
     }
 

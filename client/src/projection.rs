@@ -9,7 +9,7 @@
 //! tests check.
 
 use carnet_core::record::{Note, Person, Place, Resource, Workspace};
-use carnet_core::vocab::Vocabulary;
+use carnet_core::vocab::{ConsentPurpose, Vocabulary};
 use carnet_core::{Derived, Passage, Record, RecordId, RecordKind};
 use rusqlite::{params, Connection};
 
@@ -102,6 +102,8 @@ fn deletes_for(kind: RecordKind) -> &'static [&'static str] {
             "DELETE FROM themes WHERE workspace_rowid = ?1",
             "DELETE FROM members WHERE workspace_rowid = ?1",
         ],
+        // The register is read record by record, by coordinators only.
+        RecordKind::Incident => &[],
     }
 }
 
@@ -143,6 +145,9 @@ pub fn project(tx: &Connection, rowid: i64, record: &Record) -> Result<()> {
         Record::Resource(r) => project_resource(tx, rowid, r)?,
         Record::Place(p) => project_place(tx, rowid, p)?,
         Record::Workspace(w) => project_workspace(tx, rowid, w)?,
+        // Kept out of search too: nothing of the register shows in the
+        // journal's results.
+        Record::Incident(_) => return Ok(()),
     }
     tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![
@@ -197,7 +202,8 @@ fn project_note(tx: &Connection, rowid: i64, n: &Note) -> Result<()> {
 
 fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO persons (rowid, pseudonym, age_group, sector, needs, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO persons (rowid, pseudonym, age_group, sector, needs, created_at, in_synthesis)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         rowid,
@@ -205,7 +211,8 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
         p.age_group.map(|a| a.code()),
         p.sector,
         join_codes(&p.needs),
-        p.created_at.as_millis()
+        p.created_at.as_millis(),
+        p.consent(ConsentPurpose::Research) != Some(false),
     ])?;
     for r in &p.referrals {
         let next = r

@@ -430,3 +430,36 @@ pub struct PersonDetail {
     /// Fields with concurrent values to settle.
     pub conflicts: Vec<Conflict>,
 }
+
+/// What recording a consent's withdrawal removed, for the person to be
+/// told (all zero and false for a consent given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ConsentEffects {
+    /// The answer recorded.
+    pub consent: ItemId,
+    /// The name, phone and address were removed.
+    pub identity_removed: bool,
+    /// Referrals that no longer share the person's identity.
+    pub referrals_unshared: u32,
+    /// Open referrals cancelled.
+    pub referrals_cancelled: u32,
+    /// Planned follow-ups dropped.
+    pub follow_ups_dropped: u32,
+    /// The person's referrals are left out of the synthesis.
+    pub left_out_of_synthesis: bool,
+}
+
+impl ConsentEffects {
+    /// Nothing removed yet, for the answer `consent`.
+    pub fn none(consent: ItemId) -> Self {
+        Self {
+            consent,
+            identity_removed: false,
+            referrals_unshared: 0,
+            referrals_cancelled: 0,
+            follow_ups_dropped: 0,
+            left_out_of_synthesis: false,
+        }
+    }
+}

@@ -501,6 +501,9 @@ pub struct FieldChange {
     pub after: String,
 }
 
+/// What a history shows instead of an identifying detail's value.
+pub const HIDDEN: &str = "•••";
+
 /// The texts (shown as word diffs by [`RecordDoc::text_changes`]) and the
 /// record's bookkeeping, left out of [`field_changes`].
 const NOT_FIELDS: &[&str] = &[
@@ -544,11 +547,20 @@ pub fn field_changes(before: Option<&crate::Record>, after: &crate::Record) -> V
         .filter_map(|path| {
             let before = then_flat.get(path).cloned().unwrap_or_default();
             let after = now_flat.get(path).cloned().unwrap_or_default();
+            // A person's name, phone and address never show in a history:
+            // it outlives the consent that allowed them.
+            let hide = |v: String| {
+                if path.starts_with("identity") && !v.is_empty() {
+                    HIDDEN.to_string()
+                } else {
+                    v
+                }
+            };
             (before != after).then(|| FieldChange {
+                before: hide(before),
+                after: hide(after),
                 path: path.clone(),
                 context: None,
-                before,
-                after,
             })
         })
         .collect();
@@ -590,6 +602,7 @@ fn record_value(r: &crate::Record) -> serde_json::Result<serde_json::Value> {
         crate::Record::Person(p) => serde_json::to_value(p.as_ref()),
         crate::Record::Resource(x) => serde_json::to_value(x.as_ref()),
         crate::Record::Place(p) => serde_json::to_value(p),
+        crate::Record::Incident(i) => serde_json::to_value(i.as_ref()),
         crate::Record::Workspace(w) => serde_json::to_value(w),
     }
 }

@@ -545,6 +545,7 @@ impl DemoGenerator {
                 }],
                 outcome: (steps == path.len())
                     .then(|| "Inscrite et satisfaite / Enrolled and satisfied".to_string()),
+                share_identity: false,
             });
         }
         Record::Person(Box::new(p))

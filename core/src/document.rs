@@ -622,6 +622,7 @@ fn reconcile_record(doc: &mut AutoCommit, record: &Record) -> Result<(), CoreErr
         Record::Person(r) => autosurgeon::reconcile(doc, r.as_ref())?,
         Record::Resource(r) => autosurgeon::reconcile(doc, r.as_ref())?,
         Record::Place(r) => autosurgeon::reconcile(doc, r)?,
+        Record::Incident(r) => autosurgeon::reconcile(doc, r.as_ref())?,
     }
     Ok(())
 }
@@ -737,6 +738,9 @@ pub(crate) fn hydrate_record_by_field(
             Record::Resource(Box::new(autosurgeon::hydrate(doc).map_err(shape)?))
         }
         RecordKind::Place => Record::Place(autosurgeon::hydrate(doc).map_err(shape)?),
+        RecordKind::Incident => {
+            Record::Incident(Box::new(autosurgeon::hydrate(doc).map_err(shape)?))
+        }
     })
 }
 

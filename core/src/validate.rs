@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::ids::ItemId;
-use crate::record::{Note, Person, Place, Record, Resource, Workspace};
+use crate::record::{Incident, Note, Person, Place, Record, Resource, Workspace};
 
 /// The longest title or name accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 300;
@@ -71,6 +71,9 @@ pub enum ValidationError {
     /// A note's duration or participant count is implausible.
     #[error("the {0} is out of range")]
     OutOfRange(&'static str),
+    /// Fields that contradict each other (the message says how).
+    #[error("{0}")]
+    Rule(String),
 }
 
 /// The theme codes a record may use: the workspace's codebook.
@@ -139,6 +142,7 @@ impl Record {
             Record::Person(p) => validate_person(p),
             Record::Resource(r) => validate_resource(r),
             Record::Place(p) => validate_place(p),
+            Record::Incident(i) => validate_incident(i),
         }
     }
 }
@@ -286,6 +290,21 @@ fn validate_place(p: &Place) -> Result<(), ValidationError> {
     required("place's name", &p.name)
 }
 
+fn validate_incident(i: &Incident) -> Result<(), ValidationError> {
+    required("incident's title", &i.title)?;
+    if i.occurred_to.is_some_and(|to| to < i.occurred_from) {
+        return Err(ValidationError::Rule(
+            "an incident's period cannot end before it starts".into(),
+        ));
+    }
+    if i.aware_on < i.occurred_from {
+        return Err(ValidationError::Rule(
+            "the team cannot have become aware of an incident before it happened".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,6 +375,7 @@ mod tests {
                 note: None,
             }],
             outcome: None,
+            share_identity: false,
         });
         let err = Record::Person(Box::new(p))
             .validate(&Codebook::any())

@@ -263,11 +263,17 @@ impl ReferralStatus {
 vocabulary!(
     /// What a person consented to.
     ConsentPurpose, "consent purpose" {
+        /// The team follows the person up (planned follow-ups).
         FollowUp = "follow-up", "Suivi par l'équipe", "Follow-up by the team";
+        /// The team refers the person to organisations.
         Referral = "referral", "Référence vers un organisme", "Referral to an organisation";
+        /// The team keeps the person's name, phone and address.
         IdentifyingDetails = "identifying-details", "Conservation des coordonnées", "Keeping contact details";
-        SharingWithPartners = "sharing-with-partners", "Partage avec les partenaires", "Sharing with partners";
-        Research = "research", "Recherche et évaluation", "Research and evaluation";
+        /// A referral may name the person to the partner organisation.
+        SharingWithPartners = "sharing-with-partners", "Partage de l'identité avec l'organisme partenaire", "Sharing identity with the partner organisation";
+        /// The person's referrals count in the team's anonymised synthesis
+        /// (the code stays `research`, as stored since the first schema).
+        Research = "research", "Utilisation dans la synthèse anonymisée", "Use in the anonymised synthesis";
     }
 );
 

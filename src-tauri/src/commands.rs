@@ -17,8 +17,11 @@ use carnet_client::{
     ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, Synthesis, ThemeUse,
     TimerAction,
 };
+use carnet_client::notebook::{IncidentEntry, IncidentInput, RetentionReview};
+use carnet_client::person_data::PersonExportFiles;
+use carnet_client::views::ConsentEffects;
 use carnet_client::{Passphrase, Protection, Unlock};
-use carnet_core::record::{Identity, Place, Resource, ShadowEntry, Theme, Workspace};
+use carnet_core::record::{Identity, Place, Resource, Retention, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
 use carnet_core::vocab::Lang;
 use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralStatus};
@@ -67,6 +70,15 @@ macro_rules! commands {
             tauri::generate_handler![$($name),*]
         }
     };
+}
+
+/// What applying the retention review did.
+#[derive(Debug, Clone, Copy, Serialize, ts_rs::TS)]
+pub struct RetentionDone {
+    /// Persons erased.
+    pub persons: u32,
+    /// Closed referrals removed.
+    pub referrals: u32,
 }
 
 /// How far an export is (the `export-progress` event).
@@ -614,7 +626,7 @@ commands! {
     }
 
     /// Record a person's consent for a purpose, or its withdrawal.
-    fn record_consent(_app, state, person: RecordId, purpose: ConsentPurpose, given: bool, how: ConsentMethod) -> ItemId {
+    fn record_consent(_app, state, person: RecordId, purpose: ConsentPurpose, given: bool, how: ConsentMethod) -> ConsentEffects {
         state.edit(|nb| nb.record_consent(person, purpose, given, how))
     }
 
@@ -810,6 +822,75 @@ commands! {
         client.erase(id, &reason).await?;
         state.sync_now();
         Ok(())
+    }
+
+    /// Everything held about a person, for them: JSON and a PDF in their
+    /// language (or `lang`), in the exports folder; recorded in their file.
+    fn export_person(_app, state, person: RecordId, lang: Option<String>) -> PersonExportFiles {
+        let lang = lang.map(|l| if l == "en" { Lang::En } else { Lang::Fr });
+        let dir = transfer::exports_dir()?;
+        state.edit(|nb| nb.export_person(person, lang, &dir))
+    }
+
+    /// The register of confidentiality incidents (coordinators).
+    fn incidents(_app, state) -> Vec<IncidentEntry> {
+        state.with(|nb| nb.incidents())
+    }
+
+    /// Record a confidentiality incident (coordinators).
+    fn create_incident(_app, state, input: IncidentInput) -> RecordId {
+        state.edit(|nb| nb.create_incident(input))
+    }
+
+    /// Change an incident's entry (coordinators).
+    fn update_incident(_app, state, id: RecordId, input: IncidentInput) -> () {
+        state.edit(|nb| nb.update_incident(id, input))
+    }
+
+    /// Write the register as CSV or PDF in the exports folder, in `lang`.
+    fn export_register(_app, state, kind: ExportKind, lang: String) -> ExportDone {
+        let lang = if lang == "en" { Lang::En } else { Lang::Fr };
+        state.with(|nb| {
+            let path = transfer::export_path("incidents", kind, nb.now())?;
+            let count = match kind {
+                ExportKind::Pdf => nb.register_pdf(&path, lang)?,
+                _ => nb.register_csv(&path, lang)? as u32,
+            };
+            Ok(ExportDone { path: path.display().to_string(), count })
+        })
+    }
+
+    /// What the team's retention policy says should now be erased.
+    fn retention_review(_app, state) -> RetentionReview {
+        state.with(|nb| nb.retention_review())
+    }
+
+    /// Set the team's retention policy (coordinators).
+    fn set_retention(_app, state, policy: Retention) -> () {
+        state.edit(|nb| nb.set_retention(policy))
+    }
+
+    /// Erase the persons and remove the closed referrals the review
+    /// designated, with one reason: on every device through the server in
+    /// a team (coordinators), for good in a personal notebook.
+    fn apply_retention(_app, state, persons: Vec<RecordId>, referrals: Vec<ItemId>, reason: String) -> RetentionDone {
+        let removed = state.edit(|nb| nb.remove_referrals(&referrals))?;
+        let joined = state.with(|nb| Ok(nb.membership()?.is_some()))?;
+        let mut erased = 0;
+        if joined {
+            let client = state.with(|nb| sync::engine::server_client(nb))?;
+            for id in &persons {
+                client.erase(*id, &reason).await?;
+                erased += 1;
+            }
+            state.sync_now();
+        } else {
+            for id in &persons {
+                state.with(|nb| nb.delete_record(*id, &reason))?;
+                erased += 1;
+            }
+        }
+        Ok(RetentionDone { persons: erased, referrals: removed })
     }
 
     /// The sync indicator's state.

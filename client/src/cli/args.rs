@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use carnet_core::sync::Role;
 use carnet_core::vocab::{
-    AgeGroup, CodedField, Method, NeedCategory, ReferralStatus, ReviewStatus,
+    AgeGroup, CodedField, ConsentMethod, ConsentPurpose, Method, NeedCategory, ReferralStatus,
+    ReviewStatus,
 };
 use carnet_core::{Day, MemberId, Timestamp};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -192,6 +193,9 @@ pub(crate) enum Command {
     /// Referrals to services (social prescription).
     #[command(subcommand)]
     Referral(ReferralCommand),
+    /// The register of confidentiality incidents (coordinators).
+    #[command(subcommand)]
+    Incident(IncidentCommand),
     /// Import notes from JSON Lines or CSV (a path, or - for standard input).
     Import {
         #[arg(long, value_enum)]
@@ -455,6 +459,42 @@ pub(crate) enum PersonCommand {
         #[arg(long)]
         notes: Option<String>,
     },
+    /// Record a person's answer about a purpose (follow-up, referral,
+    /// identifying-details, sharing-with-partners, research); a withdrawal
+    /// removes what the consent allowed and says what.
+    Consent {
+        person: String,
+        #[arg(long)]
+        purpose: ConsentPurpose,
+        /// The person withdraws (or refuses) instead of consenting.
+        #[arg(long)]
+        withdraw: bool,
+        #[arg(long, default_value = "verbal")]
+        how: ConsentMethod,
+    },
+    /// Set a person's name, phone and address (with their consent to
+    /// identifying details; an empty value clears a field).
+    Identity {
+        person: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    /// Everything Carnet holds about a person, for them: JSON (its schema
+    /// in docs/schemas/person-export.schema.json) and a PDF in their
+    /// language; recorded in their file.
+    Export {
+        person: String,
+        /// The folder to write `<pseudonym>-<date>.json` and `.pdf` into.
+        #[arg(long)]
+        out: PathBuf,
+        /// The PDF's language (fr or en); by default the person's.
+        #[arg(long)]
+        lang: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -469,6 +509,10 @@ pub(crate) enum ReferralCommand {
         need: NeedCategory,
         #[arg(long)]
         note: Option<String>,
+        /// Let the organisation know who the person is (needs the
+        /// person's consent to sharing with partners).
+        #[arg(long)]
+        share_identity: bool,
     },
     /// Move a referral to a new status.
     Status {
@@ -508,6 +552,40 @@ pub(crate) enum TeamCommand {
     },
     /// Revoke a device: it keeps its notes but can no longer sync.
     Revoke { device: String },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum IncidentCommand {
+    /// Record an incident from a JSON file (the fields of the register:
+    /// title, information, circumstances, occurred_from, aware_on, …);
+    /// prints its id.
+    Add {
+        /// The JSON file, or - for standard input.
+        file: String,
+    },
+    /// Replace an incident's fields with those of a JSON file.
+    Update { id: String, file: String },
+    /// The register, newest first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the register for the Commission d'accès à l'information.
+    Export {
+        #[arg(long, value_enum)]
+        format: RegisterFmt,
+        #[arg(long)]
+        out: PathBuf,
+        /// fr or en.
+        #[arg(long, default_value = "fr")]
+        lang: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum RegisterFmt {
+    Csv,
+    Pdf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

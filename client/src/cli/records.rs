@@ -1,6 +1,6 @@
 //! The note, person and referral subcommands.
 
-use crate::{NoteFilter, NoteInput, Notebook, Page, ReferralInput, TimerAction};
+use crate::{NoteFilter, NoteInput, Notebook, Page, PersonInput, ReferralInput, TimerAction};
 use anyhow::bail;
 use carnet_core::vocab::{Lang, ReviewStatus, Vocabulary};
 use carnet_core::{ItemId, RecordId};
@@ -136,6 +136,140 @@ pub(super) fn run_note(nb: &mut Notebook, cmd: NoteCommand) -> anyhow::Result<()
     Ok(())
 }
 
+pub(super) fn run_person(nb: &mut Notebook, cmd: PersonCommand) -> anyhow::Result<()> {
+    match cmd {
+        PersonCommand::Add {
+            pseudonym,
+            age_group,
+            languages,
+            sector,
+            needs,
+            notes,
+        } => {
+            let id = nb.create_person(PersonInput {
+                pseudonym,
+                age_group,
+                languages,
+                sector,
+                needs,
+                notes,
+            })?;
+            println!("{id}");
+        }
+        PersonCommand::Consent {
+            person,
+            purpose,
+            withdraw,
+            how,
+        } => {
+            let e = nb.record_consent(parse_id(&person)?, purpose, !withdraw, how)?;
+            println!("{}", e.consent);
+            if e.identity_removed {
+                println!("removed: the person's name, phone and address");
+            }
+            if e.referrals_unshared > 0 {
+                println!(
+                    "removed: the person's identity from {} referral(s)",
+                    e.referrals_unshared
+                );
+            }
+            if e.referrals_cancelled > 0 {
+                println!("cancelled: {} open referral(s)", e.referrals_cancelled);
+            }
+            if e.follow_ups_dropped > 0 {
+                println!("removed: {} planned follow-up(s)", e.follow_ups_dropped);
+            }
+            if e.left_out_of_synthesis {
+                println!("the person's referrals are left out of the synthesis");
+            }
+        }
+        PersonCommand::Identity {
+            person,
+            name,
+            phone,
+            address,
+        } => {
+            nb.set_identity(
+                parse_id(&person)?,
+                carnet_core::record::Identity {
+                    name,
+                    phone,
+                    address,
+                },
+            )?;
+        }
+        PersonCommand::Export { person, out, lang } => {
+            let lang = lang.as_deref().map(parse_lang).transpose()?;
+            let files = nb.export_person(parse_id(&person)?, lang, &out)?;
+            println!("{}", files.json.display());
+            println!("{}", files.pdf.display());
+        }
+    }
+    Ok(())
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(file: &str) -> anyhow::Result<T> {
+    let text = if file == "-" {
+        std::io::read_to_string(std::io::stdin())?
+    } else {
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("could not read {file}: {e}"))?
+    };
+    serde_json::from_str(&text).map_err(|e| anyhow::anyhow!("{file} is not a valid entry: {e}"))
+}
+
+fn parse_lang(lang: &str) -> anyhow::Result<Lang> {
+    match lang {
+        "fr" => Ok(Lang::Fr),
+        "en" => Ok(Lang::En),
+        other => bail!("'{other}' is not a language Carnet writes: fr or en"),
+    }
+}
+
+pub(super) fn run_incident(nb: &mut Notebook, cmd: IncidentCommand) -> anyhow::Result<()> {
+    match cmd {
+        IncidentCommand::Add { file } => {
+            println!("{}", nb.create_incident(read_json(&file)?)?);
+        }
+        IncidentCommand::Update { id, file } => {
+            nb.update_incident(parse_id(&id)?, read_json(&file)?)?;
+        }
+        IncidentCommand::List { json } => {
+            let list = nb.incidents()?;
+            if json {
+                print_json(&list)?;
+            } else {
+                for e in list {
+                    println!(
+                        "{}  {}  {}{}",
+                        e.id,
+                        e.incident.aware_on.to_iso(),
+                        e.incident.title,
+                        if e.missing.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  (to complete: {})", e.missing.join(", "))
+                        }
+                    );
+                }
+            }
+        }
+        IncidentCommand::Export { format, out, lang } => {
+            let lang = parse_lang(&lang)?;
+            match format {
+                RegisterFmt::Csv => {
+                    let n = nb.register_csv(&out, lang)?;
+                    eprintln!("{n} incident(s) written to {}", out.display());
+                }
+                RegisterFmt::Pdf => {
+                    let pages = nb.register_pdf(&out, lang)?;
+                    eprintln!("{pages} page(s) written to {}", out.display());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::Result<()> {
     match cmd {
         ReferralCommand::Add {
@@ -143,6 +277,7 @@ pub(super) fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::R
             service,
             need,
             note,
+            share_identity,
         } => {
             let id = nb.add_referral(
                 parse_id(&person)?,
@@ -152,6 +287,7 @@ pub(super) fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::R
                     need,
                     note,
                     status: None,
+                    share_identity,
                 },
             )?;
             println!("{id}");

@@ -10,7 +10,7 @@ use super::Notebook;
 use crate::error::{ClientError, Result};
 use crate::inputs::{PersonInput, ReferralInput};
 use crate::queries::persons as query;
-use crate::views::{PersonDetail, PersonSummary, ReferralSummary};
+use crate::views::{ConsentEffects, PersonDetail, PersonSummary, ReferralSummary};
 
 impl Notebook {
     /// Change a person.
@@ -98,6 +98,19 @@ impl Notebook {
         let (item, change, at, by) = (self.new_item(), self.new_item(), self.now(), self.member());
         let status = input.status.unwrap_or(ReferralStatus::Proposed);
         self.edit_person(person, |p| {
+            if p.consent(ConsentPurpose::Referral) == Some(false) {
+                return Err(ClientError::BadInput(format!(
+                    "{} withdrew their consent to referrals: record a new consent before referring them",
+                    p.pseudonym
+                )));
+            }
+            if input.share_identity && !p.consents_to(ConsentPurpose::SharingWithPartners) {
+                return Err(ClientError::BadInput(format!(
+                    "{} has not consented to their identity being shared with partner organisations: \
+                     refer them without sharing it, or record that consent first",
+                    p.pseudonym
+                )));
+            }
             if !p.needs.contains(&input.need) {
                 p.needs.push(input.need);
             }
@@ -117,6 +130,7 @@ impl Notebook {
                 }],
                 follow_ups: vec![],
                 outcome: None,
+                share_identity: input.share_identity,
             });
             Ok(item)
         })
@@ -140,7 +154,7 @@ impl Notebook {
         })
     }
 
-    fn person_of_referral(&self, referral: ItemId) -> Result<RecordId> {
+    pub(crate) fn person_of_referral(&self, referral: ItemId) -> Result<RecordId> {
         query::person_of_referral(self.store.conn(), referral)?.ok_or_else(|| {
             ClientError::NotFound {
                 what: "referral",
@@ -181,15 +195,18 @@ impl Notebook {
     }
 
     /// Record a person's consent (or its withdrawal: `given` false) for a
-    /// purpose; earlier answers stay, the latest one counts.
+    /// purpose; earlier answers stay, the latest one counts. A withdrawal
+    /// removes what the consent allowed, and says what it removed; the
+    /// edit reaches every device of the team with the next sync.
     pub fn record_consent(
         &mut self,
         person: RecordId,
         purpose: ConsentPurpose,
         given: bool,
         how: ConsentMethod,
-    ) -> Result<ItemId> {
+    ) -> Result<ConsentEffects> {
         let (item, at, by) = (self.new_item(), self.now(), self.member());
+        let ids = self.env.ids.clone();
         self.edit_person(person, |p| {
             p.consents.push(Consent {
                 id: item,
@@ -199,11 +216,11 @@ impl Notebook {
                 recorded_by: by,
                 how,
             });
-            // Withdrawing consent to identifying details removes them.
-            if purpose == ConsentPurpose::IdentifyingDetails && !given {
-                p.identity = None;
+            let mut effects = ConsentEffects::none(item);
+            if !given {
+                withdraw(p, purpose, ids.as_ref(), by, at, &mut effects);
             }
-            Ok(item)
+            Ok(effects)
         })
     }
 
@@ -219,13 +236,7 @@ impl Notebook {
         };
         let empty = identity == Identity::default();
         self.edit_person(person, |p| {
-            let consented = p
-                .consents
-                .iter()
-                .filter(|c| c.purpose == ConsentPurpose::IdentifyingDetails)
-                .max_by_key(|c| c.at)
-                .is_some_and(|c| c.given);
-            if !consented && !empty {
+            if !p.consents_to(ConsentPurpose::IdentifyingDetails) && !empty {
                 return Err(ClientError::BadInput(
                     "record the person's consent to identifying details before adding them".into(),
                 ));
@@ -298,5 +309,58 @@ impl Notebook {
             history: self.history(id)?,
             conflicts: self.conflicts(id)?,
         })
+    }
+}
+
+/// Remove from a person's record what a withdrawn consent allowed:
+/// - keeping contact details: the name, phone and address;
+/// - sharing with partners: every referral stops sharing the identity;
+/// - referral: open referrals are cancelled, with the reason in their
+///   history;
+/// - follow-up by the team: follow-ups still planned are dropped;
+/// - the anonymised synthesis: nothing to remove here, the synthesis
+///   leaves the person's referrals out while the answer is no.
+fn withdraw(
+    p: &mut Person,
+    purpose: ConsentPurpose,
+    ids: &dyn carnet_core::IdGen,
+    by: carnet_core::MemberId,
+    at: carnet_core::Timestamp,
+    effects: &mut ConsentEffects,
+) {
+    match purpose {
+        ConsentPurpose::IdentifyingDetails => {
+            effects.identity_removed = p.identity.take().is_some();
+        }
+        ConsentPurpose::SharingWithPartners => {
+            for r in p.referrals.iter_mut().filter(|r| r.share_identity) {
+                r.share_identity = false;
+                effects.referrals_unshared += 1;
+            }
+        }
+        ConsentPurpose::Referral => {
+            for r in &mut p.referrals {
+                if r.status.is_closed() {
+                    continue;
+                }
+                r.status = ReferralStatus::Cancelled;
+                r.history.push(StatusChange {
+                    id: ItemId::generate(ids, at),
+                    status: ReferralStatus::Cancelled,
+                    at,
+                    by,
+                    note: Some("consent withdrawn / consentement retiré".into()),
+                });
+                effects.referrals_cancelled += 1;
+            }
+        }
+        ConsentPurpose::FollowUp => {
+            for r in &mut p.referrals {
+                let before = r.follow_ups.len();
+                r.follow_ups.retain(|f| f.done);
+                effects.follow_ups_dropped += (before - r.follow_ups.len()) as u32;
+            }
+        }
+        ConsentPurpose::Research => effects.left_out_of_synthesis = true,
     }
 }

@@ -491,7 +491,9 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
 
     // Referrals.
     let (rclause, rparams) = referral_where(filter);
-    let from_referrals = "FROM referrals r JOIN persons p ON p.rowid = r.person_rowid";
+    // Persons who said no to the anonymised synthesis are left out.
+    let from_referrals =
+        "FROM referrals r JOIN persons p ON p.rowid = r.person_rowid AND p.in_synthesis";
     let by_status: BTreeMap<String, u32> = grouped(
         conn,
         &format!("SELECT r.status, count(*) {from_referrals} WHERE {rclause} GROUP BY 1"),

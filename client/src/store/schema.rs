@@ -23,7 +23,7 @@
 /// `PRAGMA application_id` of a Carnet notebook ("CRNT").
 pub const APPLICATION_ID: i64 = 0x4352_4E54;
 /// The format written by this version.
-pub const FORMAT_VERSION: i64 = 7;
+pub const FORMAT_VERSION: i64 = 8;
 
 /// What turns a notebook of format `n - 1` into format `n`, for each `n`
 /// after 1, in order. Opening an older notebook applies the missing ones
@@ -35,12 +35,13 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (5, REVIEW),
     (6, CODINGS),
     (7, DELETIONS),
+    (8, CONSENT_TO_SYNTHESIS),
 ];
 
 /// The formats whose migration adds to what the projection holds: opening
 /// a notebook older than one of them rebuilds the projection from the
 /// documents, once, after migrating.
-pub const REPROJECT_AFTER: &[i64] = &[4, 5, 6];
+pub const REPROJECT_AFTER: &[i64] = &[4, 5, 6, 8];
 
 /// Format 2: the sync status (asked every few seconds by the app) counts
 /// the records waiting and lists the refused ones from these small
@@ -114,6 +115,13 @@ CREATE INDEX inbox_unseen ON inbox (mention DESC, received_at DESC, last_at DESC
 const DELETIONS: &str = r#"
 ALTER TABLE erased ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE erased ADD COLUMN reason TEXT NOT NULL DEFAULT '';
+"#;
+
+/// Format 8, consent by purpose: a person whose latest answer about the
+/// anonymised synthesis is no is left out of it (their referrals do not
+/// count). Filled by the rebuild that follows (see [`REPROJECT_AFTER`]).
+const CONSENT_TO_SYNTHESIS: &str = r#"
+ALTER TABLE persons ADD COLUMN in_synthesis INTEGER NOT NULL DEFAULT 1;
 "#;
 
 /// Format 6, coding passages and the synthesis: every coding of every

@@ -1,4 +1,4 @@
-//! The five kinds of record. Each is its own Automerge document whose root
+//! The six kinds of record. Each is its own Automerge document whose root
 //! map holds `kind`, `schema` and the kind's fields (see [`crate::document`]).
 //!
 //! The structs derive autosurgeon's `Hydrate` (read from a document, which
@@ -8,6 +8,7 @@
 //! survive a merge. Optional and list fields tolerate being absent so a
 //! document written by an older schema still reads.
 
+mod incident;
 mod note;
 mod person;
 mod place;
@@ -19,14 +20,15 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use incident::Incident;
 pub use note::{
     Coding, Comment, FollowUp, ListItem, Note, Participants, ShadowEntry, ShadowTimer, Story,
     TimerSpan,
 };
-pub use person::{Consent, Identity, Person, Referral, ReferralFollowUp, StatusChange};
+pub use person::{Consent, Disclosure, Identity, Person, Referral, ReferralFollowUp, StatusChange};
 pub use place::Place;
 pub use resource::{Location, Resource, Service};
-pub use workspace::{Member, Sector, Theme, Workspace};
+pub use workspace::{Member, Retention, Sector, Theme, Workspace};
 
 use crate::vocab::UnknownCode;
 
@@ -45,16 +47,20 @@ pub enum RecordKind {
     Resource,
     /// A named place of the territory.
     Place,
+    /// An entry of the register of confidentiality incidents
+    /// (coordinators only).
+    Incident,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 6] = [
         Self::Workspace,
         Self::Note,
         Self::Person,
         Self::Resource,
         Self::Place,
+        Self::Incident,
     ];
     /// The stable code stored in documents.
     pub fn code(self) -> &'static str {
@@ -64,6 +70,7 @@ impl RecordKind {
             Self::Person => "person",
             Self::Resource => "resource",
             Self::Place => "place",
+            Self::Incident => "incident",
         }
     }
 }
@@ -83,7 +90,7 @@ impl FromStr for RecordKind {
             .ok_or_else(|| UnknownCode {
                 value: s.chars().take(60).collect(),
                 vocabulary: "record kind",
-                expected: "workspace, note, person, resource, place".into(),
+                expected: "workspace, note, person, resource, place, incident".into(),
             })
     }
 }
@@ -103,6 +110,8 @@ pub enum Record {
     Resource(Box<Resource>),
     /// See [`Place`].
     Place(Place),
+    /// See [`Incident`].
+    Incident(Box<Incident>),
 }
 
 impl Record {
@@ -114,6 +123,7 @@ impl Record {
             Self::Person(_) => RecordKind::Person,
             Self::Resource(_) => RecordKind::Resource,
             Self::Place(_) => RecordKind::Place,
+            Self::Incident(_) => RecordKind::Incident,
         }
     }
 
@@ -126,6 +136,7 @@ impl Record {
             Self::Person(p) => &p.pseudonym,
             Self::Resource(r) => r.name(),
             Self::Place(p) => &p.name,
+            Self::Incident(i) => &i.title,
         }
     }
 
@@ -137,6 +148,7 @@ impl Record {
             Self::Person(p) => Some(p.notes.as_str()),
             Self::Resource(r) => Some(r.description_fr.as_str()),
             Self::Place(p) => Some(p.notes.as_str()),
+            Self::Incident(i) => Some(i.circumstances.as_str()),
         }
     }
 
@@ -192,6 +204,9 @@ impl Record {
                 parts.push(p.notes.as_str());
                 parts.extend(p.address.as_deref());
             }
+            // The register stays out of search: it is read from its own
+            // screen, by coordinators.
+            Self::Incident(_) => {}
         }
         parts.retain(|p| !p.is_empty());
         parts.join("\n")

@@ -47,6 +47,11 @@ pub struct Person {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub notes: LongText,
+    /// Each time the person's data was exported for them (Law 25 access
+    /// and portability), oldest first.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub disclosures: Vec<Disclosure>,
     /// Who opened the file.
     pub author: MemberId,
     /// When.
@@ -66,9 +71,25 @@ impl Person {
             needs: Vec::new(),
             referrals: Vec::new(),
             notes: LongText::default(),
+            disclosures: Vec::new(),
             author,
             created_at: at,
         }
+    }
+
+    /// The person's latest answer about a purpose: `Some(true)` given,
+    /// `Some(false)` withdrawn or refused, `None` never asked.
+    pub fn consent(&self, purpose: ConsentPurpose) -> Option<bool> {
+        self.consents
+            .iter()
+            .filter(|c| c.purpose == purpose)
+            .max_by_key(|c| c.at)
+            .map(|c| c.given)
+    }
+
+    /// Whether the person's latest answer about a purpose is a consent.
+    pub fn consents_to(&self, purpose: ConsentPurpose) -> bool {
+        self.consent(purpose) == Some(true)
     }
 
     /// The referral with this id.
@@ -145,6 +166,26 @@ pub struct Referral {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub outcome: Option<String>,
+    /// The partner organisation may know who the person is (name and
+    /// phone): only while the person consents to sharing with partners.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub share_identity: bool,
+}
+
+/// An export of a person's data, made for them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Disclosure {
+    /// The disclosure's id.
+    #[key]
+    pub id: ItemId,
+    /// When.
+    pub at: Timestamp,
+    /// Who made it.
+    pub by: MemberId,
+    /// What was made: `json`, `pdf` (or both, `json+pdf`).
+    pub what: String,
 }
 
 /// One status change of a referral.

@@ -27,6 +27,28 @@ pub struct Workspace {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub members: Vec<Member>,
+    /// How long the team keeps persons' data (Law 25: no longer than
+    /// needed); none set by default.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub retention: Retention,
+}
+
+/// The team's retention policy: what it no longer needs to keep. The
+/// coordinator reviews what it designates before anything is erased.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Retention {
+    /// Persons with no activity (their file, a note linked to them) for
+    /// this many months are to be erased.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub inactive_person_months: Option<u32>,
+    /// Referrals closed more than this many years ago are to be removed
+    /// from persons' files.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub closed_referral_years: Option<u32>,
 }
 
 /// The starter codebook every new team begins with: themes drawn from
@@ -90,6 +112,7 @@ impl Workspace {
                 .collect(),
             sectors: Vec::new(),
             members: Vec::new(),
+            retention: Retention::default(),
         }
     }
 

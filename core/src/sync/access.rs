@@ -97,13 +97,20 @@ impl Access {
 
     /// Whether records of this kind may be sent to the device.
     pub fn may_read(&self, kind: RecordKind) -> bool {
-        kind != RecordKind::Person || self.persons
+        match kind {
+            RecordKind::Person => self.persons,
+            RecordKind::Incident => self.role == Role::Coordinator,
+            _ => true,
+        }
     }
 
     /// Why a write of this kind is refused, or `None` when allowed.
     pub fn write_refusal(&self, kind: RecordKind) -> Option<String> {
         match (self.role, kind) {
             (Role::Coordinator, _) => None,
+            (_, RecordKind::Incident) => Some(
+                "only a coordinator can read or write the register of confidentiality incidents".into(),
+            ),
             (Role::Observer, _) => Some("observers can read the team's records but not change them".into()),
             (Role::Worker, RecordKind::Workspace) => {
                 Some("only a coordinator can change the team's workspace (codebook, sectors)".into())
@@ -129,6 +136,9 @@ mod tests {
     #[case(Role::Worker, false, RecordKind::Workspace, true, false)]
     #[case(Role::Observer, false, RecordKind::Note, true, false)]
     #[case(Role::Observer, true, RecordKind::Person, true, false)]
+    #[case(Role::Coordinator, true, RecordKind::Incident, true, true)]
+    #[case(Role::Worker, true, RecordKind::Incident, false, false)]
+    #[case(Role::Observer, true, RecordKind::Incident, false, false)]
     fn rights(
         #[case] role: Role,
         #[case] persons: bool,

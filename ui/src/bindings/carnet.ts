@@ -342,6 +342,32 @@ recorded_by: MemberId,
  */
 how: ConsentMethod, };
 
+export type ConsentEffects = { 
+/**
+ * The answer recorded.
+ */
+consent: ItemId, 
+/**
+ * The name, phone and address were removed.
+ */
+identity_removed: boolean, 
+/**
+ * Referrals that no longer share the person's identity.
+ */
+referrals_unshared: number, 
+/**
+ * Open referrals cancelled.
+ */
+referrals_cancelled: number, 
+/**
+ * Planned follow-ups dropped.
+ */
+follow_ups_dropped: number, 
+/**
+ * The person's referrals are left out of the synthesis.
+ */
+left_out_of_synthesis: boolean, };
+
 export type ConsentMethod = "verbal" | "written" | "electronic";
 
 export type ConsentPurpose = "follow-up" | "referral" | "identifying-details" | "sharing-with-partners" | "research";
@@ -407,6 +433,60 @@ last_seen: number | null,
  * When it was revoked (ms since epoch).
  */
 revoked_at: number | null, };
+
+export type Disclosure = { 
+/**
+ * The disclosure's id.
+ */
+id: ItemId, 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * Who made it.
+ */
+by: MemberId, 
+/**
+ * What was made: `json`, `pdf` (or both, `json+pdf`).
+ */
+what: string, };
+
+export type DuePerson = { 
+/**
+ * The person's record.
+ */
+id: RecordId, 
+/**
+ * Their pseudonym.
+ */
+pseudonym: string, 
+/**
+ * Their file's latest activity.
+ */
+last_activity: Timestamp, };
+
+export type DueReferral = { 
+/**
+ * The referral.
+ */
+id: ItemId, 
+/**
+ * The person whose file holds it.
+ */
+person: RecordId, 
+/**
+ * Their pseudonym.
+ */
+pseudonym: string, 
+/**
+ * The service.
+ */
+service: string, 
+/**
+ * When it closed.
+ */
+closed_at: Timestamp, };
 
 export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "locked" | "wrong-passphrase" | "no-secret-store" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "cancelled" | "internal" | "unknown";
 
@@ -608,6 +688,194 @@ total: number,
  * This page.
  */
 items: Array<InboxItem>, };
+
+export type Incident = { 
+/**
+ * A short name for the register's list ("Laptop stolen, Parc Pilon").
+ */
+title: string, 
+/**
+ * s. 2 (1): the personal information the incident concerns.
+ */
+information: string, 
+/**
+ * s. 2 (1): or, when it can't be described, why.
+ */
+information_unknown_reason: string | null, 
+/**
+ * s. 2 (2): a brief description of the circumstances.
+ */
+circumstances: string, 
+/**
+ * s. 2 (3): the date the incident happened, or the period's start.
+ */
+occurred_from: Day, 
+/**
+ * s. 2 (3): the period's end, when it lasted.
+ */
+occurred_to: Day | null, 
+/**
+ * s. 2 (3): the date or period is an approximation.
+ */
+occurred_approximate: boolean, 
+/**
+ * s. 2 (4): when the team became aware of it.
+ */
+aware_on: Day, 
+/**
+ * s. 2 (5): the number of persons concerned.
+ */
+persons_concerned: number, 
+/**
+ * s. 2 (5): the number is an estimate.
+ */
+persons_estimated: boolean, 
+/**
+ * s. 2 (6): the assessment of the risk of serious injury: how
+ * sensitive the information is.
+ */
+sensitivity: string, 
+/**
+ * s. 2 (6): the misuses anticipated.
+ */
+misuse: string, 
+/**
+ * s. 2 (6): the consequences anticipated.
+ */
+consequences: string, 
+/**
+ * s. 2 (6): how likely a misuse is.
+ */
+likelihood: string, 
+/**
+ * The assessment's conclusion: there is a risk of serious injury.
+ */
+serious_risk: boolean, 
+/**
+ * s. 2 (7): when notice went to the Commission d'accès à
+ * l'information.
+ */
+commission_notified_on: Day | null, 
+/**
+ * s. 2 (7): when notice went to the persons concerned.
+ */
+persons_notified_on: Day | null, 
+/**
+ * s. 2 (7): whether a public notice was given and why.
+ */
+public_notice: string | null, 
+/**
+ * s. 2 (8): the measures taken to reduce the risk of injury.
+ */
+measures: string, 
+/**
+ * The team's device concerned (a lost or stolen laptop), if any.
+ */
+device: string | null, 
+/**
+ * Who opened the entry.
+ */
+author: MemberId, 
+/**
+ * When.
+ */
+created_at: Timestamp, };
+
+export type IncidentEntry = { 
+/**
+ * The record's id.
+ */
+id: RecordId, 
+/**
+ * The entry.
+ */
+incident: Incident, 
+/**
+ * What the regulation asks that is still empty (field names).
+ */
+missing: Array<string>, };
+
+export type IncidentInput = { 
+/**
+ * A short name.
+ */
+title: string, 
+/**
+ * The information concerned.
+ */
+information: string, 
+/**
+ * Why it can't be described, when it can't.
+ */
+information_unknown_reason: string | null, 
+/**
+ * The circumstances.
+ */
+circumstances: string, 
+/**
+ * When it happened (or the period's start).
+ */
+occurred_from: Day, 
+/**
+ * The period's end.
+ */
+occurred_to: Day | null, 
+/**
+ * The date or period is approximate.
+ */
+occurred_approximate: boolean, 
+/**
+ * When the team became aware of it.
+ */
+aware_on: Day, 
+/**
+ * Persons concerned.
+ */
+persons_concerned: number, 
+/**
+ * That number is an estimate.
+ */
+persons_estimated: boolean, 
+/**
+ * How sensitive the information is.
+ */
+sensitivity: string, 
+/**
+ * Misuses anticipated.
+ */
+misuse: string, 
+/**
+ * Consequences anticipated.
+ */
+consequences: string, 
+/**
+ * How likely a misuse is.
+ */
+likelihood: string, 
+/**
+ * There is a risk of serious injury.
+ */
+serious_risk: boolean, 
+/**
+ * Notice to the Commission.
+ */
+commission_notified_on: Day | null, 
+/**
+ * Notice to the persons concerned.
+ */
+persons_notified_on: Day | null, 
+/**
+ * A public notice and why.
+ */
+public_notice: string | null, 
+/**
+ * Measures taken.
+ */
+measures: string, 
+/**
+ * The device concerned.
+ */
+device: string | null, };
 
 export type ItemId = string;
 
@@ -1388,6 +1656,11 @@ referrals: Array<Referral>,
  */
 notes: LongText, 
 /**
+ * Each time the person's data was exported for them (Law 25 access
+ * and portability), oldest first.
+ */
+disclosures: Array<Disclosure>, 
+/**
  * Who opened the file.
  */
 author: MemberId, 
@@ -1413,6 +1686,24 @@ history: Array<HistoryItem>,
  * Fields with concurrent values to settle.
  */
 conflicts: Array<Conflict>, };
+
+export type PersonExportFiles = { 
+/**
+ * The JSON file.
+ */
+json: string, 
+/**
+ * The PDF.
+ */
+pdf: string, 
+/**
+ * Notes linked to the person.
+ */
+notes: number, 
+/**
+ * The PDF's pages.
+ */
+pages: number, };
 
 export type PersonInput = { 
 /**
@@ -1545,11 +1836,11 @@ last_backup_at: number | null, };
 
 export type Protection = "secret-store" | "passphrase" | "plain";
 
-export type Record = { "kind": "workspace" } & Workspace | { "kind": "note" } & Note | { "kind": "person" } & Person | { "kind": "resource" } & Resource | { "kind": "place" } & Place;
+export type Record = { "kind": "workspace" } & Workspace | { "kind": "note" } & Note | { "kind": "person" } & Person | { "kind": "resource" } & Resource | { "kind": "place" } & Place | { "kind": "incident" } & Incident;
 
 export type RecordId = string;
 
-export type RecordKind = "workspace" | "note" | "person" | "resource" | "place";
+export type RecordKind = "workspace" | "note" | "person" | "resource" | "place" | "incident";
 
 export type Referral = { 
 /**
@@ -1587,7 +1878,12 @@ follow_ups: Array<ReferralFollowUp>,
 /**
  * How it ended.
  */
-outcome: string | null, };
+outcome: string | null, 
+/**
+ * The partner organisation may know who the person is (name and
+ * phone): only while the person consents to sharing with partners.
+ */
+share_identity: boolean, };
 
 export type ReferralFollowUp = { 
 /**
@@ -1627,7 +1923,12 @@ note: string | null,
 /**
  * Initial status (defaults to proposed).
  */
-status: ReferralStatus | null, };
+status: ReferralStatus | null, 
+/**
+ * Let the organisation know who the person is (name and phone); needs
+ * the person's consent to sharing with partners.
+ */
+share_identity: boolean, };
 
 export type ReferralStatus = "draft" | "proposed" | "requested" | "accepted" | "in-progress" | "on-hold" | "completed" | "declined" | "cancelled" | "failed" | "entered-in-error";
 
@@ -1760,6 +2061,42 @@ languages: Array<string>,
  * Need categories its services answer.
  */
 needs: Array<NeedCategory>, };
+
+export type Retention = { 
+/**
+ * Persons with no activity (their file, a note linked to them) for
+ * this many months are to be erased.
+ */
+inactive_person_months: number | null, 
+/**
+ * Referrals closed more than this many years ago are to be removed
+ * from persons' files.
+ */
+closed_referral_years: number | null, };
+
+export type RetentionDone = { 
+/**
+ * Persons erased.
+ */
+persons: number, 
+/**
+ * Closed referrals removed.
+ */
+referrals: number, };
+
+export type RetentionReview = { 
+/**
+ * The policy applied.
+ */
+policy: Retention, 
+/**
+ * Persons with no activity since the policy's limit.
+ */
+persons: Array<DuePerson>, 
+/**
+ * Referrals closed before the policy's limit.
+ */
+referrals: Array<DueReferral>, };
 
 export type ReviewCounts = { 
 /**
@@ -2315,7 +2652,12 @@ sectors: Array<Sector>,
 /**
  * Members, so history can name authors.
  */
-members: Array<Member>, };
+members: Array<Member>, 
+/**
+ * How long the team keeps persons' data (Law 25: no longer than
+ * needed); none set by default.
+ */
+retention: Retention, };
 
 /** What the window needs at start. */
 export function appInfo(): Promise<AppInfo> {
@@ -2557,7 +2899,7 @@ export function createPerson(input: PersonInput): Promise<RecordId> {
 }
 
 /** Record a person's consent for a purpose, or its withdrawal. */
-export function recordConsent(person: RecordId, purpose: ConsentPurpose, given: boolean, how: ConsentMethod): Promise<ItemId> {
+export function recordConsent(person: RecordId, purpose: ConsentPurpose, given: boolean, how: ConsentMethod): Promise<ConsentEffects> {
   return invoke("record_consent", { person, purpose, given, how });
 }
 
@@ -2720,6 +3062,49 @@ export function deleteRecord(id: RecordId, reason: string): Promise<null> {
 /** in its tombstone; this device purges it at the sync that follows. */
 export function erase(id: RecordId, reason: string): Promise<null> {
   return invoke("erase", { id, reason });
+}
+
+/** Everything held about a person, for them: JSON and a PDF in their */
+/** language (or `lang`), in the exports folder; recorded in their file. */
+export function exportPerson(person: RecordId, lang: string | null): Promise<PersonExportFiles> {
+  return invoke("export_person", { person, lang });
+}
+
+/** The register of confidentiality incidents (coordinators). */
+export function incidents(): Promise<Array<IncidentEntry>> {
+  return invoke("incidents");
+}
+
+/** Record a confidentiality incident (coordinators). */
+export function createIncident(input: IncidentInput): Promise<RecordId> {
+  return invoke("create_incident", { input });
+}
+
+/** Change an incident's entry (coordinators). */
+export function updateIncident(id: RecordId, input: IncidentInput): Promise<null> {
+  return invoke("update_incident", { id, input });
+}
+
+/** Write the register as CSV or PDF in the exports folder, in `lang`. */
+export function exportRegister(kind: ExportKind, lang: string): Promise<ExportDone> {
+  return invoke("export_register", { kind, lang });
+}
+
+/** What the team's retention policy says should now be erased. */
+export function retentionReview(): Promise<RetentionReview> {
+  return invoke("retention_review");
+}
+
+/** Set the team's retention policy (coordinators). */
+export function setRetention(policy: Retention): Promise<null> {
+  return invoke("set_retention", { policy });
+}
+
+/** Erase the persons and remove the closed referrals the review */
+/** designated, with one reason: on every device through the server in */
+/** a team (coordinators), for good in a personal notebook. */
+export function applyRetention(persons: Array<RecordId>, referrals: Array<ItemId>, reason: string): Promise<RetentionDone> {
+  return invoke("apply_retention", { persons, referrals, reason });
 }
 
 /** The sync indicator's state. */
