@@ -14,9 +14,7 @@ use std::process::ExitCode;
 
 use crate::sync::{self as team_sync, SyncProgress};
 use crate::transfer::{self, ExportFormat, ImportEvent, ImportFormat};
-use crate::{
-    ClientError, Environment, NoteFilter, Notebook, Passphrase, Protection, Unlock,
-};
+use crate::{ClientError, Environment, NoteFilter, Notebook, Passphrase, Protection, Unlock};
 use anyhow::{bail, Context};
 use carnet_core::RecordId;
 use clap::Parser;

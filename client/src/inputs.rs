@@ -99,6 +99,9 @@ pub struct NotePatch {
     /// Needs observed.
     #[serde(default)]
     pub needs: Option<Vec<NeedCategory>>,
+    /// The persons the note concerns (their records).
+    #[serde(default)]
+    pub persons: Option<Vec<RecordId>>,
     /// Participant count (0 clears it).
     #[serde(default)]
     pub participants: Option<u32>,

@@ -207,7 +207,14 @@ impl Layout {
         }
     }
 
-    pub(crate) fn text_at(&mut self, x: f32, size: f32, bold: bool, colour: (u8, u8, u8), text: &str) {
+    pub(crate) fn text_at(
+        &mut self,
+        x: f32,
+        size: f32,
+        bold: bool,
+        colour: (u8, u8, u8),
+        text: &str,
+    ) {
         let y = self.y + size;
         self.page().push(Op::Text {
             x,
@@ -220,7 +227,14 @@ impl Layout {
     }
 
     /// A paragraph wrapped to the page's width, from `indent`.
-    pub(crate) fn para(&mut self, text: &str, size: f32, bold: bool, colour: (u8, u8, u8), indent: f32) {
+    pub(crate) fn para(
+        &mut self,
+        text: &str,
+        size: f32,
+        bold: bool,
+        colour: (u8, u8, u8),
+        indent: f32,
+    ) {
         let max = PAGE_W - 2.0 * MARGIN - indent;
         let line_h = size * 1.4;
         for source_line in text.split('\n') {

@@ -308,16 +308,16 @@ impl Notebook {
     }
 
     /// The notes linked to a person, with the paragraphs naming them.
-    fn linked_notes(&mut self, id: RecordId, person: &Person, lang: Lang) -> Result<Vec<LinkedNote>> {
-        let ids: Vec<String> = self
-            .store()
-            .conn()
-            .prepare_cached(
-                "SELECT r.id FROM note_persons np JOIN records r ON r.rowid = np.note_rowid
-                 WHERE np.person_id = ?1",
-            )?
-            .query_map([id.to_string()], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+    fn linked_notes(
+        &mut self,
+        id: RecordId,
+        person: &Person,
+        lang: Lang,
+    ) -> Result<Vec<LinkedNote>> {
+        let ids: Vec<RecordId> = crate::queries::persons::linked_notes(self.store().conn(), id)?
+            .into_iter()
+            .map(|n| n.id)
+            .collect();
         // Everyone else's names, longest first so that a name holding
         // another is replaced whole.
         let mut others: Vec<String> = crate::queries::persons::pseudonyms(self.store().conn())?
@@ -330,9 +330,6 @@ impl Notebook {
             .collect();
         let mut out = Vec::new();
         for note_id in ids {
-            let Ok(note_id) = note_id.parse::<RecordId>() else {
-                continue;
-            };
             let Record::Note(note) = self.record(note_id)? else {
                 continue;
             };
@@ -389,15 +386,20 @@ impl Notebook {
             Record::Person(p) => *p,
             other => return Err(ClientError::wrong_kind(id, "person", &other)),
         };
-        if let Some(why) = self.access()?.write_refusal(carnet_core::RecordKind::Person) {
+        if let Some(why) = self
+            .access()?
+            .write_refusal(carnet_core::RecordKind::Person)
+        {
             return Err(ClientError::Forbidden(format!(
                 "only a coordinator or a member with access to persons can export a person's data: {why}"
             )));
         }
         let lang = lang.unwrap_or_else(|| language_of(&person, Lang::Fr));
         let data = self.person_export(id, lang)?;
-        std::fs::create_dir_all(dir)
-            .map_err(ClientError::io(format!("could not create {}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(ClientError::io(format!(
+            "could not create {}",
+            dir.display()
+        )))?;
         let stem = format!(
             "{}-{}",
             person
@@ -467,20 +469,44 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
     };
     l.heading(&w.t("Votre dossier", "Your file"), 15.0);
     field(&mut l, w.t("Pseudonyme :", "Pseudonym:"), &p.pseudonym);
-    field(&mut l, w.t("Nom :", "Name:"), p.name.as_deref().unwrap_or(""));
-    field(&mut l, w.t("Téléphone :", "Phone:"), p.phone.as_deref().unwrap_or(""));
-    field(&mut l, w.t("Adresse :", "Address:"), p.address.as_deref().unwrap_or(""));
-    field(&mut l, w.t("Langues :", "Languages:"), &p.languages.join(", "));
+    field(
+        &mut l,
+        w.t("Nom :", "Name:"),
+        p.name.as_deref().unwrap_or(""),
+    );
+    field(
+        &mut l,
+        w.t("Téléphone :", "Phone:"),
+        p.phone.as_deref().unwrap_or(""),
+    );
+    field(
+        &mut l,
+        w.t("Adresse :", "Address:"),
+        p.address.as_deref().unwrap_or(""),
+    );
+    field(
+        &mut l,
+        w.t("Langues :", "Languages:"),
+        &p.languages.join(", "),
+    );
     field(
         &mut l,
         w.t("Groupe d'âge :", "Age group:"),
         p.age_group.as_ref().map_or("", |t| t.label),
     );
-    field(&mut l, w.t("Secteur :", "Sector:"), p.sector.as_deref().unwrap_or(""));
+    field(
+        &mut l,
+        w.t("Secteur :", "Sector:"),
+        p.sector.as_deref().unwrap_or(""),
+    );
     field(
         &mut l,
         w.t("Besoins :", "Needs:"),
-        &p.needs.iter().map(|n| n.label).collect::<Vec<_>>().join(", "),
+        &p.needs
+            .iter()
+            .map(|n| n.label)
+            .collect::<Vec<_>>()
+            .join(", "),
     );
     field(
         &mut l,
@@ -488,13 +514,25 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
         &format!("{} ({})", w.day(p.created_at.day()), p.created_by),
     );
     if !p.notes.trim().is_empty() {
-        l.para(&w.t("Notes de suivi :", "Follow-up notes:"), 10.0, true, TEXT_COLOUR, 0.0);
+        l.para(
+            &w.t("Notes de suivi :", "Follow-up notes:"),
+            10.0,
+            true,
+            TEXT_COLOUR,
+            0.0,
+        );
         l.para(&p.notes, 10.0, false, TEXT_COLOUR, 12.0);
     }
 
     l.heading(&w.t("Vos consentements", "Your consents"), 15.0);
     if d.consents.is_empty() {
-        l.para(&w.t("Aucun consentement inscrit.", "No consent recorded."), 10.0, false, MUTED, 0.0);
+        l.para(
+            &w.t("Aucun consentement inscrit.", "No consent recorded."),
+            10.0,
+            false,
+            MUTED,
+            0.0,
+        );
     }
     for c in &d.consents {
         let answer = match (c.given, lang) {
@@ -529,7 +567,13 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
 
     l.heading(&w.t("Vos références", "Your referrals"), 15.0);
     if d.referrals.is_empty() {
-        l.para(&w.t("Aucune référence.", "No referral."), 10.0, false, MUTED, 0.0);
+        l.para(
+            &w.t("Aucune référence.", "No referral."),
+            10.0,
+            false,
+            MUTED,
+            0.0,
+        );
     }
     for r in &d.referrals {
         l.room(50.0);
@@ -541,14 +585,22 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
                     r.need.label,
                     w.day(r.made_at.day()),
                     r.status.label,
-                    if r.identity_shared { " · votre identité est communiquée à l'organisme" } else { "" }
+                    if r.identity_shared {
+                        " · votre identité est communiquée à l'organisme"
+                    } else {
+                        ""
+                    }
                 ),
                 &format!(
                     "{} · made on {} · {}{}",
                     r.need.label,
                     w.day(r.made_at.day()),
                     r.status.label,
-                    if r.identity_shared { " · your identity is shared with the organisation" } else { "" }
+                    if r.identity_shared {
+                        " · your identity is shared with the organisation"
+                    } else {
+                        ""
+                    }
                 ),
             ),
             9.5,
@@ -557,9 +609,18 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
             0.0,
         );
         for h in &r.history {
-            let note = h.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+            let note = h
+                .note
+                .as_deref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default();
             l.para(
-                &format!("{} · {} · {}{note}", w.day(h.at.day()), h.status.label, h.by),
+                &format!(
+                    "{} · {} · {}{note}",
+                    w.day(h.at.day()),
+                    h.status.label,
+                    h.by
+                ),
                 9.5,
                 false,
                 TEXT_COLOUR,
@@ -573,9 +634,17 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
                 (true, Lang::En) => "done",
                 (false, Lang::En) => "planned",
             };
-            let note = f.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+            let note = f
+                .note
+                .as_deref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default();
             l.para(
-                &format!("{} {} ({done}){note}", w.t("Suivi", "Follow-up"), w.day(f.due)),
+                &format!(
+                    "{} {} ({done}){note}",
+                    w.t("Suivi", "Follow-up"),
+                    w.day(f.due)
+                ),
                 9.5,
                 false,
                 TEXT_COLOUR,
@@ -583,13 +652,31 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
             );
         }
         if let Some(o) = &r.outcome {
-            l.para(&format!("{} {o}", w.t("Résultat :", "Outcome:")), 9.5, false, TEXT_COLOUR, 12.0);
+            l.para(
+                &format!("{} {o}", w.t("Résultat :", "Outcome:")),
+                9.5,
+                false,
+                TEXT_COLOUR,
+                12.0,
+            );
         }
     }
 
-    l.heading(&w.t("Les notes qui vous concernent", "Notes about you"), 15.0);
+    l.heading(
+        &w.t("Les notes qui vous concernent", "Notes about you"),
+        15.0,
+    );
     if d.notes.is_empty() {
-        l.para(&w.t("Aucune note n'est liée à vous.", "No note is linked to you."), 10.0, false, MUTED, 0.0);
+        l.para(
+            &w.t(
+                "Aucune note n'est liée à vous.",
+                "No note is linked to you.",
+            ),
+            10.0,
+            false,
+            MUTED,
+            0.0,
+        );
     } else {
         l.para(
             &w.t(
@@ -605,7 +692,12 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
     for n in &d.notes {
         l.room(40.0);
         l.para(
-            &format!("{} · {} · {}", n.title, n.method.label, w.day(n.occurred_at.day())),
+            &format!(
+                "{} · {} · {}",
+                n.title,
+                n.method.label,
+                w.day(n.occurred_at.day())
+            ),
             10.0,
             true,
             TEXT_COLOUR,
@@ -617,9 +709,18 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
     }
 
     if !d.disclosures.is_empty() {
-        l.heading(&w.t("Copies déjà remises", "Copies already handed out"), 15.0);
+        l.heading(
+            &w.t("Copies déjà remises", "Copies already handed out"),
+            15.0,
+        );
         for x in &d.disclosures {
-            l.para(&format!("{} · {}", w.day(x.at.day()), x.by), 9.5, false, TEXT_COLOUR, 0.0);
+            l.para(
+                &format!("{} · {}", w.day(x.at.day()), x.by),
+                9.5,
+                false,
+                TEXT_COLOUR,
+                0.0,
+            );
         }
     }
     render(l, &w, &format!("{title} · {}", p.pseudonym))

@@ -14,9 +14,9 @@ use carnet_core::vocab::{Barrier, Lang, Method, NeedCategory, ReferralStatus, Vo
 use carnet_core::Timestamp;
 
 use crate::error::Result;
-use crate::pdf::{render, write_whole, Layout, Words, MARGIN, MUTED, TEXT_COLOUR};
-pub use crate::pdf::french;
 use crate::notebook::Notebook;
+pub use crate::pdf::french;
+use crate::pdf::{render, write_whole, Layout, Words, MARGIN, MUTED, TEXT_COLOUR};
 use crate::queries::codings::PassageFilter;
 use crate::queries::journal::{NoteFilter, Page};
 use crate::queries::synthesis::Synthesis;
@@ -410,4 +410,3 @@ pub fn report_pdf(
         themes: chosen.len() as u32,
     })
 }
-

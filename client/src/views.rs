@@ -429,6 +429,20 @@ pub struct PersonDetail {
     pub history: Vec<HistoryItem>,
     /// Fields with concurrent values to settle.
     pub conflicts: Vec<Conflict>,
+    /// The notes linked to the person, newest first.
+    pub notes: Vec<LinkedNoteSummary>,
+}
+
+/// A note linked to a person, as their page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LinkedNoteSummary {
+    /// The note.
+    pub id: RecordId,
+    /// Its title.
+    pub title: String,
+    /// When it happened.
+    pub occurred_at: Timestamp,
 }
 
 /// What recording a consent's withdrawal removed, for the person to be

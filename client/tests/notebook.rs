@@ -525,6 +525,7 @@ fn persons_are_listed_with_their_open_referrals() {
         need: NeedCategory::FoodInsecurity,
         note: None,
         status: None,
+        share_identity: false,
     };
     nb.add_referral(b, referral("Banque alimentaire"))
         .expect("referral");
@@ -563,8 +564,8 @@ fn persons_are_listed_with_their_open_referrals() {
         .collect();
     assert_eq!(
         rows,
-        [(a, "mn-0001", 0, 0), (b, "MN-0002", 2, 1)],
-        "by pseudonym, case ignored"
+        [(a, "mn-0001", 0, 0), (b, "MN-0002", 2, 0)],
+        "by pseudonym, case ignored; withdrawing consent to referrals cancelled the open one"
     );
     assert!(
         persons[1].needs.contains(&NeedCategory::FoodInsecurity),
@@ -1039,6 +1040,7 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              ALTER TABLE referrals DROP COLUMN closed_at;
              ALTER TABLE erased DROP COLUMN kind;
              ALTER TABLE erased DROP COLUMN reason;
+             ALTER TABLE persons DROP COLUMN in_synthesis;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

@@ -5,15 +5,13 @@
 
 mod common;
 
-use std::process::Command;
-
 use carnet_client::report::report_pdf;
 use carnet_client::{NoteFilter, NoteInput};
 use carnet_core::record::{Identity, Theme};
 use carnet_core::vocab::{
     Barrier, CodedField, ConsentMethod, ConsentPurpose, Lang, Method, NeedCategory, ReferralStatus,
 };
-use common::{notebook, referred};
+use common::{notebook, pdf_text as text_of, referred};
 
 /// Whether the PDF's text holds a non-breaking space: the Unicode maps of
 /// its fonts name U+00A0 (pdftotext prints it as a plain space).
@@ -39,21 +37,6 @@ fn holds_nbsp(pdf: &std::path::Path) -> bool {
         rest = &body[(end + 9).min(body.len())..];
     }
     found
-}
-
-fn text_of(pdf: &std::path::Path) -> String {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (poppler-utils)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8")
 }
 
 /// Whether a line of the text holds `label` and then `count` (a bar's

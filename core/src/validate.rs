@@ -333,6 +333,7 @@ mod tests {
             }],
             sectors: vec![],
             members: vec![],
+            retention: Default::default(),
         }
     }
 

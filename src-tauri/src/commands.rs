@@ -5,10 +5,13 @@
 //! are generated from this list and cannot drift from it.
 
 use carnet_client::backup;
+use carnet_client::notebook::{IncidentEntry, IncidentInput, RetentionReview};
+use carnet_client::person_data::PersonExportFiles;
 use carnet_client::store::keys;
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::transfer::{self, ExportDone, ExportKind};
+use carnet_client::views::ConsentEffects;
 use carnet_client::{qdpx, report};
 use carnet_client::{
     Agreement, ConflictedPage, Environment, InboxDetail, InboxFilter, InboxPage, NoteDetail,
@@ -17,9 +20,6 @@ use carnet_client::{
     ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, Synthesis, ThemeUse,
     TimerAction,
 };
-use carnet_client::notebook::{IncidentEntry, IncidentInput, RetentionReview};
-use carnet_client::person_data::PersonExportFiles;
-use carnet_client::views::ConsentEffects;
 use carnet_client::{Passphrase, Protection, Unlock};
 use carnet_core::record::{Identity, Place, Resource, Retention, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};

@@ -120,6 +120,7 @@ fn concurrent_referral_statuses_show_as_concurrent_values() {
                 need: NeedCategory::FoodInsecurity,
                 note: None,
                 status: None,
+                share_identity: false,
             },
         )
         .expect("referral");

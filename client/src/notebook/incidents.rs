@@ -131,13 +131,22 @@ pub fn missing(i: &Incident) -> Vec<String> {
         "information",
     );
     need(i.circumstances.is_empty(), "circumstances");
-    need(i.persons_concerned == 0 && !i.persons_estimated, "persons_concerned");
+    need(
+        i.persons_concerned == 0 && !i.persons_estimated,
+        "persons_concerned",
+    );
     need(i.sensitivity.is_empty(), "sensitivity");
     need(i.misuse.is_empty(), "misuse");
     need(i.consequences.is_empty(), "consequences");
     need(i.likelihood.is_empty(), "likelihood");
-    need(i.serious_risk && i.commission_notified_on.is_none(), "commission_notified_on");
-    need(i.serious_risk && i.persons_notified_on.is_none(), "persons_notified_on");
+    need(
+        i.serious_risk && i.commission_notified_on.is_none(),
+        "commission_notified_on",
+    );
+    need(
+        i.serious_risk && i.persons_notified_on.is_none(),
+        "persons_notified_on",
+    );
     need(i.measures.is_empty(), "measures");
     out
 }
@@ -210,10 +219,7 @@ impl Notebook {
         let entries = self.incidents()?;
         let w = Words { lang };
         let columns: Vec<String> = COLUMNS.iter().map(|(fr, en)| w.t(fr, en)).collect();
-        let rows: Vec<Vec<String>> = entries
-            .iter()
-            .map(|e| row(&e.incident, &w))
-            .collect();
+        let rows: Vec<Vec<String>> = entries.iter().map(|e| row(&e.incident, &w)).collect();
         write_table(out, ExportFormat::Csv, &columns, &rows)
     }
 
@@ -250,7 +256,13 @@ impl Notebook {
             0.0,
         );
         if entries.is_empty() {
-            l.para(&w.t("Aucun incident inscrit.", "No incident recorded."), 11.0, false, TEXT_COLOUR, 0.0);
+            l.para(
+                &w.t("Aucun incident inscrit.", "No incident recorded."),
+                11.0,
+                false,
+                TEXT_COLOUR,
+                0.0,
+            );
         }
         for e in &entries {
             l.room(120.0);
@@ -259,7 +271,11 @@ impl Notebook {
             for ((fr, en), value) in COLUMNS.iter().zip(values).skip(1) {
                 l.room(28.0);
                 l.para(&w.t(fr, en), 9.0, true, MUTED, 0.0);
-                let shown = if value.is_empty() { "—".to_string() } else { value };
+                let shown = if value.is_empty() {
+                    "—".to_string()
+                } else {
+                    value
+                };
                 l.para(&shown, 10.0, false, TEXT_COLOUR, 10.0);
             }
         }
@@ -279,18 +295,42 @@ const COLUMNS: &[(&str, &str)] = &[
         "Why the information cannot be described",
     ),
     ("Circonstances", "Circumstances"),
-    ("Date ou période de l'incident", "Date or period of the incident"),
-    ("Date de la prise de connaissance", "Date the team became aware"),
-    ("Nombre de personnes concernées", "Number of persons concerned"),
-    ("Sensibilité des renseignements", "Sensitivity of the information"),
+    (
+        "Date ou période de l'incident",
+        "Date or period of the incident",
+    ),
+    (
+        "Date de la prise de connaissance",
+        "Date the team became aware",
+    ),
+    (
+        "Nombre de personnes concernées",
+        "Number of persons concerned",
+    ),
+    (
+        "Sensibilité des renseignements",
+        "Sensitivity of the information",
+    ),
     ("Utilisations malveillantes possibles", "Possible misuses"),
     ("Conséquences appréhendées", "Anticipated consequences"),
-    ("Probabilité d'une utilisation malveillante", "Likelihood of misuse"),
+    (
+        "Probabilité d'une utilisation malveillante",
+        "Likelihood of misuse",
+    ),
     ("Risque de préjudice sérieux", "Risk of serious injury"),
-    ("Avis à la Commission d'accès à l'information", "Notice to the Commission d'accès à l'information"),
-    ("Avis aux personnes concernées", "Notice to the persons concerned"),
+    (
+        "Avis à la Commission d'accès à l'information",
+        "Notice to the Commission d'accès à l'information",
+    ),
+    (
+        "Avis aux personnes concernées",
+        "Notice to the persons concerned",
+    ),
     ("Avis public et raison", "Public notice and why"),
-    ("Mesures prises pour diminuer le risque", "Measures taken to reduce the risk"),
+    (
+        "Mesures prises pour diminuer le risque",
+        "Measures taken to reduce the risk",
+    ),
     ("Appareil concerné", "Device concerned"),
 ];
 
@@ -300,10 +340,16 @@ fn row(i: &Incident, w: &Words) -> Vec<String> {
     let yes_no = |b: bool| w.t(if b { "oui" } else { "non" }, if b { "yes" } else { "no" });
     let mut period = i.occurred_from.to_iso();
     if let Some(to) = i.occurred_to {
-        period = w.t(&format!("du {period} au {}", to.to_iso()), &format!("{period} to {}", to.to_iso()));
+        period = w.t(
+            &format!("du {period} au {}", to.to_iso()),
+            &format!("{period} to {}", to.to_iso()),
+        );
     }
     if i.occurred_approximate {
-        period = w.t(&format!("{period} (approximatif)"), &format!("{period} (approximate)"));
+        period = w.t(
+            &format!("{period} (approximatif)"),
+            &format!("{period} (approximate)"),
+        );
     }
     let mut count = i.persons_concerned.to_string();
     if i.persons_estimated {

@@ -136,6 +136,11 @@ impl Notebook {
             if let Some(x) = patch.needs {
                 n.needs = x;
             }
+            if let Some(mut x) = patch.persons {
+                let mut seen = std::collections::HashSet::new();
+                x.retain(|p| seen.insert(*p));
+                n.persons = x;
+            }
             if let Some(c) = patch.participants {
                 n.participants.count = (c > 0).then_some(c);
             }

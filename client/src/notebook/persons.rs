@@ -308,6 +308,7 @@ impl Notebook {
             person,
             history: self.history(id)?,
             conflicts: self.conflicts(id)?,
+            notes: query::linked_notes(self.store.conn(), id)?,
         })
     }
 }

@@ -103,7 +103,11 @@ impl Notebook {
                 };
                 let last = std::iter::once(p.created_at)
                     .chain(p.consents.iter().map(|c| c.at))
-                    .chain(p.referrals.iter().flat_map(|r| r.history.iter().map(|h| h.at)))
+                    .chain(
+                        p.referrals
+                            .iter()
+                            .flat_map(|r| r.history.iter().map(|h| h.at)),
+                    )
                     .chain(
                         p.referrals
                             .iter()

@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::{vocab_code, vocab_codes};
 use crate::error::Result;
-use crate::views::{PersonSummary, ReferralSummary};
+use crate::views::{LinkedNoteSummary, PersonSummary, ReferralSummary};
 
 /// Every pseudonym this device holds (to keep them unique).
 pub fn pseudonyms(conn: &Connection) -> Result<Vec<String>> {
@@ -126,4 +126,32 @@ pub fn person_of_referral(conn: &Connection, referral: ItemId) -> Result<Option<
         )
         .optional()?;
     Ok(id.and_then(|s| s.parse().ok()))
+}
+
+/// The notes linked to a person, newest first.
+pub fn linked_notes(conn: &Connection, person: RecordId) -> Result<Vec<LinkedNoteSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, n.title, n.occurred_at FROM note_persons np
+         JOIN notes n ON n.rowid = np.note_rowid JOIN records r ON r.rowid = n.rowid
+         WHERE np.person_id = ?1 ORDER BY n.occurred_at DESC",
+    )?;
+    let rows = stmt.query_map([person.to_string()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, title, at) = row?;
+        if let Ok(id) = id.parse() {
+            out.push(LinkedNoteSummary {
+                id,
+                title,
+                occurred_at: Timestamp::from_millis(at),
+            });
+        }
+    }
+    Ok(out)
 }

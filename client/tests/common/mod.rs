@@ -66,8 +66,25 @@ pub fn referred(
                 need,
                 note: note.map(str::to_string),
                 status: None,
+                share_identity: false,
             },
         )
         .expect("referral");
     (person, referral)
+}
+
+/// A PDF's text, as `pdftotext -layout` reads it.
+pub fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
 }

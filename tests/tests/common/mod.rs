@@ -306,6 +306,7 @@ impl Device {
                     need,
                     note: None,
                     status: None,
+                    share_identity: false,
                 },
             )
             .expect("referral");
