@@ -923,6 +923,20 @@ written_at: number, };
 
 export type Language = "fr" | "en";
 
+export type LinkedNoteSummary = { 
+/**
+ * The note.
+ */
+id: RecordId, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * When it happened.
+ */
+occurred_at: Timestamp, };
+
 export type ListItem = { 
 /**
  * The item's id.
@@ -1339,6 +1353,10 @@ barriers: Array<Barrier> | null,
  */
 needs: Array<NeedCategory> | null, 
 /**
+ * The persons the note concerns (their records).
+ */
+persons: Array<RecordId> | null, 
+/**
  * Participant count (0 clears it).
  */
 participants: number | null, 
@@ -1685,7 +1703,11 @@ history: Array<HistoryItem>,
 /**
  * Fields with concurrent values to settle.
  */
-conflicts: Array<Conflict>, };
+conflicts: Array<Conflict>, 
+/**
+ * The notes linked to the person, newest first.
+ */
+notes: Array<LinkedNoteSummary>, };
 
 export type PersonExportFiles = { 
 /**

@@ -18,7 +18,10 @@ export type Screen =
   | { name: "person"; id: string }
   | { name: "referrals" }
   | { name: "directory" }
-  | { name: "review" };
+  | { name: "review" }
+  /** The register of incidents and the retention review (coordinators);
+   * `lost` prefills an incident for a lost device. */
+  | { name: "privacy"; lost?: api.DeviceInfo };
 
 export const app = $state<{
   info: AppInfo | null;
@@ -66,6 +69,7 @@ export function screenKey(s: Screen): string {
 
 export function screenFromKey(key: string | null | undefined, persons = true): Screen {
   if (key === "settings" || key === "capture" || key === "directory" || key === "review") return { name: key };
+  if (key === "privacy") return { name: key };
   if (persons && (key === "persons" || key === "referrals")) return { name: key };
   if (key && key.startsWith("note:")) return { name: "note", id: key.slice(5) };
   if (persons && key && key.startsWith("person:")) return { name: "person", id: key.slice(7) };
@@ -114,7 +118,14 @@ export const KIND_LABEL: Record<api.RecordKind, MessageKey> = {
   resource: "review.kind.resource",
   place: "review.kind.place",
   workspace: "review.kind.workspace",
+  incident: "review.kind.incident",
 };
+
+/** Whether this member keeps the register and the retention policy: a
+ * coordinator, or the owner of a personal notebook. */
+export function coordinates(): boolean {
+  return app.info?.joined !== true || app.info.role === "coordinator";
+}
 
 /** Whether a record of `kind` has a screen to open (a place has none). */
 export function canOpen(kind: api.RecordKind): boolean {
@@ -127,6 +138,7 @@ export function openRecord(kind: api.RecordKind, id: string): void {
   else if (kind === "person" && app.info?.persons) go({ name: "person", id });
   else if (kind === "resource") go({ name: "directory" });
   else if (kind === "workspace") go({ name: "settings" });
+  else if (kind === "incident") go({ name: "privacy" });
 }
 
 /** The sectors of the territory the places name, in the language's order (the filters' choices). */

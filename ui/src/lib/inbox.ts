@@ -20,6 +20,7 @@ const created: Record<RecordKind, MessageKey> = {
   resource: "inbox.created.record",
   place: "inbox.created.record",
   workspace: "inbox.created.record",
+  incident: "inbox.created.record",
 };
 
 /**

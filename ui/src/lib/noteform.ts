@@ -144,6 +144,7 @@ export function noPatch(): NotePatch {
     follow_up_clear_due: false,
     review: null,
     group_open: null,
+    persons: null,
   };
 }
 
