@@ -319,3 +319,19 @@ impl Device {
         rt().block_on(sync::sync_until_quiet(&mut self.nb, &client, |_| {}))
     }
 }
+
+/// A PDF's text, as `pdftotext` reads it (poppler-utils).
+pub fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs (poppler-utils)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -1771,11 +1771,7 @@ fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
                 && files[2].ends_with(".qdpx"),
             || format!("three files in the exports folder: {files:?}"),
         )?;
-        let pdf = std::process::Command::new("pdftotext")
-            .arg(exports.path().join(&files[1]))
-            .arg("-")
-            .output()?;
-        let pdf = String::from_utf8_lossy(&pdf.stdout);
+        let pdf = common::pdf_text(&exports.path().join(&files[1]));
         ensure(
             pdf.contains("Synthèse de l'équipe") && pdf.contains(&format!("{notes} notes")),
             || format!("the report covers the {notes} notes: {pdf}"),
@@ -1827,5 +1823,217 @@ fn the_synthesis_charts_a_demo_team_and_opens_the_journal_filtered() {
         app.wait_text("#chart-funnel thead", "Referrals").await?;
         let _ = app.screenshot("-charts-en").await;
         Ok(())
+    });
+}
+
+/// The text of the only file of `dir` ending in `ext`.
+fn exported(dir: &std::path::Path, ext: &str) -> Result<std::path::PathBuf> {
+    let found: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    ensure(found.len() == 1, || {
+        format!(
+            "expected one .{ext} file in {}, found {found:?}",
+            dir.display()
+        )
+    })?;
+    Ok(found[0].clone())
+}
+
+#[test]
+fn a_withdrawn_consent_takes_the_name_off_and_the_person_gets_their_data() {
+    let exports = tempfile::tempdir().unwrap();
+    let env = vec![("CARNET_EXPORT_DIR", exports.path().display().to_string())];
+    scenario("law25_person", &env, async |app| {
+        start_personal(app).await?;
+        app.click("#nav-persons").await?;
+        app.type_into("#person-pseudonym", "SH-0025").await?;
+        app.click("#person-add").await?;
+        app.wait_text("#person-title", "SH-0025").await?;
+        app.wait_text("#consent-now", "jamais demandé").await?;
+        for purpose in ["identifying-details", "sharing-with-partners"] {
+            app.select("#consent-purpose", purpose).await?;
+            app.click("#consent-record").await?;
+            app.wait_text("#consent-effects", "Réponse inscrite")
+                .await?;
+        }
+        app.wait_text("#consent-now [data-purpose=sharing-with-partners]", "donné")
+            .await?;
+        app.type_into("#identity-name", "Solange Marchand-Ouellet")
+            .await?;
+        app.click("#identity-form button[type=submit]").await?;
+        app.wait_text("#identity-form", "Coordonnées enregistrées.")
+            .await?;
+        // A referral that names her to the organisation, with her consent.
+        app.type_into("#referral-service", "Cuisine collective de l'Est")
+            .await?;
+        app.click("#referral-share").await?;
+        app.click("#referral-make").await?;
+        app.wait_text(".referral-shared", "Identité communiquée")
+            .await?;
+
+        // She withdraws both: the app says what it removed.
+        app.select("#consent-purpose", "sharing-with-partners")
+            .await?;
+        app.click("input[name=consent-given]:not(:checked)").await?;
+        app.click("#consent-record").await?;
+        app.wait_text("#consent-effects", "ne communique plus son identité")
+            .await?;
+        ensure(app.count(".referral-shared").await? == 0, || {
+            "the referral still says the identity is shared".into()
+        })?;
+        app.select("#consent-purpose", "identifying-details")
+            .await?;
+        app.click("#consent-record").await?;
+        app.wait_text("#consent-effects", "ont été retirés de sa fiche")
+            .await?;
+        app.wait_text("#identity-consent", "consentement").await?;
+        let page = app.page_text().await;
+        ensure(!page.contains("Solange"), || {
+            format!("the person's page still shows the name: {page}")
+        })?;
+        // The referral form no longer offers to share.
+        let share = app
+            .script("return document.querySelector('#referral-share').disabled")
+            .await?;
+        ensure(share == serde_json::json!(true), || {
+            "sharing is still offered without consent".into()
+        })?;
+
+        // A note about her, linked from the note editor.
+        capture(
+            app,
+            "Café du mardi",
+            &format!(
+                "SH-0025 cherche un logement plus proche du métro.{ENTER}Un autre participant parle du quartier."
+            ),
+        )
+        .await?;
+        app.type_into("#note-person-input", "sh-0025").await?;
+        app.click("#note-person-add").await?;
+        app.wait_text("#note-persons", "SH-0025").await?;
+        app.click("#nav-persons").await?;
+        app.click("#persons-list .card").await?;
+        app.wait_text("#person-notes", "Café du mardi").await?;
+
+        // Her data, for her: the files are written and the copy recorded.
+        app.click("#person-export").await?;
+        app.wait_text("#person-export-done", ".pdf").await?;
+        app.wait_text("#person-disclosures", "Roxanne").await?;
+        let json = std::fs::read_to_string(exported(exports.path(), "json")?)?;
+        ensure(
+            json.contains("SH-0025")
+                && json.contains("Cuisine collective de l'Est")
+                && json.contains("cherche un logement plus proche du métro")
+                && !json.contains("Un autre participant")
+                && !json.contains("Solange"),
+            || format!("expected her export without the withdrawn name: {json}"),
+        )?;
+        let pdf = exported(exports.path(), "pdf")?;
+        let text = common::pdf_text(&pdf);
+        ensure(
+            text.contains("Vos renseignements") && text.contains("SH-0025"),
+            || format!("the PDF reads: {text}"),
+        )?;
+        Ok(())
+    });
+}
+
+#[test]
+fn a_coordinator_reports_a_lost_device_revokes_it_and_exports_the_register() {
+    let _one = one_at_a_time();
+    let server = common::TestServer::start();
+    let (team, code) = server.create_team("Pôle de Montréal-Nord", "Aline");
+    let exports = tempfile::tempdir().unwrap();
+    let env = vec![("CARNET_EXPORT_DIR", exports.path().display().to_string())];
+    runtime().block_on(async {
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("law25_register", dir.path(), &env)
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            let jean_dir = tempfile::tempdir()?;
+            let (mut jean, _) = carnet_client::sync::join(
+                jean_dir.path(),
+                carnet_client::sync::JoinOptions {
+                    server: &server.url,
+                    code: &server.invite(&team, "worker", true),
+                    device_name: "portable-jean",
+                    member_name: "Jean",
+                    ca_pem: None,
+                },
+                common::env(3),
+                |_| {},
+            )
+            .await?;
+            join(&app, &server.url, &code, "Aline").await?;
+            app.click("#nav-settings").await?;
+            app.wait_text("#devices", "portable-jean").await?;
+            let lost = app
+                .client
+                .find(fantoccini::Locator::XPath(
+                    "//ul[@id='devices']/li[contains(., 'portable-jean')]//button[contains(@class,'report-lost')]",
+                ))
+                .await?;
+            lost.click().await?;
+            app.wait_text("#privacy-title", "Confidentialité").await?;
+            let title = app
+                .script("return document.querySelector('#incident-title').value")
+                .await?;
+            ensure(
+                title.as_str().is_some_and(|t| t.contains("portable-jean")),
+                || format!("expected the incident titled after the device, got {title}"),
+            )?;
+            let circumstances = app
+                .script("return document.querySelector('#incident-circumstances').value")
+                .await?;
+            ensure(
+                circumstances.as_str().is_some_and(|t| t.contains("Jean")),
+                || format!("expected the device's member in the circumstances: {circumstances}"),
+            )?;
+            app.type_into("#incident-persons", "35").await?;
+            app.type_into("#incident-sensitivity", "Élevée").await?;
+            app.type_into("#incident-measures", "Appareil révoqué le jour même")
+                .await?;
+            app.click("#incident-save").await?;
+            app.wait_text("#incident-saved", "Incident enregistré").await?;
+            app.wait_text("#incidents", "portable-jean").await?;
+            // The form still shows what was saved, ready to complete.
+            let kept = app
+                .script("return document.querySelector('#incident-sensitivity').value")
+                .await?;
+            ensure(kept == serde_json::json!("Élevée"), || {
+                format!("the form forgot what was saved: {kept}")
+            })?;
+            app.click("#lost-revoke").await?;
+            app.client.accept_alert().await?;
+            app.wait_text("#lost-device", "révoqué").await?;
+            // The register for the Commission, in PDF.
+            app.click("#register-export button[data-kind=pdf]").await?;
+            app.wait_text("#register-export", ".pdf").await?;
+            let text = common::pdf_text(&exported(exports.path(), "pdf")?);
+            for want in [
+                "Registre des incidents de confidentialité",
+                "portable-jean",
+                "Appareil révoqué le jour même",
+                "Nombre de personnes concernées",
+            ] {
+                ensure(text.contains(want), || {
+                    format!("expected \"{want}\" in the register's PDF: {text}")
+                })?;
+            }
+            // Jean's device is refused from now on.
+            let client = carnet_client::sync::engine::server_client(&jean)?;
+            let refused =
+                carnet_client::sync::sync_until_quiet(&mut jean, &client, |_| {}).await;
+            ensure(
+                matches!(&refused, Err(e) if e.kind().is_unauthorized()),
+                || format!("expected the revoked device to be refused, it got {refused:?}"),
+            )?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
     });
 }
