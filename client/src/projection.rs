@@ -202,8 +202,9 @@ fn project_note(tx: &Connection, rowid: i64, n: &Note) -> Result<()> {
 
 fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO persons (rowid, pseudonym, age_group, sector, needs, created_at, in_synthesis)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO persons (rowid, pseudonym, age_group, sector, needs, created_at, in_synthesis,
+                              rewritten_from)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         rowid,
@@ -213,6 +214,7 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
         join_codes(&p.needs),
         p.created_at.as_millis(),
         p.consent(ConsentPurpose::Research) != Some(false),
+        p.rewritten_from.as_ref().map(|r| r.record.to_string()),
     ])?;
     for r in &p.referrals {
         let next = r

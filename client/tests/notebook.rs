@@ -1041,6 +1041,7 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              ALTER TABLE erased DROP COLUMN kind;
              ALTER TABLE erased DROP COLUMN reason;
              ALTER TABLE persons DROP COLUMN in_synthesis;
+             ALTER TABLE persons DROP COLUMN rewritten_from;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

@@ -579,7 +579,7 @@ fn the_retention_review_lists_what_the_policy_designates_and_removes_closed_refe
     assert!(review.persons.is_empty());
     let ids: Vec<_> = review.referrals.iter().map(|r| r.id).collect();
     assert_eq!(ids, vec![old_ref]);
-    assert_eq!(nb.remove_referrals(&ids).expect("removed"), 1);
+    assert_eq!(nb.remove_referrals(&ids).expect("removed"), (1, vec![old]));
     assert!(nb
         .person_detail(old)
         .expect("old")

@@ -832,6 +832,34 @@ commands! {
         state.edit(|nb| nb.export_person(person, lang, &dir))
     }
 
+    /// Rewrite a person's record without its history (what it no longer
+    /// holds, such as a withdrawn name, goes from every device): a new
+    /// record takes its place and its notes; the old one is erased with
+    /// `reason`, through the server in a team (coordinators, online).
+    fn rewrite_person(_app, state, person: RecordId, reason: String) -> RecordId {
+        if reason.trim().is_empty() {
+            return Err(carnet_client::ClientError::BadInput(
+                "say why the record's history is removed (the reason is kept, never the content)".into(),
+            )
+            .into());
+        }
+        let joined = state.with(|nb| Ok(nb.membership()?.is_some()))?;
+        if !joined {
+            return state.edit(|nb| {
+                let new = nb.rewrite_person(person)?;
+                nb.delete_record(person, &reason)?;
+                Ok(new)
+            });
+        }
+        let client = state.with(|nb| sync::engine::server_client(nb))?;
+        // Reachable, and this member may erase: before anything changes.
+        client.devices().await?;
+        let new = state.edit(|nb| nb.rewrite_person(person))?;
+        client.erase(person, &reason).await?;
+        state.sync_now();
+        Ok(new)
+    }
+
     /// The register of confidentiality incidents (coordinators).
     fn incidents(_app, state) -> Vec<IncidentEntry> {
         state.with(|nb| nb.incidents())
@@ -872,25 +900,46 @@ commands! {
 
     /// Erase the persons and remove the closed referrals the review
     /// designated, with one reason: on every device through the server in
-    /// a team (coordinators), for good in a personal notebook.
+    /// a team (coordinators, online), for good in a personal notebook; the
+    /// files that lost referrals are rewritten without their history.
     fn apply_retention(_app, state, persons: Vec<RecordId>, referrals: Vec<ItemId>, reason: String) -> RetentionDone {
-        let removed = state.edit(|nb| nb.remove_referrals(&referrals))?;
+        if reason.trim().is_empty() {
+            return Err(carnet_client::ClientError::BadInput(
+                "say why these records are erased (the reason is kept, never the content)".into(),
+            )
+            .into());
+        }
         let joined = state.with(|nb| Ok(nb.membership()?.is_some()))?;
-        let mut erased = 0;
-        if joined {
+        let client = if joined {
             let client = state.with(|nb| sync::engine::server_client(nb))?;
-            for id in &persons {
-                client.erase(*id, &reason).await?;
-                erased += 1;
-            }
-            state.sync_now();
+            // Reachable, and this member may erase: before anything changes.
+            client.devices().await?;
+            Some(client)
         } else {
-            for id in &persons {
-                state.with(|nb| nb.delete_record(*id, &reason))?;
-                erased += 1;
+            None
+        };
+        let (removed, touched) = state.edit(|nb| nb.remove_referrals(&referrals))?;
+        // The files that lost referrals are rewritten without their
+        // history, so the referrals are gone from it too.
+        let mut erase: Vec<RecordId> = persons.clone();
+        for old in touched.into_iter().filter(|p| !persons.contains(p)) {
+            state.edit(|nb| nb.rewrite_person(old))?;
+            erase.push(old);
+        }
+        match client {
+            Some(client) => {
+                for id in &erase {
+                    client.erase(*id, &reason).await?;
+                }
+                state.sync_now();
+            }
+            None => {
+                for id in &erase {
+                    state.with(|nb| nb.delete_record(*id, &reason))?;
+                }
             }
         }
-        Ok(RetentionDone { persons: erased, referrals: removed })
+        Ok(RetentionDone { persons: persons.len() as u32, referrals: removed })
     }
 
     /// The sync indicator's state.

@@ -221,3 +221,118 @@ fn an_erased_note_is_in_no_page_of_the_server_nor_of_the_devices() {
         assert!(holds(&pages, KEPT), "{who} keeps the other note");
     }
 }
+
+/// A person whose name was kept with consent, then withdrawn: the name is
+/// still in the record's history until the record is rewritten without
+/// it; then no page of any database holds it, and the person, their
+/// consents and their note are all still there under the new record.
+#[test]
+fn a_withdrawn_name_leaves_every_page_once_the_persons_record_is_rewritten() {
+    use carnet_core::record::{Identity, Record};
+    use carnet_core::vocab::{ConsentMethod, ConsentPurpose};
+    let server = TestServer::start();
+    let (team, code) = server.create_team("Pôle", "Aline");
+    let mut aline = Device::join(&server, &code, "Aline", 1);
+    let mut jean = Device::join(&server, &server.invite(&team, "worker", true), "Jean", 2);
+    let person = aline
+        .nb
+        .create_person(carnet_client::PersonInput {
+            pseudonym: format!("P-{KEPT}"),
+            ..Default::default()
+        })
+        .expect("person");
+    aline
+        .nb
+        .record_consent(
+            person,
+            ConsentPurpose::IdentifyingDetails,
+            true,
+            ConsentMethod::Written,
+        )
+        .expect("consent");
+    aline
+        .nb
+        .set_identity(
+            person,
+            Identity {
+                name: Some(format!("Nom {MARKER}")),
+                ..Identity::default()
+            },
+        )
+        .expect("identity");
+    let note = aline
+        .nb
+        .create_note(NoteInput {
+            method: Some(Method::Outreach),
+            title: "Visite".into(),
+            body: Some(format!("P-{KEPT} va bien.")),
+            ..NoteInput::default()
+        })
+        .expect("note");
+    aline
+        .nb
+        .update_note(
+            note,
+            carnet_client::NotePatch {
+                persons: Some(vec![person]),
+                ..Default::default()
+            },
+        )
+        .expect("linked");
+    aline.sync().expect("sync");
+    jean.sync().expect("sync");
+    // Jean records the withdrawal; the name leaves the record, not yet
+    // its history.
+    jean.nb
+        .record_consent(
+            person,
+            ConsentPurpose::IdentifyingDetails,
+            false,
+            ConsentMethod::Verbal,
+        )
+        .expect("withdrawn");
+    jean.sync().expect("sync");
+    aline.sync().expect("sync");
+    assert!(
+        holds(&notebook_pages(aline.dir.path()), MARKER),
+        "the record's history still holds the name"
+    );
+    // A worker cannot rewrite it away (it erases); the coordinator does.
+    let client = server_client(&aline.nb).expect("client");
+    let new = aline.nb.rewrite_person(person).expect("rewritten");
+    assert_eq!(
+        aline.nb.rewrite_person(person).expect("again"),
+        new,
+        "asked twice, one copy"
+    );
+    rt().block_on(client.erase(person, "consentement retiré"))
+        .expect("erased");
+    aline.sync().expect("sync");
+    jean.sync().expect("sync");
+    let db = server.data.join("server.db");
+    assert!(
+        !holds(&plain_files(&db), MARKER),
+        "the server holds no trace"
+    );
+    for (who, dev) in [("Aline", &mut aline), ("Jean", &mut jean)] {
+        let pages = notebook_pages(dev.dir.path());
+        assert!(
+            !holds(&pages, MARKER),
+            "{who}'s notebook holds the withdrawn name"
+        );
+        let Record::Person(p) = dev.nb.record(new).expect("the new record") else {
+            panic!("not a person")
+        };
+        assert_eq!(p.pseudonym, format!("P-{KEPT}"));
+        assert_eq!(p.consents.len(), 2, "{who}: the answers are kept");
+        assert_eq!(p.rewritten_from.as_ref().map(|r| r.record), Some(person));
+        assert!(
+            dev.nb.record(person).is_err(),
+            "{who}: the old record is gone"
+        );
+        let Record::Note(n) = dev.nb.record(note).expect("note") else {
+            panic!("not a note")
+        };
+        assert_eq!(n.persons, vec![new], "{who}: the note follows the person");
+    }
+}

@@ -296,6 +296,48 @@ impl Notebook {
         query::persons(self.store.conn())
     }
 
+    /// Copy a person's record, as it is now, into a new record without its
+    /// history, and relink the notes that name the old one; the old one is
+    /// then erased (by the caller: the coordinator's erasure in a team, a
+    /// deletion in a personal notebook), so that what the record no longer
+    /// holds (a withdrawn name, a removed referral) is gone from every
+    /// device, history included. Asked again for the same old record
+    /// (the erasure failed the first time), it returns the copy it made.
+    pub fn rewrite_person(&mut self, old: RecordId) -> Result<RecordId> {
+        if let Some(why) = self
+            .access()?
+            .write_refusal(carnet_core::RecordKind::Person)
+        {
+            return Err(ClientError::Forbidden(why));
+        }
+        if let Some(done) = query::rewritten_from(self.store.conn(), old)? {
+            return Ok(done);
+        }
+        let mut person = match self.record(old)? {
+            Record::Person(p) => *p,
+            other => return Err(ClientError::wrong_kind(old, "person", &other)),
+        };
+        let now = self.now();
+        person.rewritten_from = Some(carnet_core::record::Rewritten {
+            record: old,
+            at: now,
+            by: self.member(),
+        });
+        let new = RecordId::generate(self.env.ids.as_ref(), now);
+        self.create_record(new, Record::Person(Box::new(person)))?;
+        for note in query::linked_notes(self.store.conn(), old)? {
+            self.edit_note(note.id, |n| {
+                for p in &mut n.persons {
+                    if *p == old {
+                        *p = new;
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        Ok(new)
+    }
+
     /// A person with everything their page shows: consents, needs,
     /// referrals, history and concurrent values.
     pub fn person_detail(&mut self, id: RecordId) -> Result<PersonDetail> {

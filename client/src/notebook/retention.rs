@@ -164,9 +164,12 @@ impl Notebook {
     }
 
     /// Remove closed referrals from the persons' files that hold them, as
-    /// the retention review designated. Returns how many went.
-    pub fn remove_referrals(&mut self, referrals: &[ItemId]) -> Result<u32> {
+    /// the retention review designated. Returns how many went and the
+    /// persons whose files changed (their histories still hold the
+    /// referrals until they are rewritten, see [`Notebook::rewrite_person`]).
+    pub fn remove_referrals(&mut self, referrals: &[ItemId]) -> Result<(u32, Vec<RecordId>)> {
         let mut removed = 0;
+        let mut persons = Vec::new();
         for referral in referrals {
             let Ok(person) = self.person_of_referral(*referral) else {
                 continue;
@@ -177,7 +180,10 @@ impl Notebook {
                 removed += (before - p.referrals.len()) as u32;
                 Ok(())
             })?;
+            if !persons.contains(&person) {
+                persons.push(person);
+            }
         }
-        Ok(removed)
+        Ok((removed, persons))
     }
 }

@@ -155,3 +155,14 @@ pub fn linked_notes(conn: &Connection, person: RecordId) -> Result<Vec<LinkedNot
     }
     Ok(out)
 }
+
+/// The person's record rewritten from `old`, if there is one.
+pub fn rewritten_from(conn: &Connection, old: RecordId) -> Result<Option<RecordId>> {
+    let id: Option<String> = conn
+        .prepare_cached(
+            "SELECT r.id FROM persons p JOIN records r ON r.rowid = p.rowid WHERE p.rewritten_from = ?1",
+        )?
+        .query_row([old.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(id.and_then(|i| i.parse().ok()))
+}

@@ -117,11 +117,13 @@ ALTER TABLE erased ADD COLUMN kind TEXT NOT NULL DEFAULT '';
 ALTER TABLE erased ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 "#;
 
-/// Format 8, consent by purpose: a person whose latest answer about the
-/// anonymised synthesis is no is left out of it (their referrals do not
-/// count). Filled by the rebuild that follows (see [`REPROJECT_AFTER`]).
+/// Format 8, Law 25: a person whose latest answer about the anonymised
+/// synthesis is no is left out of it (their referrals do not count); a
+/// person's record rewritten without its history names the one it
+/// replaces. Filled by the rebuild that follows (see [`REPROJECT_AFTER`]).
 const CONSENT_TO_SYNTHESIS: &str = r#"
 ALTER TABLE persons ADD COLUMN in_synthesis INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE persons ADD COLUMN rewritten_from TEXT;
 "#;
 
 /// Format 6, coding passages and the synthesis: every coding of every

@@ -25,7 +25,9 @@ pub use note::{
     Coding, Comment, FollowUp, ListItem, Note, Participants, ShadowEntry, ShadowTimer, Story,
     TimerSpan,
 };
-pub use person::{Consent, Disclosure, Identity, Person, Referral, ReferralFollowUp, StatusChange};
+pub use person::{
+    Consent, Disclosure, Identity, Person, Referral, ReferralFollowUp, Rewritten, StatusChange,
+};
 pub use place::Place;
 pub use resource::{Location, Resource, Service};
 pub use workspace::{Member, Retention, Sector, Theme, Workspace};

@@ -52,6 +52,11 @@ pub struct Person {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub disclosures: Vec<Disclosure>,
+    /// The record this one was copied from, without its history (see
+    /// `Notebook::rewrite_person`), and when.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub rewritten_from: Option<Rewritten>,
     /// Who opened the file.
     pub author: MemberId,
     /// When.
@@ -72,6 +77,7 @@ impl Person {
             referrals: Vec::new(),
             notes: LongText::default(),
             disclosures: Vec::new(),
+            rewritten_from: None,
             author,
             created_at: at,
         }
@@ -171,6 +177,18 @@ pub struct Referral {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub share_identity: bool,
+}
+
+/// Where a record rewritten without its history came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Rewritten {
+    /// The record it replaces (erased).
+    pub record: RecordId,
+    /// When.
+    pub at: Timestamp,
+    /// By whom.
+    pub by: MemberId,
 }
 
 /// An export of a person's data, made for them.

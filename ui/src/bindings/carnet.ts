@@ -1679,6 +1679,11 @@ notes: LongText,
  */
 disclosures: Array<Disclosure>, 
 /**
+ * The record this one was copied from, without its history (see
+ * `Notebook::rewrite_person`), and when.
+ */
+rewritten_from: Rewritten | null, 
+/**
  * Who opened the file.
  */
 author: MemberId, 
@@ -2139,6 +2144,20 @@ mentions: number,
 to_review: number, };
 
 export type ReviewStatus = "draft" | "to-review" | "needs-changes" | "reviewed";
+
+export type Rewritten = { 
+/**
+ * The record it replaces (erased).
+ */
+record: RecordId, 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * By whom.
+ */
+by: MemberId, };
 
 export type Role = "coordinator" | "worker" | "observer";
 
@@ -3090,6 +3109,14 @@ export function erase(id: RecordId, reason: string): Promise<null> {
 /** language (or `lang`), in the exports folder; recorded in their file. */
 export function exportPerson(person: RecordId, lang: string | null): Promise<PersonExportFiles> {
   return invoke("export_person", { person, lang });
+}
+
+/** Rewrite a person's record without its history (what it no longer */
+/** holds, such as a withdrawn name, goes from every device): a new */
+/** record takes its place and its notes; the old one is erased with */
+/** `reason`, through the server in a team (coordinators, online). */
+export function rewritePerson(person: RecordId, reason: string): Promise<RecordId> {
+  return invoke("rewrite_person", { person, reason });
 }
 
 /** The register of confidentiality incidents (coordinators). */
