@@ -22,7 +22,7 @@ use clap::Parser;
 use args::*;
 use coding::run_coding;
 use output::*;
-use records::{run_incident, run_note, run_person, run_referral};
+use records::{run_incident, run_note, run_person, run_referral, run_retention};
 use review::run_inbox;
 
 /// The passphrase from `--passphrase-file`, else `$CARNET_PASSPHRASE`;
@@ -149,6 +149,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Person(cmd) => run_person(&mut open()?, cmd)?,
         Command::Referral(cmd) => run_referral(&mut open()?, cmd)?,
         Command::Incident(cmd) => run_incident(&mut open()?, cmd)?,
+        Command::Retention(cmd) => run_retention(&mut open()?, cmd)?,
         Command::Import { format, file } => {
             let mut nb = open()?;
             let format = match format {

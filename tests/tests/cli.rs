@@ -399,3 +399,228 @@ fn passages_are_coded_listed_merged_and_uncoded_from_the_command_line() {
     let check = ok(d, &["check"]);
     assert!(!check.contains("damaged"), "{check}");
 }
+
+#[test]
+fn law_25_duties_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    ok(d, &["init", "--team", "Clic Social", "--member", "Nadia"]);
+    let person = ok(
+        d,
+        &[
+            "person",
+            "add",
+            "--pseudonym",
+            "CS-0125",
+            "--language",
+            "en",
+        ],
+    )
+    .trim()
+    .to_string();
+    // Sharing identity needs that consent; the refusal says so.
+    let refused = carnet(
+        d,
+        &[
+            "referral",
+            "add",
+            "--person",
+            &person,
+            "--service",
+            "Popote roulante",
+            "--need",
+            "food-insecurity",
+            "--share-identity",
+        ],
+    );
+    assert!(
+        !refused.ok
+            && refused
+                .stderr
+                .contains("has not consented to their identity being shared"),
+        "{}",
+        refused.stderr
+    );
+    ok(
+        d,
+        &[
+            "person",
+            "consent",
+            &person,
+            "--purpose",
+            "identifying-details",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "person",
+            "consent",
+            &person,
+            "--purpose",
+            "sharing-with-partners",
+            "--how",
+            "written",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "person",
+            "identity",
+            &person,
+            "--name",
+            "Prudence Lamontagne",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "referral",
+            "add",
+            "--person",
+            &person,
+            "--service",
+            "Popote roulante",
+            "--need",
+            "food-insecurity",
+            "--share-identity",
+        ],
+    );
+    let withdrawn = ok(
+        d,
+        &[
+            "person",
+            "consent",
+            &person,
+            "--purpose",
+            "identifying-details",
+            "--withdraw",
+        ],
+    );
+    assert!(
+        withdrawn.contains("removed: the person's name, phone and address"),
+        "{withdrawn}"
+    );
+    let unshared = ok(
+        d,
+        &[
+            "person",
+            "consent",
+            &person,
+            "--purpose",
+            "sharing-with-partners",
+            "--withdraw",
+        ],
+    );
+    assert!(unshared.contains("identity from 1 referral"), "{unshared}");
+
+    // Their data, in their language (English), recorded.
+    let out = d.join("for-her");
+    let files = ok(
+        d,
+        &[
+            "person",
+            "export",
+            &person,
+            "--out",
+            out.to_str().expect("utf-8"),
+        ],
+    );
+    let json_path = files.lines().next().expect("the JSON's path");
+    let export: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json_path).expect("json")).expect("json");
+    assert_eq!(export["person"]["pseudonym"], "CS-0125");
+    assert_eq!(export["person"]["name"], serde_json::Value::Null);
+    assert_eq!(export["consents"].as_array().map(Vec::len), Some(4));
+    let pdf = common::pdf_text(Path::new(files.lines().nth(1).expect("the PDF's path")));
+    assert!(pdf.contains("Your information"), "{pdf}");
+
+    // The file rewritten without its history: a new id, the old one gone.
+    let fresh = ok(
+        d,
+        &[
+            "person",
+            "rewrite",
+            &person,
+            "--reason",
+            "consent withdrawn",
+        ],
+    )
+    .trim()
+    .to_string();
+    assert_ne!(fresh, person);
+    assert!(!carnet(d, &["show", &person]).ok, "the old file is gone");
+
+    // The register of incidents, from a JSON file, exported in both forms.
+    let entry = d.join("incident.json");
+    std::fs::write(
+        &entry,
+        r#"{"title": "Clé USB perdue", "information": "Sauvegarde chiffrée", "circumstances": "Perdue au local",
+            "occurred_from": "2026-11-28", "aware_on": "2026-11-30", "persons_concerned": 80,
+            "persons_estimated": true, "measures": "Phrase de passe de sauvegarde changée"}"#,
+    )
+    .expect("write");
+    let id = ok(d, &["incident", "add", entry.to_str().expect("utf-8")])
+        .trim()
+        .to_string();
+    let listed = ok(d, &["incident", "list"]);
+    assert!(
+        listed.contains(&id) && listed.contains("to complete: sensitivity"),
+        "{listed}"
+    );
+    let bad = d.join("bad.json");
+    std::fs::write(&bad, r#"{"title": "Sans dates"}"#).expect("write");
+    let r = carnet(d, &["incident", "add", bad.to_str().expect("utf-8")]);
+    assert!(
+        !r.ok && r.stderr.contains("is not a valid entry"),
+        "{}",
+        r.stderr
+    );
+    let csv = d.join("register.csv");
+    ok(
+        d,
+        &[
+            "incident",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().expect("utf-8"),
+            "--lang",
+            "en",
+        ],
+    );
+    let table = std::fs::read_to_string(&csv).expect("csv");
+    assert!(
+        table.starts_with("Incident,Information concerned,"),
+        "{table}"
+    );
+    assert!(
+        table.contains("Clé USB perdue") && table.contains("about 80"),
+        "{table}"
+    );
+    let pdf = d.join("register.pdf");
+    ok(
+        d,
+        &[
+            "incident",
+            "export",
+            "--format",
+            "pdf",
+            "--out",
+            pdf.to_str().expect("utf-8"),
+        ],
+    );
+    assert!(common::pdf_text(&pdf).contains("Registre des incidents"));
+
+    // The retention policy and its review.
+    ok(d, &["retention", "set", "--inactive-months", "24"]);
+    let review = json(d, &["retention", "review", "--json"]);
+    assert_eq!(review["policy"]["inactive_person_months"], 24);
+    assert_eq!(
+        review["persons"].as_array().map(Vec::len),
+        Some(0),
+        "nobody is inactive yet"
+    );
+}

@@ -196,6 +196,9 @@ pub(crate) enum Command {
     /// The register of confidentiality incidents (coordinators).
     #[command(subcommand)]
     Incident(IncidentCommand),
+    /// The team's retention policy and what it designates now.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Import notes from JSON Lines or CSV (a path, or - for standard input).
     Import {
         #[arg(long, value_enum)]
@@ -483,6 +486,15 @@ pub(crate) enum PersonCommand {
         #[arg(long)]
         address: Option<String>,
     },
+    /// Rewrite a person's file without its history (a withdrawn name, a
+    /// removed referral goes from every device); prints the new id. In a
+    /// team: coordinators, online.
+    Rewrite {
+        person: String,
+        /// Why (kept with the erasure of the old file, never the content).
+        #[arg(long)]
+        reason: String,
+    },
     /// Everything Carnet holds about a person, for them: JSON (its schema
     /// in docs/schemas/person-export.schema.json) and a PDF in their
     /// language; recorded in their file.
@@ -579,6 +591,24 @@ pub(crate) enum IncidentCommand {
         /// fr or en.
         #[arg(long, default_value = "fr")]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum RetentionCommand {
+    /// Set the policy (coordinators); 0 or leaving a rule out removes it.
+    Set {
+        /// Persons without activity for this many months are due.
+        #[arg(long)]
+        inactive_months: Option<u32>,
+        /// Referrals closed for this many years are due.
+        #[arg(long)]
+        closed_referral_years: Option<u32>,
+    },
+    /// What the policy designates now.
+    Review {
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -198,6 +198,26 @@ pub(super) fn run_person(nb: &mut Notebook, cmd: PersonCommand) -> anyhow::Resul
                 },
             )?;
         }
+        PersonCommand::Rewrite { person, reason } => {
+            let old: RecordId = parse_id(&person)?;
+            if reason.trim().is_empty() {
+                bail!("say why the file's history is removed (--reason; kept, never the content)");
+            }
+            if nb.membership()?.is_none() {
+                let new = nb.rewrite_person(old)?;
+                nb.delete_record(old, &reason)?;
+                println!("{new}");
+                return Ok(());
+            }
+            let client = crate::sync::engine::server_client(nb)?;
+            let rt = runtime()?;
+            // Reachable, and this member may erase: before anything changes.
+            rt.block_on(client.devices())?;
+            let new = nb.rewrite_person(old)?;
+            rt.block_on(client.erase(old, &reason))?;
+            rt.block_on(crate::sync::sync_until_quiet(nb, &client, |_| {}))?;
+            println!("{new}");
+        }
         PersonCommand::Export { person, out, lang } => {
             let lang = lang.as_deref().map(parse_lang).transpose()?;
             let files = nb.export_person(parse_id(&person)?, lang, &out)?;
@@ -263,6 +283,43 @@ pub(super) fn run_incident(nb: &mut Notebook, cmd: IncidentCommand) -> anyhow::R
                 RegisterFmt::Pdf => {
                     let pages = nb.register_pdf(&out, lang)?;
                     eprintln!("{pages} page(s) written to {}", out.display());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn run_retention(nb: &mut Notebook, cmd: RetentionCommand) -> anyhow::Result<()> {
+    match cmd {
+        RetentionCommand::Set {
+            inactive_months,
+            closed_referral_years,
+        } => nb.set_retention(carnet_core::record::Retention {
+            inactive_person_months: inactive_months,
+            closed_referral_years,
+        })?,
+        RetentionCommand::Review { json } => {
+            let review = nb.retention_review()?;
+            if json {
+                print_json(&review)?;
+            } else {
+                for p in &review.persons {
+                    println!(
+                        "person    {}  {}  last activity {}",
+                        p.id,
+                        p.pseudonym,
+                        p.last_activity.day().to_iso()
+                    );
+                }
+                for r in &review.referrals {
+                    println!(
+                        "referral  {}  {}  {}  closed {}",
+                        r.id,
+                        r.pseudonym,
+                        r.service,
+                        r.closed_at.day().to_iso()
+                    );
                 }
             }
         }
