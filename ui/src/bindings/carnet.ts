@@ -3151,7 +3151,8 @@ export function setRetention(policy: Retention): Promise<null> {
 
 /** Erase the persons and remove the closed referrals the review */
 /** designated, with one reason: on every device through the server in */
-/** a team (coordinators), for good in a personal notebook. */
+/** a team (coordinators, online), for good in a personal notebook; the */
+/** files that lost referrals are rewritten without their history. */
 export function applyRetention(persons: Array<RecordId>, referrals: Array<ItemId>, reason: string): Promise<RetentionDone> {
   return invoke("apply_retention", { persons, referrals, reason });
 }
