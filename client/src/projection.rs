@@ -84,6 +84,7 @@ fn deletes_for(kind: RecordKind) -> &'static [&'static str] {
     match kind {
         RecordKind::Note => &[
             "DELETE FROM notes WHERE rowid = ?1",
+            "DELETE FROM note_texts WHERE rowid = ?1",
             "DELETE FROM note_themes WHERE note_rowid = ?1",
             "DELETE FROM note_persons WHERE note_rowid = ?1",
             "DELETE FROM codings WHERE note_rowid = ?1",
@@ -111,6 +112,7 @@ fn deletes_for(kind: RecordKind) -> &'static [&'static str] {
 pub fn remove(tx: &Connection, rowid: i64) -> Result<()> {
     for sql in [
         "DELETE FROM notes WHERE rowid = ?1",
+        "DELETE FROM note_texts WHERE rowid = ?1",
         "DELETE FROM note_themes WHERE note_rowid = ?1",
         "DELETE FROM note_persons WHERE note_rowid = ?1",
         "DELETE FROM persons WHERE rowid = ?1",
@@ -160,16 +162,14 @@ pub fn project(tx: &Connection, rowid: i64, record: &Record) -> Result<()> {
 
 fn project_note(tx: &Connection, rowid: i64, n: &Note) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO notes (rowid, method, title, excerpt, occurred_at, place_id, place_text, sector,
+        "INSERT INTO notes (rowid, method, occurred_at, place_id, place_text, sector,
                             author, review, follow_up_needed, follow_up_due, comment_count, created_at,
                             barriers, needs)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         rowid,
         n.method.code(),
-        n.title,
-        note_excerpt(n),
         n.occurred_at.as_millis(),
         n.place_id.map(|p| p.to_string()),
         n.place_text,
@@ -183,6 +183,8 @@ fn project_note(tx: &Connection, rowid: i64, n: &Note) -> Result<()> {
         sorted_codes(&n.barriers),
         sorted_codes(&n.needs),
     ])?;
+    tx.prepare_cached("INSERT INTO note_texts (rowid, title, excerpt) VALUES (?1, ?2, ?3)")?
+        .execute(params![rowid, n.title, note_excerpt(n)])?;
     let mut themes = n.themes.clone();
     themes.sort();
     themes.dedup();

@@ -7,7 +7,7 @@ use rusqlite::{params, Connection};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::queries::journal::{self, NoteFilter, SUMMARY_COLUMNS};
+use crate::queries::journal::{self, NoteFilter, SUMMARY_COLUMNS, SUMMARY_TEXTS};
 use crate::store;
 use crate::views::{NoteHit, NoteSearch, SearchHit};
 
@@ -153,6 +153,7 @@ pub fn search_notes(
                 snippet(search, 1, char(2), char(3), '…', 14),
                 {SUMMARY_COLUMNS}
          FROM search s JOIN notes n ON n.rowid = s.rowid JOIN records r ON r.rowid = s.rowid
+              {SUMMARY_TEXTS}
          WHERE search MATCH ?{m} AND {clause}
          ORDER BY s.rank
          LIMIT {}",

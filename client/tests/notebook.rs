@@ -1042,6 +1042,9 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              ALTER TABLE erased DROP COLUMN reason;
              ALTER TABLE persons DROP COLUMN in_synthesis;
              ALTER TABLE persons DROP COLUMN rewritten_from;
+             DROP TABLE note_texts;
+             ALTER TABLE notes ADD COLUMN title TEXT NOT NULL DEFAULT '';
+             ALTER TABLE notes ADD COLUMN excerpt TEXT NOT NULL DEFAULT '';
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

@@ -551,7 +551,10 @@ fn law_25_duties_from_the_command_line() {
     .to_string();
     assert_ne!(fresh, person);
     assert!(!carnet(d, &["show", &person]).ok, "the old file is gone");
-    assert!(ok(d, &["show", &fresh]).contains("CS-0125"), "the new one holds the person");
+    assert!(
+        ok(d, &["show", &fresh]).contains("CS-0125"),
+        "the new one holds the person"
+    );
 
     // The register of incidents, from a JSON file, exported in both forms.
     let entry = d.join("incident.json");

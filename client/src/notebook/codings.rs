@@ -255,12 +255,12 @@ impl Notebook {
 
     /// A page of coded passages across the team.
     pub fn passages(&self, filter: &PassageFilter, page: Page) -> Result<PassagePage> {
-        query::passages(self.store().conn(), filter, page)
+        query::passages(self.store().office_conn()?, filter, page)
     }
 
     /// Every theme in use, with its notes and passages.
     pub fn theme_uses(&self) -> Result<Vec<ThemeUse>> {
-        query::theme_uses(self.store().conn())
+        query::theme_uses(self.store().office_conn()?)
     }
 
     /// How far two coders agree, per theme, over the notes both coded.

@@ -9,6 +9,6 @@ impl Notebook {
     /// Every aggregate of the dashboard for the notes `filter` keeps (and
     /// the referrals made in its period, by its author, in its sector).
     pub fn synthesis(&self, filter: &NoteFilter) -> Result<Synthesis> {
-        query::synthesis(self.store().conn(), filter, self.now().day())
+        query::synthesis(self.store().office_conn()?, filter, self.now().day())
     }
 }

@@ -161,13 +161,24 @@ fn passage_rows(
     window: &str,
 ) -> Result<Vec<PassageRow>> {
     let (clause, params) = passage_where(filter);
+    // The window's passages are chosen first from the codings' index and
+    // the notes' times alone; only they are then read whole (their text,
+    // their note's title).
     let sql = format!(
-        "SELECT r.id, n.title, n.method, n.occurred_at, n.author, n.sector,
+        "WITH page AS (
+             SELECT c.note_rowid AS note_rowid, c.id AS id, n.occurred_at AS at,
+                    c.field AS field, c.item AS item, c.pos_start AS pos
+             {PASSAGES_FROM}
+             WHERE {clause}
+             ORDER BY n.occurred_at DESC, c.note_rowid DESC, c.field, c.item, c.pos_start, c.id
+             {window})
+         SELECT r.id, x.title, n.method, n.occurred_at, n.author, n.sector,
                 c.id, c.theme, c.coder, c.coded_at, c.field, c.item, c.pos_start, c.pos_end, c.passage
-         {PASSAGES_FROM} JOIN records r ON r.rowid = c.note_rowid
-         WHERE {clause}
-         ORDER BY n.occurred_at DESC, c.note_rowid DESC, c.field, c.item, c.pos_start, c.id
-         {window}"
+         FROM page JOIN codings c ON c.note_rowid = page.note_rowid AND c.id = page.id
+         JOIN notes n ON n.rowid = page.note_rowid
+         JOIN records r ON r.rowid = page.note_rowid
+         JOIN note_texts x ON x.rowid = page.note_rowid
+         ORDER BY page.at DESC, page.note_rowid DESC, page.field, page.item, page.pos, page.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params_from_iter(params.iter()), |r| {

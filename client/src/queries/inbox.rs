@@ -16,11 +16,12 @@ use crate::views::{InboxCounts, InboxFilter, InboxItem};
 
 const SELECT: &str =
     "SELECT r.id, r.kind, i.last_at, i.received_at, i.changes, i.mention, i.seen, i.summary,
-        COALESCE(n.title, p.pseudonym, res.name, pl.name, w.name, ''), n.method,
+        COALESCE(x.title, p.pseudonym, res.name, pl.name, w.name, ''), n.method,
         COALESCE(n.sector, p.sector, pl.sector), i.record_rowid, i.detailed, i.since_heads
     FROM inbox i
     JOIN records r ON r.rowid = i.record_rowid
     LEFT JOIN notes n ON n.rowid = i.record_rowid
+    LEFT JOIN note_texts x ON x.rowid = i.record_rowid
     LEFT JOIN persons p ON p.rowid = i.record_rowid
     LEFT JOIN resources res ON res.rowid = i.record_rowid
     LEFT JOIN places pl ON pl.rowid = i.record_rowid

@@ -171,16 +171,20 @@ fn page_sql(clause: &str, limit: u32, o: usize) -> String {
              LIMIT {limit} OFFSET ?{o})
          SELECT {SUMMARY_COLUMNS}
          FROM page JOIN notes n ON n.rowid = page.rowid JOIN records r ON r.rowid = n.rowid
+              {SUMMARY_TEXTS}
          ORDER BY n.occurred_at DESC, n.rowid DESC"
     )
 }
 
-/// The columns [`summary`] reads, in its order, from `notes n` and
-/// `records r`.
+/// The columns [`summary`] reads, in its order, from `notes n`,
+/// `records r` and the note's texts (joined by [`SUMMARY_TEXTS`]).
 pub(crate) const SUMMARY_COLUMNS: &str =
-    "r.id, n.method, n.title, n.excerpt, n.occurred_at, n.place_text, n.review,
+    "r.id, n.method, x.title, x.excerpt, n.occurred_at, n.place_text, n.review,
      n.follow_up_due, n.follow_up_needed, n.author, n.comment_count,
      (SELECT group_concat(theme, ',') FROM note_themes t WHERE t.note_rowid = n.rowid)";
+
+/// The join that gives [`SUMMARY_COLUMNS`] the note's title and excerpt.
+pub(crate) const SUMMARY_TEXTS: &str = "JOIN note_texts x ON x.rowid = n.rowid";
 
 /// A note's row of the journal from [`SUMMARY_COLUMNS`], starting at
 /// column `base`; none for a row that does not read (an unknown code).

@@ -131,8 +131,9 @@ pub fn person_of_referral(conn: &Connection, referral: ItemId) -> Result<Option<
 /// The notes linked to a person, newest first.
 pub fn linked_notes(conn: &Connection, person: RecordId) -> Result<Vec<LinkedNoteSummary>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT r.id, n.title, n.occurred_at FROM note_persons np
+        "SELECT r.id, x.title, n.occurred_at FROM note_persons np
          JOIN notes n ON n.rowid = np.note_rowid JOIN records r ON r.rowid = n.rowid
+         JOIN note_texts x ON x.rowid = n.rowid
          WHERE np.person_id = ?1 ORDER BY n.occurred_at DESC",
     )?;
     let rows = stmt.query_map([person.to_string()], |r| {

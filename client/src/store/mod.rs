@@ -63,6 +63,8 @@ pub struct Store {
     projection_stale: bool,
     /// A record was erased since the last [`Store::scrub`].
     scrub_due: bool,
+    /// The page cache was grown for the office's reads.
+    office: Cell<bool>,
 }
 
 /// One write: a savepoint of its own, or a part of the open batch.
@@ -164,6 +166,7 @@ impl Store {
             batch: None,
             projection_stale: false,
             scrub_due: false,
+            office: Cell::new(false),
         };
         let app_id: i64 = store
             .conn
@@ -221,6 +224,7 @@ impl Store {
             batch: None,
             projection_stale: false,
             scrub_due: false,
+            office: Cell::new(false),
         };
         store.configure()?;
         store.load_schema()?;
@@ -334,6 +338,16 @@ impl Store {
         &self.conn
     }
 
+    /// The connection, its page cache grown for the office's reads of
+    /// many notes (see [`OFFICE_CACHE_KIB`]); it stays grown.
+    pub fn office_conn(&self) -> Result<&Connection> {
+        if !self.office.replace(true) {
+            self.conn
+                .execute_batch(&format!("PRAGMA cache_size = -{OFFICE_CACHE_KIB};"))?;
+        }
+        Ok(&self.conn)
+    }
+
     /// Begin a write: a transaction of its own, or a part of the open
     /// batch. Inside a batch no savepoint is taken: each one would make
     /// SQLite's full-text index flush its pending terms and the pager
@@ -425,13 +439,21 @@ impl Store {
 
 pub mod write;
 
-/// The page cache, in KiB: the system's file cache holds the rest, still
-/// encrypted, so every page read from it is decrypted and authenticated
-/// again. 16 MB: with 4 MB the synthesis of 100,000 records took 575 ms
-/// unfiltered (359 ms with 16 MB); with 64 MB, 282 ms, but the app held
-/// 340 MiB after scrolling the journal, over its 300 MB (the queries at
-/// start fill the cache). Before encryption 4 MB was enough.
-const CACHE_KIB: i64 = 16_000;
+/// The page cache, in KiB, for a worker's use (the journal, capture,
+/// search): the system's file cache holds the rest, still encrypted, so
+/// every page read from it is decrypted and authenticated again. The
+/// office's reads of many notes grow it (see [`OFFICE_CACHE_KIB`]); the
+/// journal's pages are few, and a larger cache here only fills with
+/// what the app reads at start (with 64 MB the app held 340 MiB after
+/// scrolling the journal, over its 300 MB).
+const CACHE_KIB: i64 = 4_000;
+
+/// The page cache once the office's reads start (the synthesis, the
+/// passage view): they read the whole narrow projection of the notes
+/// (some 25 MB at 100,000 records), which then stays decrypted for the
+/// next filter. The journal's use never asks for it, so a worker's app
+/// keeps the small cache.
+const OFFICE_CACHE_KIB: i64 = 64_000;
 
 /// Log pages after which an ordinary write checkpoints (SQLite's default).
 const AUTOCHECKPOINT_PAGES: i64 = 1_000;

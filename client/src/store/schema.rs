@@ -120,10 +120,25 @@ ALTER TABLE erased ADD COLUMN reason TEXT NOT NULL DEFAULT '';
 /// Format 8, Law 25: a person whose latest answer about the anonymised
 /// synthesis is no is left out of it (their referrals do not count); a
 /// person's record rewritten without its history names the one it
-/// replaces. Filled by the rebuild that follows (see [`REPROJECT_AFTER`]).
+/// replaces. And reads of many notes read fewer pages (each page read is
+/// decrypted): a note's title and excerpt leave `notes` for a table of
+/// their own, read only for the rows shown (`notes` is a third of its
+/// size, and the synthesis and the passage view read it whole), and the
+/// codings' index by theme holds what counting and ordering passages
+/// need, so that neither reads the passages' text. Filled by the rebuild that follows (see
+/// [`REPROJECT_AFTER`]).
 const CONSENT_TO_SYNTHESIS: &str = r#"
 ALTER TABLE persons ADD COLUMN in_synthesis INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE persons ADD COLUMN rewritten_from TEXT;
+CREATE TABLE note_texts (
+    rowid   INTEGER PRIMARY KEY REFERENCES records(rowid) ON DELETE CASCADE,
+    title   TEXT NOT NULL,
+    excerpt TEXT NOT NULL
+);
+ALTER TABLE notes DROP COLUMN title;
+ALTER TABLE notes DROP COLUMN excerpt;
+DROP INDEX codings_by_theme;
+CREATE INDEX codings_by_theme ON codings (theme, note_rowid, field, item, pos_start, pos_end);
 "#;
 
 /// Format 6, coding passages and the synthesis: every coding of every
@@ -166,6 +181,7 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "notes",
     "note_themes",
     "note_persons",
+    "note_texts",
     "persons",
     "referrals",
     "resources",
