@@ -32,6 +32,11 @@ describe("history in the person's language", () => {
       "place_kind", "participants.count", "occurred_at", "duration_minutes", "shadowing.text", "stories.text",
       "issues_raised", "leaders", "comments.text", "group_open", "pseudonym", "identity.phone", "languages",
       "age_group", "sector", "consents.given", "notes", "referrals.status", "referrals.outcome", "referrals.service",
+      "referrals.share_identity", "disclosures.at", "rewritten_from.record", "retention.inactive_person_months",
+      "information", "information_unknown_reason", "circumstances", "occurred_from", "occurred_to",
+      "occurred_approximate", "aware_on", "persons_concerned", "persons_estimated", "sensitivity", "misuse",
+      "consequences", "likelihood", "serious_risk", "commission_notified_on", "persons_notified_on", "public_notice",
+      "measures", "device",
     ];
     for (const lang of ["fr", "en"] as const) {
       for (const p of paths) {

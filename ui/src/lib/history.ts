@@ -39,6 +39,28 @@ const top: Record<string, MessageKey> = {
   consents: "person.consents",
   notes: "history.field.notes",
   referrals: "person.referrals",
+  disclosures: "person.disclosures",
+  rewritten_from: "history.field.rewritten",
+  // the register of confidentiality incidents
+  information: "incident.information",
+  information_unknown_reason: "incident.information.unknown",
+  circumstances: "incident.circumstances",
+  occurred_from: "incident.occurred",
+  occurred_to: "incident.occurredTo",
+  occurred_approximate: "incident.approximate",
+  aware_on: "incident.aware",
+  persons_concerned: "incident.persons",
+  persons_estimated: "incident.estimated",
+  sensitivity: "incident.sensitivity",
+  misuse: "incident.misuse",
+  consequences: "incident.consequences",
+  likelihood: "incident.likelihood",
+  serious_risk: "incident.serious",
+  commission_notified_on: "incident.commission",
+  persons_notified_on: "incident.notified",
+  public_notice: "incident.public",
+  measures: "incident.measures",
+  device: "incident.device",
   // the team, places, the directory
   name: "history.field.name",
   name_fr: "history.field.name",
@@ -48,6 +70,7 @@ const top: Record<string, MessageKey> = {
   codebook: "history.field.codebook",
   members: "history.field.members",
   services: "history.field.services",
+  retention: "retention.title",
 };
 
 // What changed inside a referral, by the field after `referrals.`.
@@ -56,6 +79,7 @@ const inReferral: Record<string, MessageKey> = {
   history: "history.field.referral.status",
   follow_ups: "history.field.referral.follow_ups",
   outcome: "history.field.referral.outcome",
+  share_identity: "referral.shared",
 };
 
 /** The label of a changed field's path, in `lang`. */

@@ -745,6 +745,7 @@ export const fr = {
   "person.rewrite.go": "Réécrire sans historique",
   "person.rewrite.confirm": "Réécrire cette fiche sans son historique ? L'ancienne version est effacée sur tous les appareils ; on ne peut pas annuler.",
   "person.rewritten": "Fiche réécrite sans historique le {date} par {name}.",
+  "history.field.rewritten": "Réécriture sans historique",
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof fr;
@@ -1489,4 +1490,5 @@ export const en: Record<MessageKey, Message> = {
   "person.rewrite.go": "Rewrite without history",
   "person.rewrite.confirm": "Rewrite this file without its history? The old version is erased on every device; this cannot be undone.",
   "person.rewritten": "File rewritten without its history on {date} by {name}.",
+  "history.field.rewritten": "Rewritten without history",
 };
