@@ -218,10 +218,19 @@ pub fn language_of(person: &Person, fallback: Lang) -> Lang {
 impl Notebook {
     /// Everything the notebook holds about a person, labels in `lang`.
     pub fn person_export(&mut self, id: RecordId, lang: Lang) -> Result<PersonExport> {
-        let person = match self.record(id)? {
-            Record::Person(p) => *p,
-            other => return Err(ClientError::wrong_kind(id, "person", &other)),
-        };
+        let person = self.person_record(id)?;
+        self.export_of(id, person, lang)
+    }
+
+    fn person_record(&mut self, id: RecordId) -> Result<Person> {
+        match self.record(id)? {
+            Record::Person(p) => Ok(*p),
+            other => Err(ClientError::wrong_kind(id, "person", &other)),
+        }
+    }
+
+    /// [`Notebook::person_export`] of a person already read.
+    fn export_of(&mut self, id: RecordId, person: Person, lang: Lang) -> Result<PersonExport> {
         let names = crate::queries::records::member_names(self.store().conn())?;
         let who = |m: &carnet_core::MemberId| {
             names
@@ -328,7 +337,7 @@ impl Notebook {
             .chain(person.identity.as_ref().and_then(|i| i.name.clone()))
             .filter(|n| !n.trim().is_empty())
             .collect();
-        let mut out = Vec::new();
+        let mut notes = Vec::with_capacity(ids.len());
         for note_id in ids {
             let Record::Note(note) = self.record(note_id)? else {
                 continue;
@@ -338,17 +347,21 @@ impl Notebook {
                     others.extend(p.identity.and_then(|i| i.name));
                 }
             }
-            others.sort_by_key(|n| std::cmp::Reverse(n.chars().count()));
-            others.dedup();
-            let elide = |text: &str| {
-                let mut t = text.to_string();
-                for o in others.iter().filter(|o| !o.trim().is_empty()) {
-                    if !own.iter().any(|n| n.contains(o.as_str())) {
-                        t = t.replace(o.as_str(), ELIDED);
-                    }
-                }
-                t
-            };
+            notes.push((note_id, note));
+        }
+        // Once for every note: each name elided once, none that the
+        // person's own names hold.
+        others.retain(|o| !o.trim().is_empty() && !own.iter().any(|n| n.contains(o.as_str())));
+        others.sort_by(|a, b| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b)));
+        others.dedup();
+        let elide = |text: &str| {
+            others
+                .iter()
+                .fold(text.to_string(), |t, o| t.replace(o.as_str(), ELIDED))
+        };
+        let own_folded: Vec<String> = own.iter().map(|n| carnet_core::fold::fold(n)).collect();
+        let mut out = Vec::with_capacity(notes.len());
+        for (note_id, note) in notes {
             let passages = note
                 .body
                 .as_str()
@@ -357,8 +370,7 @@ impl Notebook {
                 .filter(|p| !p.is_empty())
                 .filter(|p| {
                     let folded = carnet_core::fold::fold(p);
-                    own.iter()
-                        .any(|n| folded.contains(&carnet_core::fold::fold(n)))
+                    own_folded.iter().any(|n| folded.contains(n.as_str()))
                 })
                 .map(elide)
                 .collect();
@@ -382,10 +394,7 @@ impl Notebook {
         lang: Option<Lang>,
         dir: &Path,
     ) -> Result<PersonExportFiles> {
-        let person = match self.record(id)? {
-            Record::Person(p) => *p,
-            other => return Err(ClientError::wrong_kind(id, "person", &other)),
-        };
+        let person = self.person_record(id)?;
         if let Some(why) = self
             .access()?
             .write_refusal(carnet_core::RecordKind::Person)
@@ -395,14 +404,14 @@ impl Notebook {
             )));
         }
         let lang = lang.unwrap_or_else(|| language_of(&person, Lang::Fr));
-        let data = self.person_export(id, lang)?;
+        let data = self.export_of(id, person, lang)?;
         std::fs::create_dir_all(dir).map_err(ClientError::io(format!(
             "could not create {}",
             dir.display()
         )))?;
         let stem = format!(
             "{}-{}",
-            person
+            data.person
                 .pseudonym
                 .chars()
                 .map(|c| if c.is_alphanumeric() { c } else { '-' })

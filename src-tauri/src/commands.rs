@@ -301,6 +301,30 @@ fn sealed_by(passphrase: Option<String>) -> UiResult<Environment> {
 
 /// How many demo records "explore with demo data" makes
 /// (`CARNET_DEMO_RECORDS` overrides it, for the benchmarks).
+/// Before an erasure with `reason` changes anything: the reason is given,
+/// and in a team the server answers and this member may erase there (the
+/// client to erase through); `None` in a personal notebook.
+async fn erasing_client(
+    state: &AppState,
+    reason: &str,
+    what: &str,
+) -> UiResult<Option<sync::server::ServerClient>> {
+    if reason.trim().is_empty() {
+        return Err(carnet_client::ClientError::BadInput(format!(
+            "say why {what} (the reason is kept, never the content)"
+        ))
+        .into());
+    }
+    if state.with(|nb| Ok(nb.membership()?.is_none()))? {
+        return Ok(None);
+    }
+    let client = state.with(|nb| sync::engine::server_client(nb))?;
+    // The coordinators' list: it answers only a reachable server and a
+    // member who may erase.
+    client.devices().await?;
+    Ok(Some(client))
+}
+
 fn demo_records() -> usize {
     std::env::var("CARNET_DEMO_RECORDS")
         .ok()
@@ -837,23 +861,13 @@ commands! {
     /// record takes its place and its notes; the old one is erased with
     /// `reason`, through the server in a team (coordinators, online).
     fn rewrite_person(_app, state, person: RecordId, reason: String) -> RecordId {
-        if reason.trim().is_empty() {
-            return Err(carnet_client::ClientError::BadInput(
-                "say why the record's history is removed (the reason is kept, never the content)".into(),
-            )
-            .into());
-        }
-        let joined = state.with(|nb| Ok(nb.membership()?.is_some()))?;
-        if !joined {
+        let Some(client) = erasing_client(&state, &reason, "the record's history is removed").await? else {
             return state.edit(|nb| {
                 let new = nb.rewrite_person(person)?;
                 nb.delete_record(person, &reason)?;
                 Ok(new)
             });
-        }
-        let client = state.with(|nb| sync::engine::server_client(nb))?;
-        // Reachable, and this member may erase: before anything changes.
-        client.devices().await?;
+        };
         let new = state.edit(|nb| nb.rewrite_person(person))?;
         client.erase(person, &reason).await?;
         state.sync_now();
@@ -903,21 +917,7 @@ commands! {
     /// a team (coordinators, online), for good in a personal notebook; the
     /// files that lost referrals are rewritten without their history.
     fn apply_retention(_app, state, persons: Vec<RecordId>, referrals: Vec<ItemId>, reason: String) -> RetentionDone {
-        if reason.trim().is_empty() {
-            return Err(carnet_client::ClientError::BadInput(
-                "say why these records are erased (the reason is kept, never the content)".into(),
-            )
-            .into());
-        }
-        let joined = state.with(|nb| Ok(nb.membership()?.is_some()))?;
-        let client = if joined {
-            let client = state.with(|nb| sync::engine::server_client(nb))?;
-            // Reachable, and this member may erase: before anything changes.
-            client.devices().await?;
-            Some(client)
-        } else {
-            None
-        };
+        let client = erasing_client(&state, &reason, "these records are erased").await?;
         let (removed, touched) = state.edit(|nb| nb.remove_referrals(&referrals))?;
         // The files that lost referrals are rewritten without their
         // history, so the referrals are gone from it too.
