@@ -5,6 +5,7 @@
 
 mod args;
 mod coding;
+mod directory;
 mod output;
 mod records;
 mod review;
@@ -21,6 +22,7 @@ use clap::Parser;
 
 use args::*;
 use coding::run_coding;
+use directory::{run_directory, run_resource};
 use output::*;
 use records::{run_incident, run_note, run_person, run_referral, run_retention};
 use review::run_inbox;
@@ -149,6 +151,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Person(cmd) => run_person(&mut open()?, cmd)?,
         Command::Referral(cmd) => run_referral(&mut open()?, cmd)?,
         Command::Incident(cmd) => run_incident(&mut open()?, cmd)?,
+        Command::Resource(cmd) => run_resource(&mut open()?, cmd)?,
+        Command::Directory(cmd) => run_directory(&mut open()?, cmd)?,
         Command::Retention(cmd) => run_retention(&mut open()?, cmd)?,
         Command::Import { format, file } => {
             let mut nb = open()?;

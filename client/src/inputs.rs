@@ -202,3 +202,171 @@ pub struct PassageInput {
     #[serde(default)]
     pub text: Option<String>,
 }
+
+/// An organisation of the directory as its form sends it: every field at
+/// once, new or edited. Text is trimmed and empty fields left unset.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ResourceInput {
+    /// Name in French (required).
+    pub name_fr: String,
+    /// Name in English, if different.
+    #[serde(default)]
+    pub name_en: Option<String>,
+    /// Description in French.
+    #[serde(default)]
+    pub description_fr: String,
+    /// Description in English.
+    #[serde(default)]
+    pub description_en: String,
+    /// Website (`https://` is added when no scheme is given).
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Phone numbers.
+    #[serde(default)]
+    pub phones: Vec<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Its services: one without an id is new; an existing service left
+    /// out is removed (retire it instead when referrals name it).
+    #[serde(default)]
+    pub services: Vec<ServiceInput>,
+    /// Its locations, the same way.
+    #[serde(default)]
+    pub locations: Vec<LocationInput>,
+}
+
+/// A service of an organisation, as its form sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ServiceInput {
+    /// The service's id; none for a new one.
+    #[serde(default)]
+    pub id: Option<ItemId>,
+    /// Name in French (required).
+    pub name_fr: String,
+    /// Name in English.
+    #[serde(default)]
+    pub name_en: Option<String>,
+    /// Description in French.
+    #[serde(default)]
+    pub description_fr: String,
+    /// Description in English.
+    #[serde(default)]
+    pub description_en: String,
+    /// Need categories served.
+    #[serde(default)]
+    pub needs: Vec<NeedCategory>,
+    /// Who is eligible.
+    #[serde(default)]
+    pub eligibility: Option<String>,
+    /// Languages it is offered in (ISO 639 codes).
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// Fees.
+    #[serde(default)]
+    pub fees: Option<String>,
+    /// Opening hours.
+    #[serde(default)]
+    pub hours: Option<String>,
+    /// How to apply.
+    #[serde(default)]
+    pub how_to_apply: Option<String>,
+    /// No longer offered.
+    #[serde(default)]
+    pub retired: bool,
+}
+
+/// A location of an organisation, as its form sends it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct LocationInput {
+    /// The location's id; none for a new one.
+    #[serde(default)]
+    pub id: Option<ItemId>,
+    /// Its name (required).
+    pub name: String,
+    /// Street address.
+    #[serde(default)]
+    pub address: Option<String>,
+    /// Sector of the territory.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// No longer in use.
+    #[serde(default)]
+    pub retired: bool,
+}
+
+/// What the directory's list shows: every filter is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct DirectoryFilter {
+    /// Organisations with a service for this need.
+    #[serde(default)]
+    pub need: Option<NeedCategory>,
+    /// With a service offered in this language (a code like `fr`).
+    #[serde(default)]
+    pub language: Option<String>,
+    /// With a location in this sector of the territory.
+    #[serde(default)]
+    pub sector: Option<String>,
+    /// Words found in its names, descriptions, services or addresses
+    /// (accents and case ignored, every word).
+    #[serde(default)]
+    pub words: Option<String>,
+    /// Only those not verified for this many months (or never).
+    #[serde(default)]
+    pub unverified_months: Option<u32>,
+    /// Retired organisations too.
+    #[serde(default)]
+    pub include_retired: bool,
+}
+
+impl From<&carnet_core::record::Resource> for ResourceInput {
+    /// The form of an organisation as it stands, to edit it.
+    fn from(r: &carnet_core::record::Resource) -> Self {
+        Self {
+            name_fr: r.name_fr.clone(),
+            name_en: r.name_en.clone(),
+            description_fr: r.description_fr.as_str().to_string(),
+            description_en: r.description_en.as_str().to_string(),
+            website: r.website.clone(),
+            phones: r.phones.clone(),
+            email: r.email.clone(),
+            services: r
+                .services
+                .iter()
+                .map(|s| ServiceInput {
+                    id: Some(s.id),
+                    name_fr: s.name_fr.clone(),
+                    name_en: s.name_en.clone(),
+                    description_fr: s.description_fr.as_str().to_string(),
+                    description_en: s.description_en.as_str().to_string(),
+                    needs: s.needs.clone(),
+                    eligibility: s.eligibility.clone(),
+                    languages: s.languages.clone(),
+                    fees: s.fees.clone(),
+                    hours: s.hours.clone(),
+                    how_to_apply: s.how_to_apply.clone(),
+                    retired: s.retired,
+                })
+                .collect(),
+            locations: r
+                .locations
+                .iter()
+                .map(|l| LocationInput {
+                    id: Some(l.id),
+                    name: l.name.clone(),
+                    address: l.address.clone(),
+                    sector: l.sector.clone(),
+                    retired: l.retired,
+                })
+                .collect(),
+        }
+    }
+}

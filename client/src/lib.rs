@@ -12,6 +12,7 @@
 pub mod backup;
 pub mod cli;
 pub mod error;
+pub mod hsds;
 pub mod inbox;
 pub mod inputs;
 pub mod notebook;
@@ -28,7 +29,10 @@ pub mod transfer;
 pub mod views;
 
 pub use error::{ClientError, Result};
-pub use inputs::{NoteInput, NotePatch, PassageInput, PersonInput, ReferralInput, TimerAction};
+pub use inputs::{
+    DirectoryFilter, LocationInput, NoteInput, NotePatch, PassageInput, PersonInput, ReferralInput,
+    ResourceInput, ServiceInput, TimerAction,
+};
 pub use notebook::{Counts, Environment, Incoming, Notebook};
 pub use queries::codings::{
     Agreement, PassageFilter, PassagePage, PassageRow, ThemeAgreement, ThemeUse,

@@ -262,22 +262,37 @@ fn closed_at(r: &carnet_core::record::Referral) -> Option<carnet_core::Timestamp
 }
 
 fn project_resource(tx: &Connection, rowid: i64, r: &Resource) -> Result<()> {
-    let mut languages: Vec<&str> = r
-        .services
-        .iter()
+    let offered = || r.services.iter().filter(|s| !s.retired);
+    let mut languages: Vec<&str> = offered()
         .flat_map(|s| s.languages.iter().map(String::as_str))
         .collect();
     languages.sort_unstable();
     languages.dedup();
-    tx.prepare_cached(
-        "INSERT INTO resources (rowid, name, name_en, languages) VALUES (?1, ?2, ?3, ?4)",
-    )?
-    .execute(params![rowid, r.name_fr, r.name_en, languages.join(",")])?;
-    let mut needs: Vec<_> = r
-        .services
+    let mut sectors: Vec<&str> = r
+        .locations
         .iter()
-        .flat_map(|s| s.needs.iter().copied())
+        .filter(|l| !l.retired)
+        .filter_map(|l| l.sector.as_deref())
         .collect();
+    sectors.sort_unstable();
+    sectors.dedup();
+    tx.prepare_cached(
+        "INSERT INTO resources (rowid, name, name_en, languages, retired, last_verified, sectors, services, external_id, words)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        rowid,
+        r.name_fr,
+        r.name_en,
+        languages.join(","),
+        r.retired.is_some(),
+        r.last_verified.map(|d| d.to_string()),
+        sectors.join(","),
+        offered().count() as i64,
+        r.external_id,
+        directory_words(r),
+    ])?;
+    let mut needs: Vec<_> = offered().flat_map(|s| s.needs.iter().copied()).collect();
     needs.sort();
     needs.dedup();
     for need in needs {
@@ -285,6 +300,35 @@ fn project_resource(tx: &Connection, rowid: i64, r: &Resource) -> Result<()> {
             .execute(params![need.code(), rowid])?;
     }
     Ok(())
+}
+
+/// Everything the directory's search looks in, folded (accents and case)
+/// as the search's words are.
+fn directory_words(r: &Resource) -> String {
+    let mut parts: Vec<&str> = vec![
+        &r.name_fr,
+        r.name_en.as_deref().unwrap_or(""),
+        r.description_fr.as_str(),
+        r.description_en.as_str(),
+    ];
+    parts.extend(r.phones.iter().map(String::as_str));
+    for s in r.services.iter().filter(|s| !s.retired) {
+        parts.extend([
+            s.name_fr.as_str(),
+            s.name_en.as_deref().unwrap_or(""),
+            s.description_fr.as_str(),
+            s.description_en.as_str(),
+            s.eligibility.as_deref().unwrap_or(""),
+        ]);
+    }
+    for l in r.locations.iter().filter(|l| !l.retired) {
+        parts.extend([
+            l.name.as_str(),
+            l.address.as_deref().unwrap_or(""),
+            l.sector.as_deref().unwrap_or(""),
+        ]);
+    }
+    carnet_core::fold::fold(&parts.join(" "))
 }
 
 fn project_place(tx: &Connection, rowid: i64, p: &Place) -> Result<()> {

@@ -454,6 +454,20 @@ pub fn export_path(
     kind: ExportKind,
     now: carnet_core::Timestamp,
 ) -> Result<std::path::PathBuf> {
+    new_export(what, Some(kind.extension()), now)
+}
+
+/// A new folder's path in the exports folder (for a package of files),
+/// named as [`export_path`] names files.
+pub fn export_folder(what: &str, now: carnet_core::Timestamp) -> Result<std::path::PathBuf> {
+    new_export(what, None, now)
+}
+
+fn new_export(
+    what: &str,
+    extension: Option<&str>,
+    now: carnet_core::Timestamp,
+) -> Result<std::path::PathBuf> {
     let dir = exports_dir()?;
     let stamp: String = now
         .to_rfc3339()
@@ -465,10 +479,15 @@ pub fn export_path(
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { '-' })
         .collect();
-    let mut path = dir.join(format!("carnet-{safe}-{stamp}.{}", kind.extension()));
+    let name = |n: Option<u32>| {
+        let number = n.map(|n| format!("-{n}")).unwrap_or_default();
+        let ext = extension.map(|e| format!(".{e}")).unwrap_or_default();
+        dir.join(format!("carnet-{safe}-{stamp}{number}{ext}"))
+    };
+    let mut path = name(None);
     let mut n = 2;
     while path.exists() {
-        path = dir.join(format!("carnet-{safe}-{stamp}-{n}.{}", kind.extension()));
+        path = name(Some(n));
         n += 1;
     }
     Ok(path)

@@ -5,7 +5,7 @@ use carnet_core::changes::{FieldChange, MemberChanges, TextChange};
 use carnet_core::record::{Note, Person};
 use carnet_core::vocab::{AgeGroup, Method, NeedCategory, PlaceKind, ReferralStatus, ReviewStatus};
 use carnet_core::{
-    Conflict, HistoryEntry, ItemId, MemberId, Passage, Record, RecordId, RecordKind, Timestamp,
+    Conflict, Day, HistoryEntry, ItemId, MemberId, Passage, Record, RecordId, RecordKind, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 
@@ -205,6 +205,102 @@ pub struct ResourceSummary {
     pub languages: Vec<String>,
     /// Need categories its services answer.
     pub needs: Vec<NeedCategory>,
+    /// Sectors of its locations.
+    pub sectors: Vec<String>,
+    /// Its services still offered.
+    pub services: u32,
+    /// When it was last verified.
+    pub last_verified: Option<Day>,
+    /// Retired: no longer offered.
+    pub retired: bool,
+}
+
+/// What an import of a directory did.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct DirectoryImport {
+    /// Organisations added.
+    pub added: u32,
+    /// Organisations already there (same imported id), updated.
+    pub updated: u32,
+    /// Services read.
+    pub services: u32,
+    /// Rows left out, each with its file, line and why.
+    pub rejected: Vec<RejectedRow>,
+}
+
+/// A row of an imported file that was left out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RejectedRow {
+    /// The file, as named in the package.
+    pub file: String,
+    /// Its line (the header is line 1).
+    pub line: u32,
+    /// What is wrong with it.
+    pub problem: RowProblem,
+    /// The same in a sentence (English, for the command line).
+    pub reason: String,
+}
+
+/// What is wrong with a row of an imported file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "code", content = "value", rename_all = "kebab-case")]
+pub enum RowProblem {
+    /// It does not read as CSV (a broken quote: the rest of the file too).
+    NotCsv(String),
+    /// It is not UTF-8 text.
+    NotUtf8,
+    /// Required fields are empty (named).
+    Missing(String),
+    /// Its id is already an earlier row's.
+    DuplicateId(String),
+    /// Not a website address.
+    Website(String),
+    /// Not an email address.
+    Email(String),
+    /// A service status HSDS does not have.
+    Status(String),
+    /// Not a date.
+    Date(String),
+    /// It names an organisation the package does not hold.
+    UnknownOrganisation(String),
+    /// It names a service the package does not hold.
+    UnknownService(String),
+    /// It names a location the package does not hold.
+    UnknownLocation(String),
+    /// A language without an ISO 639 code.
+    NoLanguageCode,
+    /// It belongs to nothing of the package.
+    NoOwner,
+}
+
+impl RowProblem {
+    /// The problem in a sentence.
+    pub fn sentence(&self) -> String {
+        match self {
+            Self::NotCsv(e) => format!("it does not read as CSV ({e})"),
+            Self::NotUtf8 => "it is not UTF-8 text".into(),
+            Self::Missing(fields) => format!("it has no {fields}"),
+            Self::DuplicateId(id) => format!("the id {id} is already used by an earlier row"),
+            Self::Website(v) => format!("'{v}' is not a website address"),
+            Self::Email(v) => format!("'{v}' is not an email address"),
+            Self::Status(v) => {
+                format!("its status '{v}' is none of active, inactive, defunct, temporarily closed")
+            }
+            Self::Date(v) => format!("'{v}' is not a date (YYYY-MM-DD)"),
+            Self::UnknownOrganisation(id) => {
+                format!("its organisation ({id}) is not in organizations.csv")
+            }
+            Self::UnknownService(id) => format!("its service ({id}) is not in services.csv"),
+            Self::UnknownLocation(id) => format!("its location ({id}) is not in locations.csv"),
+            Self::NoLanguageCode => "its language has no ISO 639 code (such as fr or en)".into(),
+            Self::NoOwner => {
+                "it belongs to no organisation, service or location of the package".into()
+            }
+        }
+    }
 }
 
 /// What merging changes did.

@@ -1021,6 +1021,14 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
             .expect("status");
         nb.set_referral_outcome(referral, Some("  Panier reçu  "))
             .expect("outcome");
+        nb.save_resource(
+            None,
+            carnet_client::ResourceInput {
+                name_fr: "Banque alimentaire de l'Est".into(),
+                ..Default::default()
+            },
+        )
+        .expect("resource");
         (person, referral)
     };
     // Make it a notebook of format 3: without the new columns and tables.
@@ -1045,11 +1053,25 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              DROP TABLE note_texts;
              ALTER TABLE notes ADD COLUMN title TEXT NOT NULL DEFAULT '';
              ALTER TABLE notes ADD COLUMN excerpt TEXT NOT NULL DEFAULT '';
+             ALTER TABLE resources DROP COLUMN retired;
+             ALTER TABLE resources DROP COLUMN last_verified;
+             ALTER TABLE resources DROP COLUMN sectors;
+             ALTER TABLE resources DROP COLUMN services;
+             ALTER TABLE resources DROP COLUMN external_id;
+             ALTER TABLE resources DROP COLUMN words;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");
     }
     let mut nb = Notebook::open(dir.path(), env(15)).expect("open and migrate");
+    let found = nb
+        .directory(&carnet_client::DirectoryFilter {
+            words: Some("banque EST".into()),
+            ..Default::default()
+        })
+        .expect("directory");
+    assert_eq!(found.len(), 1, "the directory's words were projected");
+    assert!(found[0].last_verified.is_some());
     let r = nb.list_referrals(None).expect("referrals").remove(0);
     assert_eq!(r.id, referral);
     assert_eq!(r.person, person);

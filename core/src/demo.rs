@@ -459,12 +459,16 @@ impl DemoGenerator {
             fees: Some("Gratuit / Free".into()),
             hours: Some("Lun-ven 9 h-17 h / Mon-Fri 9am-5pm".into()),
             how_to_apply: Some("Se présenter ou téléphoner / Walk in or call".into()),
+            retired: false,
+            external_id: None,
         };
         let location = Location {
             id: self.item(at),
             name: fr.to_string(),
             address: Some(format!("{} {}", self.rng.gen_range(1000..12000), street)),
             sector: Some(self.pick(SECTORS).0.to_string()),
+            retired: false,
+            external_id: None,
         };
         Record::Resource(Box::new(Resource {
             name_fr: fr.into(),
@@ -481,6 +485,9 @@ impl DemoGenerator {
             services: vec![service],
             locations: vec![location],
             last_verified: Some(at.day()),
+            verified_by: None,
+            retired: None,
+            external_id: None,
         }))
     }
 

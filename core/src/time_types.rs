@@ -133,6 +133,16 @@ impl Day {
     pub fn plus_days(self, n: i64) -> Self {
         Self(self.0.saturating_add(time::Duration::days(n)))
     }
+    /// The same day of the month `months` months earlier (the month's
+    /// last day when it is shorter).
+    pub fn minus_months(self, months: u32) -> Self {
+        let total = self.0.year() * 12 + i32::from(u8::from(self.0.month())) - 1 - months as i32;
+        let (year, month) = (total.div_euclid(12), (total.rem_euclid(12) + 1) as u8);
+        (1..=self.0.day())
+            .rev()
+            .find_map(|d| Self::from_ymd(year, month, d))
+            .unwrap_or(self)
+    }
     /// `YYYY-MM-DD`.
     pub fn to_iso(self) -> String {
         format!(
@@ -205,6 +215,15 @@ impl Hydrate for Day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_back_keep_the_day_or_the_month_end() {
+        let d = |s: &str| s.parse::<Day>().expect("a day");
+        assert_eq!(d("2026-12-07").minus_months(6), d("2026-06-07"));
+        assert_eq!(d("2026-03-31").minus_months(1), d("2026-02-28"));
+        assert_eq!(d("2026-01-15").minus_months(13), d("2024-12-15"));
+        assert_eq!(d("2026-01-15").minus_months(0), d("2026-01-15"));
+    }
 
     #[test]
     fn timestamps_round_trip_through_rfc3339() {

@@ -11,14 +11,14 @@ use carnet_client::store::keys;
 use carnet_client::sync::background::SyncState;
 use carnet_client::sync::{self, JoinOptions, SyncStatus};
 use carnet_client::transfer::{self, ExportDone, ExportKind};
-use carnet_client::views::ConsentEffects;
+use carnet_client::views::{ConsentEffects, DirectoryImport};
 use carnet_client::{qdpx, report};
 use carnet_client::{
-    Agreement, ConflictedPage, Environment, InboxDetail, InboxFilter, InboxPage, NoteDetail,
-    NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page, PassageFilter,
-    PassageInput, PassagePage, PersonDetail, PersonInput, PersonSummary, PlaceSummary,
-    ReferralInput, ReferralSummary, ResourceSummary, ReviewCounts, Synthesis, ThemeUse,
-    TimerAction,
+    Agreement, ConflictedPage, DirectoryFilter, Environment, InboxDetail, InboxFilter, InboxPage,
+    NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page,
+    PassageFilter, PassageInput, PassagePage, PersonDetail, PersonInput, PersonSummary,
+    PlaceSummary, ReferralInput, ReferralSummary, ResourceInput, ResourceSummary, ReviewCounts,
+    Synthesis, ThemeUse, TimerAction,
 };
 use carnet_client::{Passphrase, Protection, Unlock};
 use carnet_core::record::{Identity, Place, Resource, Retention, ShadowEntry, Theme, Workspace};
@@ -707,6 +707,47 @@ commands! {
     /// An organisation of the directory with its services.
     fn resource(_app, state, id: RecordId) -> Resource {
         state.with(|nb| nb.resource(id))
+    }
+
+    /// The directory's list: by need, language, sector and words, the
+    /// organisations not verified for some months, retired ones or not.
+    fn directory(_app, state, filter: DirectoryFilter) -> Vec<ResourceSummary> {
+        state.with(|nb| nb.directory(&filter))
+    }
+
+    /// An organisation's form as it stands, to edit it.
+    fn resource_form(_app, state, id: RecordId) -> ResourceInput {
+        state.with(|nb| Ok(ResourceInput::from(&nb.resource(id)?)))
+    }
+
+    /// Add an organisation (no `id`) or save its edited form.
+    fn save_resource(_app, state, id: Option<RecordId>, form: ResourceInput) -> RecordId {
+        state.edit(|nb| nb.save_resource(id, form))
+    }
+
+    /// Say an organisation's information was checked today, by this member.
+    fn verify_resource(_app, state, id: RecordId) -> () {
+        state.edit(|nb| nb.verify_resource(id))
+    }
+
+    /// Retire an organisation (no longer offered), or bring it back.
+    fn retire_resource(_app, state, id: RecordId, retired: bool) -> () {
+        state.edit(|nb| nb.retire_resource(id, retired))
+    }
+
+    /// Import an Open Referral HSDS datapackage (a folder or a zip).
+    fn import_directory(_app, state, path: String) -> DirectoryImport {
+        state.edit(|nb| nb.import_hsds(std::path::Path::new(path.trim())))
+    }
+
+    /// Export the directory as an HSDS datapackage: a new folder in the
+    /// exports folder, whose path is returned.
+    fn export_directory(_app, state) -> String {
+        state.edit(|nb| {
+            let dir = transfer::export_folder("directory-hsds", nb.now())?;
+            nb.export_hsds(&dir)?;
+            Ok(dir.display().to_string())
+        })
     }
 
     /// Add a place of the territory.

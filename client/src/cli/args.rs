@@ -193,6 +193,12 @@ pub(crate) enum Command {
     /// Referrals to services (social prescription).
     #[command(subcommand)]
     Referral(ReferralCommand),
+    /// The directory's organisations, their services and locations.
+    #[command(subcommand)]
+    Resource(ResourceCommand),
+    /// The whole directory, in and out (Open Referral HSDS).
+    #[command(subcommand)]
+    Directory(DirectoryCommand),
     /// The register of confidentiality incidents (coordinators).
     #[command(subcommand)]
     Incident(IncidentCommand),
@@ -506,6 +512,144 @@ pub(crate) enum PersonCommand {
         /// The PDF's language (fr or en); by default the person's.
         #[arg(long)]
         lang: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ResourceCommand {
+    /// Add an organisation; prints its id. With needs or languages, a
+    /// first service under the organisation's name offers them.
+    Add {
+        #[arg(long)]
+        name_fr: String,
+        #[arg(long)]
+        name_en: Option<String>,
+        #[arg(long)]
+        description_fr: Option<String>,
+        #[arg(long)]
+        description_en: Option<String>,
+        /// A need category served (repeat for several).
+        #[arg(long = "need")]
+        needs: Vec<NeedCategory>,
+        /// A language it is offered in, as a code like fr (repeat).
+        #[arg(long = "language")]
+        languages: Vec<String>,
+        #[arg(long = "phone")]
+        phones: Vec<String>,
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        website: Option<String>,
+    },
+    /// The directory, by name: filter by need, language, sector, words.
+    List {
+        #[arg(long)]
+        need: Option<NeedCategory>,
+        #[arg(long)]
+        language: Option<String>,
+        #[arg(long)]
+        sector: Option<String>,
+        /// Words of its names, descriptions, services or addresses.
+        #[arg(long)]
+        words: Option<String>,
+        /// Only those not verified for this many months (or never).
+        #[arg(long, value_name = "MONTHS")]
+        unverified: Option<u32>,
+        /// Retired organisations too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace an organisation's fields with a JSON form (the fields of
+    /// `resource show --json`'s form: name_fr, services, locations…).
+    Edit { id: String, file: String },
+    /// The organisation's fields and services, as JSON.
+    Show { id: String },
+    /// Say its information was checked today.
+    Verify { id: String },
+    /// Retire it (no longer offered); --undo brings it back.
+    Retire {
+        id: String,
+        #[arg(long)]
+        undo: bool,
+    },
+    /// An organisation's services.
+    #[command(subcommand)]
+    Service(ServiceCommand),
+    /// An organisation's locations.
+    #[command(subcommand)]
+    Location(LocationCommand),
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ServiceCommand {
+    /// Add a service to an organisation; prints the service's id.
+    Add {
+        organisation: String,
+        #[arg(long)]
+        name_fr: String,
+        #[arg(long)]
+        name_en: Option<String>,
+        #[arg(long = "need", required = true)]
+        needs: Vec<NeedCategory>,
+        #[arg(long = "language")]
+        languages: Vec<String>,
+        #[arg(long)]
+        eligibility: Option<String>,
+        #[arg(long)]
+        fees: Option<String>,
+        #[arg(long)]
+        hours: Option<String>,
+        #[arg(long)]
+        how_to_apply: Option<String>,
+    },
+    /// Retire a service (--undo brings it back).
+    Retire {
+        organisation: String,
+        service: String,
+        #[arg(long)]
+        undo: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum LocationCommand {
+    /// Add a location to an organisation; prints its id.
+    Add {
+        organisation: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        address: Option<String>,
+        #[arg(long)]
+        sector: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub(crate) enum DirectoryFormat {
+    /// Open Referral HSDS 3.0, tabular datapackage (CSV files).
+    Hsds,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum DirectoryCommand {
+    /// Import a datapackage (a folder or a zip); bad rows are reported by
+    /// file and line, the good ones kept.
+    Import {
+        #[arg(long, value_enum, default_value = "hsds")]
+        format: DirectoryFormat,
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the directory as a datapackage into a folder.
+    Export {
+        #[arg(long, value_enum, default_value = "hsds")]
+        format: DirectoryFormat,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

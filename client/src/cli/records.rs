@@ -228,7 +228,7 @@ pub(super) fn run_person(nb: &mut Notebook, cmd: PersonCommand) -> anyhow::Resul
     Ok(())
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(file: &str) -> anyhow::Result<T> {
+pub(super) fn read_json<T: serde::de::DeserializeOwned>(file: &str) -> anyhow::Result<T> {
     let text = if file == "-" {
         std::io::read_to_string(std::io::stdin())?
     } else {

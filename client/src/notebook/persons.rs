@@ -69,19 +69,7 @@ impl Notebook {
 
     /// Set the languages a person speaks (ISO 639 codes, each once).
     pub fn set_person_languages(&mut self, person: RecordId, languages: Vec<String>) -> Result<()> {
-        let mut unique: Vec<String> = Vec::with_capacity(languages.len());
-        for l in languages {
-            let code = l.trim().to_lowercase();
-            if code.is_empty() || unique.contains(&code) {
-                continue;
-            }
-            if code.len() > 8 || !code.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
-                return Err(ClientError::BadInput(format!(
-                    "'{code}' is not a language code (such as fr, en or ht)"
-                )));
-            }
-            unique.push(code);
-        }
+        let unique = language_codes(languages)?;
         self.edit_person(person, |p| {
             p.languages = unique;
             Ok(())
@@ -406,4 +394,23 @@ fn withdraw(
         }
         ConsentPurpose::Research => effects.left_out_of_synthesis = true,
     }
+}
+
+/// Language codes (ISO 639, such as fr, en or ht) trimmed, lowercased and
+/// each once; anything else is refused with a sentence.
+pub(crate) fn language_codes(languages: Vec<String>) -> Result<Vec<String>> {
+    let mut unique: Vec<String> = Vec::with_capacity(languages.len());
+    for l in languages {
+        let code = l.trim().to_lowercase();
+        if code.is_empty() || unique.contains(&code) {
+            continue;
+        }
+        if code.len() > 8 || !code.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+            return Err(ClientError::BadInput(format!(
+                "'{code}' is not a language code (such as fr, en or ht)"
+            )));
+        }
+        unique.push(code);
+    }
+    Ok(unique)
 }

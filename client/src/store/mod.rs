@@ -370,7 +370,12 @@ impl Store {
         if self.batch.is_some() {
             return Err(ClientError::Internal("a batch is already open".into()));
         }
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        // A sync answer rewrites pages all over the file: in the small
+        // cache they were written out to the log before the commit
+        // (encrypted) and read back (decrypted) when touched again.
+        self.conn.execute_batch(&format!(
+            "PRAGMA cache_size = -{BATCH_CACHE_KIB}; BEGIN IMMEDIATE"
+        ))?;
         self.batch = Some(Cell::new(false));
         Ok(())
     }
@@ -386,14 +391,23 @@ impl Store {
     /// would have done it).
     pub fn end_batch(&mut self, keep: bool) -> Result<bool> {
         let spoiled = self.batch.take().is_some_and(|c| c.get());
-        if keep && !spoiled {
+        let committed = if keep && !spoiled {
             self.conn
                 .execute_batch("PRAGMA wal_autocheckpoint = 0; COMMIT")?;
-            Ok(true)
+            true
         } else {
             self.conn.execute_batch("ROLLBACK")?;
-            Ok(false)
-        }
+            false
+        };
+        // Back to the cache of the app's use (its pages beyond it freed).
+        let cache = if self.office.get() {
+            OFFICE_CACHE_KIB
+        } else {
+            CACHE_KIB
+        };
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = -{cache};"))?;
+        Ok(committed)
     }
 
     /// The stored bytes of a record.
@@ -454,6 +468,10 @@ const CACHE_KIB: i64 = 4_000;
 /// next filter. The journal's use never asks for it, so a worker's app
 /// keeps the small cache.
 const OFFICE_CACHE_KIB: i64 = 64_000;
+
+/// The page cache while a batch (a sync answer) is applied, given back
+/// when it ends.
+const BATCH_CACHE_KIB: i64 = 64_000;
 
 /// Log pages after which an ordinary write checkpoints (SQLite's default).
 const AUTOCHECKPOINT_PAGES: i64 = 1_000;

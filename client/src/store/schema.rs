@@ -23,7 +23,7 @@
 /// `PRAGMA application_id` of a Carnet notebook ("CRNT").
 pub const APPLICATION_ID: i64 = 0x4352_4E54;
 /// The format written by this version.
-pub const FORMAT_VERSION: i64 = 8;
+pub const FORMAT_VERSION: i64 = 9;
 
 /// What turns a notebook of format `n - 1` into format `n`, for each `n`
 /// after 1, in order. Opening an older notebook applies the missing ones
@@ -36,12 +36,13 @@ pub const MIGRATIONS: &[(i64, &str)] = &[
     (6, CODINGS),
     (7, DELETIONS),
     (8, CONSENT_TO_SYNTHESIS),
+    (9, DIRECTORY),
 ];
 
 /// The formats whose migration adds to what the projection holds: opening
 /// a notebook older than one of them rebuilds the projection from the
 /// documents, once, after migrating.
-pub const REPROJECT_AFTER: &[i64] = &[4, 5, 6, 8];
+pub const REPROJECT_AFTER: &[i64] = &[4, 5, 6, 8, 9];
 
 /// Format 2: the sync status (asked every few seconds by the app) counts
 /// the records waiting and lists the refused ones from these small
@@ -139,6 +140,21 @@ ALTER TABLE notes DROP COLUMN title;
 ALTER TABLE notes DROP COLUMN excerpt;
 DROP INDEX codings_by_theme;
 CREATE INDEX codings_by_theme ON codings (theme, note_rowid, field, item, pos_start, pos_end);
+"#;
+
+/// Format 9, a directory the team keeps: an organisation's list row says
+/// whether it is retired, when it was last verified, the sectors of its
+/// locations, how many services it still offers, its id in the directory
+/// it was imported from, and its words folded (accents and case) for the
+/// directory's search. Filled by the rebuild that follows (see
+/// [`REPROJECT_AFTER`]).
+const DIRECTORY: &str = r#"
+ALTER TABLE resources ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN last_verified TEXT;
+ALTER TABLE resources ADD COLUMN sectors TEXT NOT NULL DEFAULT '';
+ALTER TABLE resources ADD COLUMN services INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE resources ADD COLUMN external_id TEXT;
+ALTER TABLE resources ADD COLUMN words TEXT NOT NULL DEFAULT '';
 "#;
 
 /// Format 6, coding passages and the synthesis: every coding of every

@@ -29,7 +29,7 @@ pub use person::{
     Consent, Disclosure, Identity, Person, Referral, ReferralFollowUp, Rewritten, StatusChange,
 };
 pub use place::Place;
-pub use resource::{Location, Resource, Service};
+pub use resource::{Location, Resource, Retirement, Service};
 pub use workspace::{Member, Retention, Sector, Theme, Workspace};
 
 use crate::vocab::UnknownCode;

@@ -4,9 +4,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
-use crate::ids::ItemId;
+use crate::ids::{ItemId, MemberId};
 use crate::text::LongText;
-use crate::time_types::Day;
+use crate::time_types::{Day, Timestamp};
 use crate::vocab::NeedCategory;
 
 /// An organisation and its services.
@@ -51,6 +51,30 @@ pub struct Resource {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub last_verified: Option<Day>,
+    /// Who checked it then.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub verified_by: Option<MemberId>,
+    /// No longer offered: kept for the referrals that name it, left out
+    /// of the pickers.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub retired: Option<Retirement>,
+    /// Its id in the directory it was imported from (Open Referral HSDS),
+    /// so that importing that directory again updates it.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub external_id: Option<String>,
+}
+
+/// When and by whom an organisation was retired.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Retirement {
+    /// When.
+    pub at: Timestamp,
+    /// By whom.
+    pub by: MemberId,
 }
 
 impl Resource {
@@ -105,6 +129,14 @@ pub struct Service {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub how_to_apply: Option<String>,
+    /// No longer offered (kept for the referrals addressed to it).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub retired: bool,
+    /// Its id in an imported directory (HSDS).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub external_id: Option<String>,
 }
 
 /// A location of an organisation.
@@ -124,4 +156,12 @@ pub struct Location {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub sector: Option<String>,
+    /// No longer in use.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub retired: bool,
+    /// Its id in an imported directory (HSDS).
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub external_id: Option<String>,
 }

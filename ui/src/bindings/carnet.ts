@@ -434,6 +434,51 @@ last_seen: number | null,
  */
 revoked_at: number | null, };
 
+export type DirectoryFilter = { 
+/**
+ * Organisations with a service for this need.
+ */
+need: NeedCategory | null, 
+/**
+ * With a service offered in this language (a code like `fr`).
+ */
+language: string | null, 
+/**
+ * With a location in this sector of the territory.
+ */
+sector: string | null, 
+/**
+ * Words found in its names, descriptions, services or addresses
+ * (accents and case ignored, every word).
+ */
+words: string | null, 
+/**
+ * Only those not verified for this many months (or never).
+ */
+unverified_months: number | null, 
+/**
+ * Retired organisations too.
+ */
+include_retired: boolean, };
+
+export type DirectoryImport = { 
+/**
+ * Organisations added.
+ */
+added: number, 
+/**
+ * Organisations already there (same imported id), updated.
+ */
+updated: number, 
+/**
+ * Services read.
+ */
+services: number, 
+/**
+ * Rows left out, each with its file, line and why.
+ */
+rejected: Array<RejectedRow>, };
+
 export type Disclosure = { 
 /**
  * The disclosure's id.
@@ -963,7 +1008,37 @@ address: string | null,
 /**
  * Sector of the territory.
  */
-sector: string | null, };
+sector: string | null, 
+/**
+ * No longer in use.
+ */
+retired: boolean, 
+/**
+ * Its id in an imported directory (HSDS).
+ */
+external_id: string | null, };
+
+export type LocationInput = { 
+/**
+ * The location's id; none for a new one.
+ */
+id: ItemId | null, 
+/**
+ * Its name (required).
+ */
+name: string, 
+/**
+ * Street address.
+ */
+address: string | null, 
+/**
+ * Sector of the territory.
+ */
+sector: string | null, 
+/**
+ * No longer in use.
+ */
+retired: boolean, };
 
 export type LongText = string;
 
@@ -2025,6 +2100,24 @@ code: RejectCode,
  */
 reason: string, };
 
+export type RejectedRow = { 
+/**
+ * The file, as named in the package.
+ */
+file: string, 
+/**
+ * Its line (the header is line 1).
+ */
+line: number, 
+/**
+ * What is wrong with it.
+ */
+problem: RowProblem, 
+/**
+ * The same in a sentence (English, for the command line).
+ */
+reason: string, };
+
 export type Resource = { 
 /**
  * Name in French.
@@ -2065,7 +2158,60 @@ locations: Array<Location>,
 /**
  * When the information was last checked.
  */
-last_verified: Day | null, };
+last_verified: Day | null, 
+/**
+ * Who checked it then.
+ */
+verified_by: MemberId | null, 
+/**
+ * No longer offered: kept for the referrals that name it, left out
+ * of the pickers.
+ */
+retired: Retirement | null, 
+/**
+ * Its id in the directory it was imported from (Open Referral HSDS),
+ * so that importing that directory again updates it.
+ */
+external_id: string | null, };
+
+export type ResourceInput = { 
+/**
+ * Name in French (required).
+ */
+name_fr: string, 
+/**
+ * Name in English, if different.
+ */
+name_en: string | null, 
+/**
+ * Description in French.
+ */
+description_fr: string, 
+/**
+ * Description in English.
+ */
+description_en: string, 
+/**
+ * Website (`https://` is added when no scheme is given).
+ */
+website: string | null, 
+/**
+ * Phone numbers.
+ */
+phones: Array<string>, 
+/**
+ * Email.
+ */
+email: string | null, 
+/**
+ * Its services: one without an id is new; an existing service left
+ * out is removed (retire it instead when referrals name it).
+ */
+services: Array<ServiceInput>, 
+/**
+ * Its locations, the same way.
+ */
+locations: Array<LocationInput>, };
 
 export type ResourceSummary = { 
 /**
@@ -2087,7 +2233,23 @@ languages: Array<string>,
 /**
  * Need categories its services answer.
  */
-needs: Array<NeedCategory>, };
+needs: Array<NeedCategory>, 
+/**
+ * Sectors of its locations.
+ */
+sectors: Array<string>, 
+/**
+ * Its services still offered.
+ */
+services: number, 
+/**
+ * When it was last verified.
+ */
+last_verified: Day | null, 
+/**
+ * Retired: no longer offered.
+ */
+retired: boolean, };
 
 export type Retention = { 
 /**
@@ -2125,6 +2287,16 @@ persons: Array<DuePerson>,
  */
 referrals: Array<DueReferral>, };
 
+export type Retirement = { 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * By whom.
+ */
+by: MemberId, };
+
 export type ReviewCounts = { 
 /**
  * Records holding concurrent values.
@@ -2160,6 +2332,8 @@ at: Timestamp,
 by: MemberId, };
 
 export type Role = "coordinator" | "worker" | "observer";
+
+export type RowProblem = { "code": "not-csv", "value": string } | { "code": "not-utf8" } | { "code": "missing", "value": string } | { "code": "duplicate-id", "value": string } | { "code": "website", "value": string } | { "code": "email", "value": string } | { "code": "status", "value": string } | { "code": "date", "value": string } | { "code": "unknown-organisation", "value": string } | { "code": "unknown-service", "value": string } | { "code": "unknown-location", "value": string } | { "code": "no-language-code" } | { "code": "no-owner" };
 
 export type Sector = { 
 /**
@@ -2225,7 +2399,65 @@ hours: string | null,
 /**
  * How to apply.
  */
-how_to_apply: string | null, };
+how_to_apply: string | null, 
+/**
+ * No longer offered (kept for the referrals addressed to it).
+ */
+retired: boolean, 
+/**
+ * Its id in an imported directory (HSDS).
+ */
+external_id: string | null, };
+
+export type ServiceInput = { 
+/**
+ * The service's id; none for a new one.
+ */
+id: ItemId | null, 
+/**
+ * Name in French (required).
+ */
+name_fr: string, 
+/**
+ * Name in English.
+ */
+name_en: string | null, 
+/**
+ * Description in French.
+ */
+description_fr: string, 
+/**
+ * Description in English.
+ */
+description_en: string, 
+/**
+ * Need categories served.
+ */
+needs: Array<NeedCategory>, 
+/**
+ * Who is eligible.
+ */
+eligibility: string | null, 
+/**
+ * Languages it is offered in (ISO 639 codes).
+ */
+languages: Array<string>, 
+/**
+ * Fees.
+ */
+fees: string | null, 
+/**
+ * Opening hours.
+ */
+hours: string | null, 
+/**
+ * How to apply.
+ */
+how_to_apply: string | null, 
+/**
+ * No longer offered.
+ */
+retired: boolean, };
 
 export type ShadowEntry = { 
 /**
@@ -2997,6 +3229,43 @@ export function resources(need: NeedCategory | null, language: string | null): P
 /** An organisation of the directory with its services. */
 export function resource(id: RecordId): Promise<Resource> {
   return invoke("resource", { id });
+}
+
+/** The directory's list: by need, language, sector and words, the */
+/** organisations not verified for some months, retired ones or not. */
+export function directory(filter: DirectoryFilter): Promise<Array<ResourceSummary>> {
+  return invoke("directory", { filter });
+}
+
+/** An organisation's form as it stands, to edit it. */
+export function resourceForm(id: RecordId): Promise<ResourceInput> {
+  return invoke("resource_form", { id });
+}
+
+/** Add an organisation (no `id`) or save its edited form. */
+export function saveResource(id: RecordId | null, form: ResourceInput): Promise<RecordId> {
+  return invoke("save_resource", { id, form });
+}
+
+/** Say an organisation's information was checked today, by this member. */
+export function verifyResource(id: RecordId): Promise<null> {
+  return invoke("verify_resource", { id });
+}
+
+/** Retire an organisation (no longer offered), or bring it back. */
+export function retireResource(id: RecordId, retired: boolean): Promise<null> {
+  return invoke("retire_resource", { id, retired });
+}
+
+/** Import an Open Referral HSDS datapackage (a folder or a zip). */
+export function importDirectory(path: string): Promise<DirectoryImport> {
+  return invoke("import_directory", { path });
+}
+
+/** Export the directory as an HSDS datapackage: a new folder in the */
+/** exports folder, whose path is returned. */
+export function exportDirectory(): Promise<string> {
+  return invoke("export_directory");
 }
 
 /** Add a place of the territory. */
