@@ -628,3 +628,166 @@ fn law_25_duties_from_the_command_line() {
         "nobody is inactive yet"
     );
 }
+
+#[test]
+fn the_directory_is_kept_and_exchanged_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("dir");
+    let d = dir.path();
+    ok(d, &["init", "--team", "Clic Social", "--member", "Nadia"]);
+    let org = ok(
+        d,
+        &[
+            "resource",
+            "add",
+            "--name-fr",
+            "Popote roulante de l'Est",
+            "--name-en",
+            "East Meals on Wheels",
+            "--need",
+            "food-insecurity",
+            "--language",
+            "fr",
+            "--language",
+            "en",
+            "--phone",
+            "514-555-0150",
+        ],
+    )
+    .trim()
+    .to_string();
+    let service = ok(
+        d,
+        &[
+            "resource",
+            "service",
+            "add",
+            &org,
+            "--name-fr",
+            "Visites d'amitié",
+            "--name-en",
+            "Friendly visits",
+            "--need",
+            "social-isolation",
+            "--hours",
+            "Jeudi",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok(
+        d,
+        &[
+            "resource",
+            "location",
+            "add",
+            &org,
+            "--name",
+            "Cuisine",
+            "--sector",
+            "Mercier-Est",
+        ],
+    );
+    let listed = json(
+        d,
+        &[
+            "resource",
+            "list",
+            "--sector",
+            "mercier-est",
+            "--words",
+            "POPOTE",
+            "--json",
+        ],
+    );
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["services"], 2);
+    let form = json(d, &["resource", "show", &org]);
+    assert_eq!(form["services"][1]["id"], service.as_str());
+    // A bad edit is refused with a sentence and changes nothing.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, r#"{"name_fr": "Popote", "email": "pas un courriel"}"#).expect("write");
+    let refused = carnet(d, &["resource", "edit", &org, bad.to_str().expect("path")]);
+    assert!(
+        !refused.ok && refused.stderr.contains("not an email address"),
+        "{}",
+        refused.stderr
+    );
+    ok(d, &["resource", "service", "retire", &org, &service]);
+    let listed = json(
+        d,
+        &["resource", "list", "--need", "social-isolation", "--json"],
+    );
+    assert_eq!(
+        listed.as_array().map(Vec::len),
+        Some(0),
+        "a retired service's need is not offered"
+    );
+    ok(d, &["resource", "retire", &org]);
+    assert_eq!(
+        json(d, &["resource", "list", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        json(d, &["resource", "list", "--all", "--json"])
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+    ok(d, &["resource", "retire", &org, "--undo"]);
+    ok(d, &["resource", "verify", &org]);
+
+    // Out as HSDS, into another notebook, reported row by row.
+    let out = dir.path().join("hsds");
+    ok(
+        d,
+        &[
+            "directory",
+            "export",
+            "--format",
+            "hsds",
+            "--out",
+            out.to_str().expect("path"),
+        ],
+    );
+    let other = tempfile::tempdir().expect("dir");
+    ok(
+        other.path(),
+        &["init", "--team", "Pôle Sherbrooke", "--member", "Roxanne"],
+    );
+    std::fs::write(
+        out.join("phones.csv"),
+        format!(
+            "{}x1,,,,\n",
+            std::fs::read_to_string(out.join("phones.csv")).expect("phones")
+        ),
+    )
+    .expect("append a bad row");
+    let report = carnet(
+        other.path(),
+        &[
+            "directory",
+            "import",
+            "--format",
+            "hsds",
+            out.to_str().expect("path"),
+        ],
+    );
+    assert!(report.ok, "{}", report.stderr);
+    assert!(
+        report.stdout.contains("1 organisation(s) added"),
+        "{}",
+        report.stdout
+    );
+    assert!(
+        report.stderr.contains("phones.csv:3: it has no number"),
+        "{}",
+        report.stderr
+    );
+    let copied = json(
+        other.path(),
+        &["resource", "list", "--words", "popote", "--json"],
+    );
+    assert_eq!(copied[0]["name_en"], "East Meals on Wheels");
+}

@@ -2037,3 +2037,127 @@ fn a_coordinator_reports_a_lost_device_revokes_it_and_exports_the_register() {
         app.finish(outcome).await;
     });
 }
+
+#[test]
+fn the_team_keeps_its_directory_from_the_app_and_imports_a_regional_one() {
+    let exports = tempfile::tempdir().unwrap();
+    let package = tempfile::tempdir().unwrap();
+    // A small regional package: two organisations, one row without a name.
+    std::fs::write(
+        package.path().join("organizations.csv"),
+        "id,name,alternate_name,description\n\
+         0f6d3bb0-6f5a-4b8f-9d5f-3c1e4a2b7d01,Carrefour d'entraide,Mutual Aid Crossroads,Aide alimentaire\n\
+         0f6d3bb0-6f5a-4b8f-9d5f-3c1e4a2b7d02,,,Sans nom\n",
+    )
+    .unwrap();
+    std::fs::write(
+        package.path().join("services.csv"),
+        "id,organization_id,name,status,assured_date\n\
+         a1000000-0000-4000-8000-000000000001,0f6d3bb0-6f5a-4b8f-9d5f-3c1e4a2b7d01,Comptoir alimentaire,active,2024-02-01\n",
+    )
+    .unwrap();
+    let env = vec![("CARNET_EXPORT_DIR", exports.path().display().to_string())];
+    let package_path = package.path().display().to_string();
+    scenario("directory", &env, async |app| {
+        start_personal(app).await?;
+        app.click("#nav-directory").await?;
+        app.wait_text("#directory-count", "Aucune").await?;
+        // A new organisation with a service and a location.
+        app.click("#directory-add").await?;
+        app.type_into("#resource-name-fr", "Épicerie solidaire du Nord")
+            .await?;
+        app.type_into("#resource-phones", "514-555-0101").await?;
+        app.click("#resource-add-service").await?;
+        app.type_into(".service-form .service-name-fr", "Paniers hebdomadaires")
+            .await?;
+        app.click("#service-needs-0 button[data-code=food-insecurity]")
+            .await?;
+        app.type_into(".service-form .service-hours", "Mardi 13 h-17 h")
+            .await?;
+        app.click("#resource-add-location").await?;
+        app.type_into(
+            ".location-form .location-address",
+            "4500 boulevard Henri-Bourassa Est",
+        )
+        .await?;
+        app.type_into(".location-form .location-sector", "Nord-Est")
+            .await?;
+        app.click("#resource-save").await?;
+        app.wait_text("#directory-count", "1 ressource").await?;
+        app.wait_text("#directory-list .verified", "Vérifié le")
+            .await?;
+        app.wait_text(".resource-detail", "Mardi 13 h-17 h").await?;
+        app.wait_text(".resource-detail .verified-by", "Roxanne")
+            .await?;
+        // Found by words without their accents, and by its sector.
+        app.type_into("#directory-words", "epicerie henri").await?;
+        app.wait_text("#directory-count", "1 ressource").await?;
+        app.type_into("#directory-words", " introuvable").await?;
+        app.wait_text("#directory-count", "Aucune").await?;
+        app.client
+            .execute(
+                "const w = document.querySelector('#directory-words'); w.value = ''; w.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![],
+            )
+            .await?;
+        app.select("#directory-sector", "Nord-Est").await?;
+        app.wait_text("#directory-count", "1 ressource").await?;
+        app.select("#directory-sector", "").await?;
+        // Edited: the service gets a second need; the form keeps the rest.
+        app.click(".edit-resource").await?;
+        app.click("#service-needs-0 button[data-code=social-isolation]")
+            .await?;
+        app.click("#resource-save").await?;
+        app.wait_text(".resource-detail", "Isolement social")
+            .await?;
+        app.wait_text(".resource-detail", "Mardi 13 h-17 h").await?;
+        // Retired: out of the list, back with "show retired".
+        app.click(".retire-resource").await?;
+        app.wait_text("#directory-count", "Aucune").await?;
+        app.click("#directory-retired").await?;
+        app.wait_text("#directory-list", "Retiré").await?;
+        app.click("#directory-retired").await?;
+        // A regional package: one organisation added, a row reported.
+        app.click("#directory-transfer summary").await?;
+        app.type_into("#directory-import-path", &package_path)
+            .await?;
+        app.click("#directory-import").await?;
+        app.wait_text("#directory-import-report", "1 organisme(s) ajouté(s)")
+            .await?;
+        app.wait_text("#directory-import-report", "organizations.csv:3")
+            .await?;
+        app.wait_text("#directory-import-report", "il manque")
+            .await?;
+        app.wait_text("#directory-list", "Carrefour d'entraide")
+            .await?;
+        // Verified in 2024: due for verification after 12 months.
+        app.click("#directory-unverified").await?;
+        app.wait_text("#directory-count", "1 ressource").await?;
+        app.wait_text("#directory-list", "Carrefour d'entraide")
+            .await?;
+        app.click("#directory-list .card").await?;
+        app.click(".verify-resource").await?;
+        app.wait_text("#directory-count", "Aucune").await?;
+        app.click("#directory-unverified").await?;
+        // The whole directory exported, retired organisation included.
+        app.click("#directory-export").await?;
+        let shown = app
+            .wait_text("#directory-exported", "carnet-directory-hsds")
+            .await?;
+        let folder = std::fs::read_dir(exports.path())?
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .find(|p| p.is_dir())
+            .ok_or_else(|| anyhow::anyhow!("no export folder: {shown}"))?;
+        let organisations = std::fs::read_to_string(folder.join("organizations.csv"))?;
+        for name in ["Épicerie solidaire du Nord", "Carrefour d'entraide"] {
+            ensure(organisations.contains(name), || {
+                format!("expected {name} in the exported organizations.csv: {organisations}")
+            })?;
+        }
+        ensure(folder.join("datapackage.json").exists(), || {
+            "the export carries its descriptor".into()
+        })?;
+        Ok(())
+    });
+}
