@@ -217,13 +217,23 @@ fn table(
         }
     };
     // Lines counted from the bytes (a quoted field may hold line breaks).
-    // A record's position may be the line break before it.
-    let line_at = |byte: u64| -> u64 {
+    // Lines counted from the bytes, onwards from the last row's (a
+    // quoted field may hold line breaks; a record's position may be the
+    // line break before it).
+    let mut counted = (0usize, 1u64);
+    let mut line_at = |byte: u64| -> u64 {
         let mut end = (byte as usize).min(bytes.len());
         while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
             end += 1;
         }
-        bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        let (from, line) = counted;
+        let line = if end >= from {
+            line + bytes[from..end].iter().filter(|&&b| b == b'\n').count() as u64
+        } else {
+            bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+        };
+        counted = (end, line);
+        line
     };
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();

@@ -203,6 +203,7 @@ impl Notebook {
         let at = self.now();
         let ids = self.env.ids.clone();
         let (staged, rejected) = hsds::read_directory(path, || ItemId::generate(ids.as_ref(), at))?;
+
         let known: HashMap<String, RecordId> = query::external_ids(self.store.conn())?
             .into_iter()
             .collect();
