@@ -156,6 +156,10 @@ pub struct ReferralInput {
     /// The directory resource, if picked.
     #[serde(default)]
     pub resource_id: Option<RecordId>,
+    /// The service of the directory it is addressed to (its organisation
+    /// is found from it when `resource_id` is not given).
+    #[serde(default)]
+    pub service_id: Option<ItemId>,
     /// The need it answers.
     pub need: NeedCategory,
     /// Why, or what was agreed.

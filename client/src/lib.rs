@@ -38,7 +38,9 @@ pub use queries::codings::{
     Agreement, PassageFilter, PassagePage, PassageRow, ThemeAgreement, ThemeUse,
 };
 pub use queries::journal::{self, NoteFilter, Page};
-pub use queries::synthesis::{ClosingTimes, Count, Cross, Overdue, Synthesis, ThemeCount};
+pub use queries::synthesis::{
+    ClosingTimes, Count, Cross, LoopRow, Overdue, Synthesis, ThemeCount, Unanswered,
+};
 pub use store::keys::{Passphrase, Protection, Unlock};
 pub use views::{
     ConflictedPage, ConflictedRecord, HistoryItem, InboxDetail, InboxFilter, InboxItem, InboxPage,

@@ -96,6 +96,7 @@ fn deletes_for(kind: RecordKind) -> &'static [&'static str] {
         RecordKind::Resource => &[
             "DELETE FROM resources WHERE rowid = ?1",
             "DELETE FROM resource_needs WHERE resource_rowid = ?1",
+            "DELETE FROM resource_services WHERE resource_rowid = ?1",
         ],
         RecordKind::Place => &["DELETE FROM places WHERE rowid = ?1"],
         RecordKind::Workspace => &[
@@ -119,6 +120,7 @@ pub fn remove(tx: &Connection, rowid: i64) -> Result<()> {
         "DELETE FROM referrals WHERE person_rowid = ?1",
         "DELETE FROM resources WHERE rowid = ?1",
         "DELETE FROM resource_needs WHERE resource_rowid = ?1",
+        "DELETE FROM resource_services WHERE resource_rowid = ?1",
         "DELETE FROM places WHERE rowid = ?1",
         "DELETE FROM workspace WHERE rowid = ?1",
         "DELETE FROM themes WHERE workspace_rowid = ?1",
@@ -227,8 +229,8 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
             .min()
             .map(|d| d.to_iso());
         tx.prepare_cached(
-            "INSERT OR REPLACE INTO referrals (id, person_rowid, service, resource_id, need, status, made_at, next_follow_up, made_by, outcome, closed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            "INSERT OR REPLACE INTO referrals (id, person_rowid, service, resource_id, need, status, made_at, next_follow_up, made_by, outcome, closed_at, service_id, result, answered_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?
         .execute(params![
             r.id.to_string(),
@@ -242,9 +244,24 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
             r.history.first().map(|h| h.by.to_string()),
             r.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()),
             closed_at(r).map(|t| t.as_millis()),
+            r.service_id.map(|x| x.to_string()),
+            r.result.map(|x| x.code()),
+            answered_at(r).map(|t| t.as_millis()),
         ])?;
     }
     Ok(())
+}
+
+/// When the organisation first answered a referral: the first status
+/// change past being proposed or requested (accepted, declined, under way,
+/// or closed).
+fn answered_at(r: &carnet_core::record::Referral) -> Option<carnet_core::Timestamp> {
+    use carnet_core::vocab::ReferralStatus as S;
+    r.history
+        .iter()
+        .filter(|h| !matches!(h.status, S::Draft | S::Proposed | S::Requested))
+        .map(|h| h.at)
+        .min()
 }
 
 /// When a referral closed: the time of the status change that gave it its
@@ -298,6 +315,12 @@ fn project_resource(tx: &Connection, rowid: i64, r: &Resource) -> Result<()> {
     for need in needs {
         tx.prepare_cached("INSERT INTO resource_needs (need, resource_rowid) VALUES (?1, ?2)")?
             .execute(params![need.code(), rowid])?;
+    }
+    for s in &r.services {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO resource_services (id, resource_rowid, retired) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![s.id.to_string(), rowid, s.retired || r.retired.is_some()])?;
     }
     Ok(())
 }
@@ -447,7 +470,8 @@ pub fn dump(conn: &Connection) -> Result<Vec<String>> {
             "search" => ("SELECT r.id, s.title, s.body FROM search s JOIN records r ON r.rowid = s.rowid".to_string(), ""),
             "note_themes" => ("SELECT r.id, t.theme FROM note_themes t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
             "note_persons" => ("SELECT r.id, t.person_id FROM note_persons t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
-            "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up, t.made_by, t.outcome, t.closed_at FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
+            "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up, t.made_by, t.outcome, t.closed_at, t.service_id, t.result, t.answered_at FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
+            "resource_services" => ("SELECT r.id, t.id, t.retired FROM resource_services t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
             "resource_needs" => ("SELECT r.id, t.need FROM resource_needs t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
             "themes" => ("SELECT r.id, t.code, t.label_fr, t.label_en, t.colour, t.parent, t.archived, t.merged_into FROM themes t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),
             "codings" => ("SELECT r.id, t.id, t.theme, t.coder, t.coded_at, t.field, t.item, t.pos_start, t.pos_end, t.passage, t.text_len FROM codings t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),

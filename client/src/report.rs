@@ -400,6 +400,9 @@ pub fn report_pdf(
             TEXT_COLOUR,
             0.0,
         );
+        if !s.referral_loop.is_empty() {
+            loop_section(&mut l, &w, &s);
+        }
     }
 
     let (bytes, pages) = render(l, &w, &format!("{title} · {}", workspace.name))?;
@@ -409,4 +412,74 @@ pub fn report_pdf(
         notes: s.notes,
         themes: chosen.len() as u32,
     })
+}
+
+/// The loop with partner organisations: per organisation and need, what
+/// became of the referrals and how long answers and endings took; the
+/// referrals waiting for an answer are counted, never named.
+fn loop_section(l: &mut Layout, w: &Words, s: &Synthesis) {
+    let lang = w.lang;
+    let number = |v: f64| {
+        let t = format!("{v:.1}");
+        if lang == Lang::Fr {
+            t.replace('.', ",")
+        } else {
+            t
+        }
+    };
+    l.heading(
+        &w.t(
+            "La boucle avec les organismes partenaires",
+            "The loop with partner organisations",
+        ),
+        13.0,
+    );
+    for row in &s.referral_loop {
+        let need = NeedCategory::from_code(&row.need)
+            .map_or(row.need.clone(), |n| n.label(lang).to_string());
+        let times = match (row.days_to_answer, row.days_to_close) {
+            (None, None) => String::new(),
+            (a, c) => {
+                let a = a.map_or("—".to_string(), number);
+                let c = c.map_or("—".to_string(), number);
+                w.t(
+                    &format!(" ; réponse en {a} j, fin en {c} j (médianes)"),
+                    &format!("; answered in {a} d, ended in {c} d (medians)"),
+                )
+            }
+        };
+        l.para(
+            &w.t(
+                &format!(
+                    "{} — {need} : envoyées {} · acceptées {} · refusées {} · complétées {} · service reçu {}{times}.",
+                    row.name, row.sent, row.accepted, row.declined, row.completed, row.received
+                ),
+                &format!(
+                    "{} — {need}: sent {} · accepted {} · declined {} · completed {} · service received {}{times}.",
+                    row.name, row.sent, row.accepted, row.declined, row.completed, row.received
+                ),
+            ),
+            10.0,
+            false,
+            TEXT_COLOUR,
+            0.0,
+        );
+    }
+    let waiting = s.unanswered.len();
+    l.para(
+        &w.t(
+            &format!(
+                "Références sans réponse après {} jours : {waiting}.",
+                crate::queries::synthesis::UNANSWERED_DAYS
+            ),
+            &format!(
+                "Referrals with no answer after {} days: {waiting}.",
+                crate::queries::synthesis::UNANSWERED_DAYS
+            ),
+        ),
+        10.0,
+        false,
+        TEXT_COLOUR,
+        0.0,
+    );
 }

@@ -3,7 +3,9 @@
 
 use carnet_core::changes::{FieldChange, MemberChanges, TextChange};
 use carnet_core::record::{Note, Person};
-use carnet_core::vocab::{AgeGroup, Method, NeedCategory, PlaceKind, ReferralStatus, ReviewStatus};
+use carnet_core::vocab::{
+    AgeGroup, Method, NeedCategory, PlaceKind, ReferralOutcome, ReferralStatus, ReviewStatus,
+};
 use carnet_core::{
     Conflict, Day, HistoryEntry, ItemId, MemberId, Passage, Record, RecordId, RecordKind, Timestamp,
 };
@@ -167,8 +169,12 @@ pub struct ReferralSummary {
     pub made_by: Option<MemberId>,
     /// The directory resource it is addressed to, if picked from it.
     pub resource_id: Option<RecordId>,
-    /// How it ended, once it has.
+    /// The service of that organisation.
+    pub service_id: Option<ItemId>,
+    /// How it ended, in words, once it has.
     pub outcome: Option<String>,
+    /// How it ended for the person, once closed with an outcome.
+    pub result: Option<ReferralOutcome>,
 }
 
 /// A person in the list of persons.

@@ -522,6 +522,7 @@ fn persons_are_listed_with_their_open_referrals() {
     let referral = |service: &str| ReferralInput {
         service: service.into(),
         resource_id: None,
+        service_id: None,
         need: NeedCategory::FoodInsecurity,
         note: None,
         status: None,
@@ -1059,6 +1060,11 @@ fn a_referral_names_its_maker_and_its_outcome_even_in_an_older_notebook() {
              ALTER TABLE resources DROP COLUMN services;
              ALTER TABLE resources DROP COLUMN external_id;
              ALTER TABLE resources DROP COLUMN words;
+             DROP TABLE resource_services;
+             DROP INDEX referrals_by_resource;
+             ALTER TABLE referrals DROP COLUMN service_id;
+             ALTER TABLE referrals DROP COLUMN result;
+             ALTER TABLE referrals DROP COLUMN answered_at;
              PRAGMA user_version = 3;",
         )
         .expect("format 3");

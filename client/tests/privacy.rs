@@ -19,6 +19,7 @@ fn referral(service: &str, share_identity: bool) -> ReferralInput {
     ReferralInput {
         service: service.into(),
         resource_id: None,
+        service_id: None,
         need: NeedCategory::FoodInsecurity,
         note: None,
         status: None,

@@ -151,6 +151,10 @@ fn the_report_says_what_the_projection_says_in_both_languages_and_names_no_one()
         "Définition : Peu ou pas de liens",
         "« ne parle à personne »",
         "Références par statut",
+        "La boucle avec les organismes partenaires",
+        "Banque alimentaire — Insécurité alimentaire : envoyées 1 · acceptées 1 · refusées 0",
+        "complétées 1 · service reçu 0",
+        "Références sans réponse après 14 jours : 0.",
     ] {
         assert!(
             text.contains(needle),

@@ -552,6 +552,9 @@ impl DemoGenerator {
                 }],
                 outcome: (steps == path.len())
                     .then(|| "Inscrite et satisfaite / Enrolled and satisfied".to_string()),
+                result: (path[steps - 1] == ReferralStatus::Completed)
+                    .then_some(crate::vocab::ReferralOutcome::Received),
+                service_id: None,
                 share_identity: false,
             });
         }

@@ -376,6 +376,8 @@ mod tests {
                 note: None,
             }],
             outcome: None,
+            result: None,
+            service_id: None,
             share_identity: false,
         });
         let err = Record::Person(Box::new(p))

@@ -246,6 +246,45 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// How a referral ended for the person: the service received, in part,
+    /// or not and why.
+    ReferralOutcome, "referral outcome" {
+        Received = "received", "Service reçu", "Service received";
+        Partly = "partly", "Service reçu en partie", "Service partly received";
+        /// No room: a waiting list, a full group.
+        NoRoom = "no-room", "Non reçu\u{a0}: pas de place ou liste d'attente", "Not received: no room or waiting list";
+        NotEligible = "not-eligible", "Non reçu\u{a0}: non admissible", "Not received: not eligible";
+        /// The person decided not to go.
+        PersonDeclined = "person-declined", "Non reçu\u{a0}: la personne a renoncé", "Not received: the person declined";
+        /// The person did not go to the appointment.
+        NoShow = "no-show", "Non reçu\u{a0}: la personne ne s'est pas présentée", "Not received: the person did not go";
+        /// Neither the organisation nor the team could reach the person.
+        Unreachable = "unreachable", "Non reçu\u{a0}: personne injoignable", "Not received: the person could not be reached";
+        NotReceivedOther = "not-received-other", "Non reçu\u{a0}: autre raison", "Not received: another reason";
+    }
+);
+
+impl ReferralOutcome {
+    /// Whether the person received the service (in full or in part).
+    pub fn received(self) -> bool {
+        matches!(self, Self::Received | Self::Partly)
+    }
+
+    /// The status a referral closes with for this outcome: completed when
+    /// the service was received; declined when the organisation could not
+    /// take the person; contact lost when no one could reach them or they
+    /// did not go; cancelled otherwise.
+    pub fn closing_status(self) -> ReferralStatus {
+        match self {
+            Self::Received | Self::Partly => ReferralStatus::Completed,
+            Self::NoRoom | Self::NotEligible => ReferralStatus::Declined,
+            Self::Unreachable | Self::NoShow => ReferralStatus::Failed,
+            Self::PersonDeclined | Self::NotReceivedOther => ReferralStatus::Cancelled,
+        }
+    }
+}
+
 impl ReferralStatus {
     /// Whether the referral is finished (no more follow-up expected).
     pub fn is_closed(self) -> bool {
@@ -343,6 +382,7 @@ mod tests {
         codes_are_unique::<Barrier>();
         codes_are_unique::<NeedCategory>();
         codes_are_unique::<ReferralStatus>();
+        codes_are_unique::<ReferralOutcome>();
         codes_are_unique::<ConsentPurpose>();
         codes_are_unique::<ConsentMethod>();
         codes_are_unique::<AgeGroup>();

@@ -129,6 +129,8 @@ fn concurrent_referral_statuses_are_kept_as_concurrent_values_and_can_be_settled
         history: vec![],
         follow_ups: vec![],
         outcome: None,
+        result: None,
+        service_id: None,
         share_identity: false,
     });
     let mut a = RecordDoc::create(

@@ -24,7 +24,9 @@ use carnet_client::{Passphrase, Protection, Unlock};
 use carnet_core::record::{Identity, Place, Resource, Retention, ShadowEntry, Theme, Workspace};
 use carnet_core::sync::{DeviceInfo, Role};
 use carnet_core::vocab::Lang;
-use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralStatus};
+use carnet_core::vocab::{
+    ConsentMethod, ConsentPurpose, NeedCategory, PlaceKind, ReferralOutcome, ReferralStatus,
+};
 use carnet_core::{Day, DeviceId, ItemId, MemberId, RecordId};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
@@ -677,6 +679,17 @@ commands! {
     /// Move a referral to a new status, with an optional note (kept in its history).
     fn set_referral_status(_app, state, referral: ItemId, status: ReferralStatus, note: Option<String>) -> () {
         state.edit(|nb| nb.set_referral_status(referral, status, note.as_deref()))
+    }
+
+    /// The organisation's answer: accepted, or declined with the reason.
+    fn answer_referral(_app, state, referral: ItemId, accepted: bool, reason: Option<String>) -> ReferralStatus {
+        state.edit(|nb| nb.answer_referral(referral, accepted, reason.as_deref()))
+    }
+
+    /// Close a referral with how it ended for the person, and a note; its
+    /// status follows from the outcome.
+    fn close_referral(_app, state, referral: ItemId, outcome: ReferralOutcome, note: Option<String>) -> ReferralStatus {
+        state.edit(|nb| nb.close_referral(referral, outcome, note.as_deref()))
     }
 
     /// Say how a referral ended (empty clears it).

@@ -4,7 +4,7 @@
 use carnet_core::sync::Role;
 use carnet_core::vocab::{
     AgeGroup, Barrier, ConsentMethod, ConsentPurpose, Lang, Method, NeedCategory, PlaceKind,
-    ReferralStatus, ReviewStatus, Vocabulary,
+    ReferralOutcome, ReferralStatus, ReviewStatus, Vocabulary,
 };
 use serde::Serialize;
 
@@ -34,6 +34,8 @@ pub struct Vocabularies {
     pub needs: Vec<Term>,
     /// Referral statuses.
     pub referral_statuses: Vec<Term>,
+    /// How a referral ended for the person.
+    pub referral_outcomes: Vec<Term>,
     /// Age groups.
     pub age_groups: Vec<Term>,
     /// What a person may consent to.
@@ -68,6 +70,7 @@ impl Vocabularies {
             barriers: terms::<Barrier>(),
             needs: terms::<NeedCategory>(),
             referral_statuses: terms::<ReferralStatus>(),
+            referral_outcomes: terms::<ReferralOutcome>(),
             age_groups: terms::<AgeGroup>(),
             consent_purposes: terms::<ConsentPurpose>(),
             consent_methods: terms::<ConsentMethod>(),

@@ -68,6 +68,7 @@ fn withdrawing_consent_takes_the_identity_off_every_device_of_the_team() {
     let shared = ReferralInput {
         service: "Banque alimentaire".into(),
         resource_id: None,
+        service_id: None,
         need: NeedCategory::FoodInsecurity,
         note: None,
         status: None,

@@ -117,6 +117,7 @@ fn concurrent_referral_statuses_show_as_concurrent_values() {
             ReferralInput {
                 service: "Banque alimentaire".into(),
                 resource_id: None,
+                service_id: None,
                 need: NeedCategory::FoodInsecurity,
                 note: None,
                 status: None,

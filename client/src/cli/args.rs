@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use carnet_core::sync::Role;
 use carnet_core::vocab::{
-    AgeGroup, CodedField, ConsentMethod, ConsentPurpose, Method, NeedCategory, ReferralStatus,
-    ReviewStatus,
+    AgeGroup, CodedField, ConsentMethod, ConsentPurpose, Method, NeedCategory, ReferralOutcome,
+    ReferralStatus, ReviewStatus,
 };
 use carnet_core::{Day, MemberId, Timestamp};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -659,6 +659,8 @@ pub(crate) enum ReferralCommand {
     Add {
         #[arg(long)]
         person: String,
+        /// A service of the directory (its id, from `resource show`), or
+        /// a service named in words.
         #[arg(long)]
         service: String,
         #[arg(long)]
@@ -674,6 +676,28 @@ pub(crate) enum ReferralCommand {
     Status {
         referral_id: String,
         status: ReferralStatus,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// The organisation accepts the referral.
+    Accept {
+        referral_id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// The organisation declines the referral, saying why.
+    Decline {
+        referral_id: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Close a referral with how it ended for the person: received,
+    /// partly, no-room, not-eligible, person-declined, no-show,
+    /// unreachable or not-received-other.
+    Close {
+        referral_id: String,
+        #[arg(long)]
+        outcome: ReferralOutcome,
         #[arg(long)]
         note: Option<String>,
     },

@@ -336,11 +336,18 @@ pub(super) fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::R
             note,
             share_identity,
         } => {
+            // A directory service's id, or a service named in words.
+            let service_id = service.trim().parse::<ItemId>().ok();
             let id = nb.add_referral(
                 parse_id(&person)?,
                 ReferralInput {
-                    service,
+                    service: if service_id.is_some() {
+                        String::new()
+                    } else {
+                        service
+                    },
                     resource_id: None,
+                    service_id,
                     need,
                     note,
                     status: None,
@@ -356,6 +363,26 @@ pub(super) fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::R
         } => {
             let id: ItemId = parse_id(&referral_id)?;
             nb.set_referral_status(id, status, note.as_deref())?;
+        }
+        ReferralCommand::Accept {
+            referral_id,
+            reason,
+        } => {
+            nb.answer_referral(parse_id(&referral_id)?, true, reason.as_deref())?;
+        }
+        ReferralCommand::Decline {
+            referral_id,
+            reason,
+        } => {
+            nb.answer_referral(parse_id(&referral_id)?, false, reason.as_deref())?;
+        }
+        ReferralCommand::Close {
+            referral_id,
+            outcome,
+            note,
+        } => {
+            let status = nb.close_referral(parse_id(&referral_id)?, outcome, note.as_deref())?;
+            println!("{status}");
         }
         ReferralCommand::List { status, json } => {
             let list = nb.list_referrals(status)?;

@@ -3,7 +3,9 @@
 use carnet_core::record::{
     Consent, Identity, Person, Record, Referral, ReferralFollowUp, StatusChange,
 };
-use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory, ReferralStatus};
+use carnet_core::vocab::{
+    ConsentMethod, ConsentPurpose, NeedCategory, ReferralOutcome, ReferralStatus, Vocabulary,
+};
 use carnet_core::{Day, ItemId, RecordId};
 
 use super::Notebook;
@@ -78,11 +80,7 @@ impl Notebook {
 
     /// Refer a person to a service.
     pub fn add_referral(&mut self, person: RecordId, input: ReferralInput) -> Result<ItemId> {
-        if input.service.trim().is_empty() {
-            return Err(ClientError::BadInput(
-                "name the service the person is referred to (--service)".into(),
-            ));
-        }
+        let (resource_id, service) = self.addressee(&input)?;
         let (item, change, at, by) = (self.new_item(), self.new_item(), self.now(), self.member());
         let status = input.status.unwrap_or(ReferralStatus::Proposed);
         self.edit_person(person, |p| {
@@ -104,8 +102,10 @@ impl Notebook {
             }
             p.referrals.push(Referral {
                 id: item,
-                service: input.service.trim().to_string(),
-                resource_id: input.resource_id,
+                service: service.clone(),
+                resource_id,
+                service_id: input.service_id,
+                result: None,
                 need: input.need,
                 made_at: at,
                 status,
@@ -122,6 +122,61 @@ impl Notebook {
             });
             Ok(item)
         })
+    }
+
+    /// The organisation and the service name a referral is addressed to:
+    /// the directory's service, checked (it exists and is still offered),
+    /// or the service as named.
+    fn addressee(&mut self, input: &ReferralInput) -> Result<(Option<RecordId>, String)> {
+        let named = input.service.trim().to_string();
+        let resource = match (input.resource_id, input.service_id) {
+            (Some(r), _) => Some(r),
+            (None, Some(s)) => Some(
+                crate::queries::directory::resource_of_service(self.store.conn(), s)?.ok_or_else(
+                    || ClientError::NotFound {
+                        what: "service",
+                        id: s.to_string(),
+                    },
+                )?,
+            ),
+            (None, None) => None,
+        };
+        let Some(resource) = resource else {
+            if named.is_empty() {
+                return Err(ClientError::BadInput(
+                    "name the service the person is referred to (--service)".into(),
+                ));
+            }
+            return Ok((None, named));
+        };
+        let org = self.resource(resource)?;
+        if org.retired.is_some() {
+            return Err(ClientError::BadInput(format!(
+                "{} was retired from the directory: refer the person to an organisation still offered",
+                org.name_fr
+            )));
+        }
+        let Some(service_id) = input.service_id else {
+            return Ok((
+                Some(resource),
+                if named.is_empty() { org.name_fr } else { named },
+            ));
+        };
+        let service = org
+            .services
+            .iter()
+            .find(|s| s.id == service_id)
+            .ok_or_else(|| {
+                ClientError::BadInput(format!("{} has no service {service_id}", org.name_fr))
+            })?;
+        if service.retired {
+            return Err(ClientError::BadInput(format!(
+                "{} no longer offers {}: choose another service",
+                org.name_fr, service.name_fr
+            )));
+        }
+        let full = format!("{} — {}", org.name_fr, service.name_fr);
+        Ok((Some(resource), if named.is_empty() { full } else { named }))
     }
 
     /// Change a referral, inside the person record that holds it.
@@ -171,6 +226,53 @@ impl Notebook {
             });
             Ok(())
         })
+    }
+
+    /// The organisation's answer to a referral: accepted, or declined
+    /// with the reason (added to its history).
+    pub fn answer_referral(
+        &mut self,
+        referral: ItemId,
+        accepted: bool,
+        reason: Option<&str>,
+    ) -> Result<ReferralStatus> {
+        let status = if accepted {
+            ReferralStatus::Accepted
+        } else {
+            ReferralStatus::Declined
+        };
+        self.set_referral_status(referral, status, reason)?;
+        Ok(status)
+    }
+
+    /// Close a referral with how it ended for the person (and a note):
+    /// its status follows from the outcome (see
+    /// [`ReferralOutcome::closing_status`]).
+    pub fn close_referral(
+        &mut self,
+        referral: ItemId,
+        outcome: ReferralOutcome,
+        note: Option<&str>,
+    ) -> Result<ReferralStatus> {
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        let status = outcome.closing_status();
+        let (change, at, by) = (self.new_item(), self.now(), self.member());
+        self.edit_referral(referral, |r| {
+            r.status = status;
+            r.result = Some(outcome);
+            if let Some(n) = note {
+                r.outcome = Some(n.to_string());
+            }
+            r.history.push(StatusChange {
+                id: change,
+                status,
+                at,
+                by,
+                note: Some(outcome.label(carnet_core::vocab::Lang::Fr).to_string()),
+            });
+            Ok(())
+        })?;
+        Ok(status)
     }
 
     /// Say how a referral ended (an empty text clears it).

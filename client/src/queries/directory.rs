@@ -2,8 +2,8 @@
 //! their lists and pickers show them.
 
 use carnet_core::vocab::Vocabulary;
-use carnet_core::{Day, RecordId};
-use rusqlite::{params, Connection};
+use carnet_core::{Day, ItemId, RecordId};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use super::{split_codes, vocab_code, vocab_codes};
 use crate::error::Result;
@@ -150,4 +150,16 @@ pub fn external_ids(conn: &Connection) -> Result<Vec<(String, RecordId)>> {
         }
     }
     Ok(out)
+}
+
+/// The organisation offering a service of the directory.
+pub fn resource_of_service(conn: &Connection, service: ItemId) -> Result<Option<RecordId>> {
+    let id: Option<String> = conn
+        .prepare_cached(
+            "SELECT r.id FROM resource_services s JOIN records r ON r.rowid = s.resource_rowid
+             WHERE s.id = ?1",
+        )?
+        .query_row([service.to_string()], |r| r.get(0))
+        .optional()?;
+    Ok(id.and_then(|id| id.parse().ok()))
 }

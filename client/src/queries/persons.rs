@@ -68,7 +68,7 @@ pub fn referrals(
 ) -> Result<Vec<ReferralSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT f.id, r.id, p.pseudonym, f.service, f.need, f.status, f.made_at, f.next_follow_up,
-                f.made_by, f.resource_id, f.outcome
+                f.made_by, f.resource_id, f.outcome, f.result, f.service_id
          FROM referrals f JOIN records r ON r.rowid = f.person_rowid JOIN persons p ON p.rowid = f.person_rowid
          WHERE ?1 IS NULL OR f.status = ?1 ORDER BY f.made_at DESC",
     )?;
@@ -85,12 +85,27 @@ pub fn referrals(
             r.get::<_, Option<String>>(8)?,
             r.get::<_, Option<String>>(9)?,
             r.get(10)?,
+            r.get::<_, Option<String>>(11)?,
+            r.get::<_, Option<String>>(12)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
-        let (id, person, pseudonym, service, need, status, made, next, by, resource, outcome) =
-            row?;
+        let (
+            id,
+            person,
+            pseudonym,
+            service,
+            need,
+            status,
+            made,
+            next,
+            by,
+            resource,
+            outcome,
+            result,
+            service_id,
+        ) = row?;
         let (Ok(id), Ok(person), Some(need), Some(status)) = (
             id.parse(),
             person.parse(),
@@ -110,7 +125,9 @@ pub fn referrals(
             next_follow_up: next,
             made_by: by.and_then(|b| b.parse().ok()),
             resource_id: resource.and_then(|r| r.parse().ok()),
+            service_id: service_id.and_then(|s| s.parse().ok()),
             outcome,
+            result: result.as_deref().and_then(vocab_code),
         });
     }
     Ok(out)

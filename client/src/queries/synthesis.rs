@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use carnet_core::vocab::{ReferralStatus, Vocabulary};
-use carnet_core::Day;
+use carnet_core::vocab::{ReferralOutcome, ReferralStatus, Vocabulary};
+use carnet_core::{Day, ItemId, RecordId};
 use rusqlite::types::Value;
 use rusqlite::{params_from_iter, Connection};
 use serde::Serialize;
@@ -115,6 +115,58 @@ pub struct Synthesis {
     pub by_method: Vec<Count>,
     /// Notes per place (the place's name, or as typed).
     pub by_place: Vec<Count>,
+    /// The loop with partner organisations: referrals per organisation
+    /// (or service as named) and need, how they were answered and ended.
+    pub referral_loop: Vec<LoopRow>,
+    /// Referrals no organisation answered within [`UNANSWERED_DAYS`]
+    /// days, longest waiting first, to follow up (every person's: a list
+    /// of work, which the printed report only counts).
+    pub unanswered: Vec<Unanswered>,
+}
+
+/// Days after which a referral no organisation answered is listed.
+pub const UNANSWERED_DAYS: i64 = 14;
+
+/// Referrals to one organisation for one need.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct LoopRow {
+    /// The organisation's record id, when picked from the directory.
+    pub organisation: Option<RecordId>,
+    /// Its name (or the service as named).
+    pub name: String,
+    /// The need's code.
+    pub need: String,
+    /// Referrals made.
+    pub sent: u32,
+    /// Answered and taken on (accepted, under way or closed, not declined).
+    pub accepted: u32,
+    /// Declined by the organisation.
+    pub declined: u32,
+    /// Completed.
+    pub completed: u32,
+    /// Closed with the service received, in full or in part.
+    pub received: u32,
+    /// Median days from the referral to the organisation's first answer.
+    pub days_to_answer: Option<f64>,
+    /// Median days from the referral to its closing.
+    pub days_to_close: Option<f64>,
+}
+
+/// A referral waiting for an answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Unanswered {
+    /// The referral.
+    pub referral: ItemId,
+    /// The person's record and pseudonym.
+    pub person: RecordId,
+    /// Their pseudonym.
+    pub pseudonym: String,
+    /// The service, as named.
+    pub service: String,
+    /// Days since it was made.
+    pub days: u32,
 }
 
 fn counts(map: BTreeMap<String, u32>) -> Vec<Count> {
@@ -549,7 +601,12 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
         ))?
         .query_row(params_from_iter(rparams.iter()), |r| r.get(0))?;
 
+    let (referral_loop, unanswered) =
+        referral_loop(conn, from_referrals, &rclause, &rparams, today)?;
+
     Ok(Synthesis {
+        referral_loop,
+        unanswered,
         notes,
         passages,
         themes,
@@ -570,4 +627,154 @@ pub fn synthesis(conn: &Connection, filter: &NoteFilter, today: Day) -> Result<S
         by_method: names.counts(by_method),
         by_place: counts(by_place),
     })
+}
+
+/// The loop with partner organisations (see [`LoopRow`]) and the
+/// referrals waiting for an answer, for the referrals a filter keeps.
+fn referral_loop(
+    conn: &Connection,
+    from_referrals: &str,
+    rclause: &str,
+    rparams: &[Value],
+    today: Day,
+) -> Result<(Vec<LoopRow>, Vec<Unanswered>)> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT r.resource_id, coalesce(o.name, r.service), r.need, r.status, r.result,
+                r.made_at, r.answered_at, r.closed_at
+         {from_referrals}
+         LEFT JOIN records orec ON orec.id = r.resource_id
+         LEFT JOIN resources o ON o.rowid = orec.rowid
+         WHERE {rclause}"
+    ))?;
+    type Key = (Option<String>, String, String);
+    let mut groups: BTreeMap<Key, (LoopRow, Vec<f64>, Vec<f64>)> = BTreeMap::new();
+    let rows = stmt.query_map(params_from_iter(rparams.iter()), |r| {
+        Ok((
+            r.get::<_, Option<String>>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, Option<String>>(4)?,
+            r.get::<_, i64>(5)?,
+            r.get::<_, Option<i64>>(6)?,
+            r.get::<_, Option<i64>>(7)?,
+        ))
+    })?;
+    let days = |from: i64, to: i64| (to - from).max(0) as f64 / 86_400_000.0;
+    for row in rows {
+        let (org, name, need, status, result, made, answered, closed) = row?;
+        // The same organisation under any name: grouped by its record.
+        let key = (
+            org.clone(),
+            if org.is_some() {
+                String::new()
+            } else {
+                name.clone()
+            },
+            need.clone(),
+        );
+        let entry = groups.entry(key).or_insert_with(|| {
+            (
+                LoopRow {
+                    organisation: org.as_deref().and_then(|o| o.parse().ok()),
+                    name: name.clone(),
+                    need: need.clone(),
+                    sent: 0,
+                    accepted: 0,
+                    declined: 0,
+                    completed: 0,
+                    received: 0,
+                    days_to_answer: None,
+                    days_to_close: None,
+                },
+                Vec::new(),
+                Vec::new(),
+            )
+        });
+        let (row, to_answer, to_close) = entry;
+        row.sent += 1;
+        let declined = status == ReferralStatus::Declined.as_code();
+        row.declined += u32::from(declined);
+        row.accepted += u32::from(answered.is_some() && !declined);
+        row.completed += u32::from(status == ReferralStatus::Completed.as_code());
+        row.received += u32::from(
+            result
+                .as_deref()
+                .and_then(ReferralOutcome::from_code)
+                .is_some_and(ReferralOutcome::received),
+        );
+        if let Some(a) = answered {
+            to_answer.push(days(made, a));
+        }
+        if let Some(c) = closed {
+            to_close.push(days(made, c));
+        }
+    }
+    let mut out: Vec<LoopRow> = groups
+        .into_values()
+        .map(|(mut row, mut a, mut c)| {
+            a.sort_by(f64::total_cmp);
+            c.sort_by(f64::total_cmp);
+            row.days_to_answer = quantile(&a, 0.5);
+            row.days_to_close = quantile(&c, 0.5);
+            row
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.sent
+            .cmp(&a.sent)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.need.cmp(&b.need))
+    });
+
+    let waiting: Vec<String> = [
+        ReferralStatus::Draft,
+        ReferralStatus::Proposed,
+        ReferralStatus::Requested,
+    ]
+    .iter()
+    .map(|s| format!("'{}'", s.as_code()))
+    .collect();
+    let before = today.start().as_millis() - UNANSWERED_DAYS * 86_400_000;
+    // A list to follow up, not a count: every person the team follows,
+    // those who said no to the synthesis too (never in the printed report).
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT r.id, pr.id, p.pseudonym, r.service, r.made_at
+         FROM referrals r JOIN persons p ON p.rowid = r.person_rowid
+         JOIN records pr ON pr.rowid = r.person_rowid
+         WHERE {rclause} AND r.answered_at IS NULL AND r.status IN ({}) AND r.made_at < {before}
+         ORDER BY r.made_at",
+        waiting.join(",")
+    ))?;
+    let rows = stmt.query_map(params_from_iter(rparams.iter()), |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, i64>(4)?,
+        ))
+    })?;
+    let mut unanswered = Vec::new();
+    for row in rows {
+        let (id, person, pseudonym, service, made) = row?;
+        if let (Ok(referral), Ok(person)) = (id.parse(), person.parse()) {
+            unanswered.push(Unanswered {
+                referral,
+                person,
+                pseudonym,
+                service,
+                // Calendar days, from the day it was made.
+                days: days(
+                    carnet_core::Timestamp::from_millis(made)
+                        .day()
+                        .start()
+                        .as_millis(),
+                    today.start().as_millis(),
+                )
+                .round() as u32,
+            });
+        }
+    }
+    Ok((out, unanswered))
 }

@@ -142,11 +142,14 @@ DROP INDEX codings_by_theme;
 CREATE INDEX codings_by_theme ON codings (theme, note_rowid, field, item, pos_start, pos_end);
 "#;
 
-/// Format 9, a directory the team keeps: an organisation's list row says
-/// whether it is retired, when it was last verified, the sectors of its
-/// locations, how many services it still offers, its id in the directory
-/// it was imported from, and its words folded (accents and case) for the
-/// directory's search. Filled by the rebuild that follows (see
+/// Format 9, a directory the team keeps and referrals it follows to
+/// their end: an organisation's list row says whether it is retired, when
+/// it was last verified, the sectors of its locations, how many services
+/// it still offers, its id in the directory it was imported from, and its
+/// words folded (accents and case) for the directory's search; each
+/// service names its organisation; a referral names the service it is
+/// addressed to, how it ended for the person, and when the organisation
+/// first answered. Filled by the rebuild that follows (see
 /// [`REPROJECT_AFTER`]).
 const DIRECTORY: &str = r#"
 ALTER TABLE resources ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
@@ -155,6 +158,16 @@ ALTER TABLE resources ADD COLUMN sectors TEXT NOT NULL DEFAULT '';
 ALTER TABLE resources ADD COLUMN services INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE resources ADD COLUMN external_id TEXT;
 ALTER TABLE resources ADD COLUMN words TEXT NOT NULL DEFAULT '';
+CREATE TABLE resource_services (
+    id             TEXT PRIMARY KEY,
+    resource_rowid INTEGER NOT NULL REFERENCES records(rowid) ON DELETE CASCADE,
+    retired        INTEGER NOT NULL
+);
+CREATE INDEX resource_services_by_resource ON resource_services (resource_rowid);
+ALTER TABLE referrals ADD COLUMN service_id TEXT;
+ALTER TABLE referrals ADD COLUMN result TEXT;
+ALTER TABLE referrals ADD COLUMN answered_at INTEGER;
+CREATE INDEX referrals_by_resource ON referrals (resource_id) WHERE resource_id IS NOT NULL;
 "#;
 
 /// Format 6, coding passages and the synthesis: every coding of every
@@ -202,6 +215,7 @@ pub const PROJECTION_TABLES: &[&str] = &[
     "referrals",
     "resources",
     "resource_needs",
+    "resource_services",
     "places",
     "workspace",
     "themes",

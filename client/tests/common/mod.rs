@@ -63,6 +63,7 @@ pub fn referred(
             ReferralInput {
                 service: service.into(),
                 resource_id: None,
+                service_id: None,
                 need,
                 note: note.map(str::to_string),
                 status: None,

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{ItemId, MemberId, RecordId};
 use crate::text::LongText;
 use crate::time_types::{Day, Timestamp};
-use crate::vocab::{AgeGroup, ConsentMethod, ConsentPurpose, NeedCategory, ReferralStatus};
+use crate::vocab::{
+    AgeGroup, ConsentMethod, ConsentPurpose, NeedCategory, ReferralOutcome, ReferralStatus,
+};
 
 /// Someone the team follows (a "case").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
@@ -154,6 +156,10 @@ pub struct Referral {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub resource_id: Option<RecordId>,
+    /// The service of that organisation it is addressed to.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub service_id: Option<ItemId>,
     /// The need it answers.
     pub need: NeedCategory,
     /// When it was made.
@@ -168,10 +174,14 @@ pub struct Referral {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub follow_ups: Vec<ReferralFollowUp>,
-    /// How it ended.
+    /// How it ended, in words (a free note beside `result`).
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub outcome: Option<String>,
+    /// How it ended for the person, set when it closes.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub result: Option<ReferralOutcome>,
     /// The partner organisation may know who the person is (name and
     /// phone): only while the person consents to sharing with partners.
     #[autosurgeon(missing = "Default::default")]

@@ -303,6 +303,7 @@ impl Device {
                 carnet_client::ReferralInput {
                     service: service.into(),
                     resource_id: None,
+                    service_id: None,
                     need,
                     note: None,
                     status: None,

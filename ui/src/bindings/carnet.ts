@@ -1042,6 +1042,48 @@ retired: boolean, };
 
 export type LongText = string;
 
+export type LoopRow = { 
+/**
+ * The organisation's record id, when picked from the directory.
+ */
+organisation: RecordId | null, 
+/**
+ * Its name (or the service as named).
+ */
+name: string, 
+/**
+ * The need's code.
+ */
+need: string, 
+/**
+ * Referrals made.
+ */
+sent: number, 
+/**
+ * Answered and taken on (accepted, under way or closed, not declined).
+ */
+accepted: number, 
+/**
+ * Declined by the organisation.
+ */
+declined: number, 
+/**
+ * Completed.
+ */
+completed: number, 
+/**
+ * Closed with the service received, in full or in part.
+ */
+received: number, 
+/**
+ * Median days from the referral to the organisation's first answer.
+ */
+days_to_answer: number | null, 
+/**
+ * Median days from the referral to its closing.
+ */
+days_to_close: number | null, };
+
 export type Member = { 
 /**
  * The member's id.
@@ -1958,6 +2000,10 @@ service: string,
  */
 resource_id: RecordId | null, 
 /**
+ * The service of that organisation it is addressed to.
+ */
+service_id: ItemId | null, 
+/**
  * The need it answers.
  */
 need: NeedCategory, 
@@ -1978,9 +2024,13 @@ history: Array<StatusChange>,
  */
 follow_ups: Array<ReferralFollowUp>, 
 /**
- * How it ended.
+ * How it ended, in words (a free note beside `result`).
  */
 outcome: string | null, 
+/**
+ * How it ended for the person, set when it closes.
+ */
+result: ReferralOutcome | null, 
 /**
  * The partner organisation may know who the person is (name and
  * phone): only while the person consents to sharing with partners.
@@ -2015,6 +2065,11 @@ service: string,
  */
 resource_id: RecordId | null, 
 /**
+ * The service of the directory it is addressed to (its organisation
+ * is found from it when `resource_id` is not given).
+ */
+service_id: ItemId | null, 
+/**
  * The need it answers.
  */
 need: NeedCategory, 
@@ -2031,6 +2086,8 @@ status: ReferralStatus | null,
  * the person's consent to sharing with partners.
  */
 share_identity: boolean, };
+
+export type ReferralOutcome = "received" | "partly" | "no-room" | "not-eligible" | "person-declined" | "no-show" | "unreachable" | "not-received-other";
 
 export type ReferralStatus = "draft" | "proposed" | "requested" | "accepted" | "in-progress" | "on-hold" | "completed" | "declined" | "cancelled" | "failed" | "entered-in-error";
 
@@ -2076,9 +2133,17 @@ made_by: MemberId | null,
  */
 resource_id: RecordId | null, 
 /**
- * How it ended, once it has.
+ * The service of that organisation.
  */
-outcome: string | null, };
+service_id: ItemId | null, 
+/**
+ * How it ended, in words, once it has.
+ */
+outcome: string | null, 
+/**
+ * How it ended for the person, once closed with an outcome.
+ */
+result: ReferralOutcome | null, };
 
 export type RejectCode = "forbidden" | "invalid" | "erased" | "missing-deps" | "too-large";
 
@@ -2669,7 +2734,18 @@ by_method: Array<Count>,
 /**
  * Notes per place (the place's name, or as typed).
  */
-by_place: Array<Count>, };
+by_place: Array<Count>, 
+/**
+ * The loop with partner organisations: referrals per organisation
+ * (or service as named) and need, how they were answered and ended.
+ */
+referral_loop: Array<LoopRow>, 
+/**
+ * Referrals no organisation answered within [`UNANSWERED_DAYS`]
+ * days, longest waiting first, to follow up (every person's: a list
+ * of work, which the printed report only counts).
+ */
+unanswered: Array<Unanswered>, };
 
 export type Tally = { 
 /**
@@ -2858,6 +2934,28 @@ kind: ErrorKind,
  */
 message: string, };
 
+export type Unanswered = { 
+/**
+ * The referral.
+ */
+referral: ItemId, 
+/**
+ * The person's record and pseudonym.
+ */
+person: RecordId, 
+/**
+ * Their pseudonym.
+ */
+pseudonym: string, 
+/**
+ * The service, as named.
+ */
+service: string, 
+/**
+ * Days since it was made.
+ */
+days: number, };
+
 export type Vocabularies = { 
 /**
  * Observation methods.
@@ -2883,6 +2981,10 @@ needs: Array<Term>,
  * Referral statuses.
  */
 referral_statuses: Array<Term>, 
+/**
+ * How a referral ended for the person.
+ */
+referral_outcomes: Array<Term>, 
 /**
  * Age groups.
  */
@@ -3199,6 +3301,17 @@ export function addReferral(person: RecordId, input: ReferralInput): Promise<Ite
 /** Move a referral to a new status, with an optional note (kept in its history). */
 export function setReferralStatus(referral: ItemId, status: ReferralStatus, note: string | null): Promise<null> {
   return invoke("set_referral_status", { referral, status, note });
+}
+
+/** The organisation's answer: accepted, or declined with the reason. */
+export function answerReferral(referral: ItemId, accepted: boolean, reason: string | null): Promise<ReferralStatus> {
+  return invoke("answer_referral", { referral, accepted, reason });
+}
+
+/** Close a referral with how it ended for the person, and a note; its */
+/** status follows from the outcome. */
+export function closeReferral(referral: ItemId, outcome: ReferralOutcome, note: string | null): Promise<ReferralStatus> {
+  return invoke("close_referral", { referral, outcome, note });
 }
 
 /** Say how a referral ended (empty clears it). */

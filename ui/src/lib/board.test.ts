@@ -16,7 +16,9 @@ const r = (id: string, status: ReferralStatus, next: string | null = null): Refe
   next_follow_up: next,
   made_by: null,
   resource_id: null,
+  service_id: null,
   outcome: null,
+  result: null,
 });
 
 describe("referral board", () => {

@@ -45,6 +45,8 @@ const data = {
   by_member: [{ key: "m-jean", count: 3 }],
   by_method: [{ key: "outreach", count: 3 }],
   by_place: [{ key: "Café du coin", count: 2 }],
+  referral_loop: [],
+  unanswered: [],
 } as Synthesis;
 
 const fr: Labels = { lang: "fr", vocab, workspace };
