@@ -712,7 +712,72 @@ fn the_directory_is_kept_and_exchanged_from_the_command_line() {
         "{}",
         refused.stderr
     );
+    // A referral to that service, answered and closed with its outcome.
+    let person = ok(d, &["person", "add", "--pseudonym", "CS-0200"])
+        .trim()
+        .to_string();
+    let referral = ok(
+        d,
+        &[
+            "referral",
+            "add",
+            "--person",
+            &person,
+            "--service",
+            &service,
+            "--need",
+            "social-isolation",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok(d, &["referral", "accept", &referral]);
+    let bad = carnet(d, &["referral", "close", &referral, "--outcome", "great"]);
+    assert!(
+        !bad.ok && bad.stderr.contains("received"),
+        "the outcomes are listed: {}",
+        bad.stderr
+    );
+    let closed = ok(
+        d,
+        &[
+            "referral",
+            "close",
+            &referral,
+            "--outcome",
+            "partly",
+            "--note",
+            "Deux visites sur quatre",
+        ],
+    );
+    assert_eq!(closed.trim(), "completed");
+    let listed = json(d, &["referral", "list", "--json"]);
+    assert_eq!(
+        listed[0]["service"],
+        "Popote roulante de l'Est — Visites d'amitié"
+    );
+    assert_eq!(listed[0]["service_id"], service.as_str());
+    assert_eq!(listed[0]["result"], "partly");
+    assert_eq!(listed[0]["outcome"], "Deux visites sur quatre");
     ok(d, &["resource", "service", "retire", &org, &service]);
+    let refused = carnet(
+        d,
+        &[
+            "referral",
+            "add",
+            "--person",
+            &person,
+            "--service",
+            &service,
+            "--need",
+            "social-isolation",
+        ],
+    );
+    assert!(
+        !refused.ok && refused.stderr.contains("no longer offers"),
+        "a retired service takes no referral: {}",
+        refused.stderr
+    );
     let listed = json(
         d,
         &["resource", "list", "--need", "social-isolation", "--json"],

@@ -2161,3 +2161,80 @@ fn the_team_keeps_its_directory_from_the_app_and_imports_a_regional_one() {
         Ok(())
     });
 }
+
+#[test]
+fn a_referral_to_a_directory_service_is_answered_closed_and_shown_in_the_loop() {
+    scenario("referral_loop", &[], async |app| {
+        start_personal(app).await?;
+        // The organisation and its service, in the directory.
+        app.click("#nav-directory").await?;
+        app.click("#directory-add").await?;
+        app.type_into("#resource-name-fr", "Épicerie solidaire du Nord")
+            .await?;
+        app.click("#resource-add-service").await?;
+        app.type_into(".service-form .service-name-fr", "Paniers hebdomadaires")
+            .await?;
+        app.click("#service-needs-0 button[data-code=food-insecurity]")
+            .await?;
+        app.click("#resource-save").await?;
+        app.wait_text("#directory-count", "1 ressource").await?;
+        // A person referred to it, picked from the directory.
+        app.click("#nav-persons").await?;
+        app.type_into("#person-pseudonym", "SH-0030").await?;
+        app.click("#person-add").await?;
+        app.wait_text("#person-title", "SH-0030").await?;
+        app.select("#referral-need", "food-insecurity").await?;
+        app.wait_for("#referral-resource option:not([value=''])")
+            .await?;
+        let org = app
+            .script("return [...document.querySelectorAll('#referral-resource option')].find(o => o.textContent.includes('Épicerie')).value")
+            .await?;
+        app.select("#referral-resource", org.as_str().unwrap_or_default())
+            .await?;
+        app.wait_for("#referral-service").await?;
+        for _ in 0..50 {
+            let typed = app
+                .script("return document.querySelector('#referral-service').value")
+                .await?;
+            if typed.as_str().is_some_and(|v| v.contains("Paniers")) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        app.click("#referral-make").await?;
+        app.wait_text(
+            ".referral h4",
+            "Épicerie solidaire du Nord — Paniers hebdomadaires",
+        )
+        .await?;
+        // The organisation accepts, then the referral closes with its outcome.
+        app.click(".referral .answer-accept").await?;
+        app.wait_text(".referral .referral-status", "Acceptée")
+            .await?;
+        ensure(app.count(".referral .answer-accept").await? == 0, || {
+            "an answered referral is not answered again".into()
+        })?;
+        app.select(".referral .close-outcome", "partly").await?;
+        app.type_into(".referral .close-note", "Deux paniers sur quatre")
+            .await?;
+        app.click(".referral .close-apply").await?;
+        app.wait_text(".referral .referral-status", "Complétée")
+            .await?;
+        app.wait_text(".referral .referral-result", "Service reçu en partie")
+            .await?;
+        app.wait_text(".referral .referral-outcome", "Deux paniers sur quatre")
+            .await?;
+        // The loop, in the synthesis.
+        app.click("#nav-review").await?;
+        app.click("#tab-synthesis").await?;
+        let row = app
+            .wait_text("#synthesis-loop", "Épicerie solidaire du Nord")
+            .await?;
+        ensure(row.contains("Insécurité alimentaire"), || {
+            format!("the loop names the need: {row}")
+        })?;
+        app.wait_text("#synthesis-unanswered-none", "Aucune référence")
+            .await?;
+        Ok(())
+    });
+}
