@@ -133,8 +133,10 @@ pub struct ExportedReferral {
     pub history: Vec<ExportedStatus>,
     /// Follow-ups planned.
     pub follow_ups: Vec<ExportedFollowUp>,
-    /// How it ended.
+    /// How it ended, in words.
     pub outcome: Option<String>,
+    /// How it ended for the person (service received, or not and why).
+    pub result: Option<Term>,
 }
 
 /// One status change.
@@ -301,6 +303,7 @@ impl Notebook {
                         })
                         .collect(),
                     outcome: r.outcome.clone(),
+                    result: r.result.map(|o| Term::of(o, lang)),
                 })
                 .collect(),
             notes,
@@ -654,6 +657,15 @@ fn person_pdf(d: &PersonExport, lang: Lang) -> Result<(Vec<u8>, u32)> {
                     w.t("Suivi", "Follow-up"),
                     w.day(f.due)
                 ),
+                9.5,
+                false,
+                TEXT_COLOUR,
+                12.0,
+            );
+        }
+        if let Some(o) = &r.result {
+            l.para(
+                &format!("{} {}", w.t("Issue :", "How it ended:"), o.label),
                 9.5,
                 false,
                 TEXT_COLOUR,

@@ -245,6 +245,12 @@ fn a_persons_export_holds_everything_about_them_and_nothing_about_anyone_else() 
         .expect("referral");
     nb.set_referral_status(r, ReferralStatus::Accepted, Some("Rendez-vous mardi"))
         .expect("status");
+    nb.close_referral(
+        r,
+        carnet_core::vocab::ReferralOutcome::Partly,
+        Some("Un panier sur deux"),
+    )
+    .expect("closed");
     nb.add_referral(bob, referral("Friperie Bertrand-only", false))
         .expect("bob's referral");
 
@@ -303,6 +309,7 @@ fn a_persons_export_holds_everything_about_them_and_nothing_about_anyone_else() 
         .map(|e| e.to_string())
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(value["referrals"][0]["result"]["code"], "partly");
 
     // Everything about Ana.
     for want in [
@@ -343,6 +350,7 @@ fn a_persons_export_holds_everything_about_them_and_nothing_about_anyone_else() 
         "Banque alimentaire Saint-Vincent",
         "Your consents",
         "Notes about you",
+        "How it ended: Service partly received",
     ] {
         assert!(text.contains(want), "{want} missing from the PDF:\n{text}");
     }

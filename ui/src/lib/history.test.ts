@@ -36,7 +36,8 @@ describe("history in the person's language", () => {
       "information", "information_unknown_reason", "circumstances", "occurred_from", "occurred_to",
       "occurred_approximate", "aware_on", "persons_concerned", "persons_estimated", "sensitivity", "misuse",
       "consequences", "likelihood", "serious_risk", "commission_notified_on", "persons_notified_on", "public_notice",
-      "measures", "device",
+      "measures", "device", "website", "phones", "email", "locations.sector", "last_verified", "verified_by",
+      "retired", "external_id", "services.retired", "referrals.result", "referrals.service_id",
     ];
     for (const lang of ["fr", "en"] as const) {
       for (const p of paths) {

@@ -71,6 +71,14 @@ const top: Record<string, MessageKey> = {
   members: "history.field.members",
   services: "history.field.services",
   retention: "retention.title",
+  website: "history.field.contact",
+  phones: "history.field.contact",
+  email: "history.field.contact",
+  locations: "history.field.locations",
+  last_verified: "history.field.verified",
+  verified_by: "history.field.verified",
+  retired: "history.field.retired",
+  external_id: "history.field.imported",
 };
 
 // What changed inside a referral, by the field after `referrals.`.
@@ -79,7 +87,10 @@ const inReferral: Record<string, MessageKey> = {
   history: "history.field.referral.status",
   follow_ups: "history.field.referral.follow_ups",
   outcome: "history.field.referral.outcome",
+  result: "history.field.referral.outcome",
   share_identity: "referral.shared",
+  service_id: "history.field.services",
+  resource_id: "history.field.services",
 };
 
 /** The label of a changed field's path, in `lang`. */

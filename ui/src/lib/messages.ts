@@ -540,6 +540,11 @@ export const fr = {
   "history.field.codebook": "Thème de la grille de codage",
   "history.field.members": "Membre de l'équipe",
   "history.field.services": "Service",
+  "history.field.contact": "Coordonnées",
+  "history.field.locations": "Lieux",
+  "history.field.verified": "Vérification",
+  "history.field.retired": "Retrait du répertoire",
+  "history.field.imported": "Identifiant importé",
 
   "settings.title": "Équipe et réglages",
   "settings.you": "Vous",
@@ -1374,6 +1379,11 @@ export const en: Record<MessageKey, Message> = {
   "history.field.codebook": "Codebook theme",
   "history.field.members": "Team member",
   "history.field.services": "Service",
+  "history.field.contact": "Contact details",
+  "history.field.locations": "Locations",
+  "history.field.verified": "Verification",
+  "history.field.retired": "Retired from the directory",
+  "history.field.imported": "Imported id",
 
   "settings.title": "Team and settings",
   "settings.you": "You",
