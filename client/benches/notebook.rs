@@ -105,6 +105,30 @@ fn open_and_list(dir: &Path) {
     println!("{} {}", elapsed.as_micros(), rss_kib());
 }
 
+/// The referral board: every referral of the team (the board groups them
+/// by status in the window), then the open ones of one status.
+fn board(nb: &Notebook) {
+    let mut all = Vec::new();
+    let mut count = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        count = nb.list_referrals(None).expect("referrals").len();
+        all.push(t.elapsed());
+    }
+    let t = Instant::now();
+    let requested = nb
+        .list_referrals(Some(carnet_core::vocab::ReferralStatus::Requested))
+        .expect("requested")
+        .len();
+    let one = t.elapsed();
+    println!(
+        "referral board: all {count} referrals p50 {}  max {}; the {requested} requested {}",
+        ms(percentile(&mut all, 0.5)),
+        ms(*all.iter().max().expect("runs")),
+        ms(one)
+    );
+}
+
 /// The search's latency over [`QUERIES`], each asked `rounds` times in a
 /// row of the twenty (the first round reads a cold cache).
 fn search(nb: &Notebook, rounds: usize) {
@@ -245,6 +269,7 @@ fn main() {
     );
 
     search(&nb, 1);
+    board(&nb);
     inbox(&mut nb, if full { 2_000 } else { 200 });
     passages(&nb);
     synthesis(&nb);
