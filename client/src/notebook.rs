@@ -43,7 +43,7 @@ use crate::store::{self, write, Membership, Store};
 pub use crate::views::Counts;
 pub use incidents::{missing as incident_missing, IncidentEntry, IncidentInput};
 pub use receive::Incoming;
-pub use retention::{DuePerson, DueReferral, RetentionReview};
+pub use retention::{DuePerson, DueReferral, RemovedReferrals, RetentionReview};
 
 mod codings;
 mod comments;

@@ -241,6 +241,7 @@ impl Notebook {
                 .unwrap_or_else(|| m.to_string())
         };
         let notes = self.linked_notes(id, &person, lang)?;
+        let referrals = self.referrals_of(&person, id)?;
         let identity = person.identity.clone().unwrap_or_default();
         Ok(PersonExport {
             schema: SCHEMA,
@@ -274,8 +275,7 @@ impl Notebook {
                     })
                     .collect()
             },
-            referrals: person
-                .referrals
+            referrals: referrals
                 .iter()
                 .map(|r| ExportedReferral {
                     service: r.service.clone(),

@@ -8,10 +8,10 @@
 //! always gives the same tables as the live updates, which [`dump`] lets
 //! tests check.
 
-use carnet_core::record::{Note, Person, Place, Resource, Workspace};
+use carnet_core::record::{Note, Person, Place, ReferralRecord, Resource, Workspace};
 use carnet_core::vocab::{ConsentPurpose, Vocabulary};
 use carnet_core::{Derived, Passage, Record, RecordId, RecordKind};
-use rusqlite::{params, Connection};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::Result;
 use crate::store::schema::PROJECTION_TABLES;
@@ -89,10 +89,13 @@ fn deletes_for(kind: RecordKind) -> &'static [&'static str] {
             "DELETE FROM note_persons WHERE note_rowid = ?1",
             "DELETE FROM codings WHERE note_rowid = ?1",
         ],
+        // A person's own rows: the referrals it holds, not those that
+        // are records of their own.
         RecordKind::Person => &[
             "DELETE FROM persons WHERE rowid = ?1",
-            "DELETE FROM referrals WHERE person_rowid = ?1",
+            "DELETE FROM referrals WHERE person_rowid = ?1 AND record_rowid IS NULL",
         ],
+        RecordKind::Referral => &["DELETE FROM referrals WHERE record_rowid = ?1"],
         RecordKind::Resource => &[
             "DELETE FROM resources WHERE rowid = ?1",
             "DELETE FROM resource_needs WHERE resource_rowid = ?1",
@@ -117,7 +120,9 @@ pub fn remove(tx: &Connection, rowid: i64) -> Result<()> {
         "DELETE FROM note_themes WHERE note_rowid = ?1",
         "DELETE FROM note_persons WHERE note_rowid = ?1",
         "DELETE FROM persons WHERE rowid = ?1",
-        "DELETE FROM referrals WHERE person_rowid = ?1",
+        "DELETE FROM referrals WHERE (person_rowid = ?1 AND record_rowid IS NULL) OR record_rowid = ?1",
+        // Referral records of a person who goes stay, without their person.
+        "UPDATE referrals SET person_rowid = NULL WHERE person_rowid = ?1",
         "DELETE FROM resources WHERE rowid = ?1",
         "DELETE FROM resource_needs WHERE resource_rowid = ?1",
         "DELETE FROM resource_services WHERE resource_rowid = ?1",
@@ -149,6 +154,8 @@ pub fn project(tx: &Connection, rowid: i64, record: &Record) -> Result<()> {
         Record::Resource(r) => project_resource(tx, rowid, r)?,
         Record::Place(p) => project_place(tx, rowid, p)?,
         Record::Workspace(w) => project_workspace(tx, rowid, w)?,
+        // Found through its person (whose page lists it).
+        Record::Referral(r) => return project_referral(tx, rowid, r),
         // Kept out of search too: nothing of the register shows in the
         // journal's results.
         Record::Incident(_) => return Ok(()),
@@ -220,35 +227,83 @@ fn project_person(tx: &Connection, rowid: i64, p: &Person) -> Result<()> {
         p.consent(ConsentPurpose::Research) != Some(false),
         p.rewritten_from.as_ref().map(|r| r.record.to_string()),
     ])?;
+    let person_id: String = tx
+        .prepare_cached("SELECT id FROM records WHERE rowid = ?1")?
+        .query_row([rowid], |r| r.get(0))?;
     for r in &p.referrals {
-        let next = r
-            .follow_ups
-            .iter()
-            .filter(|f| !f.done)
-            .map(|f| f.due)
-            .min()
-            .map(|d| d.to_iso());
-        tx.prepare_cached(
-            "INSERT OR REPLACE INTO referrals (id, person_rowid, service, resource_id, need, status, made_at, next_follow_up, made_by, outcome, closed_at, service_id, result, answered_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )?
-        .execute(params![
-            r.id.to_string(),
-            rowid,
-            r.service,
-            r.resource_id.map(|x| x.to_string()),
-            r.need.code(),
-            r.status.code(),
-            r.made_at.as_millis(),
-            next,
-            r.history.first().map(|h| h.by.to_string()),
-            r.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()),
-            closed_at(r).map(|t| t.as_millis()),
-            r.service_id.map(|x| x.to_string()),
-            r.result.map(|x| x.code()),
-            answered_at(r).map(|t| t.as_millis()),
-        ])?;
+        let made_by = r.history.first().map(|h| h.by);
+        insert_referral(tx, r, &person_id, Some(rowid), None, made_by)?;
     }
+    // The person's referrals that are records of their own, projected
+    // before the person was here.
+    tx.prepare_cached(
+        "UPDATE referrals SET person_rowid = ?1 WHERE person_id = ?2 AND record_rowid IS NOT NULL",
+    )?
+    .execute(params![rowid, person_id])?;
+    Ok(())
+}
+
+fn project_referral(tx: &Connection, rowid: i64, r: &ReferralRecord) -> Result<()> {
+    let person_id = r.person.to_string();
+    let person_rowid: Option<i64> = tx
+        .prepare_cached("SELECT rowid FROM records WHERE id = ?1 AND kind = 'person'")?
+        .query_row([&person_id], |r| r.get(0))
+        .optional()?;
+    insert_referral(
+        tx,
+        &r.referral,
+        &person_id,
+        person_rowid,
+        Some(rowid),
+        Some(r.made_by),
+    )
+}
+
+/// A referral's row, whether a person holds it or it is a record.
+fn insert_referral(
+    tx: &Connection,
+    r: &carnet_core::record::Referral,
+    person_id: &str,
+    person_rowid: Option<i64>,
+    record_rowid: Option<i64>,
+    made_by: Option<carnet_core::MemberId>,
+) -> Result<()> {
+    let next = r
+        .follow_ups
+        .iter()
+        .filter(|f| !f.done)
+        .map(|f| f.due)
+        .min()
+        .map(|d| d.to_iso());
+    // A referral that is a record wins over a copy still held by its
+    // person (before that person's record is migrated everywhere).
+    let verb = if record_rowid.is_some() {
+        "INSERT OR REPLACE"
+    } else {
+        "INSERT OR IGNORE"
+    };
+    tx.prepare_cached(&format!(
+        "{verb} INTO referrals (id, person_id, person_rowid, record_rowid, service, resource_id, need, status, made_at, next_follow_up, made_by, outcome, closed_at, service_id, result, answered_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    ))?
+    .execute(params![
+        r.id.to_string(),
+        person_id,
+        person_rowid,
+        record_rowid,
+        r.service,
+        r.resource_id.map(|x| x.to_string()),
+        r.need.code(),
+        r.status.code(),
+        r.made_at.as_millis(),
+        next,
+        made_by.map(|m| m.to_string()),
+        r.outcome.as_deref().map(str::trim).filter(|o| !o.is_empty()),
+        closed_at(r).map(|t| t.as_millis()),
+        r.service_id.map(|x| x.to_string()),
+        r.result.map(|x| x.code()),
+        answered_at(r).map(|t| t.as_millis()),
+    ])?;
     Ok(())
 }
 
@@ -470,7 +525,7 @@ pub fn dump(conn: &Connection) -> Result<Vec<String>> {
             "search" => ("SELECT r.id, s.title, s.body FROM search s JOIN records r ON r.rowid = s.rowid".to_string(), ""),
             "note_themes" => ("SELECT r.id, t.theme FROM note_themes t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
             "note_persons" => ("SELECT r.id, t.person_id FROM note_persons t JOIN records r ON r.rowid = t.note_rowid".to_string(), ""),
-            "referrals" => ("SELECT r.id, t.id, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up, t.made_by, t.outcome, t.closed_at, t.service_id, t.result, t.answered_at FROM referrals t JOIN records r ON r.rowid = t.person_rowid".to_string(), ""),
+            "referrals" => ("SELECT t.id, t.person_id, p.id AS person, q.id AS record, t.service, t.resource_id, t.need, t.status, t.made_at, t.next_follow_up, t.made_by, t.outcome, t.closed_at, t.service_id, t.result, t.answered_at FROM referrals t LEFT JOIN records p ON p.rowid = t.person_rowid LEFT JOIN records q ON q.rowid = t.record_rowid".to_string(), ""),
             "resource_services" => ("SELECT r.id, t.id, t.retired FROM resource_services t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
             "resource_needs" => ("SELECT r.id, t.need FROM resource_needs t JOIN records r ON r.rowid = t.resource_rowid".to_string(), ""),
             "themes" => ("SELECT r.id, t.code, t.label_fr, t.label_en, t.colour, t.parent, t.archived, t.merged_into FROM themes t JOIN records r ON r.rowid = t.workspace_rowid".to_string(), ""),

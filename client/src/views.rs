@@ -525,6 +525,9 @@ pub struct ConflictedPage {
 pub struct PersonDetail {
     /// The person's id.
     pub id: RecordId,
+    /// Every referral of the person, oldest first: those their record
+    /// holds and those that are records of their own.
+    pub referrals: Vec<carnet_core::record::Referral>,
     /// The person.
     pub person: Person,
     /// Who changed what, when (newest last).

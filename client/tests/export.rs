@@ -20,7 +20,7 @@ fn json_holds_every_record_with_its_kind_and_text() {
         .expect("note");
     nb.create_note(note(Method::Outreach, "Au parc", "Deux aînés, seuls"))
         .expect("note");
-    let (person, _) = referred(
+    let (person, referral) = referred(
         &mut nb,
         "MN-0031",
         "Banque alimentaire",
@@ -34,11 +34,14 @@ fn json_holds_every_record_with_its_kind_and_text() {
         true
     })
     .expect("export");
-    assert_eq!(n, 4, "the workspace, two notes and a person");
-    assert_eq!(seen.last(), Some(&(4, 4)), "progress reaches the end");
+    assert_eq!(
+        n, 5,
+        "the workspace, two notes, a person and their referral"
+    );
+    assert_eq!(seen.last(), Some(&(5, 5)), "progress reaches the end");
     let text = std::fs::read_to_string(&out).expect("read");
     let values: Vec<serde_json::Value> = serde_json::from_str(&text).expect("valid JSON");
-    assert_eq!(values.len(), 4);
+    assert_eq!(values.len(), 5);
     let by_id = |id: String| {
         values
             .iter()
@@ -58,6 +61,10 @@ fn json_holds_every_record_with_its_kind_and_text() {
     let p = by_id(person.to_string());
     assert_eq!(p["kind"], "person");
     assert_eq!(p["pseudonym"], "MN-0031");
+    let r = by_id(referral.to_string());
+    assert_eq!(r["kind"], "referral");
+    assert_eq!(r["person"], person.to_string());
+    assert_eq!(r["referral"]["service"], "Banque alimentaire");
     assert!(
         !dir.path().join("export.partial").exists(),
         "the partial file is renamed"

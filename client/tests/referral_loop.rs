@@ -148,7 +148,7 @@ fn a_referral_to_a_directory_service_is_answered_closed_and_counted() {
     let done = listed.iter().find(|r| r.id == ids[0].1).expect("listed");
     assert_eq!(done.result, Some(ReferralOutcome::Received));
     assert_eq!(done.outcome.as_deref(), Some("Panier chaque mardi"));
-    let history = nb.person_detail(ids[1].0).expect("detail").person.referrals[0]
+    let history = nb.person_detail(ids[1].0).expect("detail").referrals[0]
         .history
         .clone();
     assert!(
@@ -196,4 +196,96 @@ fn a_referral_to_a_directory_service_is_answered_closed_and_counted() {
         .map(|u| (u.pseudonym.as_str(), u.days))
         .collect();
     assert_eq!(waiting, vec![("CS-03", 50), ("CS-04", 50)]);
+}
+
+#[test]
+fn a_referral_held_by_its_person_is_edited_there_then_moves_to_a_record_of_its_own() {
+    use carnet_core::record::{Record, Referral, StatusChange};
+    let dir = tempfile::tempdir().expect("dir");
+    let (person, held) = {
+        let mut nb = Notebook::create(
+            dir.path(),
+            "Clic Social",
+            "Nadia",
+            env_at("2026-10-01", 905),
+        )
+        .expect("create");
+        let person = person(&mut nb, "CS-0900");
+        // As an earlier Carnet kept referrals: inside the person's record.
+        let (held, change, at, by) = (
+            ItemId::generate(&SeededIds::new(77), nb.now()),
+            ItemId::generate(&SeededIds::new(78), nb.now()),
+            nb.now(),
+            nb.member(),
+        );
+        nb.edit_person(person, |p| {
+            p.referrals.push(Referral {
+                id: held,
+                service: "Friperie du quartier".into(),
+                resource_id: None,
+                service_id: None,
+                need: NeedCategory::FinancialStrain,
+                made_at: at,
+                status: ReferralStatus::Proposed,
+                history: vec![StatusChange {
+                    id: change,
+                    status: ReferralStatus::Proposed,
+                    at,
+                    by,
+                    note: Some("Premier appel".into()),
+                }],
+                follow_ups: vec![],
+                outcome: None,
+                result: None,
+                share_identity: false,
+            });
+            Ok(())
+        })
+        .expect("held");
+        // Edited where it is: in the person's record.
+        nb.answer_referral(held, true, Some("Place jeudi"))
+            .expect("accepted");
+        assert!(nb.referral_records_of(person).expect("records").is_empty());
+        let listed = nb.list_referrals(None).expect("list");
+        assert_eq!(listed[0].id, held);
+        assert_eq!(listed[0].status, ReferralStatus::Accepted);
+        (person, held)
+    };
+    // Opened again (a personal notebook): moved, same id, history whole.
+    let mut nb = Notebook::open(dir.path(), env_at("2026-10-02", 906)).expect("open");
+    let record = RecordId::from_uuid(*held.as_uuid());
+    assert_eq!(
+        nb.referral_records_of(person).expect("records"),
+        vec![record]
+    );
+    let Record::Person(p) = nb.record(person).expect("person") else {
+        panic!("a person")
+    };
+    assert!(p.referrals.is_empty(), "the person's record holds none now");
+    let Record::Referral(r) = nb.record(record).expect("referral") else {
+        panic!("a referral record")
+    };
+    assert_eq!((r.person, r.pseudonym.as_str()), (person, "CS-0900"));
+    let notes: Vec<_> = r
+        .referral
+        .history
+        .iter()
+        .map(|h| (h.status, h.note.clone()))
+        .collect();
+    assert_eq!(
+        notes,
+        vec![
+            (ReferralStatus::Proposed, Some("Premier appel".into())),
+            (ReferralStatus::Accepted, Some("Place jeudi".into())),
+        ]
+    );
+    // Edited as a record from now on; opening again moves nothing more.
+    nb.close_referral(held, ReferralOutcome::Received, None)
+        .expect("closed");
+    assert_eq!(nb.migrate_held_referrals().expect("nothing left"), 0);
+    assert_eq!(nb.list_referrals(None).expect("list").len(), 1);
+    assert_eq!(
+        nb.person_detail(person).expect("detail").referrals[0].status,
+        ReferralStatus::Completed
+    );
 }

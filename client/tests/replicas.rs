@@ -204,6 +204,8 @@ fn setup(seed: u64) -> (Vec<tempfile::TempDir>, Shared) {
 fn records(shared: &Shared) -> Vec<RecordId> {
     let mut ids = shared.notes.clone();
     ids.push(shared.person);
+    // A referral is a record of its own.
+    ids.push(RecordId::from_uuid(*shared.referral.as_uuid()));
     ids
 }
 

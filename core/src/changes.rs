@@ -603,6 +603,7 @@ fn record_value(r: &crate::Record) -> serde_json::Result<serde_json::Value> {
         crate::Record::Resource(x) => serde_json::to_value(x.as_ref()),
         crate::Record::Place(p) => serde_json::to_value(p),
         crate::Record::Incident(i) => serde_json::to_value(i.as_ref()),
+        crate::Record::Referral(r) => serde_json::to_value(r.as_ref()),
         crate::Record::Workspace(w) => serde_json::to_value(w),
     }
 }

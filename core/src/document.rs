@@ -623,6 +623,7 @@ fn reconcile_record(doc: &mut AutoCommit, record: &Record) -> Result<(), CoreErr
         Record::Resource(r) => autosurgeon::reconcile(doc, r.as_ref())?,
         Record::Place(r) => autosurgeon::reconcile(doc, r)?,
         Record::Incident(r) => autosurgeon::reconcile(doc, r.as_ref())?,
+        Record::Referral(r) => autosurgeon::reconcile(doc, r.as_ref())?,
     }
     Ok(())
 }
@@ -740,6 +741,9 @@ pub(crate) fn hydrate_record_by_field(
         RecordKind::Place => Record::Place(autosurgeon::hydrate(doc).map_err(shape)?),
         RecordKind::Incident => {
             Record::Incident(Box::new(autosurgeon::hydrate(doc).map_err(shape)?))
+        }
+        RecordKind::Referral => {
+            Record::Referral(Box::new(autosurgeon::hydrate(doc).map_err(shape)?))
         }
     })
 }

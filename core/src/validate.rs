@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::ids::ItemId;
-use crate::record::{Incident, Note, Person, Place, Record, Resource, Workspace};
+use crate::record::{Incident, Note, Person, Place, Record, Referral, Resource, Workspace};
 
 /// The longest title or name accepted, in characters.
 pub const MAX_TITLE_CHARS: usize = 300;
@@ -143,6 +143,10 @@ impl Record {
             Record::Resource(r) => validate_resource(r),
             Record::Place(p) => validate_place(p),
             Record::Incident(i) => validate_incident(i),
+            Record::Referral(r) => {
+                required("pseudonym", &r.pseudonym)?;
+                validate_referral(&r.referral)
+            }
         }
     }
 }
@@ -261,18 +265,23 @@ fn validate_person(p: &Person) -> Result<(), ValidationError> {
     unique("referrals", &p.referrals, |r| r.id)?;
     unique("consents", &p.consents, |c| c.id)?;
     for r in &p.referrals {
-        required("referral's service", &r.service)?;
-        if let Some(o) = &r.outcome {
-            max_len("referral's outcome", o, MAX_OUTCOME_CHARS)?;
-        }
-        let made = r.made_at.day();
-        if let Some(f) = r.follow_ups.iter().find(|f| f.due < made) {
-            return Err(ValidationError::FollowUpBeforeReferral {
-                referral: r.id,
-                due: f.due.to_iso(),
-                made: made.to_iso(),
-            });
-        }
+        validate_referral(r)?;
+    }
+    Ok(())
+}
+
+fn validate_referral(r: &Referral) -> Result<(), ValidationError> {
+    required("referral's service", &r.service)?;
+    if let Some(o) = &r.outcome {
+        max_len("referral's outcome", o, MAX_OUTCOME_CHARS)?;
+    }
+    let made = r.made_at.day();
+    if let Some(f) = r.follow_ups.iter().find(|f| f.due < made) {
+        return Err(ValidationError::FollowUpBeforeReferral {
+            referral: r.id,
+            due: f.due.to_iso(),
+            made: made.to_iso(),
+        });
     }
     Ok(())
 }

@@ -636,6 +636,12 @@ commands! {
         state.edit(|nb| nb.settle_conflict(id, &path, choice as usize))
     }
 
+    /// Settle a concurrent value of a person's page: their record's, or
+    /// one of their referrals' (`referrals.N.…`, as the page lists them).
+    fn settle_person_conflict(_app, state, person: RecordId, path: String, choice: u32) -> () {
+        state.edit(|nb| nb.settle_person_conflict(person, &path, choice as usize))
+    }
+
     /// The persons this device holds.
     fn persons(_app, state) -> Vec<PersonSummary> {
         state.with(|nb| nb.list_persons())
@@ -679,6 +685,11 @@ commands! {
     /// Move a referral to a new status, with an optional note (kept in its history).
     fn set_referral_status(_app, state, referral: ItemId, status: ReferralStatus, note: Option<String>) -> () {
         state.edit(|nb| nb.set_referral_status(referral, status, note.as_deref()))
+    }
+
+    /// The person a referral is made for (to open their page).
+    fn referral_person(_app, state, referral: ItemId) -> RecordId {
+        state.with(|nb| nb.person_of_referral(referral))
     }
 
     /// The organisation's answer: accepted, or declined with the reason.
@@ -890,14 +901,21 @@ commands! {
     /// Delete a record of a personal notebook for good, with the reason
     /// (kept with its id and kind, never its content).
     fn delete_record(_app, state, id: RecordId, reason: String) -> () {
-        state.with(|nb| nb.delete_record(id, &reason))
+        state.with(|nb| {
+            for r in nb.erasure_set(id)? {
+                nb.delete_record(r, &reason)?;
+            }
+            Ok(())
+        })
     }
 
     /// Erase a record on every device (coordinators), with the reason kept
     /// in its tombstone; this device purges it at the sync that follows.
     fn erase(_app, state, id: RecordId, reason: String) -> () {
-        let client = state.with(|nb| sync::engine::server_client(nb))?;
-        client.erase(id, &reason).await?;
+        let (client, ids) = state.with(|nb| Ok((sync::engine::server_client(nb)?, nb.erasure_set(id)?)))?;
+        for r in ids {
+            client.erase(r, &reason).await?;
+        }
         state.sync_now();
         Ok(())
     }
@@ -972,13 +990,23 @@ commands! {
     /// files that lost referrals are rewritten without their history.
     fn apply_retention(_app, state, persons: Vec<RecordId>, referrals: Vec<ItemId>, reason: String) -> RetentionDone {
         let client = erasing_client(&state, &reason, "these records are erased").await?;
-        let (removed, touched) = state.edit(|nb| nb.remove_referrals(&referrals))?;
-        // The files that lost referrals are rewritten without their
-        // history, so the referrals are gone from it too.
-        let mut erase: Vec<RecordId> = persons.clone();
-        for old in touched.into_iter().filter(|p| !persons.contains(p)) {
+        let done = state.edit(|nb| nb.remove_referrals(&referrals))?;
+        // Persons go with their referral records; the files that lost
+        // referrals are rewritten without their history, so the referrals
+        // are gone from it too; referral records are erased.
+        let mut erase: Vec<RecordId> = Vec::new();
+        for p in &persons {
+            erase.extend(state.with(|nb| nb.erasure_set(*p))?);
+        }
+        for old in done.persons.into_iter().filter(|p| !persons.contains(p)) {
             state.edit(|nb| nb.rewrite_person(old))?;
             erase.push(old);
+        }
+        let removed = done.removed + done.records.len() as u32;
+        for r in done.records {
+            if !erase.contains(&r) {
+                erase.push(r);
+            }
         }
         match client {
             Some(client) => {

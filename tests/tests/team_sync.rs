@@ -139,7 +139,16 @@ fn concurrent_referral_statuses_show_as_concurrent_values() {
     t.nadia.sync().expect("sync");
     t.aline.sync().expect("sync");
     for (who, d) in [("Aline", &mut t.aline), ("Nadia", &mut t.nadia)] {
-        let conflicts = d.nb.conflicts(person).expect("conflicts");
+        // On the referral's own record, and on the person's page.
+        let record = RecordId::from_uuid(*referral.as_uuid());
+        assert!(
+            d.nb.conflicts(record)
+                .expect("conflicts")
+                .iter()
+                .any(|c| c.path == "referral.status"),
+            "{who}: the referral's record holds the concurrent statuses"
+        );
+        let conflicts = d.nb.person_detail(person).expect("person").conflicts;
         let status = conflicts
             .iter()
             .find(|c| c.path.ends_with(".status"))
@@ -151,11 +160,13 @@ fn concurrent_referral_statuses_show_as_concurrent_values() {
             vec!["accepted", "declined"],
             "{who} sees both values"
         );
-        let Record::Person(p) = d.nb.record(person).expect("person") else {
-            panic!()
-        };
         assert_eq!(
-            p.referrals[0].history.len(),
+            status.path, "referrals.0.status",
+            "{who}: named as the page lists it"
+        );
+        let referrals = d.nb.person_detail(person).expect("person").referrals;
+        assert_eq!(
+            referrals[0].history.len(),
             3,
             "{who} keeps both status changes in the history"
         );

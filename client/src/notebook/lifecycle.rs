@@ -78,6 +78,11 @@ impl Notebook {
             nb.rebuild_projection()?;
         }
         nb.codebook = nb.load_codebook()?;
+        if !nb.store.is_joined()? && crate::queries::persons::holds_referrals(nb.store.conn())? {
+            // One transaction: a notebook of thousands of referrals moves
+            // in seconds, and a crash leaves it as it was.
+            nb.batch(|nb| nb.migrate_held_referrals())?;
+        }
         Ok(nb)
     }
 

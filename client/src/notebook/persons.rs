@@ -1,12 +1,12 @@
 //! Persons: their record, consents and identifying details, and the
 //! referrals made for them with their statuses and follow-ups.
 use carnet_core::record::{
-    Consent, Identity, Person, Record, Referral, ReferralFollowUp, StatusChange,
+    Consent, Identity, Person, Record, Referral, ReferralFollowUp, ReferralRecord, StatusChange,
 };
 use carnet_core::vocab::{
     ConsentMethod, ConsentPurpose, NeedCategory, ReferralOutcome, ReferralStatus, Vocabulary,
 };
-use carnet_core::{Day, ItemId, RecordId};
+use carnet_core::{Day, ItemId, RecordId, RecordKind};
 
 use super::Notebook;
 use crate::error::{ClientError, Result};
@@ -78,31 +78,41 @@ impl Notebook {
         })
     }
 
-    /// Refer a person to a service.
+    /// Refer a person to a service: the referral is a record of its own
+    /// (what the receiving organisation may read without the person's
+    /// record); its id is that record's.
     pub fn add_referral(&mut self, person: RecordId, input: ReferralInput) -> Result<ItemId> {
         let (resource_id, service) = self.addressee(&input)?;
-        let (item, change, at, by) = (self.new_item(), self.new_item(), self.now(), self.member());
+        let p = match self.record(person)? {
+            Record::Person(p) => *p,
+            other => return Err(ClientError::wrong_kind(person, "person", &other)),
+        };
+        if p.consent(ConsentPurpose::Referral) == Some(false) {
+            return Err(ClientError::BadInput(format!(
+                "{} withdrew their consent to referrals: record a new consent before referring them",
+                p.pseudonym
+            )));
+        }
+        if input.share_identity && !p.consents_to(ConsentPurpose::SharingWithPartners) {
+            return Err(ClientError::BadInput(format!(
+                "{} has not consented to their identity being shared with partner organisations: \
+                 refer them without sharing it, or record that consent first",
+                p.pseudonym
+            )));
+        }
+        if let Some(why) = self.access()?.write_refusal(RecordKind::Referral) {
+            return Err(ClientError::Forbidden(why));
+        }
+        let (change, at, by) = (self.new_item(), self.now(), self.member());
+        let id = RecordId::generate(self.env.ids.as_ref(), at);
         let status = input.status.unwrap_or(ReferralStatus::Proposed);
-        self.edit_person(person, |p| {
-            if p.consent(ConsentPurpose::Referral) == Some(false) {
-                return Err(ClientError::BadInput(format!(
-                    "{} withdrew their consent to referrals: record a new consent before referring them",
-                    p.pseudonym
-                )));
-            }
-            if input.share_identity && !p.consents_to(ConsentPurpose::SharingWithPartners) {
-                return Err(ClientError::BadInput(format!(
-                    "{} has not consented to their identity being shared with partner organisations: \
-                     refer them without sharing it, or record that consent first",
-                    p.pseudonym
-                )));
-            }
-            if !p.needs.contains(&input.need) {
-                p.needs.push(input.need);
-            }
-            p.referrals.push(Referral {
-                id: item,
-                service: service.clone(),
+        let record = ReferralRecord {
+            person,
+            pseudonym: p.pseudonym.clone(),
+            made_by: by,
+            referral: Referral {
+                id: ItemId::from_uuid(*id.as_uuid()),
+                service,
                 resource_id,
                 service_id: input.service_id,
                 result: None,
@@ -119,9 +129,74 @@ impl Notebook {
                 follow_ups: vec![],
                 outcome: None,
                 share_identity: input.share_identity,
-            });
-            Ok(item)
-        })
+            },
+        };
+        if !p.needs.contains(&input.need) {
+            self.edit_person(person, |p| {
+                if !p.needs.contains(&input.need) {
+                    p.needs.push(input.need);
+                }
+                Ok(())
+            })?;
+        }
+        self.create_record(id, Record::Referral(Box::new(record)))?;
+        Ok(ItemId::from_uuid(*id.as_uuid()))
+    }
+
+    /// Referrals made before they were records of their own, still held
+    /// by their person's record, become records with the same ids; the
+    /// person's record then holds none. Done when a personal notebook
+    /// opens (a team's are moved once, by its server). Safe to run again
+    /// after a crash: a record already made is not made twice. Returns
+    /// how many moved.
+    pub fn migrate_held_referrals(&mut self) -> Result<u32> {
+        let mut moved = 0;
+        for person in query::persons_holding_referrals(self.store.conn())? {
+            let p = match self.record(person)? {
+                Record::Person(p) => *p,
+                _ => continue,
+            };
+            for r in &p.referrals {
+                let id = RecordId::from_uuid(*r.id.as_uuid());
+                if self.store.load(id)?.is_some() {
+                    continue;
+                }
+                let record = ReferralRecord {
+                    person,
+                    pseudonym: p.pseudonym.clone(),
+                    made_by: r.history.first().map_or(p.author, |h| h.by),
+                    referral: r.clone(),
+                };
+                self.create_record(id, Record::Referral(Box::new(record)))?;
+                moved += 1;
+            }
+            self.edit_person(person, |p| {
+                p.referrals.clear();
+                Ok(())
+            })?;
+        }
+        Ok(moved)
+    }
+
+    /// The referrals that are records of their own, of a person (those
+    /// their record still holds are in it).
+    pub fn referral_records_of(&self, person: RecordId) -> Result<Vec<RecordId>> {
+        query::referral_records_of(self.store.conn(), person)
+    }
+
+    /// Every referral of a person, those their record holds and those that
+    /// are records, oldest first.
+    pub fn referrals_of(&mut self, person: &Person, id: RecordId) -> Result<Vec<Referral>> {
+        let mut all = person.referrals.clone();
+        for r in self.referral_records_of(id)? {
+            if let Record::Referral(r) = self.record(r)? {
+                if !all.iter().any(|x| x.id == r.referral.id) {
+                    all.push(r.referral);
+                }
+            }
+        }
+        all.sort_by_key(|r| r.made_at);
+        Ok(all)
     }
 
     /// The organisation and the service name a referral is addressed to:
@@ -179,25 +254,39 @@ impl Notebook {
         Ok((Some(resource), if named.is_empty() { full } else { named }))
     }
 
-    /// Change a referral, inside the person record that holds it.
+    /// Change a referral where it is kept: its own record, or (made before
+    /// referrals were records) its person's record.
     fn edit_referral<T>(
         &mut self,
         referral: ItemId,
         f: impl FnOnce(&mut Referral) -> Result<T>,
     ) -> Result<T> {
-        let person = self.person_of_referral(referral)?;
-        self.edit_person(person, |p| {
-            let r = p
-                .referral_mut(referral)
-                .ok_or_else(|| ClientError::NotFound {
-                    what: "referral",
-                    id: referral.to_string(),
-                })?;
-            f(r)
-        })
+        let not_found = || ClientError::NotFound {
+            what: "referral",
+            id: referral.to_string(),
+        };
+        match query::referral_is_record(self.store.conn(), referral)? {
+            None => Err(not_found()),
+            Some(true) => self.edit_kind(
+                RecordId::from_uuid(*referral.as_uuid()),
+                "referral",
+                |r| match r {
+                    Record::Referral(x) => Some(&mut x.referral),
+                    _ => None,
+                },
+                f,
+            ),
+            Some(false) => {
+                let person = self.person_of_referral(referral)?;
+                self.edit_person(person, |p| {
+                    f(p.referral_mut(referral).ok_or_else(not_found)?)
+                })
+            }
+        }
     }
 
-    pub(crate) fn person_of_referral(&self, referral: ItemId) -> Result<RecordId> {
+    /// The person a referral is made for.
+    pub fn person_of_referral(&self, referral: ItemId) -> Result<RecordId> {
         query::person_of_referral(self.store.conn(), referral)?.ok_or_else(|| {
             ClientError::NotFound {
                 what: "referral",
@@ -312,6 +401,26 @@ impl Notebook {
             }
             Ok(effects)
         })
+        .and_then(|mut effects| {
+            if !given {
+                for r in self.referral_records_of(person)? {
+                    let ids = self.env.ids.clone();
+                    self.edit_kind(
+                        r,
+                        "referral",
+                        |r| match r {
+                            Record::Referral(x) => Some(&mut x.referral),
+                            _ => None,
+                        },
+                        |r| {
+                            withdraw_referral(r, purpose, ids.as_ref(), by, at, &mut effects);
+                            Ok(())
+                        },
+                    )?;
+                }
+            }
+            Ok(effects)
+        })
     }
 
     /// Set a person's identifying details (name, phone, address; empty
@@ -362,11 +471,11 @@ impl Notebook {
         follow_up: ItemId,
         done: bool,
     ) -> Result<()> {
-        let person = self.person_of_referral(referral)?;
-        self.edit_person(person, |p| {
-            let f = p
-                .referral_mut(referral)
-                .and_then(|r| r.follow_ups.iter_mut().find(|f| f.id == follow_up))
+        self.edit_referral(referral, |r| {
+            let f = r
+                .follow_ups
+                .iter_mut()
+                .find(|f| f.id == follow_up)
                 .ok_or_else(|| ClientError::NotFound {
                     what: "follow-up",
                     id: follow_up.to_string(),
@@ -415,6 +524,20 @@ impl Notebook {
         });
         let new = RecordId::generate(self.env.ids.as_ref(), now);
         self.create_record(new, Record::Person(Box::new(person)))?;
+        for referral in self.referral_records_of(old)? {
+            self.edit_kind(
+                referral,
+                "referral",
+                |r| match r {
+                    Record::Referral(x) => Some(x.as_mut()),
+                    _ => None,
+                },
+                |r| {
+                    r.person = new;
+                    Ok(())
+                },
+            )?;
+        }
         for note in query::linked_notes(self.store.conn(), old)? {
             self.edit_note(note.id, |n| {
                 for p in &mut n.persons {
@@ -428,6 +551,83 @@ impl Notebook {
         Ok(new)
     }
 
+    /// The concurrent values of a person's record and of their referrals
+    /// that are records, every referral's at `referrals.N.…` where N is
+    /// its place in [`Notebook::referrals_of`] (as the page lists them).
+    fn person_conflicts(
+        &mut self,
+        id: RecordId,
+        person: &Person,
+        referrals: &[Referral],
+    ) -> Result<Vec<carnet_core::Conflict>> {
+        let place = |rid: ItemId| referrals.iter().position(|r| r.id == rid);
+        let mut out = Vec::new();
+        for mut c in self.conflicts(id)? {
+            if let Some((j, tail)) = c
+                .path
+                .strip_prefix("referrals.")
+                .and_then(|r| r.split_once('.'))
+            {
+                if let Some(i) = j
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|j| person.referrals.get(j))
+                    .and_then(|r| place(r.id))
+                {
+                    c.path = format!("referrals.{i}.{tail}");
+                }
+            }
+            out.push(c);
+        }
+        for record in self.referral_records_of(id)? {
+            let Some(i) = place(ItemId::from_uuid(*record.as_uuid())) else {
+                continue;
+            };
+            for mut c in self.conflicts(record)? {
+                if let Some(tail) = c.path.strip_prefix("referral.") {
+                    c.path = format!("referrals.{i}.{tail}");
+                    out.push(c);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Settle a concurrent value as the person's page names it (see
+    /// [`Notebook::person_detail`]): in the person's record, or in the
+    /// referral record it belongs to.
+    pub fn settle_person_conflict(
+        &mut self,
+        person: RecordId,
+        path: &str,
+        choice: usize,
+    ) -> Result<()> {
+        let Some((i, tail)) = path
+            .strip_prefix("referrals.")
+            .and_then(|r| r.split_once('.'))
+        else {
+            return self.settle_conflict(person, path, choice);
+        };
+        let p = match self.record(person)? {
+            Record::Person(p) => *p,
+            other => return Err(ClientError::wrong_kind(person, "person", &other)),
+        };
+        let referrals = self.referrals_of(&p, person)?;
+        let referral = i
+            .parse::<usize>()
+            .ok()
+            .and_then(|i| referrals.get(i))
+            .ok_or_else(|| ClientError::BadInput(format!("there is no field {path} to settle")))?;
+        match p.referrals.iter().position(|r| r.id == referral.id) {
+            Some(j) => self.settle_conflict(person, &format!("referrals.{j}.{tail}"), choice),
+            None => self.settle_conflict(
+                RecordId::from_uuid(*referral.id.as_uuid()),
+                &format!("referral.{tail}"),
+                choice,
+            ),
+        }
+    }
+
     /// A person with everything their page shows: consents, needs,
     /// referrals, history and concurrent values.
     pub fn person_detail(&mut self, id: RecordId) -> Result<PersonDetail> {
@@ -435,11 +635,27 @@ impl Notebook {
             Record::Person(p) => *p,
             other => return Err(ClientError::wrong_kind(id, "person", &other)),
         };
+        let referrals = self.referrals_of(&person, id)?;
+        let conflicts = self.person_conflicts(id, &person, &referrals)?;
+        // The page's history: the person's record's and their referrals'
+        // (a referral made reads as a change of their referrals).
+        let mut history = self.history(id)?;
+        for record in self.referral_records_of(id)? {
+            for mut h in self.history(record)? {
+                if h.entry.created {
+                    h.entry.created = false;
+                    h.entry.fields = vec!["referrals".into()];
+                }
+                history.push(h);
+            }
+        }
+        history.sort_by_key(|h| h.entry.at);
         Ok(PersonDetail {
             id,
+            referrals,
             person,
-            history: self.history(id)?,
-            conflicts: self.conflicts(id)?,
+            history,
+            conflicts,
             notes: query::linked_notes(self.store.conn(), id)?,
         })
     }
@@ -465,17 +681,34 @@ fn withdraw(
         ConsentPurpose::IdentifyingDetails => {
             effects.identity_removed = p.identity.take().is_some();
         }
+        ConsentPurpose::Research => effects.left_out_of_synthesis = true,
+        _ => {
+            for r in &mut p.referrals {
+                withdraw_referral(r, purpose, ids, by, at, effects);
+            }
+        }
+    }
+}
+
+/// Remove from a referral what a withdrawn consent allowed (see
+/// [`withdraw`]).
+fn withdraw_referral(
+    r: &mut Referral,
+    purpose: ConsentPurpose,
+    ids: &dyn carnet_core::IdGen,
+    by: carnet_core::MemberId,
+    at: carnet_core::Timestamp,
+    effects: &mut ConsentEffects,
+) {
+    match purpose {
         ConsentPurpose::SharingWithPartners => {
-            for r in p.referrals.iter_mut().filter(|r| r.share_identity) {
+            if r.share_identity {
                 r.share_identity = false;
                 effects.referrals_unshared += 1;
             }
         }
         ConsentPurpose::Referral => {
-            for r in &mut p.referrals {
-                if r.status.is_closed() {
-                    continue;
-                }
+            if !r.status.is_closed() {
                 r.status = ReferralStatus::Cancelled;
                 r.history.push(StatusChange {
                     id: ItemId::generate(ids, at),
@@ -488,12 +721,11 @@ fn withdraw(
             }
         }
         ConsentPurpose::FollowUp => {
-            for r in &mut p.referrals {
-                let before = r.follow_ups.len();
-                r.follow_ups.retain(|f| f.done);
-                effects.follow_ups_dropped += (before - r.follow_ups.len()) as u32;
-            }
+            let before = r.follow_ups.len();
+            r.follow_ups.retain(|f| f.done);
+            effects.follow_ups_dropped += (before - r.follow_ups.len()) as u32;
         }
+        ConsentPurpose::IdentifyingDetails => {}
         ConsentPurpose::Research => effects.left_out_of_synthesis = true,
     }
 }

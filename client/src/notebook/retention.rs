@@ -101,15 +101,16 @@ impl Notebook {
                 let Record::Person(p) = self.record(id)? else {
                     continue;
                 };
+                let referrals = self.referrals_of(&p, id)?;
                 let last = std::iter::once(p.created_at)
                     .chain(p.consents.iter().map(|c| c.at))
                     .chain(
-                        p.referrals
+                        referrals
                             .iter()
                             .flat_map(|r| r.history.iter().map(|h| h.at)),
                     )
                     .chain(
-                        p.referrals
+                        referrals
                             .iter()
                             .flat_map(|r| r.follow_ups.iter().map(|f| f.due.start())),
                     )
@@ -163,27 +164,51 @@ impl Notebook {
         Ok(review)
     }
 
-    /// Remove closed referrals from the persons' files that hold them, as
-    /// the retention review designated. Returns how many went and the
-    /// persons whose files changed (their histories still hold the
-    /// referrals until they are rewritten, see [`Notebook::rewrite_person`]).
-    pub fn remove_referrals(&mut self, referrals: &[ItemId]) -> Result<(u32, Vec<RecordId>)> {
-        let mut removed = 0;
-        let mut persons = Vec::new();
+    /// Remove closed referrals, as the retention review designated: those
+    /// a person's file holds are taken out of it; those that are records
+    /// of their own are to be erased by the caller. Returns how many went
+    /// from files, the persons whose files changed (their histories still
+    /// hold the referrals until they are rewritten, see
+    /// [`Notebook::rewrite_person`]), and the referral records to erase.
+    pub fn remove_referrals(&mut self, referrals: &[ItemId]) -> Result<RemovedReferrals> {
+        let mut out = RemovedReferrals::default();
         for referral in referrals {
-            let Ok(person) = self.person_of_referral(*referral) else {
-                continue;
-            };
-            self.edit_person(person, |p| {
-                let before = p.referrals.len();
-                p.referrals.retain(|r| r.id != *referral);
-                removed += (before - p.referrals.len()) as u32;
-                Ok(())
-            })?;
-            if !persons.contains(&person) {
-                persons.push(person);
+            match crate::queries::persons::referral_is_record(self.store.conn(), *referral)? {
+                None => continue,
+                Some(true) => out.records.push(RecordId::from_uuid(*referral.as_uuid())),
+                Some(false) => {
+                    let person = self.person_of_referral(*referral)?;
+                    self.edit_person(person, |p| {
+                        let before = p.referrals.len();
+                        p.referrals.retain(|r| r.id != *referral);
+                        out.removed += (before - p.referrals.len()) as u32;
+                        Ok(())
+                    })?;
+                    if !out.persons.contains(&person) {
+                        out.persons.push(person);
+                    }
+                }
             }
         }
-        Ok((removed, persons))
+        Ok(out)
     }
+
+    /// What erasing a record takes along: a person's referrals that are
+    /// records of their own go with them.
+    pub fn erasure_set(&self, id: RecordId) -> Result<Vec<RecordId>> {
+        let mut ids = vec![id];
+        ids.extend(self.referral_records_of(id)?);
+        Ok(ids)
+    }
+}
+
+/// What [`Notebook::remove_referrals`] did and leaves to do.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemovedReferrals {
+    /// Referrals taken out of persons' files.
+    pub removed: u32,
+    /// The persons whose files changed (to rewrite without history).
+    pub persons: Vec<RecordId>,
+    /// Referrals that are records of their own, to erase.
+    pub records: Vec<RecordId>,
 }

@@ -137,7 +137,7 @@ pub fn referrals(
 pub fn person_of_referral(conn: &Connection, referral: ItemId) -> Result<Option<RecordId>> {
     let id: Option<String> = conn
         .query_row(
-            "SELECT r.id FROM referrals f JOIN records r ON r.rowid = f.person_rowid WHERE f.id = ?1",
+            "SELECT person_id FROM referrals WHERE id = ?1",
             [referral.to_string()],
             |r| r.get(0),
         )
@@ -183,4 +183,53 @@ pub fn rewritten_from(conn: &Connection, old: RecordId) -> Result<Option<RecordI
         .query_row([old.to_string()], |r| r.get(0))
         .optional()?;
     Ok(id.and_then(|i| i.parse().ok()))
+}
+
+/// Whether a referral is a record of its own (`Some(true)`), held by its
+/// person's record (`Some(false)`), or unknown here.
+pub fn referral_is_record(conn: &Connection, referral: ItemId) -> Result<Option<bool>> {
+    Ok(conn
+        .prepare_cached("SELECT record_rowid IS NOT NULL FROM referrals WHERE id = ?1")?
+        .query_row([referral.to_string()], |r| r.get(0))
+        .optional()?)
+}
+
+/// A person's referrals that are records of their own.
+pub fn referral_records_of(conn: &Connection, person: RecordId) -> Result<Vec<RecordId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id FROM referrals f JOIN records r ON r.rowid = f.record_rowid
+         WHERE f.person_id = ?1 ORDER BY f.made_at",
+    )?;
+    let rows = stmt.query_map([person.to_string()], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        if let Ok(id) = row?.parse() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// Persons whose record still holds referrals (made before referrals were
+/// records of their own).
+pub fn persons_holding_referrals(conn: &Connection) -> Result<Vec<RecordId>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT DISTINCT person_id FROM referrals WHERE record_rowid IS NULL")?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        if let Ok(id) = row?.parse() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether any person's record still holds referrals.
+pub fn holds_referrals(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM referrals WHERE record_rowid IS NULL LIMIT 1")?
+        .query_row([], |_| Ok(()))
+        .optional()?
+        .is_some())
 }

@@ -149,7 +149,9 @@ CREATE INDEX codings_by_theme ON codings (theme, note_rowid, field, item, pos_st
 /// words folded (accents and case) for the directory's search; each
 /// service names its organisation; a referral names the service it is
 /// addressed to, how it ended for the person, and when the organisation
-/// first answered. Filled by the rebuild that follows (see
+/// first answered; and a referral is either held by its person's record
+/// or a record of its own (`record_rowid`), whose person may not be on
+/// this device (`person_id`, `person_rowid` then empty). Filled by the rebuild that follows (see
 /// [`REPROJECT_AFTER`]).
 const DIRECTORY: &str = r#"
 ALTER TABLE resources ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
@@ -164,9 +166,32 @@ CREATE TABLE resource_services (
     retired        INTEGER NOT NULL
 );
 CREATE INDEX resource_services_by_resource ON resource_services (resource_rowid);
-ALTER TABLE referrals ADD COLUMN service_id TEXT;
-ALTER TABLE referrals ADD COLUMN result TEXT;
-ALTER TABLE referrals ADD COLUMN answered_at INTEGER;
+DROP TABLE referrals;
+CREATE TABLE referrals (
+    id             TEXT PRIMARY KEY,
+    person_id      TEXT NOT NULL,
+    -- the person's record, when this device holds it
+    person_rowid   INTEGER REFERENCES records(rowid) ON DELETE SET NULL,
+    -- the referral's own record; NULL for one its person's record holds
+    record_rowid   INTEGER REFERENCES records(rowid) ON DELETE CASCADE,
+    service        TEXT NOT NULL,
+    resource_id    TEXT,
+    need           TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    made_at        INTEGER NOT NULL,
+    next_follow_up TEXT,
+    made_by        TEXT,
+    outcome        TEXT,
+    closed_at      INTEGER,
+    service_id     TEXT,
+    result         TEXT,
+    answered_at    INTEGER
+);
+CREATE INDEX referrals_by_person ON referrals (person_rowid);
+CREATE INDEX referrals_by_person_id ON referrals (person_id);
+CREATE INDEX referrals_by_record ON referrals (record_rowid) WHERE record_rowid IS NOT NULL;
+CREATE INDEX referrals_by_status ON referrals (status, made_at DESC);
+CREATE INDEX referrals_by_next_follow_up ON referrals (next_follow_up) WHERE next_follow_up IS NOT NULL;
 CREATE INDEX referrals_by_resource ON referrals (resource_id) WHERE resource_id IS NOT NULL;
 "#;
 

@@ -1,4 +1,4 @@
-//! The six kinds of record. Each is its own Automerge document whose root
+//! The seven kinds of record. Each is its own Automerge document whose root
 //! map holds `kind`, `schema` and the kind's fields (see [`crate::document`]).
 //!
 //! The structs derive autosurgeon's `Hydrate` (read from a document, which
@@ -12,6 +12,7 @@ mod incident;
 mod note;
 mod person;
 mod place;
+mod referral;
 mod resource;
 mod workspace;
 
@@ -29,6 +30,7 @@ pub use person::{
     Consent, Disclosure, Identity, Person, Referral, ReferralFollowUp, Rewritten, StatusChange,
 };
 pub use place::Place;
+pub use referral::ReferralRecord;
 pub use resource::{Location, Resource, Retirement, Service};
 pub use workspace::{Member, Retention, Sector, Theme, Workspace};
 
@@ -52,17 +54,21 @@ pub enum RecordKind {
     /// An entry of the register of confidentiality incidents
     /// (coordinators only).
     Incident,
+    /// A referral of a person to a service, read by the receiving
+    /// organisation without the person's record.
+    Referral,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 7] = [
         Self::Workspace,
         Self::Note,
         Self::Person,
         Self::Resource,
         Self::Place,
         Self::Incident,
+        Self::Referral,
     ];
     /// The stable code stored in documents.
     pub fn code(self) -> &'static str {
@@ -73,6 +79,7 @@ impl RecordKind {
             Self::Resource => "resource",
             Self::Place => "place",
             Self::Incident => "incident",
+            Self::Referral => "referral",
         }
     }
 }
@@ -92,7 +99,7 @@ impl FromStr for RecordKind {
             .ok_or_else(|| UnknownCode {
                 value: s.chars().take(60).collect(),
                 vocabulary: "record kind",
-                expected: "workspace, note, person, resource, place, incident".into(),
+                expected: "workspace, note, person, resource, place, incident, referral".into(),
             })
     }
 }
@@ -114,6 +121,8 @@ pub enum Record {
     Place(Place),
     /// See [`Incident`].
     Incident(Box<Incident>),
+    /// See [`ReferralRecord`].
+    Referral(Box<ReferralRecord>),
 }
 
 impl Record {
@@ -126,6 +135,7 @@ impl Record {
             Self::Resource(_) => RecordKind::Resource,
             Self::Place(_) => RecordKind::Place,
             Self::Incident(_) => RecordKind::Incident,
+            Self::Referral(_) => RecordKind::Referral,
         }
     }
 
@@ -139,6 +149,7 @@ impl Record {
             Self::Resource(r) => r.name(),
             Self::Place(p) => &p.name,
             Self::Incident(i) => &i.title,
+            Self::Referral(r) => &r.referral.service,
         }
     }
 
@@ -151,6 +162,7 @@ impl Record {
             Self::Resource(r) => Some(r.description_fr.as_str()),
             Self::Place(p) => Some(p.notes.as_str()),
             Self::Incident(i) => Some(i.circumstances.as_str()),
+            Self::Referral(_) => None,
         }
     }
 
@@ -180,12 +192,10 @@ impl Record {
             Self::Person(p) => {
                 parts.push(p.notes.as_str());
                 for r in &p.referrals {
-                    parts.push(&r.service);
-                    parts.extend(r.outcome.as_deref());
-                    parts.extend(r.history.iter().filter_map(|h| h.note.as_deref()));
-                    parts.extend(r.follow_ups.iter().filter_map(|f| f.note.as_deref()));
+                    r.searchable_parts(&mut parts);
                 }
             }
+            Self::Referral(r) => r.referral.searchable_parts(&mut parts),
             Self::Resource(r) => {
                 parts.extend(r.name_en.as_deref());
                 parts.push(r.description_fr.as_str());

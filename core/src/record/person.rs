@@ -189,6 +189,16 @@ pub struct Referral {
     pub share_identity: bool,
 }
 
+impl Referral {
+    /// The words search finds it by (besides the person's).
+    pub(crate) fn searchable_parts<'a>(&'a self, parts: &mut Vec<&'a str>) {
+        parts.push(&self.service);
+        parts.extend(self.outcome.as_deref());
+        parts.extend(self.history.iter().filter_map(|h| h.note.as_deref()));
+        parts.extend(self.follow_ups.iter().filter_map(|f| f.note.as_deref()));
+    }
+}
+
 /// Where a record rewritten without its history came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Hydrate, Reconcile)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

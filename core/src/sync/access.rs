@@ -98,7 +98,7 @@ impl Access {
     /// Whether records of this kind may be sent to the device.
     pub fn may_read(&self, kind: RecordKind) -> bool {
         match kind {
-            RecordKind::Person => self.persons,
+            RecordKind::Person | RecordKind::Referral => self.persons,
             RecordKind::Incident => self.role == Role::Coordinator,
             _ => true,
         }
@@ -115,7 +115,7 @@ impl Access {
             (Role::Worker, RecordKind::Workspace) => {
                 Some("only a coordinator can change the team's workspace (codebook, sectors)".into())
             }
-            (Role::Worker, RecordKind::Person) if !self.persons => Some(
+            (Role::Worker, RecordKind::Person | RecordKind::Referral) if !self.persons => Some(
                 "this device has no access to persons; ask a coordinator for an invitation with access to persons".into(),
             ),
             (Role::Worker, _) => None,
@@ -138,6 +138,9 @@ mod tests {
     #[case(Role::Observer, true, RecordKind::Person, true, false)]
     #[case(Role::Coordinator, true, RecordKind::Incident, true, true)]
     #[case(Role::Worker, true, RecordKind::Incident, false, false)]
+    #[case(Role::Worker, false, RecordKind::Referral, false, false)]
+    #[case(Role::Worker, true, RecordKind::Referral, true, true)]
+    #[case(Role::Observer, true, RecordKind::Referral, true, false)]
     #[case(Role::Observer, true, RecordKind::Incident, false, false)]
     fn rights(
         #[case] role: Role,

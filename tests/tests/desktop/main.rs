@@ -1245,7 +1245,12 @@ fn concurrent_referral_statuses_are_settled_from_the_person_page() {
     jean.sync().expect("sync");
     nadia.sync().expect("sync");
     assert!(
-        !nadia.nb.conflicts(person).expect("conflicts").is_empty(),
+        !nadia
+            .nb
+            .person_detail(person)
+            .expect("person")
+            .conflicts
+            .is_empty(),
         "the two statuses are concurrent"
     );
     runtime().block_on(async {

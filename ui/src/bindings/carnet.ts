@@ -1815,6 +1815,11 @@ export type PersonDetail = {
  */
 id: RecordId, 
 /**
+ * Every referral of the person, oldest first: those their record
+ * holds and those that are records of their own.
+ */
+referrals: Array<Referral>, 
+/**
  * The person.
  */
 person: Person, 
@@ -1980,11 +1985,11 @@ last_backup_at: number | null, };
 
 export type Protection = "secret-store" | "passphrase" | "plain";
 
-export type Record = { "kind": "workspace" } & Workspace | { "kind": "note" } & Note | { "kind": "person" } & Person | { "kind": "resource" } & Resource | { "kind": "place" } & Place | { "kind": "incident" } & Incident;
+export type Record = { "kind": "workspace" } & Workspace | { "kind": "note" } & Note | { "kind": "person" } & Person | { "kind": "resource" } & Resource | { "kind": "place" } & Place | { "kind": "incident" } & Incident | { "kind": "referral" } & ReferralRecord;
 
 export type RecordId = string;
 
-export type RecordKind = "workspace" | "note" | "person" | "resource" | "place" | "incident";
+export type RecordKind = "workspace" | "note" | "person" | "resource" | "place" | "incident" | "referral";
 
 export type Referral = { 
 /**
@@ -2088,6 +2093,26 @@ status: ReferralStatus | null,
 share_identity: boolean, };
 
 export type ReferralOutcome = "received" | "partly" | "no-room" | "not-eligible" | "person-declined" | "no-show" | "unreachable" | "not-received-other";
+
+export type ReferralRecord = { 
+/**
+ * The person referred.
+ */
+person: RecordId, 
+/**
+ * The person's pseudonym when the referral was made (what an
+ * organisation may always know of them).
+ */
+pseudonym: string, 
+/**
+ * Who made it.
+ */
+made_by: MemberId, 
+/**
+ * The referral: service, need, status and its history, follow-ups,
+ * outcome. Its `id` is the record's id.
+ */
+referral: Referral, };
 
 export type ReferralStatus = "draft" | "proposed" | "requested" | "accepted" | "in-progress" | "on-hold" | "completed" | "declined" | "cancelled" | "failed" | "entered-in-error";
 
@@ -3258,6 +3283,12 @@ export function settleConflict(id: RecordId, path: string, choice: number): Prom
   return invoke("settle_conflict", { id, path, choice });
 }
 
+/** Settle a concurrent value of a person's page: their record's, or */
+/** one of their referrals' (`referrals.N.…`, as the page lists them). */
+export function settlePersonConflict(person: RecordId, path: string, choice: number): Promise<null> {
+  return invoke("settle_person_conflict", { person, path, choice });
+}
+
 /** The persons this device holds. */
 export function persons(): Promise<Array<PersonSummary>> {
   return invoke("persons");
@@ -3301,6 +3332,11 @@ export function addReferral(person: RecordId, input: ReferralInput): Promise<Ite
 /** Move a referral to a new status, with an optional note (kept in its history). */
 export function setReferralStatus(referral: ItemId, status: ReferralStatus, note: string | null): Promise<null> {
   return invoke("set_referral_status", { referral, status, note });
+}
+
+/** The person a referral is made for (to open their page). */
+export function referralPerson(referral: ItemId): Promise<RecordId> {
+  return invoke("referral_person", { referral });
 }
 
 /** The organisation's answer: accepted, or declined with the reason. */

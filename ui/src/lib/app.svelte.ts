@@ -119,6 +119,7 @@ export const KIND_LABEL: Record<api.RecordKind, MessageKey> = {
   place: "review.kind.place",
   workspace: "review.kind.workspace",
   incident: "review.kind.incident",
+  referral: "review.kind.referral",
 };
 
 /** Whether this member keeps the register and the retention policy: a
@@ -129,7 +130,7 @@ export function coordinates(): boolean {
 
 /** Whether a record of `kind` has a screen to open (a place has none). */
 export function canOpen(kind: api.RecordKind): boolean {
-  return kind !== "place" && (kind !== "person" || app.info?.persons === true);
+  return kind !== "place" && ((kind !== "person" && kind !== "referral") || app.info?.persons === true);
 }
 
 /** Go to the screen that shows a record: its note or person page, the directory, the team. */
@@ -139,6 +140,10 @@ export function openRecord(kind: api.RecordKind, id: string): void {
   else if (kind === "resource") go({ name: "directory" });
   else if (kind === "workspace") go({ name: "settings" });
   else if (kind === "incident") go({ name: "privacy" });
+  else if (kind === "referral" && app.info?.persons) {
+    // A referral shows on its person's page.
+    api.referralPerson(id).then((person) => go({ name: "person", id: person }), showError);
+  }
 }
 
 /** The sectors of the territory the places name, in the language's order (the filters' choices). */

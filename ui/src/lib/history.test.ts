@@ -38,6 +38,7 @@ describe("history in the person's language", () => {
       "consequences", "likelihood", "serious_risk", "commission_notified_on", "persons_notified_on", "public_notice",
       "measures", "device", "website", "phones", "email", "locations.sector", "last_verified", "verified_by",
       "retired", "external_id", "services.retired", "referrals.result", "referrals.service_id",
+      "referral.status", "referral.follow_ups.due", "referral.outcome",
     ];
     for (const lang of ["fr", "en"] as const) {
       for (const p of paths) {

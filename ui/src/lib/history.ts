@@ -96,7 +96,10 @@ const inReferral: Record<string, MessageKey> = {
 /** The label of a changed field's path, in `lang`. */
 export function fieldLabel(lang: Lang, path: string): string {
   const [first, second] = path.split(".");
-  const key = (first === "referrals" && second && inReferral[second]) || top[first] || "history.field.other";
+  // A referral held by its person ("referrals.status") or a record of its
+  // own ("referral.status").
+  const inside = (first === "referrals" || first === "referral") && second ? inReferral[second] : undefined;
+  const key = inside || top[first] || "history.field.other";
   return translate(lang, key);
 }
 

@@ -21,6 +21,7 @@ const created: Record<RecordKind, MessageKey> = {
   place: "inbox.created.record",
   workspace: "inbox.created.record",
   incident: "inbox.created.record",
+  referral: "inbox.created.referral",
 };
 
 /**
