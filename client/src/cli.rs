@@ -373,7 +373,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let mut nb = open()?;
             let client = team_sync::engine::server_client(&nb)?;
             let rt = runtime()?;
-            rt.block_on(client.erase(id, &reason))?;
+            // A person's referral records go with them.
+            for r in nb.erasure_set(id)? {
+                rt.block_on(client.erase(r, &reason))?;
+            }
             rt.block_on(team_sync::sync_until_quiet(
                 &mut nb,
                 &client,
@@ -417,7 +420,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Delete { id, reason } => {
             let id = parse_id(&id)?;
-            open()?.delete_record(id, &reason)?;
+            let mut nb = open()?;
+            for r in nb.erasure_set(id)? {
+                nb.delete_record(r, &reason)?;
+            }
             eprintln!("Record {id} is deleted; nothing of it is left in the notebook's files.");
         }
         Command::Backup {

@@ -289,3 +289,31 @@ fn a_referral_held_by_its_person_is_edited_there_then_moves_to_a_record_of_its_o
         ReferralStatus::Completed
     );
 }
+
+#[test]
+fn a_person_deleted_takes_their_referral_records_along() {
+    let (_dir, mut nb) = common::notebook(907);
+    let p = person(&mut nb, "CS-0907");
+    let referral = nb
+        .add_referral(
+            p,
+            ReferralInput {
+                service: "Popote roulante".into(),
+                resource_id: None,
+                service_id: None,
+                need: NeedCategory::FoodInsecurity,
+                note: None,
+                status: None,
+                share_identity: false,
+            },
+        )
+        .expect("referral");
+    let record = RecordId::from_uuid(*referral.as_uuid());
+    assert_eq!(nb.erasure_set(p).expect("set"), vec![p, record]);
+    for id in nb.erasure_set(p).expect("set") {
+        nb.delete_record(id, "demande de la personne")
+            .expect("deleted");
+    }
+    assert!(nb.list_referrals(None).expect("list").is_empty());
+    assert!(nb.record(record).is_err(), "the referral's record is gone");
+}
