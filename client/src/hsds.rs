@@ -722,53 +722,72 @@ pub(crate) fn merge_imported(
     if new.last_verified > old.last_verified {
         old.last_verified = new.last_verified;
     }
-    let mut services = Vec::with_capacity(new.services.len());
-    for mut s in new.services {
-        if let Some(before) = old
-            .services
-            .iter()
-            .find(|o| o.external_id == s.external_id || Some(o.id.to_string()) == s.external_id)
-        {
-            s.id = before.id;
-            s.external_id = before.external_id.clone().or(s.external_id);
-        }
-        services.push(s);
-    }
-    for o in &old.services {
-        if !services.iter().any(|s| s.id == o.id) {
-            services.push(Service {
-                retired: true,
-                ..o.clone()
-            });
-        }
-    }
-    old.services = services;
-    let mut locations = Vec::with_capacity(new.locations.len());
-    for mut l in new.locations {
-        if let Some(before) = old
-            .locations
-            .iter()
-            .find(|o| o.external_id == l.external_id || Some(o.id.to_string()) == l.external_id)
-        {
-            l.id = before.id;
-            l.external_id = before.external_id.clone().or(l.external_id);
-        }
-        locations.push(l);
-    }
-    for o in &old.locations {
-        if !locations.iter().any(|l| l.id == o.id) {
-            locations.push(Location {
-                retired: true,
-                ..o.clone()
-            });
-        }
-    }
-    old.locations = locations;
+    old.services = merge_items(&old.services, new.services);
+    old.locations = merge_items(&old.locations, new.locations);
     match (all_inactive, &old.retired) {
         (true, None) => old.retired = Some(carnet_core::record::Retirement { at, by }),
         (false, Some(_)) => old.retired = None,
         _ => {}
     }
+}
+
+/// A service or a location, as an import matches it.
+trait Imported: Clone {
+    fn id(&self) -> ItemId;
+    fn id_mut(&mut self) -> &mut ItemId;
+    fn external_mut(&mut self) -> &mut Option<String>;
+    fn external(&self) -> &Option<String>;
+    fn retire(&mut self);
+}
+
+macro_rules! imported {
+    ($t:ty) => {
+        impl Imported for $t {
+            fn id(&self) -> ItemId {
+                self.id
+            }
+            fn id_mut(&mut self) -> &mut ItemId {
+                &mut self.id
+            }
+            fn external_mut(&mut self) -> &mut Option<String> {
+                &mut self.external_id
+            }
+            fn external(&self) -> &Option<String> {
+                &self.external_id
+            }
+            fn retire(&mut self) {
+                self.retired = true;
+            }
+        }
+    };
+}
+imported!(Service);
+imported!(Location);
+
+/// The items a package brings, each keeping the id of the one it was
+/// before (matched by imported id, or by Carnet's own in its own export);
+/// those it no longer has stay, retired.
+fn merge_items<T: Imported>(old: &[T], new: Vec<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(new.len());
+    for mut item in new {
+        let external = item.external().clone();
+        if let Some(before) = old
+            .iter()
+            .find(|o| *o.external() == external || Some(o.id().to_string()) == external)
+        {
+            *item.id_mut() = before.id();
+            *item.external_mut() = before.external().clone().or(external);
+        }
+        out.push(item);
+    }
+    for o in old {
+        if !out.iter().any(|i| i.id() == o.id()) {
+            let mut gone = o.clone();
+            gone.retire();
+            out.push(gone);
+        }
+    }
+    out
 }
 
 /// The rows of each table of an export.

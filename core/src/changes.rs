@@ -242,7 +242,9 @@ impl RecordDoc {
                 {
                     summary.comments_added += 1;
                 }
-                (_, automerge::legacy::OpType::Put(s)) if field == "referrals.status" => {
+                (_, automerge::legacy::OpType::Put(s))
+                    if field == "referrals.status" || field == "referral.status" =>
+                {
                     summary.statuses.push(scalar_code(s));
                 }
                 (ObjType::List, automerge::legacy::OpType::Make(ObjType::Map))
@@ -332,7 +334,8 @@ fn sole(authors: &BTreeSet<Option<MemberId>>) -> Option<MemberId> {
 fn top_field(path: &str) -> String {
     let mut parts = path.split('.');
     match (parts.next(), parts.next()) {
-        (Some("referrals"), Some(inner)) => format!("referrals.{inner}"),
+        // A referral in its person's record, or its own record's.
+        (Some("referrals" | "referral"), Some(inner)) => format!("referrals.{inner}"),
         (Some(first), _) => first.to_string(),
         (None, _) => String::new(),
     }
@@ -603,7 +606,12 @@ fn record_value(r: &crate::Record) -> serde_json::Result<serde_json::Value> {
         crate::Record::Resource(x) => serde_json::to_value(x.as_ref()),
         crate::Record::Place(p) => serde_json::to_value(p),
         crate::Record::Incident(i) => serde_json::to_value(i.as_ref()),
-        crate::Record::Referral(r) => serde_json::to_value(r.as_ref()),
+        // A referral record reads as a person's referral: named by its
+        // service, its status and outcome compared as a person's are.
+        crate::Record::Referral(r) => Ok(serde_json::json!({
+            "pseudonym": r.pseudonym,
+            "referrals": [serde_json::to_value(&r.referral)?],
+        })),
         crate::Record::Workspace(w) => serde_json::to_value(w),
     }
 }

@@ -96,22 +96,33 @@ pub(super) fn run_resource(nb: &mut Notebook, cmd: ResourceCommand) -> anyhow::R
             address,
             sector,
         }) => {
-            let org: RecordId = parse_id(&organisation)?;
-            let mut form = ResourceInput::from(&nb.resource(org)?);
-            form.locations.push(LocationInput {
-                name,
-                address,
-                sector,
-                ..LocationInput::default()
-            });
-            nb.save_resource(Some(org), form)?;
-            let saved = nb.resource(org)?;
+            let saved = add_to(nb, &organisation, |form| {
+                form.locations.push(LocationInput {
+                    name,
+                    address,
+                    sector,
+                    ..LocationInput::default()
+                })
+            })?;
             if let Some(l) = saved.locations.last() {
                 println!("{}", l.id);
             }
         }
     }
     Ok(())
+}
+
+/// Change an organisation's form and save it; the organisation as saved.
+fn add_to(
+    nb: &mut Notebook,
+    organisation: &str,
+    change: impl FnOnce(&mut ResourceInput),
+) -> anyhow::Result<carnet_core::record::Resource> {
+    let org: RecordId = parse_id(organisation)?;
+    let mut form = ResourceInput::from(&nb.resource(org)?);
+    change(&mut form);
+    nb.save_resource(Some(org), form)?;
+    Ok(nb.resource(org)?)
 }
 
 fn run_service(nb: &mut Notebook, cmd: ServiceCommand) -> anyhow::Result<()> {
@@ -127,21 +138,19 @@ fn run_service(nb: &mut Notebook, cmd: ServiceCommand) -> anyhow::Result<()> {
             hours,
             how_to_apply,
         } => {
-            let org: RecordId = parse_id(&organisation)?;
-            let mut form = ResourceInput::from(&nb.resource(org)?);
-            form.services.push(ServiceInput {
-                name_fr,
-                name_en,
-                needs,
-                languages,
-                eligibility,
-                fees,
-                hours,
-                how_to_apply,
-                ..ServiceInput::default()
-            });
-            nb.save_resource(Some(org), form)?;
-            let saved = nb.resource(org)?;
+            let saved = add_to(nb, &organisation, |form| {
+                form.services.push(ServiceInput {
+                    name_fr,
+                    name_en,
+                    needs,
+                    languages,
+                    eligibility,
+                    fees,
+                    hours,
+                    how_to_apply,
+                    ..ServiceInput::default()
+                })
+            })?;
             if let Some(s) = saved.services.last() {
                 println!("{}", s.id);
             }

@@ -254,6 +254,23 @@ impl Notebook {
         Ok((Some(resource), if named.is_empty() { full } else { named }))
     }
 
+    /// Change a referral's own record.
+    fn edit_referral_record<T>(
+        &mut self,
+        id: RecordId,
+        f: impl FnOnce(&mut ReferralRecord) -> Result<T>,
+    ) -> Result<T> {
+        self.edit_kind(
+            id,
+            "referral",
+            |r| match r {
+                Record::Referral(x) => Some(x.as_mut()),
+                _ => None,
+            },
+            f,
+        )
+    }
+
     /// Change a referral where it is kept: its own record, or (made before
     /// referrals were records) its person's record.
     fn edit_referral<T>(
@@ -267,15 +284,10 @@ impl Notebook {
         };
         match query::referral_is_record(self.store.conn(), referral)? {
             None => Err(not_found()),
-            Some(true) => self.edit_kind(
-                RecordId::from_uuid(*referral.as_uuid()),
-                "referral",
-                |r| match r {
-                    Record::Referral(x) => Some(&mut x.referral),
-                    _ => None,
-                },
-                f,
-            ),
+            Some(true) => self
+                .edit_referral_record(RecordId::from_uuid(*referral.as_uuid()), |r| {
+                    f(&mut r.referral)
+                }),
             Some(false) => {
                 let person = self.person_of_referral(referral)?;
                 self.edit_person(person, |p| {
@@ -405,18 +417,17 @@ impl Notebook {
             if !given {
                 for r in self.referral_records_of(person)? {
                     let ids = self.env.ids.clone();
-                    self.edit_kind(
-                        r,
-                        "referral",
-                        |r| match r {
-                            Record::Referral(x) => Some(&mut x.referral),
-                            _ => None,
-                        },
-                        |r| {
-                            withdraw_referral(r, purpose, ids.as_ref(), by, at, &mut effects);
-                            Ok(())
-                        },
-                    )?;
+                    self.edit_referral_record(r, |r| {
+                        withdraw_referral(
+                            &mut r.referral,
+                            purpose,
+                            ids.as_ref(),
+                            by,
+                            at,
+                            &mut effects,
+                        );
+                        Ok(())
+                    })?;
                 }
             }
             Ok(effects)
@@ -525,18 +536,10 @@ impl Notebook {
         let new = RecordId::generate(self.env.ids.as_ref(), now);
         self.create_record(new, Record::Person(Box::new(person)))?;
         for referral in self.referral_records_of(old)? {
-            self.edit_kind(
-                referral,
-                "referral",
-                |r| match r {
-                    Record::Referral(x) => Some(x.as_mut()),
-                    _ => None,
-                },
-                |r| {
-                    r.person = new;
-                    Ok(())
-                },
-            )?;
+            self.edit_referral_record(referral, |r| {
+                r.person = new;
+                Ok(())
+            })?;
         }
         for note in query::linked_notes(self.store.conn(), old)? {
             self.edit_note(note.id, |n| {

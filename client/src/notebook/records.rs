@@ -125,6 +125,9 @@ impl Notebook {
 /// What names the list item a field at `path` belongs to: a referral's
 /// service, a theme's code, a resource's service.
 fn context(record: &Record, path: &str) -> Option<String> {
+    if let (Record::Referral(r), true) = (record, path.starts_with("referral.")) {
+        return Some(r.referral.service.clone());
+    }
     let mut parts = path.split('.');
     let list = parts.next()?;
     let index: usize = parts.next()?.parse().ok()?;

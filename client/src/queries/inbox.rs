@@ -16,13 +16,16 @@ use crate::views::{InboxCounts, InboxFilter, InboxItem};
 
 const SELECT: &str =
     "SELECT r.id, r.kind, i.last_at, i.received_at, i.changes, i.mention, i.seen, i.summary,
-        COALESCE(x.title, p.pseudonym, res.name, pl.name, w.name, ''), n.method,
-        COALESCE(n.sector, p.sector, pl.sector), i.record_rowid, i.detailed, i.since_heads
+        COALESCE(x.title, p.pseudonym, rp.pseudonym, res.name, pl.name, w.name, ''), n.method,
+        COALESCE(n.sector, p.sector, rp.sector, pl.sector), i.record_rowid, i.detailed, i.since_heads
     FROM inbox i
     JOIN records r ON r.rowid = i.record_rowid
     LEFT JOIN notes n ON n.rowid = i.record_rowid
     LEFT JOIN note_texts x ON x.rowid = i.record_rowid
     LEFT JOIN persons p ON p.rowid = i.record_rowid
+    -- a referral record, named by its person
+    LEFT JOIN referrals rf ON rf.record_rowid = i.record_rowid
+    LEFT JOIN persons rp ON rp.rowid = rf.person_rowid
     LEFT JOIN resources res ON res.rowid = i.record_rowid
     LEFT JOIN places pl ON pl.rowid = i.record_rowid
     LEFT JOIN workspace w ON w.rowid = i.record_rowid";
@@ -51,7 +54,7 @@ fn where_clause(f: &InboxFilter) -> (String, Vec<Value>) {
     }
     if let Some(s) = &f.sector {
         push(
-            "COALESCE(n.sector, p.sector, pl.sector) = ?",
+            "COALESCE(n.sector, p.sector, rp.sector, pl.sector) = ?",
             Value::Text(s.clone()),
         );
     }

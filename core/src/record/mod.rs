@@ -140,7 +140,7 @@ impl Record {
     }
 
     /// The short name people see in lists: a note's title, a person's
-    /// pseudonym, a resource's or place's name.
+    /// pseudonym (a referral's person's too), a resource's or place's name.
     pub fn display_name(&self) -> &str {
         match self {
             Self::Workspace(w) => &w.name,
@@ -149,7 +149,7 @@ impl Record {
             Self::Resource(r) => r.name(),
             Self::Place(p) => &p.name,
             Self::Incident(i) => &i.title,
-            Self::Referral(r) => &r.referral.service,
+            Self::Referral(r) => &r.pseudonym,
         }
     }
 

@@ -20,6 +20,8 @@ describe("concurrent values named as the screens name them", () => {
     expect(conflictLabel("fr", "referrals.0.status", "Banque alimentaire")).toBe("Statut de la référence vers Banque alimentaire");
     expect(conflictLabel("en", "referrals.2.status", "Food bank")).toBe("Status of the referral to Food bank");
     expect(conflictLabel("fr", "referrals.1.outcome", "Banque")).toBe("Référence vers Banque — Résultat d'une référence");
+    expect(conflictLabel("fr", "referral.status", "Banque")).toBe(conflictLabel("fr", "referrals.0.status", "Banque"));
+    expect(conflictLabel("en", "referral.outcome", "Banque")).toBe(conflictLabel("en", "referrals.3.outcome", "Banque"));
   });
   it("names a team's theme by its code, and a field without a list item by itself", () => {
     expect(conflictLabel("fr", "codebook.3.colour", "isolement")).toBe("Thème de la grille de codage — isolement");

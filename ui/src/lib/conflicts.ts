@@ -12,17 +12,19 @@ export function conflictLabel(lang: Lang, path: string, context: string | null |
   const field = fieldLabel(lang, path.split(".").filter((p) => !/^\d+$/.test(p)).join("."));
   const [first] = path.split(".");
   if (!context) return field;
-  if (first === "referrals" && /^referrals\.\d+\.status$/.test(path)) {
+  // A referral in its person's record ("referrals.0.status") or its own
+  // record's ("referral.status").
+  if (/^referrals\.\d+\.status$/.test(path) || path === "referral.status") {
     return translate(lang, "conflicts.referral.status", { service: context });
   }
-  if (first === "referrals") return translate(lang, "conflicts.referral", { field, service: context });
+  if (first === "referrals" || first === "referral") return translate(lang, "conflicts.referral", { field, service: context });
   return translate(lang, "conflicts.item", { field, item: context });
 }
 
 // Fields whose values are codes of a vocabulary, by path pattern.
 const coded: [RegExp, keyof Vocabularies][] = [
-  [/^referrals\.\d+\.status$/, "referral_statuses"],
-  [/^referrals\.\d+\.need$/, "needs"],
+  [/^referrals\.\d+\.status$|^referral\.status$/, "referral_statuses"],
+  [/^referrals\.\d+\.need$|^referral\.need$/, "needs"],
   [/^age_group$/, "age_groups"],
   [/^review$/, "review"],
   [/^method$/, "methods"],
