@@ -287,6 +287,15 @@ pub(crate) struct Staged {
     pub(crate) verified: Option<Day>,
 }
 
+/// The organisation of the package a row names by its `organization_id`.
+fn owner(row: &Row<'_>, by_org: &HashMap<String, usize>) -> std::result::Result<usize, RowProblem> {
+    row.get("organization_id")
+        .and_then(|o| by_org.get(&o).copied())
+        .ok_or_else(|| {
+            RowProblem::UnknownOrganisation(row.get("organization_id").unwrap_or_default())
+        })
+}
+
 /// Does `v` look like a web address, an email?
 fn looks_like_uri(v: &str) -> bool {
     (v.starts_with("http://") || v.starts_with("https://")) && !v.contains(char::is_whitespace)
@@ -394,16 +403,12 @@ pub(crate) fn read_directory(
                     );
                     continue;
                 };
-                let Some(&org) = row.get("organization_id").and_then(|o| by_org.get(&o)) else {
-                    reject(
-                        &mut rejected,
-                        &t,
-                        *line,
-                        RowProblem::UnknownOrganisation(
-                            row.get("organization_id").unwrap_or_default(),
-                        ),
-                    );
-                    continue;
+                let org = match owner(&row, &by_org) {
+                    Ok(org) => org,
+                    Err(problem) => {
+                        reject(&mut rejected, &t, *line, problem);
+                        continue;
+                    }
                 };
                 if service_org.contains_key(&id) {
                     reject(
@@ -565,16 +570,12 @@ pub(crate) fn read_directory(
                     reject(&mut rejected, &t, *line, RowProblem::Missing("id".into()));
                     continue;
                 };
-                let Some(&org) = row.get("organization_id").and_then(|o| by_org.get(&o)) else {
-                    reject(
-                        &mut rejected,
-                        &t,
-                        *line,
-                        RowProblem::UnknownOrganisation(
-                            row.get("organization_id").unwrap_or_default(),
-                        ),
-                    );
-                    continue;
+                let org = match owner(&row, &by_org) {
+                    Ok(org) => org,
+                    Err(problem) => {
+                        reject(&mut rejected, &t, *line, problem);
+                        continue;
+                    }
                 };
                 let s = &mut staged[org];
                 let name = row
