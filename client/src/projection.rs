@@ -154,8 +154,8 @@ pub fn project(tx: &Connection, rowid: i64, record: &Record) -> Result<()> {
         Record::Resource(r) => project_resource(tx, rowid, r)?,
         Record::Place(p) => project_place(tx, rowid, p)?,
         Record::Workspace(w) => project_workspace(tx, rowid, w)?,
-        // Found through its person (whose page lists it).
-        Record::Referral(r) => return project_referral(tx, rowid, r),
+        // Found by its service and notes; its hit opens its person's page.
+        Record::Referral(r) => project_referral(tx, rowid, r)?,
         // Kept out of search too: nothing of the register shows in the
         // journal's results.
         Record::Incident(_) => return Ok(()),

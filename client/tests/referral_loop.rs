@@ -317,3 +317,31 @@ fn a_person_deleted_takes_their_referral_records_along() {
     assert!(nb.list_referrals(None).expect("list").is_empty());
     assert!(nb.record(record).is_err(), "the referral's record is gone");
 }
+
+#[test]
+fn a_referral_record_is_found_by_its_service_and_names_its_person() {
+    let (_dir, mut nb) = common::notebook(908);
+    let p = person(&mut nb, "CS-0908");
+    let referral = nb
+        .add_referral(
+            p,
+            ReferralInput {
+                service: "Clinique d'impôts bénévole".into(),
+                resource_id: None,
+                service_id: None,
+                need: NeedCategory::FinancialStrain,
+                note: Some("Apporter les relevés".into()),
+                status: None,
+                share_identity: false,
+            },
+        )
+        .expect("referral");
+    let hits = nb.search("impots releves", 10).expect("search");
+    let hit = hits
+        .iter()
+        .find(|h| h.id == RecordId::from_uuid(*referral.as_uuid()))
+        .expect("the referral is found, accents ignored");
+    assert_eq!(hit.kind, carnet_core::RecordKind::Referral);
+    assert_eq!(hit.title, "CS-0908", "named by its person");
+    assert_eq!(nb.person_of_referral(referral).expect("person"), p);
+}
