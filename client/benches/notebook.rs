@@ -338,6 +338,10 @@ fn inbox(nb: &mut Notebook, changed: usize) {
     };
     let plain = merge(nb, before);
     nb.start_inbox().expect("inbox");
+    // A notebook reused from an earlier run (`--in DIR`) may hold its
+    // news (and the merge before may have made some): seen, they are not
+    // listed.
+    nb.mark_seen(None).expect("seen");
     let with_news = merge(nb, after);
     let changed = after.len();
     println!(
