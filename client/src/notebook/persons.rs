@@ -4,7 +4,7 @@ use carnet_core::record::{
     Consent, Identity, Person, Record, Referral, ReferralFollowUp, ReferralRecord, StatusChange,
 };
 use carnet_core::vocab::{
-    ConsentMethod, ConsentPurpose, NeedCategory, ReferralOutcome, ReferralStatus, Vocabulary,
+    ConsentMethod, ConsentPurpose, NeedCategory, ReferralOutcome, ReferralStatus,
 };
 use carnet_core::{Day, ItemId, RecordId, RecordKind};
 
@@ -187,8 +187,14 @@ impl Notebook {
     /// Every referral of a person, those their record holds and those that
     /// are records, oldest first.
     pub fn referrals_of(&mut self, person: &Person, id: RecordId) -> Result<Vec<Referral>> {
+        let records = self.referral_records_of(id)?;
+        self.referrals_with(person, &records)
+    }
+
+    /// A person's referrals, given their referral records.
+    fn referrals_with(&mut self, person: &Person, records: &[RecordId]) -> Result<Vec<Referral>> {
         let mut all = person.referrals.clone();
-        for r in self.referral_records_of(id)? {
+        for &r in records {
             if let Record::Referral(r) = self.record(r)? {
                 if !all.iter().any(|x| x.id == r.referral.id) {
                     all.push(r.referral);
@@ -369,7 +375,8 @@ impl Notebook {
                 status,
                 at,
                 by,
-                note: Some(outcome.label(carnet_core::vocab::Lang::Fr).to_string()),
+                // How it ended is `result`, shown in the reader's language.
+                note: note.map(str::to_string),
             });
             Ok(())
         })?;
@@ -562,6 +569,7 @@ impl Notebook {
         id: RecordId,
         person: &Person,
         referrals: &[Referral],
+        records: &[RecordId],
     ) -> Result<Vec<carnet_core::Conflict>> {
         let place = |rid: ItemId| referrals.iter().position(|r| r.id == rid);
         let mut out = Vec::new();
@@ -582,7 +590,7 @@ impl Notebook {
             }
             out.push(c);
         }
-        for record in self.referral_records_of(id)? {
+        for &record in records {
             let Some(i) = place(ItemId::from_uuid(*record.as_uuid())) else {
                 continue;
             };
@@ -638,12 +646,14 @@ impl Notebook {
             Record::Person(p) => *p,
             other => return Err(ClientError::wrong_kind(id, "person", &other)),
         };
-        let referrals = self.referrals_of(&person, id)?;
-        let conflicts = self.person_conflicts(id, &person, &referrals)?;
+        // The person's referral records, looked up once for the page.
+        let records = self.referral_records_of(id)?;
+        let referrals = self.referrals_with(&person, &records)?;
+        let conflicts = self.person_conflicts(id, &person, &referrals, &records)?;
         // The page's history: the person's record's and their referrals'
         // (a referral made reads as a change of their referrals).
         let mut history = self.history(id)?;
-        for record in self.referral_records_of(id)? {
+        for &record in &records {
             for mut h in self.history(record)? {
                 if h.entry.created {
                     h.entry.created = false;
