@@ -392,10 +392,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 TeamCommand::Invite {
                     role,
                     persons,
+                    organisation,
                     expires,
                     json,
                 } => {
-                    let code = rt.block_on(client.invite(role, persons, expires))?;
+                    let code = rt.block_on(client.invite(role, persons, organisation, expires))?;
                     if json {
                         print_json(&serde_json::json!({ "code": code }))?;
                     } else {

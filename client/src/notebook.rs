@@ -53,6 +53,7 @@ mod incidents;
 mod lifecycle;
 mod maintenance;
 mod notes;
+mod partners;
 mod persons;
 mod receive;
 mod records;

@@ -582,3 +582,57 @@ impl ConsentEffects {
         }
     }
 }
+
+/// A referral that is a record of its own, as its thread shows it: to the
+/// partner organisation it is addressed to (its inbox), and to the
+/// referring team (on the person's page).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReferralThread {
+    /// The referral's id.
+    pub id: ItemId,
+    /// The person's record (which a partner does not hold).
+    pub person: RecordId,
+    /// The person's pseudonym.
+    pub pseudonym: String,
+    /// The person's name and phone, only while they consent to sharing.
+    pub identity: Option<carnet_core::record::SharedIdentity>,
+    /// The referral: service, need, status, follow-ups, outcome.
+    pub referral: carnet_core::record::Referral,
+    /// Who made it, by name.
+    pub made_by: String,
+    /// Its status changes, oldest first, named.
+    pub steps: Vec<ReferralStep>,
+    /// Its messages, oldest first.
+    pub messages: Vec<ThreadMessage>,
+}
+
+/// One status change of a referral, with its author's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReferralStep {
+    /// The new status.
+    pub status: ReferralStatus,
+    /// When.
+    pub at: Timestamp,
+    /// Who, by name.
+    pub by: String,
+    /// Why, if said.
+    pub note: Option<String>,
+}
+
+/// One message of a referral's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ThreadMessage {
+    /// The message's id.
+    pub id: ItemId,
+    /// When it was written.
+    pub at: Timestamp,
+    /// Who wrote it, by name.
+    pub by: String,
+    /// Written on this device's member's behalf.
+    pub mine: bool,
+    /// What it says.
+    pub text: String,
+}

@@ -271,6 +271,22 @@ impl RecordDoc {
         self.kind
     }
 
+    /// The organisation (a directory resource) the record concerns, which
+    /// limits who of a partner organisation sees it: a resource's own id,
+    /// the resource a referral is addressed to; the workspace's own id
+    /// (every member reads it); `None` for every other record (and a
+    /// referral addressed to no resource).
+    pub fn scope(&self) -> Option<RecordId> {
+        match self.kind {
+            RecordKind::Resource | RecordKind::Workspace => Some(self.id),
+            RecordKind::Referral => match self.record() {
+                Ok(Record::Referral(r)) => r.referral.resource_id,
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// The record as it stands now.
     pub fn record(&self) -> Result<Record, CoreError> {
         self.read().map(|r| r.record)

@@ -886,10 +886,10 @@ commands! {
     }
 
     /// Create an invitation code for a role (coordinators); `expires_hours`
-    /// defaults to the server's.
-    fn invite(_app, state, role: Role, persons: bool, expires_hours: Option<u32>) -> String {
+    /// defaults to the server's; a partner's names its organisation.
+    fn invite(_app, state, role: Role, persons: bool, organisation: Option<RecordId>, expires_hours: Option<u32>) -> String {
         let client = state.with(|nb| sync::engine::server_client(nb))?;
-        Ok(client.invite(role, persons, expires_hours.map(i64::from)).await?)
+        Ok(client.invite(role, persons, organisation, expires_hours.map(i64::from)).await?)
     }
 
     /// Revoke a device (coordinators): it can no longer sync; its own notes stay on it.
@@ -936,12 +936,17 @@ commands! {
         let Some(client) = erasing_client(&state, &reason, "the record's history is removed").await? else {
             return state.edit(|nb| {
                 let new = nb.rewrite_person(person)?;
-                nb.delete_record(person, &reason)?;
+                for id in nb.erasure_set(person)? {
+                    nb.delete_record(id, &reason)?;
+                }
                 Ok(new)
             });
         };
+        // The old file goes with its referral records (copied, too).
         let new = state.edit(|nb| nb.rewrite_person(person))?;
-        client.erase(person, &reason).await?;
+        for id in state.with(|nb| nb.erasure_set(person))? {
+            client.erase(id, &reason).await?;
+        }
         state.sync_now();
         Ok(new)
     }
@@ -1000,7 +1005,11 @@ commands! {
         }
         for old in done.persons.into_iter().filter(|p| !persons.contains(p)) {
             state.edit(|nb| nb.rewrite_person(old))?;
-            erase.push(old);
+            for id in state.with(|nb| nb.erasure_set(old))? {
+                if !erase.contains(&id) {
+                    erase.push(id);
+                }
+            }
         }
         let removed = done.removed + done.records.len() as u32;
         for r in done.records {

@@ -59,6 +59,10 @@ enum Command {
         /// Grant access to persons and referrals.
         #[arg(long)]
         persons: bool,
+        /// For a partner: the organisation of the team's directory it
+        /// answers for.
+        #[arg(long)]
+        organisation: Option<carnet_core::RecordId>,
         /// Hours until the code expires.
         #[arg(long, default_value_t = InviteRequest::DEFAULT_HOURS)]
         expires: i64,
@@ -239,11 +243,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             team,
             role,
             persons,
+            organisation,
             expires,
             json,
         } => {
             let mut conn = db::open(&data)?;
-            let code = db::invite(&mut conn, &team, role, persons, expires, Timestamp::now())?;
+            let grant = db::Grant {
+                role,
+                persons,
+                organisation,
+            };
+            let code = db::invite(&mut conn, &team, grant, expires, Timestamp::now())?;
             if json {
                 print_json(&serde_json::json!({ "code": code }))?;
             } else {

@@ -103,9 +103,10 @@ CREATE TABLE device_heads (
 
 /// Changes to the schema, applied in order to a database whose
 /// `user_version` is below their number (the schema above is version 1).
-const MIGRATIONS: &[(i64, &str)] = &[(
-    2,
-    r#"
+const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        2,
+        r#"
 -- Ids are unique across the server: look them up without their team.
 CREATE INDEX records_id ON records (id);
 CREATE INDEX tombstones_id ON tombstones (id);
@@ -117,7 +118,26 @@ CREATE TABLE erased_changes (
     PRIMARY KEY (team, hash)
 ) WITHOUT ROWID;
 "#,
-)];
+    ),
+    (
+        3,
+        r#"
+-- Partner organisations: a member may answer for one organisation of the
+-- team's directory, and sees only the records of that scope (the
+-- organisation's resource, the referrals addressed to it).
+ALTER TABLE invitations ADD COLUMN organisation TEXT;
+ALTER TABLE members ADD COLUMN organisation TEXT;
+ALTER TABLE records ADD COLUMN scope TEXT;
+ALTER TABLE tombstones ADD COLUMN scope TEXT;
+CREATE INDEX records_scope ON records (team, scope, seq) WHERE scope IS NOT NULL;
+CREATE INDEX tombstones_scope ON tombstones (team, scope, seq) WHERE scope IS NOT NULL;
+"#,
+    ),
+];
+
+/// The records whose scope a database of schema 2 does not hold yet
+/// (schema 3 adds it): filled from their documents by [`migrate`].
+const SCOPED_KINDS: &str = "('referral', 'resource', 'workspace')";
 
 /// Open (or create) the server database in `dir`.
 pub fn open(dir: &Path) -> Result<Connection, ServerError> {
@@ -172,8 +192,32 @@ fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
     for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > version) {
         let tx = write_tx(conn)?;
         tx.execute_batch(sql)?;
+        if *v == 3 {
+            fill_scopes(&tx)?;
+        }
         tx.execute_batch(&format!("PRAGMA user_version = {v};"))?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Read the scope of every stored referral and resource from its
+/// document (schema 3).
+fn fill_scopes(tx: &Transaction<'_>) -> Result<(), ServerError> {
+    let rows: Vec<(String, String)> = tx
+        .prepare(&format!(
+            "SELECT team, id FROM records WHERE kind IN {SCOPED_KINDS}"
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (team, id) in rows {
+        let Some(doc) = crate::store::stored_doc(tx, &team, typed_id(&id, "record")?)? else {
+            continue;
+        };
+        tx.execute(
+            "UPDATE records SET scope = ?3 WHERE team = ?1 AND id = ?2",
+            params![team, id, doc.scope().map(|s| s.to_string())],
+        )?;
     }
     Ok(())
 }
@@ -243,14 +287,17 @@ pub fn create_team(
         params![member.to_string(), team, coordinator.trim(), now.as_millis()],
     )?;
     tx.execute(
-        "INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq) VALUES (?1, ?2, 'workspace', ?3, ?4, ?4, 1)",
+        "INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq, scope) VALUES (?1, ?2, 'workspace', ?3, ?4, ?4, 1, ?2)",
         params![team, workspace_id.to_string(), doc.save(), carnet_core::sync::encode_heads(&doc.heads())],
     )?;
     let code = insert_invitation(
         &tx,
         &team,
-        Role::Coordinator,
-        true,
+        Grant {
+            role: Role::Coordinator,
+            persons: true,
+            organisation: None,
+        },
         Some(&member.to_string()),
         expires_hours,
         now,
@@ -259,15 +306,30 @@ pub fn create_team(
     Ok(NewTeam { team, code })
 }
 
+/// What an invitation grants.
+#[derive(Debug, Clone, Copy)]
+pub struct Grant {
+    /// The role.
+    pub role: Role,
+    /// Access to persons.
+    pub persons: bool,
+    /// A partner's organisation.
+    pub organisation: Option<RecordId>,
+}
+
 fn insert_invitation(
     tx: &Transaction<'_>,
     team: &str,
-    role: Role,
-    persons: bool,
+    grant: Grant,
     member: Option<&str>,
     expires_hours: i64,
     now: Timestamp,
 ) -> Result<String, ServerError> {
+    let Grant {
+        role,
+        persons,
+        organisation,
+    } = grant;
     if !(1..=InviteRequest::MAX_HOURS).contains(&expires_hours) {
         return Err(ServerError::BadRequest(
             "an invitation lasts from 1 hour to 1 year".into(),
@@ -276,18 +338,18 @@ fn insert_invitation(
     let code = accounts::new_code();
     let now = now.as_millis();
     tx.execute(
-        "INSERT INTO invitations (code_hash, team, role, persons, member, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![code_key(tx)?.code_hash(&code), team, role.code(), persons, member, now, now + expires_hours * 3_600_000],
+        "INSERT INTO invitations (code_hash, team, role, persons, member, created_at, expires_at, organisation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![code_key(tx)?.code_hash(&code), team, role.code(), persons, member, now, now + expires_hours * 3_600_000, organisation.map(|o| o.to_string())],
     )?;
     Ok(code)
 }
 
-/// Create an invitation for a team.
+/// Create an invitation for a team. A partner's names one organisation
+/// of the team's directory; the other roles' name none.
 pub fn invite(
     conn: &mut Connection,
     team: &str,
-    role: Role,
-    persons: bool,
+    grant: Grant,
     expires_hours: i64,
     now: Timestamp,
 ) -> Result<String, ServerError> {
@@ -300,7 +362,39 @@ pub fn invite(
             "there is no team with id {team} on this server"
         )));
     }
-    let code = insert_invitation(&tx, team, role, persons, None, expires_hours, now)?;
+    match (grant.role, grant.organisation) {
+        (Role::Partner, None) => {
+            return Err(ServerError::BadRequest(
+                "a partner's invitation names the organisation of the directory it answers for"
+                    .into(),
+            ))
+        }
+        (Role::Partner, Some(org)) => {
+            let found: Option<i64> = tx
+                .query_row(
+                    "SELECT 1 FROM records WHERE team = ?1 AND id = ?2 AND kind = 'resource'",
+                    params![team, org.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if found.is_none() {
+                return Err(ServerError::NotFound(format!(
+                    "there is no organisation {org} in this team's directory (has the device that added it synced?)"
+                )));
+            }
+        }
+        (_, Some(_)) => {
+            return Err(ServerError::BadRequest(
+                "only a partner's invitation names an organisation".into(),
+            ))
+        }
+        (_, None) => {}
+    }
+    let grant = Grant {
+        persons: grant.persons && grant.role != Role::Partner,
+        ..grant
+    };
+    let code = insert_invitation(&tx, team, grant, None, expires_hours, now)?;
     tx.commit()?;
     Ok(code)
 }
@@ -317,10 +411,10 @@ pub fn join(
     let tx = write_tx(conn)?;
     let row = tx
         .query_row(
-            "SELECT i.team, i.role, i.persons, i.member, i.expires_at, i.used_at, t.name, t.workspace_id, i.code_hash
+            "SELECT i.team, i.role, i.persons, i.member, i.expires_at, i.used_at, t.name, t.workspace_id, i.code_hash, i.organisation
              FROM invitations i JOIN teams t ON t.id = i.team WHERE i.code_hash IN (?1, ?2)",
             [code_key(&tx)?.code_hash(code), accounts::legacy_code_hash(code)],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, i64>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?)),
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, i64>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?, r.get::<_, Option<String>>(9)?)),
         )
         .optional()?;
     let Some((
@@ -333,6 +427,7 @@ pub fn join(
         team_name,
         workspace_id,
         code_hash,
+        organisation,
     )) = row
     else {
         return Err(ServerError::BadCode);
@@ -363,8 +458,8 @@ pub fn join(
             }
             let id = MemberId::generate(&ids, Timestamp::from_millis(now)).to_string();
             tx.execute(
-                "INSERT INTO members (id, team, name, role, persons, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, team, name, role.code(), persons, now],
+                "INSERT INTO members (id, team, name, role, persons, created_at, organisation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, team, name, role.code(), persons, now, organisation],
             )?;
             id
         }
@@ -401,6 +496,9 @@ pub fn join(
         token,
         role,
         persons: Access::new(role, persons).persons,
+        organisation: organisation
+            .map(|o| typed_id(&o, "organisation"))
+            .transpose()?,
     })
 }
 
@@ -468,7 +566,7 @@ pub struct Device {
 pub fn authenticate(conn: &Connection, token: &str) -> Result<Device, ServerError> {
     let row = conn
         .query_row(
-            "SELECT d.id, d.team, d.member, d.revoked_at, m.role, m.persons
+            "SELECT d.id, d.team, d.member, d.revoked_at, m.role, m.persons, m.organisation
              FROM devices d JOIN members m ON m.id = d.member WHERE d.token_hash = ?1",
             [accounts::hash(token.trim())],
             |r| {
@@ -479,11 +577,12 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Device, ServerErro
                     r.get::<_, Option<i64>>(3)?,
                     r.get::<_, String>(4)?,
                     r.get::<_, bool>(5)?,
+                    r.get::<_, Option<String>>(6)?,
                 ))
             },
         )
         .optional()?;
-    let Some((id, team, member, revoked, role, persons)) = row else {
+    let Some((id, team, member, revoked, role, persons, organisation)) = row else {
         return Err(ServerError::UnknownToken);
     };
     if revoked.is_some() {
@@ -495,11 +594,15 @@ pub fn authenticate(conn: &Connection, token: &str) -> Result<Device, ServerErro
     let member = member
         .parse()
         .map_err(|_| ServerError::Internal("a member id is malformed".into()))?;
+    let access = match (role, organisation) {
+        (Role::Partner, Some(org)) => Access::partner(typed_id(&org, "organisation")?),
+        _ => Access::new(role, persons),
+    };
     Ok(Device {
         id,
         team,
         member,
-        access: Access::new(role, persons),
+        access,
     })
 }
 
@@ -584,14 +687,14 @@ pub fn erase(
 ) -> Result<(), ServerError> {
     let reason = &request.reason;
     let tx = write_tx(conn)?;
-    let kind: Option<String> = tx
+    let kind: Option<(String, Option<String>)> = tx
         .query_row(
-            "SELECT kind FROM records WHERE team = ?1 AND id = ?2",
+            "SELECT kind, scope FROM records WHERE team = ?1 AND id = ?2",
             params![team, id.to_string()],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let Some(kind) = kind else {
+    let Some((kind, scope)) = kind else {
         let erased: Option<i64> = tx
             .query_row(
                 "SELECT seq FROM tombstones WHERE team = ?1 AND id = ?2",
@@ -632,8 +735,8 @@ pub fn erase(
     )?;
     tx.execute("DELETE FROM device_heads WHERE record = ?1 AND device IN (SELECT id FROM devices WHERE team = ?2)", params![id.to_string(), team])?;
     tx.execute(
-        "INSERT INTO tombstones (team, id, kind, erased_by, erased_at, reason, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![team, id.to_string(), kind, by.to_string(), now.as_millis(), reason.trim(), seq],
+        "INSERT INTO tombstones (team, id, kind, erased_by, erased_at, reason, seq, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![team, id.to_string(), kind, by.to_string(), now.as_millis(), reason.trim(), seq, scope],
     )?;
     tx.commit()?;
     // The log still holds the pages as they were: into the file (where

@@ -260,6 +260,7 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Me
         member_id: d.member,
         role: d.access.role,
         persons: d.access.persons,
+        organisation: d.access.organisation,
     }))
 }
 
@@ -389,8 +390,11 @@ async fn invite(
             db::invite(
                 conn,
                 &d.team,
-                req.role,
-                req.persons,
+                db::Grant {
+                    role: req.role,
+                    persons: req.persons,
+                    organisation: req.organisation,
+                },
                 req.expires_hours.unwrap_or(InviteRequest::DEFAULT_HOURS),
                 now,
             )

@@ -216,8 +216,8 @@ impl ServerStore for TeamStore<'_> {
     fn insert(&mut self, doc: &mut RecordDoc) -> Result<(), ServerError> {
         let seq = db::next_seq(self.tx, &self.team)?;
         self.tx
-            .prepare_cached("INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)")?
-            .execute(params![self.team, doc.id().to_string(), doc.kind().code(), doc.save(), encode_heads(&doc.heads()), seq])?;
+            .prepare_cached("INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)")?
+            .execute(params![self.team, doc.id().to_string(), doc.kind().code(), doc.save(), encode_heads(&doc.heads()), seq, doc.scope().map(|s| s.to_string())])?;
         Ok(())
     }
 
@@ -229,6 +229,12 @@ impl ServerStore for TeamStore<'_> {
             .prepare_cached("SELECT chunk_count FROM records WHERE team = ?1 AND id = ?2")?
             .query_row(params![self.team, id], |r| r.get(0))?;
         let heads = encode_heads(&doc.heads());
+        if doc.kind() == RecordKind::Referral {
+            // A referral may be addressed elsewhere.
+            self.tx
+                .prepare_cached("UPDATE records SET scope = ?3 WHERE team = ?1 AND id = ?2")?
+                .execute(params![self.team, id, doc.scope().map(|s| s.to_string())])?;
+        }
         if count + 1 >= COMPACT_AFTER {
             self.tx
                 .prepare_cached("DELETE FROM chunks WHERE team = ?1 AND id = ?2")?
@@ -247,44 +253,78 @@ impl ServerStore for TeamStore<'_> {
         Ok(())
     }
 
-    fn feed_remaining(&mut self, cursor: u64) -> Result<Option<u64>, ServerError> {
-        let n: i64 = self
-            .tx
-            .prepare_cached(
-                "SELECT (SELECT COUNT(*) FROM records WHERE team = ?1 AND seq > ?2)
-                      + (SELECT COUNT(*) FROM tombstones WHERE team = ?1 AND seq > ?2)",
-            )?
-            .query_row(params![self.team, cursor as i64], |r| r.get(0))?;
+    fn feed_remaining(
+        &mut self,
+        cursor: u64,
+        scope: Option<RecordId>,
+    ) -> Result<Option<u64>, ServerError> {
+        // A partner's count reads only its scope's rows (by their index).
+        let n: i64 = match scope {
+            None => self
+                .tx
+                .prepare_cached(
+                    "SELECT (SELECT COUNT(*) FROM records WHERE team = ?1 AND seq > ?2)
+                          + (SELECT COUNT(*) FROM tombstones WHERE team = ?1 AND seq > ?2)",
+                )?
+                .query_row(params![self.team, cursor as i64], |r| r.get(0))?,
+            Some(scope) => self
+                .tx
+                .prepare_cached(
+                    "SELECT (SELECT COUNT(*) FROM records WHERE team = ?1 AND seq > ?2
+                               AND scope IN (?3, (SELECT workspace_id FROM teams WHERE id = ?1)))
+                          + (SELECT COUNT(*) FROM tombstones WHERE team = ?1 AND scope = ?3 AND seq > ?2)",
+                )?
+                .query_row(params![self.team, cursor as i64, scope.to_string()], |r| {
+                    r.get(0)
+                })?,
+        };
         Ok(Some(n.max(0) as u64))
     }
 
-    fn feed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<FeedEntry>, ServerError> {
+    fn feed_since(
+        &mut self,
+        cursor: u64,
+        limit: usize,
+        scope: Option<RecordId>,
+    ) -> Result<Vec<FeedEntry>, ServerError> {
         // The limit is written into the statement, which is planned
-        // without its bound values (see `db::open`).
+        // without its bound values (see `db::open`). A partner's feed
+        // reads only its scope's rows, by their index: not the team's
+        // other records.
+        let filter = if scope.is_some() {
+            "AND scope IN (?3, (SELECT workspace_id FROM teams WHERE id = ?1))"
+        } else {
+            "AND ?3 IS NULL"
+        };
         let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT seq, id, kind, heads, 0 FROM records WHERE team = ?1 AND seq > ?2
+            "SELECT seq, id, kind, heads, 0, scope FROM records WHERE team = ?1 {filter} AND seq > ?2
              UNION ALL
-             SELECT seq, id, kind, x'', 1 FROM tombstones WHERE team = ?1 AND seq > ?2
+             SELECT seq, id, kind, x'', 1, scope FROM tombstones WHERE team = ?1 {filter} AND seq > ?2
              ORDER BY 1 LIMIT {limit}"
         ))?;
-        let rows = stmt.query_map(params![self.team, cursor as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Vec<u8>>(3)?,
-                r.get::<_, bool>(4)?,
-            ))
-        })?;
+        let rows = stmt.query_map(
+            params![self.team, cursor as i64, scope.map(|s| s.to_string())],
+            |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Vec<u8>>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            },
+        )?;
         let mut out = Vec::new();
         for row in rows {
-            let (seq, id, kind, heads, erased) = row?;
+            let (seq, id, kind, heads, erased, scope) = row?;
             out.push(FeedEntry {
                 seq: seq as u64,
                 id: id.parse().map_err(internal)?,
                 kind: kind.parse::<RecordKind>().map_err(internal)?,
                 heads: decode_heads(&heads).map_err(internal)?,
                 erased,
+                scope: scope.map(|s| s.parse()).transpose().map_err(internal)?,
             });
         }
         Ok(out)

@@ -8,7 +8,7 @@ use carnet_core::vocab::{
     AgeGroup, CodedField, ConsentMethod, ConsentPurpose, Method, NeedCategory, ReferralOutcome,
     ReferralStatus, ReviewStatus,
 };
-use carnet_core::{Day, MemberId, Timestamp};
+use carnet_core::{Day, MemberId, RecordId, Timestamp};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -701,10 +701,24 @@ pub(crate) enum ReferralCommand {
         #[arg(long)]
         note: Option<String>,
     },
-    /// Referrals, newest first.
+    /// Referrals, newest first (on a partner's device: those addressed to
+    /// its organisation, open ones first).
     List {
         #[arg(long)]
         status: Option<ReferralStatus>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write to a referral's thread (read by the team and the partner
+    /// organisation); prints the message's id.
+    Message {
+        referral_id: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// A referral's steps and messages, named.
+    Thread {
+        referral_id: String,
         #[arg(long)]
         json: bool,
     },
@@ -719,6 +733,10 @@ pub(crate) enum TeamCommand {
         /// Grant access to persons and referrals.
         #[arg(long)]
         persons: bool,
+        /// For a partner: the organisation of the directory it answers
+        /// for (its id, from `carnet resource list`).
+        #[arg(long)]
+        organisation: Option<RecordId>,
         /// Hours until the code expires.
         #[arg(long)]
         expires: Option<i64>,

@@ -203,9 +203,12 @@ pub(super) fn run_person(nb: &mut Notebook, cmd: PersonCommand) -> anyhow::Resul
             if reason.trim().is_empty() {
                 bail!("say why the file's history is removed (--reason; kept, never the content)");
             }
+            // The old file goes with its referral records (copied, too).
             if nb.membership()?.is_none() {
                 let new = nb.rewrite_person(old)?;
-                nb.delete_record(old, &reason)?;
+                for id in nb.erasure_set(old)? {
+                    nb.delete_record(id, &reason)?;
+                }
                 println!("{new}");
                 return Ok(());
             }
@@ -214,7 +217,9 @@ pub(super) fn run_person(nb: &mut Notebook, cmd: PersonCommand) -> anyhow::Resul
             // Reachable, and this member may erase: before anything changes.
             rt.block_on(client.devices())?;
             let new = nb.rewrite_person(old)?;
-            rt.block_on(client.erase(old, &reason))?;
+            for id in nb.erasure_set(old)? {
+                rt.block_on(client.erase(id, &reason))?;
+            }
             rt.block_on(crate::sync::sync_until_quiet(nb, &client, |_| {}))?;
             println!("{new}");
         }
@@ -383,6 +388,54 @@ pub(super) fn run_referral(nb: &mut Notebook, cmd: ReferralCommand) -> anyhow::R
         } => {
             let status = nb.close_referral(parse_id(&referral_id)?, outcome, note.as_deref())?;
             println!("{status}");
+        }
+        ReferralCommand::List { status, json } if nb.partner_organisation()?.is_some() => {
+            // A partner's device lists the referrals addressed to it.
+            let list: Vec<_> = nb
+                .addressed_referrals()?
+                .into_iter()
+                .filter(|t| status.is_none_or(|s| t.referral.status == s))
+                .collect();
+            if json {
+                print_json(&list)?;
+            } else {
+                for t in list {
+                    println!(
+                        "{}  {:<10} {:<16} {}",
+                        t.id, t.pseudonym, t.referral.status, t.referral.service
+                    );
+                }
+            }
+        }
+        ReferralCommand::Message { referral_id, text } => {
+            let id = nb.post_referral_message(parse_id(&referral_id)?, &text)?;
+            println!("{id}");
+        }
+        ReferralCommand::Thread { referral_id, json } => {
+            let thread = nb.referral_thread(parse_id(&referral_id)?)?;
+            if json {
+                print_json(&thread)?;
+            } else {
+                println!(
+                    "{} — {} ({})",
+                    thread.pseudonym, thread.referral.service, thread.referral.status
+                );
+                for step in &thread.steps {
+                    println!(
+                        "  {}  {:<12} {}{}",
+                        step.at,
+                        step.status,
+                        step.by,
+                        step.note
+                            .as_deref()
+                            .map(|n| format!(": {n}"))
+                            .unwrap_or_default()
+                    );
+                }
+                for m in &thread.messages {
+                    println!("  {}  {}: {}", m.at, m.by, m.text);
+                }
+            }
         }
         ReferralCommand::List { status, json } => {
             let list = nb.list_referrals(status)?;

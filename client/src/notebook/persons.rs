@@ -1,7 +1,8 @@
 //! Persons: their record, consents and identifying details, and the
 //! referrals made for them with their statuses and follow-ups.
 use carnet_core::record::{
-    Consent, Identity, Person, Record, Referral, ReferralFollowUp, ReferralRecord, StatusChange,
+    Consent, Identity, Person, Record, Referral, ReferralFollowUp, ReferralMessage, ReferralRecord,
+    SharedIdentity, StatusChange, MAX_MESSAGE_CHARS,
 };
 use carnet_core::vocab::{
     ConsentMethod, ConsentPurpose, NeedCategory, ReferralOutcome, ReferralStatus,
@@ -130,6 +131,8 @@ impl Notebook {
                 outcome: None,
                 share_identity: input.share_identity,
             },
+            identity: shared_identity(&p, input.share_identity),
+            messages: vec![],
         };
         if !p.needs.contains(&input.need) {
             self.edit_person(person, |p| {
@@ -166,6 +169,8 @@ impl Notebook {
                     pseudonym: p.pseudonym.clone(),
                     made_by: r.history.first().map_or(p.author, |h| h.by),
                     referral: r.clone(),
+                    identity: shared_identity(&p, r.share_identity),
+                    messages: vec![],
                 };
                 self.create_record(id, Record::Referral(Box::new(record)))?;
                 moved += 1;
@@ -433,6 +438,16 @@ impl Notebook {
                             at,
                             &mut effects,
                         );
+                        // The partner's copy of the name and phone goes
+                        // with either consent.
+                        let copied = matches!(
+                            purpose,
+                            ConsentPurpose::SharingWithPartners
+                                | ConsentPurpose::IdentifyingDetails
+                        ) && r.identity.take().is_some();
+                        if copied && purpose == ConsentPurpose::IdentifyingDetails {
+                            effects.referrals_unshared += 1;
+                        }
                         Ok(())
                     })?;
                 }
@@ -460,6 +475,77 @@ impl Notebook {
             }
             p.identity = (!empty).then_some(identity);
             Ok(())
+        })?;
+        // The partner organisations' copies follow, where shared.
+        let p = match self.record(person)? {
+            Record::Person(p) => *p,
+            other => return Err(ClientError::wrong_kind(person, "person", &other)),
+        };
+        for r in self.referral_records_of(person)? {
+            let Record::Referral(record) = self.record(r)? else {
+                continue;
+            };
+            let copy = shared_identity(&p, record.referral.share_identity);
+            if record.identity != copy {
+                self.edit_referral_record(r, |r| {
+                    r.identity = copy;
+                    Ok(())
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Write to a referral's thread (the referring team and the partner
+    /// organisation read it). A message may not name the person (their
+    /// name or phone) unless the referral shares their identity.
+    pub fn post_referral_message(&mut self, referral: ItemId, text: &str) -> Result<ItemId> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ClientError::BadInput("the message is empty".into()));
+        }
+        if text.chars().count() > MAX_MESSAGE_CHARS {
+            return Err(ClientError::BadInput(format!(
+                "a message holds at most {MAX_MESSAGE_CHARS} characters; split it in two"
+            )));
+        }
+        let id = RecordId::from_uuid(*referral.as_uuid());
+        let record = match self.record(id) {
+            Ok(Record::Referral(r)) => *r,
+            Ok(other) => return Err(ClientError::wrong_kind(id, "referral", &other)),
+            Err(ClientError::NotFound { .. }) => {
+                return Err(ClientError::BadInput(
+                    "this referral is still kept in the person's file; its thread opens once it                      is a record of its own (after the team's server moves it)"
+                        .into(),
+                ))
+            }
+            Err(e) => return Err(e),
+        };
+        if !record.referral.share_identity {
+            // A partner's device holds no person: nothing to check there.
+            let person = match self.record(record.person) {
+                Ok(Record::Person(p)) => Some(p),
+                Ok(_) | Err(ClientError::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            if let Some(p) = person {
+                if names_person(text, &p) {
+                    return Err(ClientError::BadInput(
+                        "the message names the person (their name or phone), which this referral                          does not share with the partner organisation: use their pseudonym"
+                            .into(),
+                    ));
+                }
+            }
+        }
+        let (item, at, by) = (self.new_item(), self.now(), self.member());
+        self.edit_referral_record(id, |r| {
+            r.messages.push(ReferralMessage {
+                id: item,
+                at,
+                by,
+                text: text.to_string(),
+            });
+            Ok(item)
         })
     }
 
@@ -542,11 +628,17 @@ impl Notebook {
         });
         let new = RecordId::generate(self.env.ids.as_ref(), now);
         self.create_record(new, Record::Person(Box::new(person)))?;
+        // Their referral records are copied too, without their history (a
+        // partner organisation's copy of a withdrawn name goes with it);
+        // the old ones stay linked to the old record, erased with it.
         for referral in self.referral_records_of(old)? {
-            self.edit_referral_record(referral, |r| {
-                r.person = new;
-                Ok(())
-            })?;
+            let Record::Referral(mut copy) = self.record(referral)? else {
+                continue;
+            };
+            let id = RecordId::generate(self.env.ids.as_ref(), now);
+            copy.person = new;
+            copy.referral.id = ItemId::from_uuid(*id.as_uuid());
+            self.create_record(id, Record::Referral(copy))?;
         }
         for note in query::linked_notes(self.store.conn(), old)? {
             self.edit_note(note.id, |n| {
@@ -701,6 +793,47 @@ fn withdraw(
             }
         }
     }
+}
+
+/// Whether a text holds a person's name or phone (accents, case and the
+/// phone's punctuation ignored).
+fn names_person(text: &str, p: &Person) -> bool {
+    let Some(identity) = &p.identity else {
+        return false;
+    };
+    // Any word of their name (of three letters or more), as a word.
+    let words = |s: &str| {
+        carnet_core::fold::fold(s)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let said = words(text);
+    let name = identity
+        .name
+        .as_deref()
+        .is_some_and(|n| words(n).iter().any(|w| said.contains(w)));
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    let phone = identity
+        .phone
+        .as_deref()
+        .map(digits)
+        .filter(|d| d.len() >= 7)
+        .is_some_and(|d| digits(text).contains(&d[d.len() - 7..]));
+    name || phone
+}
+
+/// What a partner organisation is given of who the person is: their name
+/// and phone when the referral shares them (the caller checked the
+/// consent), nothing otherwise.
+fn shared_identity(p: &Person, share: bool) -> Option<SharedIdentity> {
+    let identity = p.identity.as_ref().filter(|_| share)?;
+    let shared = SharedIdentity {
+        name: identity.name.clone(),
+        phone: identity.phone.clone(),
+    };
+    (shared.name.is_some() || shared.phone.is_some()).then_some(shared)
 }
 
 /// Remove from a referral what a withdrawn consent allowed (see

@@ -233,3 +233,19 @@ pub fn holds_referrals(conn: &Connection) -> Result<bool> {
         .optional()?
         .is_some())
 }
+
+/// The referral records addressed to an organisation.
+pub fn referral_records_to(conn: &Connection, organisation: RecordId) -> Result<Vec<RecordId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id FROM referrals f JOIN records r ON r.rowid = f.record_rowid
+         WHERE f.resource_id = ?1",
+    )?;
+    let rows = stmt.query_map([organisation.to_string()], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for row in rows {
+        if let Ok(id) = row?.parse() {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}

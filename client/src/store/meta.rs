@@ -41,6 +41,8 @@ pub struct Membership {
     pub role: Role,
     /// Whether this device may see persons and referrals.
     pub persons: bool,
+    /// A partner's organisation (a directory resource of the team).
+    pub organisation: Option<RecordId>,
     /// A certificate to trust for this server (PEM), when it is not
     /// signed by a public authority.
     pub server_ca: Option<String>,
@@ -57,13 +59,17 @@ impl Membership {
             token: joined.token.clone(),
             role: joined.role,
             persons: joined.persons,
+            organisation: joined.organisation,
             server_ca: server_ca.map(|pem| String::from_utf8_lossy(pem).into_owned()),
         }
     }
 
     /// What this device may read and write, as the server decides it.
     pub fn access(&self) -> Access {
-        Access::new(self.role, self.persons)
+        match (self.role, self.organisation) {
+            (Role::Partner, Some(org)) => Access::partner(org),
+            _ => Access::new(self.role, self.persons),
+        }
     }
 }
 
@@ -96,6 +102,7 @@ const DEVICE_ID: &str = "device_id";
 const TOKEN: &str = "token";
 const ROLE: &str = "role";
 const PERSONS: &str = "persons";
+const ORGANISATION: &str = "organisation";
 const SERVER_CA: &str = "server_ca";
 const SYNC_CURSOR: &str = "sync_cursor";
 const SYNC_LAST_ANSWER: &str = "sync_last_answer";
@@ -153,6 +160,13 @@ impl Store {
             token: self.required(TOKEN, "device token")?,
             role: self.required(ROLE, "role")?,
             persons: self.meta(PERSONS)?.as_deref() == Some("true"),
+            organisation: match self.meta(ORGANISATION)? {
+                Some(o) if !o.is_empty() => Some(
+                    o.parse()
+                        .map_err(|_| self.not_a_notebook("its organisation is not valid".into()))?,
+                ),
+                _ => None,
+            },
             server_ca: self.meta(SERVER_CA)?,
         }))
     }
@@ -223,6 +237,10 @@ impl Write<'_> {
         self.put(TOKEN, &m.token)?;
         self.put(ROLE, m.role.code())?;
         self.put(PERSONS, if m.persons { "true" } else { "false" })?;
+        self.put(
+            ORGANISATION,
+            &m.organisation.map(|o| o.to_string()).unwrap_or_default(),
+        )?;
         match &m.server_ca {
             Some(pem) => self.put(SERVER_CA, pem),
             None => {
@@ -278,6 +296,7 @@ mod tests {
             token: "ab12".into(),
             role: Role::Worker,
             persons: false,
+            organisation: None,
             server_ca: None,
         }
     }

@@ -139,12 +139,14 @@ impl ServerClient {
         &self,
         role: Role,
         persons: bool,
+        organisation: Option<RecordId>,
         expires_hours: Option<i64>,
     ) -> Result<String> {
         let body = InviteRequest {
             role,
             persons,
             expires_hours,
+            organisation,
         };
         let invitation: Invitation = self
             .json(

@@ -105,6 +105,9 @@ pub struct Joined {
     pub role: Role,
     /// Access to persons.
     pub persons: bool,
+    /// A partner's organisation (a directory resource of the team).
+    #[serde(default)]
+    pub organisation: Option<RecordId>,
 }
 
 /// The answer of [`paths::ME`]: who this device is.
@@ -120,6 +123,9 @@ pub struct Me {
     pub role: Role,
     /// Access to persons.
     pub persons: bool,
+    /// A partner's organisation (a directory resource of the team).
+    #[serde(default)]
+    pub organisation: Option<RecordId>,
 }
 
 /// A coordinator's request for an invitation.
@@ -133,6 +139,10 @@ pub struct InviteRequest {
     /// Hours until the code expires (the server's default when absent).
     #[serde(default)]
     pub expires_hours: Option<i64>,
+    /// For a partner: the organisation of the team's directory it answers
+    /// for (required for that role, refused for the others).
+    #[serde(default)]
+    pub organisation: Option<RecordId>,
 }
 
 impl InviteRequest {

@@ -16,8 +16,8 @@ use automerge::ChangeHash;
 use crate::document::RecordDoc;
 use crate::error::CoreError;
 use crate::ids::{MemberId, RecordId};
-use crate::record::RecordKind;
-use crate::sync::access::Access;
+use crate::record::{Record, RecordKind, ReferralRecord};
+use crate::sync::access::{Access, PARTNER_WRITE_REFUSAL};
 use crate::sync::protocol::{
     decode_heads, encode_heads, PullRecord, PushRecord, RejectCode, Rejection, SyncRequest,
     SyncResponse, PROTOCOL_VERSION,
@@ -36,6 +36,8 @@ pub struct FeedEntry {
     pub heads: Vec<ChangeHash>,
     /// It was erased at this position.
     pub erased: bool,
+    /// The organisation it concerns ([`RecordDoc::scope`]), as stored.
+    pub scope: Option<RecordId>,
 }
 
 /// What the server stores, for one team and one device.
@@ -71,12 +73,24 @@ pub trait ServerStore {
     fn insert(&mut self, doc: &mut RecordDoc) -> Result<(), Self::Error>;
     /// Store new changes of a record; it moves to the end of the feed.
     fn append(&mut self, doc: &mut RecordDoc, changes: &[u8]) -> Result<(), Self::Error>;
-    /// Feed entries after `cursor`, oldest first, at most `limit`.
-    fn feed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<FeedEntry>, Self::Error>;
-    /// How many feed entries follow `cursor`, if the store can count them
-    /// cheaply (for a device's progress); the default does not.
-    fn feed_remaining(&mut self, cursor: u64) -> Result<Option<u64>, Self::Error> {
-        let _ = cursor;
+    /// Feed entries after `cursor`, oldest first, at most `limit`; only
+    /// those of that scope and the team's workspace when `scope` is given
+    /// (a partner's feed, which must not read the team's other records).
+    fn feed_since(
+        &mut self,
+        cursor: u64,
+        limit: usize,
+        scope: Option<RecordId>,
+    ) -> Result<Vec<FeedEntry>, Self::Error>;
+    /// How many feed entries (of that scope, when given) follow `cursor`,
+    /// if the store can count them cheaply (for a device's progress); the
+    /// default does not.
+    fn feed_remaining(
+        &mut self,
+        cursor: u64,
+        scope: Option<RecordId>,
+    ) -> Result<Option<u64>, Self::Error> {
+        let _ = (cursor, scope);
         Ok(None)
     }
     /// Start a round for a device that says it last applied answer
@@ -165,6 +179,9 @@ struct Pending<'a> {
     device_heads: Vec<ChangeHash>,
     /// The stored document (`None`: the record is new here).
     existing: Option<RecordDoc>,
+    /// For a partner's push, the referral as stored: what it may change
+    /// is checked against it once merged.
+    before: Option<ReferralRecord>,
 }
 
 /// What merging a pushed record made, for the store to keep.
@@ -182,6 +199,8 @@ struct MergedPush {
     /// The server's heads after the merge, and what the device lacks.
     heads: Vec<ChangeHash>,
     answer: Vec<u8>,
+    /// For a partner's push: the referral before and after the merge.
+    partner: Option<(ReferralRecord, ReferralRecord)>,
 }
 
 /// The checks before merging, with the store: heads, erasure, kind, role.
@@ -219,10 +238,28 @@ fn check_push<'a, S: ServerStore>(
     if let Some(reason) = access.write_refusal(kind) {
         return Ok(Err(reject(id, RejectCode::Forbidden, reason)));
     }
+    // A partner answers referrals addressed to its organisation: it
+    // creates nothing, and what it may not see is refused as if absent.
+    let before = match (access.feed_scope(), &existing) {
+        (None, _) => None,
+        (Some(org), Some(doc)) => match doc.record() {
+            Ok(Record::Referral(r)) if r.referral.resource_id == Some(org) => Some(*r),
+            _ => None,
+        },
+        (Some(_), None) => None,
+    };
+    if access.feed_scope().is_some() && before.is_none() {
+        return Ok(Err(reject(
+            id,
+            RejectCode::Forbidden,
+            PARTNER_WRITE_REFUSAL,
+        )));
+    }
     Ok(Ok(Pending {
         push,
         device_heads,
         existing,
+        before,
     }))
 }
 
@@ -233,6 +270,7 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
         push,
         device_heads,
         existing,
+        before,
     } = pending;
     let id = push.id;
     let first_time = existing.is_none();
@@ -268,6 +306,13 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
     } else {
         RecordDoc::authors_and_hashes(&new)
     };
+    let partner = match before {
+        Some(before) => match doc.record() {
+            Ok(Record::Referral(after)) => Some((before, *after)),
+            _ => return Err(reject(id, RejectCode::Forbidden, PARTNER_WRITE_REFUSAL)),
+        },
+        None => None,
+    };
     let heads = doc.heads();
     let since = doc.known_heads(&device_heads);
     let answer = if since.len() == heads.len() && since.iter().all(|h| heads.contains(h)) {
@@ -284,6 +329,7 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
         hashes,
         heads,
         answer,
+        partner,
     })
 }
 
@@ -307,8 +353,24 @@ fn keep_push<S: ServerStore>(
         hashes,
         heads,
         answer,
+        partner,
     } = merged;
     let id = doc.id();
+    if let Some((before, after)) = partner {
+        let mut signs = Ok(true);
+        let refusal =
+            ReferralRecord::partner_refusal(&before, &after, |m| match store.signs_as(m) {
+                Ok(ok) => ok,
+                Err(e) => {
+                    signs = Err(e);
+                    false
+                }
+            });
+        signs?;
+        if let Some(reason) = refusal {
+            return Ok(Err(reject(id, RejectCode::Forbidden, reason)));
+        }
+    }
     if !new.is_empty() {
         if store.erased_change(&hashes)? {
             return Ok(Err(reject(
@@ -507,7 +569,8 @@ pub fn handle_sync<S: ServerStore>(
             continue;
         }
         if let Some(mut doc) = store.load(*id).map_err(st)? {
-            if !access.may_read(doc.kind()) {
+            if !access.may_read(doc.kind()) || !access.sees(doc.kind(), doc.scope()) {
+                store.release(doc);
                 continue;
             }
             let changes = doc.changes_since(&[]);
@@ -528,8 +591,9 @@ pub fn handle_sync<S: ServerStore>(
     let mut erased = Vec::new();
     let mut cursor = req.cursor;
     let mut more = false;
+    let scope = access.feed_scope();
     let entries = store
-        .feed_since(req.cursor, limits.records + 1)
+        .feed_since(req.cursor, limits.records + 1, scope)
         .map_err(st)?;
     let total = entries.len();
     for (examined, entry) in entries.into_iter().enumerate() {
@@ -541,12 +605,12 @@ pub fn handle_sync<S: ServerStore>(
         if entry.erased {
             // A device that may not read persons never held one: it is
             // not told which persons were erased.
-            if access.may_read(entry.kind) {
+            if access.sees(entry.kind, entry.scope) {
                 erased.push(entry.id);
             }
             continue;
         }
-        if answered.contains(&entry.id) || !access.may_read(entry.kind) {
+        if answered.contains(&entry.id) || !access.sees(entry.kind, entry.scope) {
             continue;
         }
         let device = store.device_heads(entry.id).map_err(st)?;
@@ -587,7 +651,7 @@ pub fn handle_sync<S: ServerStore>(
         store.record_sent(id, &heads).map_err(st)?;
     }
     let remaining = if more {
-        store.feed_remaining(cursor).map_err(st)?
+        store.feed_remaining(cursor, scope).map_err(st)?
     } else {
         None
     };

@@ -117,7 +117,15 @@ impl ServerStore for MemoryView<'_> {
         self.store(doc);
         Ok(())
     }
-    fn feed_since(&mut self, cursor: u64, limit: usize) -> Result<Vec<FeedEntry>, Never> {
+    fn feed_since(
+        &mut self,
+        cursor: u64,
+        limit: usize,
+        scope: Option<RecordId>,
+    ) -> Result<Vec<FeedEntry>, Never> {
+        // The simulation's devices are the team's members: no partner
+        // (their scoped feed runs on the real server, in tests/partners.rs).
+        assert_eq!(scope, None, "the simulation has no partner device");
         let mut out: Vec<FeedEntry> = self
             .server
             .docs
@@ -129,6 +137,7 @@ impl ServerStore for MemoryView<'_> {
                 kind: d.3,
                 heads: d.1.clone(),
                 erased: false,
+                scope: None,
             })
             .chain(
                 self.server
@@ -141,6 +150,7 @@ impl ServerStore for MemoryView<'_> {
                         kind: RecordKind::Note,
                         heads: vec![],
                         erased: true,
+                        scope: None,
                     }),
             )
             .collect();
@@ -276,7 +286,18 @@ impl SqliteServer {
 impl Backend for SqliteServer {
     fn add_device(&mut self, name: &str, role: Role, persons: bool) -> MemberId {
         let now = self.now();
-        let code = db::invite(&mut self.conn, &self.team, role, persons, 72, now).expect("invite");
+        let code = db::invite(
+            &mut self.conn,
+            &self.team,
+            db::Grant {
+                role,
+                persons,
+                organisation: None,
+            },
+            72,
+            now,
+        )
+        .expect("invite");
         let joined =
             db::join(&mut self.conn, &code, &format!("{name}-laptop"), name, now).expect("join");
         self.devices
