@@ -45,6 +45,6 @@ pub use store::keys::{Passphrase, Protection, Unlock};
 pub use views::{
     ConflictedPage, ConflictedRecord, HistoryItem, InboxDetail, InboxFilter, InboxItem, InboxPage,
     MergeOutcome, NoteDetail, NoteHit, NotePage, NoteSearch, NoteSummary, PersonDetail,
-    PersonSummary, PlaceSummary, RecordView, ReferralSummary, ResourceSummary, ReviewCounts,
-    SearchHit,
+    PersonSummary, PlaceSummary, RecordView, ReferralStep, ReferralSummary, ReferralThread,
+    ResourceSummary, ReviewCounts, SearchHit, ThreadMessage,
 };

@@ -528,6 +528,9 @@ pub struct PersonDetail {
     /// Every referral of the person, oldest first: those their record
     /// holds and those that are records of their own.
     pub referrals: Vec<carnet_core::record::Referral>,
+    /// The referrals that are records of their own (those with a thread
+    /// of messages with the partner organisation).
+    pub threads: Vec<ItemId>,
     /// The person.
     pub person: Person,
     /// Who changed what, when (newest last).

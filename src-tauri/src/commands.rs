@@ -17,8 +17,8 @@ use carnet_client::{
     Agreement, ConflictedPage, DirectoryFilter, Environment, InboxDetail, InboxFilter, InboxPage,
     NoteDetail, NoteFilter, NoteInput, NotePage, NotePatch, NoteSearch, Notebook, Page,
     PassageFilter, PassageInput, PassagePage, PersonDetail, PersonInput, PersonSummary,
-    PlaceSummary, ReferralInput, ReferralSummary, ResourceInput, ResourceSummary, ReviewCounts,
-    Synthesis, ThemeUse, TimerAction,
+    PlaceSummary, ReferralInput, ReferralSummary, ReferralThread, ResourceInput, ResourceSummary,
+    ReviewCounts, Synthesis, ThemeUse, TimerAction,
 };
 use carnet_client::{Passphrase, Protection, Unlock};
 use carnet_core::record::{Identity, Place, Resource, Retention, ShadowEntry, Theme, Workspace};
@@ -716,6 +716,21 @@ commands! {
     /// Mark a referral's follow-up done, or not done again.
     fn set_follow_up_done(_app, state, referral: ItemId, follow_up: ItemId, done: bool) -> () {
         state.edit(|nb| nb.set_follow_up_done(referral, follow_up, done))
+    }
+
+    /// A partner's inbox: the referrals addressed to its organisation.
+    fn addressed_referrals(_app, state) -> Vec<ReferralThread> {
+        state.with(|nb| nb.addressed_referrals())
+    }
+
+    /// A referral's steps and messages, named (a referral record).
+    fn referral_thread(_app, state, referral: ItemId) -> ReferralThread {
+        state.with(|nb| nb.referral_thread(referral))
+    }
+
+    /// Write to a referral's thread.
+    fn post_referral_message(_app, state, referral: ItemId, text: String) -> ItemId {
+        state.edit(|nb| nb.post_referral_message(referral, &text))
     }
 
     /// Referrals, newest first, optionally in one status only.

@@ -757,6 +757,10 @@ impl Notebook {
         history.sort_by_key(|h| h.entry.at);
         Ok(PersonDetail {
             id,
+            threads: records
+                .iter()
+                .map(|r| ItemId::from_uuid(*r.as_uuid()))
+                .collect(),
             referrals,
             person,
             history,

@@ -511,7 +511,8 @@ async fn join(app: &App, server: &str, code: &str, name: &str) -> Result<()> {
     app.type_into("#first-server", server).await?;
     app.type_into("#first-code", code).await?;
     app.click("#first-start").await?;
-    app.wait_for("#journal-title").await?;
+    // A partner's device opens on the referrals addressed to it.
+    app.wait_for("#journal-title, #partner-title").await?;
     app.wait_text("#sync-label", "Synchronisé").await?;
     Ok(())
 }
@@ -2241,5 +2242,157 @@ fn a_referral_to_a_directory_service_is_answered_closed_and_shown_in_the_loop() 
         app.wait_text("#synthesis-unanswered-none", "Aucune référence")
             .await?;
         Ok(())
+    });
+}
+
+#[test]
+fn a_partner_accepts_and_closes_a_referral_and_the_link_workers_app_shows_it() {
+    use carnet_core::record::{Identity, Record};
+    use carnet_core::vocab::{ConsentMethod, ConsentPurpose, NeedCategory};
+    let _one = one_at_a_time();
+    let server = common::TestServer::start();
+    let (team, aline_code) = server.create_team("Clic Social", "Aline");
+    // Nadia keeps the directory and refers Léa, who shares her name.
+    let mut nadia =
+        common::Device::join(&server, &server.invite(&team, "worker", true), "Nadia", 71);
+    let org = nadia
+        .nb
+        .save_resource(
+            None,
+            carnet_client::ResourceInput {
+                name_fr: "Carrefour d'entraide".into(),
+                services: vec![carnet_client::ServiceInput {
+                    name_fr: "Comptoir alimentaire".into(),
+                    needs: vec![NeedCategory::FoodInsecurity],
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .expect("organisation");
+    let Record::Resource(r) = nadia.nb.record(org).expect("resource") else {
+        panic!("a resource")
+    };
+    let lea = nadia
+        .nb
+        .create_person(carnet_client::PersonInput {
+            pseudonym: "MN-0412".into(),
+            ..Default::default()
+        })
+        .expect("person");
+    for purpose in [
+        ConsentPurpose::Referral,
+        ConsentPurpose::IdentifyingDetails,
+        ConsentPurpose::SharingWithPartners,
+    ] {
+        nadia
+            .nb
+            .record_consent(lea, purpose, true, ConsentMethod::Verbal)
+            .expect("consent");
+    }
+    nadia
+        .nb
+        .set_identity(
+            lea,
+            Identity {
+                name: Some("Léa Fortin".into()),
+                phone: Some("514 555-0142".into()),
+                address: None,
+            },
+        )
+        .expect("identity");
+    nadia
+        .nb
+        .add_referral(
+            lea,
+            carnet_client::ReferralInput {
+                service: String::new(),
+                resource_id: None,
+                service_id: Some(r.services[0].id),
+                need: NeedCategory::FoodInsecurity,
+                note: None,
+                status: None,
+                share_identity: true,
+            },
+        )
+        .expect("referral");
+    nadia.sync().expect("sync");
+    let out = server.admin(&[
+        "invite",
+        "--team",
+        &team,
+        "--role",
+        "partner",
+        "--organisation",
+        &org.to_string(),
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let partner_code = v["code"].as_str().expect("code").to_string();
+    runtime().block_on(async {
+        // Paul, at the Carrefour, answers in the app.
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("partner", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            join(&app, &server.url, &partner_code, "Paul").await?;
+            ensure(
+                app.count("#nav-journal, #nav-persons, #nav-capture")
+                    .await?
+                    == 0,
+                || "a partner is offered the team's screens".into(),
+            )?;
+            app.wait_text(".partner-item", "MN-0412").await?;
+            app.wait_text(".partner-identity", "Léa Fortin").await?;
+            app.type_into("#partner-reason", "Rendez-vous mardi")
+                .await?;
+            app.click("#partner-accept").await?;
+            app.wait_text(".partner-status", "Acceptée").await?;
+            app.type_into(".message-input", "Nous l'attendons mardi à 10 h.")
+                .await?;
+            app.click(".message-send").await?;
+            app.wait_text(".message-text", "mardi à 10 h").await?;
+            app.select("#partner-outcome", "received").await?;
+            app.type_into("#partner-close-note", "Panier reçu").await?;
+            app.click("#partner-close-apply").await?;
+            app.wait_text(".partner-result", "Service reçu").await?;
+            app.wait_text(".steps", "Paul").await?;
+            sync_until(&app, "Paul's answer sent", || async {
+                app.count("#sync-waiting").await.unwrap_or(1) == 0
+            })
+            .await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
+
+        // Aline, who coordinates and refers too, sees how it ended.
+        let dir = tempfile::tempdir().unwrap();
+        let app = App::launch("partner_seen", dir.path(), &[])
+            .await
+            .unwrap_or_else(|e| fail(e));
+        let outcome = async {
+            join(&app, &server.url, &aline_code, "Aline").await?;
+            app.click("#nav-persons").await?;
+            app.click("#persons-list .card").await?;
+            app.wait_text("#person-title", "MN-0412").await?;
+            app.wait_text(".referral .referral-status", "Complétée")
+                .await?;
+            app.wait_text(".referral .referral-result", "Service reçu")
+                .await?;
+            let thread = app.wait_text(".referral .referral-thread", "Paul").await?;
+            ensure(thread.contains("mardi à 10 h"), || {
+                format!("Paul's message, named: {thread}")
+            })?;
+            app.type_into(".referral .message-input", "Merci, à mardi.")
+                .await?;
+            app.click(".referral .message-send").await?;
+            app.wait_text(".referral .referral-thread", "Merci, à mardi.")
+                .await?;
+            Ok(())
+        }
+        .await;
+        app.finish(outcome).await;
     });
 }

@@ -1820,6 +1820,11 @@ id: RecordId,
  */
 referrals: Array<Referral>, 
 /**
+ * The referrals that are records of their own (those with a thread
+ * of messages with the partner organisation).
+ */
+threads: Array<ItemId>, 
+/**
  * The person.
  */
 person: Person, 
@@ -2092,6 +2097,24 @@ status: ReferralStatus | null,
  */
 share_identity: boolean, };
 
+export type ReferralMessage = { 
+/**
+ * The message's id.
+ */
+id: ItemId, 
+/**
+ * When it was written.
+ */
+at: Timestamp, 
+/**
+ * Who wrote it.
+ */
+by: MemberId, 
+/**
+ * What it says.
+ */
+text: string, };
+
 export type ReferralOutcome = "received" | "partly" | "no-room" | "not-eligible" | "person-declined" | "no-show" | "unreachable" | "not-received-other";
 
 export type ReferralRecord = { 
@@ -2112,9 +2135,39 @@ made_by: MemberId,
  * The referral: service, need, status and its history, follow-ups,
  * outcome. Its `id` is the record's id.
  */
-referral: Referral, };
+referral: Referral, 
+/**
+ * The person's name and phone, copied for the partner organisation
+ * only while the person consents to sharing them
+ * (`referral.share_identity`); removed, with the record's history,
+ * when that consent is withdrawn.
+ */
+identity: SharedIdentity | null, 
+/**
+ * The thread between the referring team and the partner, oldest
+ * first.
+ */
+messages: Array<ReferralMessage>, };
 
 export type ReferralStatus = "draft" | "proposed" | "requested" | "accepted" | "in-progress" | "on-hold" | "completed" | "declined" | "cancelled" | "failed" | "entered-in-error";
+
+export type ReferralStep = { 
+/**
+ * The new status.
+ */
+status: ReferralStatus, 
+/**
+ * When.
+ */
+at: Timestamp, 
+/**
+ * Who, by name.
+ */
+by: string, 
+/**
+ * Why, if said.
+ */
+note: string | null, };
 
 export type ReferralSummary = { 
 /**
@@ -2169,6 +2222,40 @@ outcome: string | null,
  * How it ended for the person, once closed with an outcome.
  */
 result: ReferralOutcome | null, };
+
+export type ReferralThread = { 
+/**
+ * The referral's id.
+ */
+id: ItemId, 
+/**
+ * The person's record (which a partner does not hold).
+ */
+person: RecordId, 
+/**
+ * The person's pseudonym.
+ */
+pseudonym: string, 
+/**
+ * The person's name and phone, only while they consent to sharing.
+ */
+identity: SharedIdentity | null, 
+/**
+ * The referral: service, need, status, follow-ups, outcome.
+ */
+referral: Referral, 
+/**
+ * Who made it, by name.
+ */
+made_by: string, 
+/**
+ * Its status changes, oldest first, named.
+ */
+steps: Array<ReferralStep>, 
+/**
+ * Its messages, oldest first.
+ */
+messages: Array<ThreadMessage>, };
 
 export type RejectCode = "forbidden" | "invalid" | "erased" | "missing-deps" | "too-large";
 
@@ -2421,7 +2508,7 @@ at: Timestamp,
  */
 by: MemberId, };
 
-export type Role = "coordinator" | "worker" | "observer";
+export type Role = "coordinator" | "worker" | "observer" | "partner";
 
 export type RowProblem = { "code": "not-csv", "value": string } | { "code": "not-utf8" } | { "code": "missing", "value": string } | { "code": "duplicate-id", "value": string } | { "code": "website", "value": string } | { "code": "email", "value": string } | { "code": "status", "value": string } | { "code": "date", "value": string } | { "code": "unknown-organisation", "value": string } | { "code": "unknown-service", "value": string } | { "code": "unknown-location", "value": string } | { "code": "no-language-code" } | { "code": "no-owner" };
 
@@ -2577,6 +2664,16 @@ spans: Array<TimerSpan>,
  * When the shadowing was finished.
  */
 finished_at: Timestamp | null, };
+
+export type SharedIdentity = { 
+/**
+ * Name.
+ */
+name: string | null, 
+/**
+ * Phone.
+ */
+phone: string | null, };
 
 export type SpanKind = "kept" | "added" | "removed";
 
@@ -2930,6 +3027,28 @@ notes: number,
  * Passages coded with it.
  */
 passages: number, };
+
+export type ThreadMessage = { 
+/**
+ * The message's id.
+ */
+id: ItemId, 
+/**
+ * When it was written.
+ */
+at: Timestamp, 
+/**
+ * Who wrote it, by name.
+ */
+by: string, 
+/**
+ * Written on this device's member's behalf.
+ */
+mine: boolean, 
+/**
+ * What it says.
+ */
+text: string, };
 
 export type TimerAction = "start" | "pause" | "finish";
 
@@ -3365,6 +3484,21 @@ export function setFollowUpDone(referral: ItemId, followUp: ItemId, done: boolea
   return invoke("set_follow_up_done", { referral, followUp, done });
 }
 
+/** A partner's inbox: the referrals addressed to its organisation. */
+export function addressedReferrals(): Promise<Array<ReferralThread>> {
+  return invoke("addressed_referrals");
+}
+
+/** A referral's steps and messages, named (a referral record). */
+export function referralThread(referral: ItemId): Promise<ReferralThread> {
+  return invoke("referral_thread", { referral });
+}
+
+/** Write to a referral's thread. */
+export function postReferralMessage(referral: ItemId, text: string): Promise<ItemId> {
+  return invoke("post_referral_message", { referral, text });
+}
+
 /** Referrals, newest first, optionally in one status only. */
 export function referrals(status: ReferralStatus | null): Promise<Array<ReferralSummary>> {
   return invoke("referrals", { status });
@@ -3501,9 +3635,9 @@ export function devices(): Promise<Array<DeviceInfo>> {
 }
 
 /** Create an invitation code for a role (coordinators); `expires_hours` */
-/** defaults to the server's. */
-export function invite(role: Role, persons: boolean, expiresHours: number | null): Promise<string> {
-  return invoke("invite", { role, persons, expiresHours });
+/** defaults to the server's; a partner's names its organisation. */
+export function invite(role: Role, persons: boolean, organisation: RecordId | null, expiresHours: number | null): Promise<string> {
+  return invoke("invite", { role, persons, organisation, expiresHours });
 }
 
 /** Revoke a device (coordinators): it can no longer sync; its own notes stay on it. */

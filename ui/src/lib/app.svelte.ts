@@ -19,6 +19,8 @@ export type Screen =
   | { name: "referrals" }
   | { name: "directory" }
   | { name: "review" }
+  /** A partner organisation's referrals. */
+  | { name: "received" }
   /** The register of incidents and the retention review (coordinators);
    * `lost` prefills an incident for a lost device. */
   | { name: "privacy"; lost?: api.DeviceInfo };
@@ -68,6 +70,7 @@ export function screenKey(s: Screen): string {
 }
 
 export function screenFromKey(key: string | null | undefined, persons = true): Screen {
+  if (partner()) return key === "settings" ? { name: key } : { name: "received" };
   if (key === "settings" || key === "capture" || key === "directory" || key === "review") return { name: key };
   if (key === "privacy") return { name: key };
   if (persons && (key === "persons" || key === "referrals")) return { name: key };
@@ -102,7 +105,13 @@ export async function loadTeam(): Promise<void> {
 
 /** Whether this device only reads (an observer): its screens offer no edits the server would refuse. */
 export function readOnly(): boolean {
-  return app.info?.joined === true && app.info.role === "observer";
+  return app.info?.joined === true && (app.info.role === "observer" || app.info.role === "partner");
+}
+
+/** Whether this device answers for a partner organisation: it sees only
+ * the referrals addressed to it, and the team's screens are not offered. */
+export function partner(): boolean {
+  return app.info?.joined === true && app.info.role === "partner";
 }
 
 /** A member's display name. */
