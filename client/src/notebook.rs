@@ -129,6 +129,10 @@ pub struct Notebook {
     workspace_id: RecordId,
     codebook: Codebook,
     cache: DocCache,
+    /// Referrals edited here while their person's record held them, whose
+    /// record (made by the team's server when it moved them) has not
+    /// arrived yet: their edits are brought to it when it does.
+    held_waiting: Vec<carnet_core::record::Referral>,
 }
 
 fn session_bytes(ids: &dyn IdGen, at: Timestamp) -> [u8; 8] {

@@ -133,6 +133,9 @@ CREATE INDEX records_scope ON records (team, scope, seq) WHERE scope IS NOT NULL
 CREATE INDEX tombstones_scope ON tombstones (team, scope, seq) WHERE scope IS NOT NULL;
 "#,
     ),
+    // Referrals that persons' records hold become records of their own
+    // (see `move_all_held_referrals`); nothing changes in the schema.
+    (4, ""),
 ];
 
 /// The records whose scope a database of schema 2 does not hold yet
@@ -195,8 +198,38 @@ fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
         if *v == 3 {
             fill_scopes(&tx)?;
         }
+        if *v == 4 {
+            move_all_held_referrals(&tx, Timestamp::now())?;
+        }
         tx.execute_batch(&format!("PRAGMA user_version = {v};"))?;
         tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Move the referrals every stored person's record holds to records of
+/// their own (schema 4; see `carnet_core::sync::server::move_held_referrals`).
+fn move_all_held_referrals(tx: &Transaction<'_>, now: Timestamp) -> Result<(), ServerError> {
+    use carnet_core::sync::server::ServerStore;
+    let rows: Vec<(String, String)> = tx
+        .prepare("SELECT team, id FROM records WHERE kind = 'person'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut moved = 0usize;
+    for (team, id) in rows {
+        let mut store = crate::store::TeamStore::new(tx, &team, "", now);
+        let Some(mut doc) = store.load(typed_id(&id, "record")?)? else {
+            continue;
+        };
+        if carnet_core::sync::server::move_held_referrals(&mut store, &mut doc)? {
+            moved += 1;
+        }
+    }
+    if moved > 0 {
+        tracing::info!(
+            persons = moved,
+            "referrals held by persons' records moved to records of their own"
+        );
     }
     Ok(())
 }

@@ -414,6 +414,10 @@ impl ServerStore for TeamStore<'_> {
         Ok(false)
     }
 
+    fn now(&self) -> Timestamp {
+        self.now
+    }
+
     fn signs_as(&mut self, member: MemberId) -> Result<bool, ServerError> {
         Ok(self
             .tx

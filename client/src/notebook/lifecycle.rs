@@ -108,6 +108,7 @@ impl Notebook {
             workspace_id: identity.workspace_id,
             codebook,
             cache: DocCache::default(),
+            held_waiting: Vec::new(),
         }
     }
 

@@ -15,6 +15,10 @@ use crate::inputs::{PersonInput, ReferralInput};
 use crate::queries::persons as query;
 use crate::views::{ConsentEffects, PersonDetail, PersonSummary, ReferralSummary};
 
+/// At most this many referrals wait for their record (see
+/// [`Notebook::bring_held_edits`]).
+const MAX_HELD_WAITING: usize = 10_000;
+
 impl Notebook {
     /// Change a person.
     pub fn edit_person<T>(
@@ -131,7 +135,7 @@ impl Notebook {
                 outcome: None,
                 share_identity: input.share_identity,
             },
-            identity: shared_identity(&p, input.share_identity),
+            identity: SharedIdentity::of(&p, input.share_identity),
             messages: vec![],
         };
         if !p.needs.contains(&input.need) {
@@ -159,19 +163,10 @@ impl Notebook {
                 Record::Person(p) => *p,
                 _ => continue,
             };
-            for r in &p.referrals {
-                let id = RecordId::from_uuid(*r.id.as_uuid());
+            for (id, record) in carnet_core::record::held_as_records(person, &p) {
                 if self.store.load(id)?.is_some() {
                     continue;
                 }
-                let record = ReferralRecord {
-                    person,
-                    pseudonym: p.pseudonym.clone(),
-                    made_by: r.history.first().map_or(p.author, |h| h.by),
-                    referral: r.clone(),
-                    identity: shared_identity(&p, r.share_identity),
-                    messages: vec![],
-                };
                 self.create_record(id, Record::Referral(Box::new(record)))?;
                 moved += 1;
             }
@@ -181,6 +176,61 @@ impl Notebook {
             })?;
         }
         Ok(moved)
+    }
+
+    /// The referrals the person records among `ids` hold here, before a
+    /// merge (see [`Notebook::bring_held_edits`]).
+    pub(crate) fn held_referrals_among(&mut self, ids: &[RecordId]) -> Result<Vec<Referral>> {
+        if ids.is_empty() || !query::holds_referrals(self.store.conn())? {
+            return Ok(Vec::new());
+        }
+        let holding: std::collections::HashSet<RecordId> =
+            query::persons_holding_referrals(self.store.conn())?
+                .into_iter()
+                .collect();
+        let mut held = Vec::new();
+        for id in ids.iter().filter(|id| holding.contains(id)) {
+            if let Record::Person(p) = self.record(*id)? {
+                held.extend(p.referrals);
+            }
+        }
+        Ok(held)
+    }
+
+    /// After a merge: the referrals held here before it (`held`) that the
+    /// team's server has since moved to records of their own get what was
+    /// done to them here offline (status changes, follow-ups, outcome,
+    /// a withdrawn sharing), as this member's change to the record, so
+    /// nothing done before this device learnt of the move is lost. Those
+    /// whose record has not arrived yet wait for a later round.
+    pub(crate) fn bring_held_edits(&mut self, held: Vec<Referral>) -> Result<usize> {
+        let mut waiting = std::mem::take(&mut self.held_waiting);
+        waiting.extend(held);
+        let mut brought = 0;
+        for r in waiting {
+            let id = ItemId::from_uuid(*r.id.as_uuid());
+            match query::referral_is_record(self.store.conn(), id)? {
+                // Still held: nothing moved.
+                Some(false) => {}
+                Some(true) => {
+                    let changed =
+                        self.edit_referral_record(RecordId::from_uuid(*r.id.as_uuid()), |rec| {
+                            let changed =
+                                carnet_core::record::bring_offline_edits(&mut rec.referral, &r);
+                            if !rec.referral.share_identity {
+                                rec.identity = None;
+                            }
+                            Ok(changed)
+                        })?;
+                    brought += usize::from(changed);
+                }
+                // Moved, its record not here yet (or removed: it then
+                // waits, in memory, until the notebook closes).
+                None if self.held_waiting.len() < MAX_HELD_WAITING => self.held_waiting.push(r),
+                None => {}
+            }
+        }
+        Ok(brought)
     }
 
     /// The referrals that are records of their own, of a person (those
@@ -485,7 +535,7 @@ impl Notebook {
             let Record::Referral(record) = self.record(r)? else {
                 continue;
             };
-            let copy = shared_identity(&p, record.referral.share_identity);
+            let copy = SharedIdentity::of(&p, record.referral.share_identity);
             if record.identity != copy {
                 self.edit_referral_record(r, |r| {
                     r.identity = copy;
@@ -826,18 +876,6 @@ fn names_person(text: &str, p: &Person) -> bool {
         .filter(|d| d.len() >= 7)
         .is_some_and(|d| digits(text).contains(&d[d.len() - 7..]));
     name || phone
-}
-
-/// What a partner organisation is given of who the person is: their name
-/// and phone when the referral shares them (the caller checked the
-/// consent), nothing otherwise.
-fn shared_identity(p: &Person, share: bool) -> Option<SharedIdentity> {
-    let identity = p.identity.as_ref().filter(|_| share)?;
-    let shared = SharedIdentity {
-        name: identity.name.clone(),
-        phone: identity.phone.clone(),
-    };
-    (shared.name.is_some() || shared.phone.is_some()).then_some(shared)
 }
 
 /// Remove from a referral what a withdrawn consent allowed (see

@@ -135,10 +135,17 @@ impl ClientStore for Notebook {
                 server_heads: Some(&r.heads),
             })
             .collect();
-        self.merge_many(&incoming)?
-            .into_iter()
-            .map(merge_result)
-            .collect()
+        // Referrals held by persons' records here, in case the server
+        // moved them to records of their own meanwhile.
+        let persons: Vec<RecordId> = received
+            .iter()
+            .filter(|r| r.kind == RecordKind::Person)
+            .map(|r| r.id)
+            .collect();
+        let held = self.held_referrals_among(&persons)?;
+        let merged = self.merge_many(&incoming)?;
+        self.bring_held_edits(held)?;
+        merged.into_iter().map(merge_result).collect()
     }
 
     fn set_server_heads(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<()> {

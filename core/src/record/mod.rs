@@ -30,7 +30,10 @@ pub use person::{
     Consent, Disclosure, Identity, Person, Referral, ReferralFollowUp, Rewritten, StatusChange,
 };
 pub use place::Place;
-pub use referral::{ReferralMessage, ReferralRecord, SharedIdentity, MAX_MESSAGE_CHARS};
+pub use referral::{
+    bring_offline_edits, held_as_records, ReferralMessage, ReferralRecord, SharedIdentity,
+    MAX_MESSAGE_CHARS,
+};
 pub use resource::{Location, Resource, Retirement, Service};
 pub use workspace::{Member, Retention, Sector, Theme, Workspace};
 

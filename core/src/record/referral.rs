@@ -7,7 +7,7 @@ use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{ItemId, MemberId, RecordId};
-use crate::record::person::Referral;
+use crate::record::person::{Person, Referral};
 use crate::time_types::Timestamp;
 
 /// A referral (social prescription) of a person to a service.
@@ -50,6 +50,85 @@ pub struct SharedIdentity {
     #[autosurgeon(missing = "Default::default")]
     #[serde(default)]
     pub phone: Option<String>,
+}
+
+impl SharedIdentity {
+    /// What a partner organisation is given of who a person is: their
+    /// name and phone when the referral shares them (the consent is the
+    /// caller's to check), nothing otherwise.
+    pub fn of(p: &Person, share: bool) -> Option<Self> {
+        let identity = p.identity.as_ref().filter(|_| share)?;
+        let shared = Self {
+            name: identity.name.clone(),
+            phone: identity.phone.clone(),
+        };
+        (shared.name.is_some() || shared.phone.is_some()).then_some(shared)
+    }
+}
+
+/// The referrals a person's record holds (made before referrals were
+/// records of their own) as records with the same ids: whole, status
+/// history, follow-ups and authors included; each made by the author of
+/// its first status change.
+pub fn held_as_records(person: RecordId, p: &Person) -> Vec<(RecordId, ReferralRecord)> {
+    p.referrals
+        .iter()
+        .map(|r| {
+            (
+                RecordId::from_uuid(*r.id.as_uuid()),
+                ReferralRecord {
+                    person,
+                    pseudonym: p.pseudonym.clone(),
+                    made_by: r.history.first().map_or(p.author, |h| h.by),
+                    referral: r.clone(),
+                    identity: SharedIdentity::of(p, r.share_identity),
+                    messages: vec![],
+                },
+            )
+        })
+        .collect()
+}
+
+/// Bring into a referral record what a device did offline to the same
+/// referral while its person's record still held it (`held`), once the
+/// record exists: the status changes and follow-ups it lacks (by id), a
+/// follow-up done, the outcome if it has none, and a withdrawn sharing.
+/// Returns whether anything changed.
+pub fn bring_offline_edits(record: &mut Referral, held: &Referral) -> bool {
+    let mut changed = false;
+    for h in &held.history {
+        if !record.history.iter().any(|x| x.id == h.id) {
+            record.history.push(h.clone());
+            record.status = h.status;
+            changed = true;
+        }
+    }
+    for f in &held.follow_ups {
+        match record.follow_ups.iter_mut().find(|x| x.id == f.id) {
+            None => {
+                record.follow_ups.push(f.clone());
+                changed = true;
+            }
+            Some(x) if f.done && !x.done => {
+                x.done = true;
+                changed = true;
+            }
+            Some(_) => {}
+        }
+    }
+    if record.result.is_none() && held.result.is_some() {
+        record.result = held.result;
+        changed = true;
+    }
+    if record.outcome.is_none() && held.outcome.is_some() {
+        record.outcome.clone_from(&held.outcome);
+        changed = true;
+    }
+    if record.share_identity && !held.share_identity {
+        record.share_identity = false;
+        changed = true;
+    }
+    changed
 }
 
 /// One message of a referral's thread.

@@ -22,6 +22,9 @@ use crate::sync::protocol::{
     decode_heads, encode_heads, PullRecord, PushRecord, RejectCode, Rejection, SyncRequest,
     SyncResponse, PROTOCOL_VERSION,
 };
+use crate::time_types::Timestamp;
+use crate::validate::Codebook;
+use crate::Actor;
 
 /// One entry of the team's change feed: a record at its latest position.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +125,11 @@ pub trait ServerStore {
         let _ = hashes;
         Ok(false)
     }
+    /// The time of this round, for the changes the server makes itself
+    /// (see [`move_held_referrals`]); the default is the system's clock.
+    fn now(&self) -> Timestamp {
+        Timestamp::now()
+    }
     /// Whether this round's device may sign changes as `member`: only as
     /// its own member. (A copied data directory with an edited member id
     /// must not make a worker's note read "Aline created".) Changes of
@@ -201,6 +209,9 @@ struct MergedPush {
     answer: Vec<u8>,
     /// For a partner's push: the referral before and after the merge.
     partner: Option<(ReferralRecord, ReferralRecord)>,
+    /// The heads the device sent (to answer again if the server changes
+    /// the record itself).
+    device_heads: Vec<ChangeHash>,
 }
 
 /// The checks before merging, with the store: heads, erasure, kind, role.
@@ -330,7 +341,76 @@ fn merge_push(pending: Pending<'_>) -> Result<MergedPush, Rejection> {
         heads,
         answer,
         partner,
+        device_heads,
     })
+}
+
+/// The session of the changes the server makes when it moves referrals
+/// (see [`move_held_referrals`]), under the referral maker's member id.
+pub const MOVED_SESSION: [u8; 8] = *b"carnet-m";
+
+/// Referrals a person's record still holds (made by an earlier Carnet)
+/// become records of their own, with the same ids and everything they
+/// held, and the person's record then holds none: changes the server
+/// makes in the name of each referral's maker. Done when a person's
+/// record arrives holding some, and once over a server's stored records
+/// (the server's migration). A referral already a record, erased, or an
+/// id taken in another team, is not made again. Returns whether the
+/// person's record changed.
+pub fn move_held_referrals<S: ServerStore>(
+    store: &mut S,
+    doc: &mut RecordDoc,
+) -> Result<bool, S::Error> {
+    let Ok(Record::Person(p)) = doc.record() else {
+        return Ok(false);
+    };
+    if p.referrals.is_empty() {
+        return Ok(false);
+    }
+    let at = store.now();
+    for (id, record) in crate::record::held_as_records(doc.id(), &p) {
+        if store.is_erased(id)? || store.taken_elsewhere(id)? {
+            continue;
+        }
+        if let Some(existing) = store.load(id)? {
+            store.release(existing);
+            continue;
+        }
+        let actor = Actor::new(record.made_by, MOVED_SESSION);
+        let Ok(mut new) = RecordDoc::create(
+            id,
+            &Record::Referral(Box::new(record)),
+            &Codebook::any(),
+            &actor,
+            at,
+        ) else {
+            continue;
+        };
+        store.insert(&mut new)?;
+    }
+    let author = p
+        .referrals
+        .iter()
+        .find_map(|r| r.history.first().map(|h| h.by))
+        .unwrap_or(p.author);
+    let cleared = doc.edit::<_, CoreError>(
+        &Actor::new(author, MOVED_SESSION),
+        at,
+        &Codebook::any(),
+        |r| {
+            if let Record::Person(p) = r {
+                p.referrals.clear();
+            }
+            Ok(())
+        },
+    );
+    match cleared {
+        Ok((_, change)) if !change.is_empty() => {
+            store.append(doc, &change)?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
 }
 
 /// A record to answer with, and the heads it gives the device.
@@ -351,9 +431,10 @@ fn keep_push<S: ServerStore>(
         missing,
         authors,
         hashes,
-        heads,
-        answer,
+        mut heads,
+        mut answer,
         partner,
+        device_heads,
     } = merged;
     let id = doc.id();
     if let Some((before, after)) = partner {
@@ -396,6 +477,14 @@ fn keep_push<S: ServerStore>(
             store.insert(&mut doc)?;
         } else {
             store.append(&mut doc, &new)?;
+        }
+        // A person's record that arrives holding referrals (from a device
+        // of an earlier Carnet) has them moved to records of their own;
+        // the device is answered with that change too.
+        if doc.kind() == RecordKind::Person && move_held_referrals(store, &mut doc)? {
+            heads = doc.heads();
+            let since = doc.known_heads(&device_heads);
+            answer = doc.changes_since(&since);
         }
     }
     if missing {
