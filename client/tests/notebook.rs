@@ -380,8 +380,15 @@ fn rebuilt_projection_equals_the_live_one() {
         "a rebuild gives exactly the live projection"
     );
     let counts = nb.counts().expect("counts");
+    let referrals = nb
+        .record_ids()
+        .expect("ids")
+        .iter()
+        .filter(|(_, k)| *k == RecordKind::Referral)
+        .count() as i64;
+    assert!(referrals > 0, "the demo's persons are referred");
     assert_eq!(
-        counts.notes + counts.persons + counts.places + counts.resources,
+        counts.notes + counts.persons + counts.places + counts.resources + referrals,
         300
     );
 }
@@ -397,7 +404,7 @@ fn every_kind_shows_as_json_with_its_name_fields() {
         assert_eq!(json["kind"], kind.code());
         let name_field = match kind {
             RecordKind::Note => "title",
-            RecordKind::Person => "pseudonym",
+            RecordKind::Person | RecordKind::Referral => "pseudonym",
             _ => "name",
         };
         assert!(
@@ -411,8 +418,8 @@ fn every_kind_shows_as_json_with_its_name_fields() {
     }
     assert_eq!(
         seen.len(),
-        5,
-        "workspace, notes, persons, resources and places"
+        6,
+        "workspace, notes, persons, referrals, resources and places"
     );
 }
 

@@ -316,6 +316,8 @@ pub struct DemoGenerator {
     persons: Vec<RecordId>,
     resources: Vec<(RecordId, String, NeedCategory)>,
     count: u64,
+    /// A person's referral, the record that follows theirs.
+    referral: Option<(RecordId, Record)>,
 }
 
 /// One day in milliseconds.
@@ -335,6 +337,7 @@ impl DemoGenerator {
             persons: Vec::new(),
             resources: Vec::new(),
             count: 0,
+            referral: None,
         }
     }
 
@@ -400,8 +403,12 @@ impl DemoGenerator {
     }
 
     /// The next record and its id. The first ones build the territory
-    /// (places, then resources); then roughly one person for nine notes.
+    /// (places, then resources); then roughly one person for nine notes,
+    /// most persons followed by their referral (a record of its own).
     pub fn next_record(&mut self) -> (RecordId, Record) {
+        if let Some(referral) = self.referral.take() {
+            return referral;
+        }
         self.count += 1;
         let at = self.at();
         let id = RecordId::generate(&self.ids, at);
@@ -536,8 +543,9 @@ impl DemoGenerator {
                 });
             }
             let due = at.day().plus_days(14);
-            p.referrals.push(Referral {
-                id: self.item(at),
+            let rid_record = RecordId::generate(&self.ids, at);
+            let referral = Referral {
+                id: ItemId::from_uuid(*rid_record.as_uuid()),
                 service: format!("{name} — Accueil et accompagnement"),
                 resource_id: Some(rid),
                 need,
@@ -556,7 +564,18 @@ impl DemoGenerator {
                     .then_some(crate::vocab::ReferralOutcome::Received),
                 service_id: None,
                 share_identity: false,
-            });
+            };
+            self.referral = Some((
+                rid_record,
+                Record::Referral(Box::new(crate::record::ReferralRecord {
+                    person: id,
+                    pseudonym: p.pseudonym.clone(),
+                    made_by: author,
+                    referral,
+                    identity: None,
+                    messages: vec![],
+                })),
+            ));
         }
         Record::Person(Box::new(p))
     }
@@ -880,8 +899,8 @@ mod tests {
         assert_eq!(methods.len(), Method::ALL.len(), "every method appears");
         assert_eq!(
             kinds.len(),
-            4,
-            "notes, persons, places and resources appear"
+            5,
+            "notes, persons, referrals, places and resources appear"
         );
     }
 

@@ -287,6 +287,16 @@ impl RecordDoc {
         }
     }
 
+    /// Whether the record's top-level list `key` holds anything, read
+    /// without reading the rest of the record (a person's `referrals`,
+    /// asked of every person's record a server receives).
+    pub fn has_items(&self, key: &str) -> bool {
+        match self.doc.get(ROOT, key) {
+            Ok(Some((Value::Object(ObjType::List), list))) => self.doc.length(&list) > 0,
+            _ => false,
+        }
+    }
+
     /// The record as it stands now.
     pub fn record(&self) -> Result<Record, CoreError> {
         self.read().map(|r| r.record)
@@ -910,7 +920,7 @@ mod tests {
             assert_eq!(fast, slow, "both readings agree for {id}");
             kinds.insert(fast.kind());
         }
-        assert_eq!(kinds.len(), 5, "every kind was compared");
+        assert_eq!(kinds.len(), 6, "every kind was compared (incidents apart)");
     }
 
     #[test]

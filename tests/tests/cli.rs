@@ -759,6 +759,28 @@ fn the_directory_is_kept_and_exchanged_from_the_command_line() {
     assert_eq!(listed[0]["service_id"], service.as_str());
     assert_eq!(listed[0]["result"], "partly");
     assert_eq!(listed[0]["outcome"], "Deux visites sur quatre");
+    // Its thread: written, read back named; an empty message is refused.
+    let said = ok(
+        d,
+        &[
+            "referral",
+            "message",
+            &referral,
+            "--text",
+            "CS-0200 revient jeudi",
+        ],
+    );
+    assert!(!said.trim().is_empty(), "the message's id");
+    let thread = json(d, &["referral", "thread", &referral, "--json"]);
+    assert_eq!(thread["messages"][0]["text"], "CS-0200 revient jeudi");
+    assert_eq!(thread["messages"][0]["mine"], true);
+    assert_eq!(thread["steps"][1]["status"], "accepted");
+    let empty = carnet(d, &["referral", "message", &referral, "--text", "  "]);
+    assert!(
+        !empty.ok && empty.stderr.contains("empty"),
+        "{}",
+        empty.stderr
+    );
     ok(d, &["resource", "service", "retire", &org, &service]);
     let refused = carnet(
         d,

@@ -209,9 +209,19 @@ fn a_partner_receives_only_its_referrals_answers_them_and_the_team_sees_each_ste
         .expect("note");
     n.nadia.sync().expect("sync");
 
+    // Another team on the same server, with its own referral.
+    let (_, zoe_code) = n.server.create_team("Pôle Sherbrooke", "Zoé");
+    let mut zoe = Device::join(&n.server, &zoe_code, "Zoé", 65);
+    let (zoe_org, zoe_service) = organisation(&mut zoe.nb, "Carrefour de l'Estrie", "Comptoir");
+    let sh = person(&mut zoe.nb, "SH-1", "Hélène Roy", true);
+    refer(&mut zoe.nb, sh, zoe_service, true);
+    zoe.sync().expect("sync");
     // A partner's invitation names an organisation of the team's directory.
+    let elsewhere_org = zoe_org.to_string();
     for bad in [
         vec!["--role", "partner"],
+        // Another team's organisation is not in this team's directory.
+        vec!["--role", "partner", "--organisation", &elsewhere_org],
         vec![
             "--role",
             "worker",
@@ -230,13 +240,6 @@ fn a_partner_receives_only_its_referrals_answers_them_and_the_team_sees_each_ste
         assert!(!out.status.success(), "{args:?} is refused");
         assert!(String::from_utf8_lossy(&out.stderr).contains("organisation"));
     }
-    // Another team on the same server, with its own referral.
-    let (_, zoe_code) = n.server.create_team("Pôle Sherbrooke", "Zoé");
-    let mut zoe = Device::join(&n.server, &zoe_code, "Zoé", 65);
-    let (_, zoe_service) = organisation(&mut zoe.nb, "Carrefour de l'Estrie", "Comptoir");
-    let sh = person(&mut zoe.nb, "SH-1", "Hélène Roy", true);
-    refer(&mut zoe.nb, sh, zoe_service, true);
-    zoe.sync().expect("sync");
     let mut paul = Device::join(
         &n.server,
         &partner_code(&n.server, &n.team, n.carrefour),
@@ -348,6 +351,24 @@ fn a_partner_receives_only_its_referrals_answers_them_and_the_team_sees_each_ste
     );
     let detail = n.nadia.nb.person_detail(lea).expect("page");
     assert_eq!(detail.referrals[0].result, Some(ReferralOutcome::Received));
+    // In her review inbox: Paul's changes to both referrals, named by the
+    // persons they are for.
+    let inbox = n
+        .nadia
+        .nb
+        .inbox(
+            &carnet_client::InboxFilter {
+                author: Some(paul.nb.member()),
+                ..Default::default()
+            },
+            20,
+            0,
+        )
+        .expect("inbox");
+    let titles: BTreeSet<&str> = inbox.items.iter().map(|i| i.title.as_str()).collect();
+    assert_eq!(titles, BTreeSet::from(["P-Léa", "P-Sam"]), "{inbox:?}");
+    assert!(inbox.items.iter().all(|i| i.kind == RecordKind::Referral
+        && i.by.iter().any(|b| b.author == Some(paul.nb.member()))));
 
     // A message naming a person who shares nothing is refused; by the
     // pseudonym it goes.

@@ -361,6 +361,9 @@ pub fn move_held_referrals<S: ServerStore>(
     store: &mut S,
     doc: &mut RecordDoc,
 ) -> Result<bool, S::Error> {
+    if doc.kind() != RecordKind::Person || !doc.has_items("referrals") {
+        return Ok(false);
+    }
     let Ok(Record::Person(p)) = doc.record() else {
         return Ok(false);
     };
