@@ -92,18 +92,7 @@ fn main() {
         pushed.rounds
     );
 
-    let out = server.admin(&[
-        "invite",
-        "--team",
-        &team,
-        "--role",
-        "partner",
-        "--organisation",
-        &org.to_string(),
-        "--json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let partner_code = v["code"].as_str().expect("code").to_string();
+    let partner_code = server.partner_invite(&team, org);
     let t = Instant::now();
     let partner = Device::join(&server, &partner_code, "Partenaire", 2);
     let took = t.elapsed();

@@ -77,21 +77,6 @@ fn network() -> Network {
     }
 }
 
-fn partner_code(server: &TestServer, team: &str, org: RecordId) -> String {
-    let out = server.admin(&[
-        "invite",
-        "--team",
-        team,
-        "--role",
-        "partner",
-        "--organisation",
-        &org.to_string(),
-        "--json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    v["code"].as_str().expect("code").to_string()
-}
-
 /// A person with the consents to be referred (and, if `share`, to share
 /// their name and phone with partners), and their name.
 fn person(nb: &mut carnet_client::Notebook, pseudonym: &str, name: &str, share: bool) -> RecordId {
@@ -242,7 +227,7 @@ fn a_partner_receives_only_its_referrals_answers_them_and_the_team_sees_each_ste
     }
     let mut paul = Device::join(
         &n.server,
-        &partner_code(&n.server, &n.team, n.carrefour),
+        &n.server.partner_invite(&n.team, n.carrefour),
         "Paul",
         63,
     );
@@ -359,6 +344,7 @@ fn a_partner_receives_only_its_referrals_answers_them_and_the_team_sees_each_ste
         .inbox(
             &carnet_client::InboxFilter {
                 author: Some(paul.nb.member()),
+                kind: Some(RecordKind::Referral),
                 ..Default::default()
             },
             20,
@@ -495,7 +481,7 @@ fn a_partners_forged_requests_are_refused_and_change_nothing() {
     n.nadia.sync().expect("sync");
     let paul = Device::join(
         &n.server,
-        &partner_code(&n.server, &n.team, n.carrefour),
+        &n.server.partner_invite(&n.team, n.carrefour),
         "Paul",
         64,
     );

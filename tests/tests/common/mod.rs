@@ -200,6 +200,23 @@ impl TestServer {
         self.invite(&team, "worker", true)
     }
 
+    /// A partner's invitation code, for an organisation of the team's
+    /// directory.
+    pub fn partner_invite(&self, team: &str, organisation: carnet_core::RecordId) -> String {
+        let out = self.admin(&[
+            "invite",
+            "--team",
+            team,
+            "--role",
+            "partner",
+            "--organisation",
+            &organisation.to_string(),
+            "--json",
+        ]);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        v["code"].as_str().expect("code").to_string()
+    }
+
     /// An invitation code.
     pub fn invite(&self, team: &str, role: &str, persons: bool) -> String {
         let mut args = vec!["invite", "--team", team, "--role", role, "--json"];

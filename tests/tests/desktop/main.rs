@@ -2317,18 +2317,7 @@ fn a_partner_accepts_and_closes_a_referral_and_the_link_workers_app_shows_it() {
         )
         .expect("referral");
     nadia.sync().expect("sync");
-    let out = server.admin(&[
-        "invite",
-        "--team",
-        &team,
-        "--role",
-        "partner",
-        "--organisation",
-        &org.to_string(),
-        "--json",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
-    let partner_code = v["code"].as_str().expect("code").to_string();
+    let partner_code = server.partner_invite(&team, org);
     runtime().block_on(async {
         // Paul, at the Carrefour, answers in the app.
         let dir = tempfile::tempdir().unwrap();
