@@ -299,6 +299,8 @@ pub fn main() -> ExitCode {
                 ),
         )
         .with_writer(std::io::stderr)
+        // Colours only on a terminal: a log file or journald reads plain.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,

@@ -68,6 +68,9 @@ pub enum ServerError {
     /// A bug; logged.
     #[error("the server hit an internal error; it was logged and nothing was changed")]
     Internal(String),
+    /// The server cannot answer for now (its database does not answer).
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl ServerError {
@@ -92,6 +95,7 @@ impl ServerError {
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Storage(_) => ErrorKind::Storage,
             Self::Internal(_) => ErrorKind::Internal,
+            Self::Unavailable(_) => ErrorKind::Storage,
         }
     }
 
@@ -111,6 +115,7 @@ impl ServerError {
             Self::Protocol(_) => StatusCode::UPGRADE_REQUIRED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -127,6 +132,10 @@ impl IntoResponse for ServerError {
             message: self.to_string(),
         };
         let mut resp = (self.status(), Json(body)).into_response();
+        if let Self::Unavailable(_) = &self {
+            resp.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, 5.into());
+        }
         if let Self::TooManyAttempts(wait) = &self {
             resp.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,

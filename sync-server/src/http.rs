@@ -28,6 +28,7 @@ use tokio::sync::Semaphore;
 use crate::db::{self, Device};
 use crate::error::ServerError;
 use crate::listen::Defences;
+use crate::metrics::{Metrics, Round};
 use crate::store::{DocCache, TeamStore};
 use crate::throttle::{JoinLimits, JoinThrottle};
 
@@ -60,6 +61,8 @@ pub struct AppState {
     /// holds one body in memory, never many.
     per_device: Arc<Mutex<std::collections::HashMap<String, Arc<Semaphore>>>>,
     joins: Arc<Mutex<JoinThrottle>>,
+    /// What `/metrics` says.
+    metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -75,6 +78,7 @@ impl AppState {
             heavy: Arc::new(Semaphore::new(cores.max(2))),
             per_device: Arc::default(),
             joins: Arc::new(Mutex::new(JoinThrottle::new(JoinLimits::default()))),
+            metrics: Arc::default(),
         }
     }
 
@@ -120,12 +124,27 @@ impl AppState {
         f: impl FnOnce(&mut Connection) -> Result<T, ServerError> + Send + 'static,
     ) -> Result<T, ServerError> {
         let conn = Arc::clone(&self.conn);
+        let metrics = Arc::clone(&self.metrics);
         tokio::task::spawn_blocking(move || {
+            metrics.db_waiting(1);
+            let waiting = Gauge(&metrics, Metrics::db_waiting);
             let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            drop(waiting);
+            metrics.db_busy(1);
+            let _busy = Gauge(&metrics, Metrics::db_busy);
             f(&mut guard)
         })
         .await
         .map_err(|e| ServerError::Internal(format!("a request handler failed: {e}")))?
+    }
+}
+
+/// Takes one off a gauge when dropped (a panic included).
+struct Gauge<'a>(&'a Metrics, fn(&Metrics, i64));
+
+impl Drop for Gauge<'_> {
+    fn drop(&mut self) {
+        (self.1)(self.0, -1);
     }
 }
 
@@ -140,6 +159,8 @@ pub fn router(state: AppState) -> Router {
                 })
             }),
         )
+        .route(paths::READY, get(ready))
+        .route(paths::METRICS, get(metrics))
         .route(paths::JOIN, post(join))
         .route(paths::ME, get(me))
         .route(paths::SYNC, post(sync))
@@ -147,6 +168,7 @@ pub fn router(state: AppState) -> Router {
         .route(paths::DEVICES, get(devices))
         .route(paths::REVOKE_ROUTE, post(revoke))
         .route(paths::ERASE_ROUTE, post(erase))
+        .route_layer(middleware::from_fn_with_state(state.clone(), observe))
         .fallback(|| async {
             ServerError::NotFound("no such endpoint on this Carnet server".into())
         })
@@ -154,6 +176,60 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(middleware::from_fn(bounded_head))
         .with_state(state)
+}
+
+/// Each request of a route: an id (the `x-request-id` answered, and the
+/// span of every log line it makes: which round a refusal belongs to),
+/// then its count and duration by route and status.
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "other".to_string(), |p| p.as_str().to_string());
+    let id = format!("{:016x}", rand::random::<u64>());
+    let started = Instant::now();
+    let span = tracing::info_span!("request", id = %id, route = %route);
+    let mut resp = next.run(req).instrument(span).await;
+    state
+        .metrics
+        .request(&route, resp.status().as_u16(), started.elapsed());
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-request-id", value);
+    }
+    resp
+}
+
+/// Whether the server can answer: its database answers a query.
+async fn ready(State(state): State<AppState>) -> Result<Json<Health>, ServerError> {
+    let answered = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        state.with_db(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)),
+    )
+    .await;
+    match answered {
+        Ok(Ok(1)) => Ok(Json(Health {
+            status: "ready".into(),
+        })),
+        Ok(Ok(_)) | Ok(Err(_)) => Err(ServerError::Unavailable(
+            "the server's database does not answer; try again in a moment".into(),
+        )),
+        Err(_) => Err(ServerError::Unavailable(
+            "the server's database is busy beyond 5 seconds; try again in a moment".into(),
+        )),
+    }
+}
+
+/// The metrics, in Prometheus's text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 /// Refuse a request target or headers larger than the server reads, with
@@ -335,15 +411,17 @@ async fn sync(
     .await
     .map_err(|_| ServerError::SlowBody(state.defences.body_timeout))?
     .map_err(|_| ServerError::TooLarge(MAX_BODY))?;
+    let bytes_in = body.len();
     let permit = Arc::clone(&state.heavy)
         .acquire_owned()
         .await
         .map_err(stopping)?;
-    let (req, refused) = tokio::task::spawn_blocking(move || {
+    let (req, refused, pushed) = tokio::task::spawn_blocking(move || {
         let mut req: SyncRequest =
             decode(&body).map_err(|e| ServerError::BadRequest(e.to_string()))?;
+        let pushed = req.push.len();
         let refused = screen(&mut req).map_err(|e| ServerError::RequestTooLarge(e.to_string()))?;
-        Ok::<_, ServerError>((req, refused))
+        Ok::<_, ServerError>((req, refused, pushed))
     })
     .await
     .map_err(|e| ServerError::Internal(format!("a request handler failed: {e}")))??;
@@ -373,8 +451,17 @@ async fn sync(
         // One line of ours per refused record: its id and why, never its
         // content or the reason's wording.
         tracing::info!(%team, device = %device_id, record = %r.id, code = r.code.code(), "pushed record refused");
+        state.metrics.refused(r.code.code());
     }
-    Ok(([(header::CONTENT_TYPE, "application/cbor")], encode(&resp)).into_response())
+    let answer = encode(&resp);
+    state.metrics.round(Round {
+        records_in: pushed,
+        records_out: resp.records.len(),
+        bytes_in,
+        bytes_out: answer.len(),
+    });
+    tracing::info!(%team, device = %device_id, pushed, sent = resp.records.len(), erased = resp.erased.len(), refused = resp.rejected.len(), more = resp.more, "sync round");
+    Ok(([(header::CONTENT_TYPE, "application/cbor")], answer).into_response())
 }
 
 async fn invite(

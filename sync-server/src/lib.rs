@@ -17,6 +17,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod listen;
+pub mod metrics;
 pub mod store;
 pub mod throttle;
 

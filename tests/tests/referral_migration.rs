@@ -167,10 +167,9 @@ fn held_referrals_move_on_the_server_with_their_history_and_offline_edits_follow
     let stored = |id: RecordId| -> RecordDoc {
         let mut conn = carnet_sync_server::db::open(&server.data).expect("db");
         let tx = carnet_sync_server::db::write_tx(&mut conn).expect("tx");
-        let doc = carnet_sync_server::store::stored_doc(&tx, &team, id)
+        carnet_sync_server::store::stored_doc(&tx, &team, id)
             .expect("read")
-            .expect("stored");
-        doc
+            .expect("stored")
     };
     for p in [lea, sam] {
         let Record::Person(p) = stored(p).record().expect("person") else {

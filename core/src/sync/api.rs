@@ -7,6 +7,8 @@
 //! | method | path | request | answer |
 //! |---|---|---|---|
 //! | GET | [`paths::HEALTH`] | | [`Health`] |
+//! | GET | [`paths::READY`] | | [`Health`] (`ready`), or 503 |
+//! | GET | [`paths::METRICS`] | | Prometheus text |
 //! | POST | [`paths::JOIN`] | [`JoinRequest`] | 201 [`Joined`] |
 //! | GET | [`paths::ME`] | | [`Me`] |
 //! | POST | [`paths::SYNC`] | `SyncRequest` (CBOR) | `SyncResponse` (CBOR) |
@@ -29,6 +31,10 @@ pub mod paths {
 
     /// Whether the server is up.
     pub const HEALTH: &str = "/v1/health";
+    /// Whether the server can answer: its database answers.
+    pub const READY: &str = "/v1/ready";
+    /// The server's metrics, in Prometheus's text format.
+    pub const METRICS: &str = "/metrics";
     /// Join a team with an invitation code.
     pub const JOIN: &str = "/v1/join";
     /// Who this device is.

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs a command beside a throwaway PostgreSQL cluster: initdb in a
+# temporary directory, a free loopback port, trust authentication; the
+# cluster is stopped and its directory removed when the command ends,
+# whatever happens. The command finds it in CARNET_TEST_DATABASE_URL
+# (postgres://postgres@127.0.0.1:PORT/postgres).
+#
+# PostgreSQL refuses to run as root (and CI runs as root): there the
+# cluster runs as the `postgres` user the system package creates.
+#
+#   scripts/with-postgres.sh cargo test -p carnet-tests --test postgres
+set -euo pipefail
+
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+if [ -z "$pg_bin" ] || [ ! -x "$pg_bin/initdb" ]; then
+  echo "PostgreSQL is not installed (apt-get install postgresql; scripts/setup.sh does it)" >&2
+  exit 1
+fi
+
+base=$(mktemp -d /tmp/carnet-pg.XXXXXX)
+chmod 777 "$base"
+as_owner=()
+if [ "$(id -u)" -eq 0 ]; then
+  as_owner=(runuser -u postgres --)
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+
+stop() {
+  "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$base/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$base"
+}
+trap stop EXIT
+
+"${as_owner[@]}" "$pg_bin/initdb" -D "$base/pg" -A trust -U postgres >"$base/initdb.log" 2>&1 || {
+  cat "$base/initdb.log" >&2
+  exit 1
+}
+"${as_owner[@]}" "$pg_bin/pg_ctl" -D "$base/pg" -l "$base/pg.log" \
+  -o "-p $port -k $base -c listen_addresses=127.0.0.1" -w start >/dev/null || {
+  cat "$base/pg.log" >&2
+  exit 1
+}
+export CARNET_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+"$@"

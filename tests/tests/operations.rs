@@ -1,0 +1,148 @@
+//! What a server's operators watch, against the real server on loopback:
+//! `/v1/health` and `/v1/ready`, the Prometheus metrics at `/metrics`
+//! (requests by route and status with their durations, sync rounds,
+//! records and bytes in and out, refusals by reason), and a request id
+//! per request, answered in `x-request-id` and carried by the log lines
+//! of its round, which never hold a note's words.
+
+mod common;
+
+use carnet_client::{NoteInput, PersonInput};
+use carnet_core::vocab::Method;
+use common::{Device, TestServer};
+
+fn get(url: &str, token: Option<&str>) -> (u16, reqwest::header::HeaderMap, String) {
+    common::rt().block_on(async {
+        let mut req = reqwest::Client::new().get(url);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().await.expect("the server answers");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        (status, headers, resp.text().await.expect("body"))
+    })
+}
+
+/// A metric's value, by its whole name and labels as the text format
+/// writes them.
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[test]
+fn operators_see_readiness_counts_durations_refusals_and_request_ids() {
+    let server = TestServer::start();
+    let (team, code) = server.create_team("Pôle", "Aline");
+    let mut aline = Device::join(&server, &code, "Aline", 91);
+    let (status, _, body) = get(&format!("{}/v1/health", server.url), None);
+    assert_eq!((status, body.contains("ok")), (200, true));
+    let (status, _, body) = get(&format!("{}/v1/ready", server.url), None);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("ready"), "{body}");
+    aline
+        .nb
+        .create_note(NoteInput {
+            method: Some(Method::Outreach),
+            title: "Rencontre confidentielle au parc".into(),
+            body: Some("Madame Tremblay cherche un logement".into()),
+            ..NoteInput::default()
+        })
+        .expect("note");
+    aline.sync().expect("sync");
+    // A worker without access to persons pushes one: refused.
+    let mut jean = Device::join(&server, &server.invite(&team, "worker", false), "Jean", 92);
+    jean.nb
+        .create_person(PersonInput {
+            pseudonym: "JN-1".into(),
+            ..Default::default()
+        })
+        .expect("local person");
+    let summary = jean.sync().expect("sync");
+    assert_eq!(summary.rejected.len(), 1);
+
+    let (status, headers, text) = get(&format!("{}/metrics", server.url), None);
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .is_ok_and(|t| t.starts_with("text/plain; version=0.0.4")),
+        "{headers:?}"
+    );
+    let synced = metric(
+        &text,
+        "carnet_http_requests_total{route=\"/v1/sync\",status=\"200\"}",
+    );
+    assert!(synced >= 2.0, "{text}");
+    assert_eq!(
+        metric(
+            &text,
+            "carnet_http_request_duration_seconds_count{route=\"/v1/sync\"}"
+        ),
+        synced,
+        "every sync request timed"
+    );
+    assert_eq!(metric(&text, "carnet_sync_rounds_total"), synced);
+    assert!(
+        metric(&text, "carnet_sync_records_in_total") >= 2.0,
+        "{text}"
+    );
+    assert!(
+        metric(&text, "carnet_sync_records_out_total") >= 1.0,
+        "{text}"
+    );
+    assert!(metric(&text, "carnet_sync_bytes_in_total") > 0.0, "{text}");
+    assert!(metric(&text, "carnet_sync_bytes_out_total") > 0.0, "{text}");
+    assert_eq!(
+        metric(&text, "carnet_sync_refusals_total{reason=\"forbidden\"}"),
+        1.0,
+        "{text}"
+    );
+    assert_eq!(
+        metric(
+            &text,
+            "carnet_http_requests_total{route=\"/v1/join\",status=\"201\"}"
+        ),
+        2.0
+    );
+    assert_eq!(
+        metric(&text, "carnet_db_busy"),
+        0.0,
+        "nothing holds the database now"
+    );
+    assert!(
+        !text.contains("Tremblay") && !text.contains("JN-1") && !text.contains(&team),
+        "counts only"
+    );
+
+    // A request id per request, in its answer and in its log lines.
+    let token = aline.nb.membership().expect("meta").expect("joined").token;
+    let (status, headers, _) = get(&format!("{}/v1/me", server.url), Some(&token));
+    assert_eq!(status, 200);
+    let id = headers["x-request-id"].to_str().expect("ascii").to_string();
+    assert_eq!(id.len(), 16, "{id}");
+    assert!(id.chars().all(|c| c.is_ascii_hexdigit()));
+    let (_, other, _) = get(&format!("{}/v1/me", server.url), Some(&token));
+    assert_ne!(
+        other["x-request-id"], headers["x-request-id"],
+        "one id per request"
+    );
+    let log = server.log();
+    let round = log
+        .lines()
+        .find(|l| l.contains("pushed record refused"))
+        .expect("the refusal is logged");
+    assert!(
+        round.contains("request{id=") && round.contains("route=/v1/sync"),
+        "the refusal names its request: {round}"
+    );
+    assert!(log.lines().any(|l| l.contains("sync round")), "{log}");
+    for words in ["Tremblay", "confidentielle", "JN-1"] {
+        assert!(
+            !log.contains(words),
+            "the log holds no record's words ({words})"
+        );
+    }
+}
