@@ -2347,6 +2347,7 @@ fn a_partner_accepts_and_closes_a_referral_and_the_link_workers_app_shows_it() {
             app.click("#partner-close-apply").await?;
             app.wait_text(".partner-result", "Service reçu").await?;
             app.wait_text(".steps", "Paul").await?;
+            let _ = app.screenshot("-inbox").await;
             sync_until(&app, "Paul's answer sent", || async {
                 app.count("#sync-waiting").await.unwrap_or(1) == 0
             })
