@@ -160,7 +160,8 @@ async fn serve(
     (defences, joins): (Defences, JoinLimits),
 ) -> anyhow::Result<()> {
     let conn = db::open(&data)?;
-    let app = router(AppState::new(conn).with_defences(defences, joins));
+    let state = AppState::new(conn).with_defences(defences, joins);
+    let app = router(state.clone());
     let acceptor = match &tls {
         None => None,
         Some((cert, key)) => {
@@ -187,12 +188,43 @@ async fn serve(
     let scheme = if acceptor.is_some() { "https" } else { "http" };
     println!("listening on {scheme}://{addr}");
     tracing::info!("listening on {scheme}://{addr}");
-    crate::listen::serve(listener, app, acceptor, defences, shutdown()).await?;
+    // On SIGTERM or Ctrl-C: rounds being answered finish (up to 30 s);
+    // new ones are told to come back (503, Retry-After); then the
+    // listener closes.
+    let stopping = async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: rounds being answered finish, new ones are told to come back");
+        state.stop();
+        if !state.drained(std::time::Duration::from_secs(30)).await {
+            tracing::warn!("stopping with requests still being answered after 30 s");
+        }
+    };
+    crate::listen::serve(listener, app, acceptor, defences, stopping).await?;
+    tracing::info!("stopped");
     Ok(())
 }
 
-async fn shutdown() {
-    let _ = tokio::signal::ctrl_c().await;
+/// SIGTERM (systemd's stop) or Ctrl-C.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = tokio::signal::ctrl_c() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {

@@ -63,6 +63,10 @@ pub struct AppState {
     joins: Arc<Mutex<JoinThrottle>>,
     /// What `/metrics` says.
     metrics: Arc<Metrics>,
+    /// Set when the server is stopping: requests are told to come back.
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+    /// Requests being answered (the ones a stopping server waits for).
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl AppState {
@@ -79,7 +83,29 @@ impl AppState {
             per_device: Arc::default(),
             joins: Arc::new(Mutex::new(JoinThrottle::new(JoinLimits::default()))),
             metrics: Arc::default(),
+            stopping: Arc::default(),
+            in_flight: Arc::default(),
         }
+    }
+
+    /// Stop taking requests: from now on each is answered 503 with a
+    /// retry hint (those already being answered finish).
+    pub fn stop(&self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Wait until no request is being answered, or `most` has passed;
+    /// whether none is.
+    pub async fn drained(&self, most: std::time::Duration) -> bool {
+        let start = Instant::now();
+        while self.in_flight.load(std::sync::atomic::Ordering::SeqCst) > 0 {
+            if start.elapsed() >= most {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        true
     }
 
     /// The same, reading the time from `clock` (tests).
@@ -175,6 +201,7 @@ pub fn router(state: AppState) -> Router {
         // The sync route reads its body itself, after authentication.
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY))
         .layer(middleware::from_fn(bounded_head))
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
         .with_state(state)
 }
 
@@ -198,6 +225,28 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         resp.headers_mut().insert("x-request-id", value);
     }
     resp
+}
+
+/// Counts the requests being answered; once the server is stopping,
+/// answers each new one 503 with a retry hint (`/v1/health` apart: the
+/// process is still up).
+async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use std::sync::atomic::Ordering;
+    state.in_flight.fetch_add(1, Ordering::SeqCst);
+    struct Done<'a>(&'a std::sync::atomic::AtomicUsize);
+    impl Drop for Done<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+    let _done = Done(&state.in_flight);
+    if state.stopping.load(Ordering::SeqCst) && req.uri().path() != paths::HEALTH {
+        return ServerError::Unavailable(
+            "the server is stopping; your device will sync again in a moment".into(),
+        )
+        .into_response();
+    }
+    next.run(req).await
 }
 
 /// Whether the server can answer: its database answers a query.

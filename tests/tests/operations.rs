@@ -146,3 +146,53 @@ fn operators_see_readiness_counts_durations_refusals_and_request_ids() {
         );
     }
 }
+
+#[test]
+fn a_stopping_server_finishes_the_round_it_answers_and_tells_new_ones_to_come_back() {
+    use std::io::{Read, Write};
+    let mut server = TestServer::start();
+    let (_, code) = server.create_team("Pôle", "Aline");
+    let aline = Device::join(&server, &code, "Aline", 93);
+    let token = aline.nb.membership().expect("meta").expect("joined").token;
+    // A round whose body is half sent when the server is told to stop.
+    let body = common::wire::sync_req(vec![]);
+    let (first, rest) = body.split_at(body.len() / 2);
+    let addr = server.url.trim_start_matches("http://").to_string();
+    let mut round = std::net::TcpStream::connect(&addr).expect("connect");
+    write!(
+        round,
+        "POST /v1/sync HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/cbor\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .expect("headers");
+    round.write_all(first).expect("half the body");
+    round.flush().expect("flush");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    server.terminate();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+
+    // A new request is told to come back, in words, with a hint.
+    let (status, headers, text) = get(&format!("{}/v1/me", server.url), Some(&token));
+    assert_eq!(status, 503, "{text}");
+    assert!(text.contains("stopping"), "{text}");
+    assert!(headers.contains_key("retry-after"), "{headers:?}");
+    let (status, _, _) = get(&format!("{}/v1/health", server.url), None);
+    assert_eq!(status, 200, "the process is still up");
+    assert_eq!(
+        server.wait_exit(std::time::Duration::from_millis(200)),
+        None,
+        "it waits for the round"
+    );
+
+    // The round in flight finishes and is answered.
+    round.write_all(rest).expect("the rest");
+    let mut answer = Vec::new();
+    round.read_to_end(&mut answer).expect("answer");
+    let head = String::from_utf8_lossy(&answer[..answer.len().min(64)]).to_string();
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    // Then the server exits, cleanly.
+    assert_eq!(
+        server.wait_exit(std::time::Duration::from_secs(15)),
+        Some(0)
+    );
+}

@@ -152,6 +152,29 @@ impl TestServer {
         }
     }
 
+    /// Ask the server to stop, as systemd does (SIGTERM).
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill");
+        assert!(status.success(), "the server got SIGTERM");
+    }
+
+    /// Wait up to `most` for the server to exit; its exit code.
+    pub fn wait_exit(&mut self, most: std::time::Duration) -> Option<i32> {
+        let start = std::time::Instant::now();
+        let child = self.child.as_mut()?;
+        while start.elapsed() < most {
+            if let Ok(Some(status)) = child.try_wait() {
+                self.child = None;
+                return status.code();
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        None
+    }
+
     /// Start it again on the same port and data.
     pub fn restart(&mut self) {
         self.kill();
