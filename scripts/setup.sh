@@ -12,7 +12,7 @@ apt_packages=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libgtk-3-dev
   pkg-config xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core ca-certificates
-  libxml2-utils poppler-utils gnome-keyring
+  libxml2-utils poppler-utils gnome-keyring systemd
 )
 need_apt=()
 for p in "${apt_packages[@]}"; do

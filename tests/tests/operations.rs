@@ -196,3 +196,76 @@ fn a_stopping_server_finishes_the_round_it_answers_and_tells_new_ones_to_come_ba
         Some(0)
     );
 }
+
+#[test]
+fn the_systemd_unit_verifies_and_its_command_serves_and_stops_cleanly() {
+    use std::io::BufRead;
+    let unit = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../deploy/carnet-sync-server.service"),
+    )
+    .expect("the unit");
+    let bin = common::server_bin();
+    let dir = tempfile::tempdir().expect("dir");
+    // systemd's own check, with the binary where this build put it.
+    let installed = unit.replace(
+        "/usr/local/bin/carnet-sync-server",
+        bin.to_str().expect("path"),
+    );
+    let path = dir.path().join("carnet-sync-server.service");
+    std::fs::write(&path, &installed).expect("write");
+    let verify = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .expect("systemd-analyze (scripts/setup.sh installs systemd)");
+    let said = String::from_utf8_lossy(&verify.stderr);
+    assert!(
+        verify.status.success() && !said.contains("carnet-sync-server.service"),
+        "the unit has no error nor warning: {said}"
+    );
+    // Its command line, with a data directory and port of the test's.
+    let exec = installed
+        .lines()
+        .find_map(|l| l.strip_prefix("ExecStart="))
+        .expect("ExecStart");
+    let data = dir.path().join("data");
+    let args: Vec<String> = exec
+        .split_whitespace()
+        .skip(1)
+        .map(|a| match a {
+            "/var/lib/carnet" => data.to_str().expect("path").to_string(),
+            "127.0.0.1:8080" => "127.0.0.1:0".to_string(),
+            other => other.to_string(),
+        })
+        .collect();
+    let mut child = std::process::Command::new(&bin)
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("address");
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    assert!(data.join("server.db").exists() && data.join("server.key").exists());
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let start = std::time::Instant::now();
+    let code = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s.code();
+        }
+        assert!(
+            start.elapsed().as_secs() < 15,
+            "the server stops on SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert_eq!(code, Some(0), "it exits cleanly");
+}
