@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing Carnet needs on a fresh Debian
 # machine of this project's kind: system packages for Tauri 2 (WebKitGTK)
-# and its WebDriver tests (Xvfb, WebKitWebDriver), node and npm, the UI's
+# and its WebDriver tests (Xvfb, WebKitWebDriver), PostgreSQL and systemd's
+# tools for the server's tests, node and npm, the UI's
 # npm packages, and tauri-driver. Sourced by scripts/run.sh and
 # scripts/test.sh; safe to run again (it only installs what is missing).
 set -euo pipefail
@@ -12,7 +13,7 @@ apt_packages=(
   libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev libgtk-3-dev
   pkg-config xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core ca-certificates
-  libxml2-utils poppler-utils gnome-keyring systemd
+  libxml2-utils poppler-utils gnome-keyring systemd postgresql
 )
 need_apt=()
 for p in "${apt_packages[@]}"; do

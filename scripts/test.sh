@@ -4,11 +4,17 @@
 # tests against real SQLite files and a real sync server, the end-to-end
 # tests that drive the real desktop app under Xvfb through tauri-driver,
 # each benchmark in its small smoke mode, and each fuzz target for a few
-# seconds (scripts/fuzz.sh). Everything runs inside a D-Bus session with a
+# seconds (scripts/fuzz.sh). Everything runs beside a throwaway PostgreSQL
+# cluster (scripts/with-postgres.sh) and inside a D-Bus session with a
 # throwaway secret store (scripts/with-secret-store.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
+# The server's PostgreSQL tests run against a throwaway cluster
+# (scripts/with-postgres.sh), stopped at the end whatever happens.
+if [ -z "${CARNET_TEST_DATABASE_URL:-}" ]; then
+  exec scripts/with-postgres.sh "$0" "$@"
+fi
 # Notebooks keep their keys in a secret store: the tests run in a D-Bus
 # session of their own with a throwaway gnome-keyring, stopped at the end.
 if [ -z "${CARNET_SECRET_SESSION:-}" ]; then

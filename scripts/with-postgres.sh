@@ -23,7 +23,16 @@ as_owner=()
 if [ "$(id -u)" -eq 0 ]; then
   as_owner=(runuser -u postgres --)
 fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# A port nothing listens on (bash alone: a fresh machine may lack python).
+port=""
+for _ in $(seq 1 50); do
+  candidate=$((20000 + RANDOM % 40000))
+  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+    port=$candidate
+    break
+  fi
+done
+[ -n "$port" ] || { echo "no free port for PostgreSQL" >&2; exit 1; }
 
 stop() {
   "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$base/pg" -m immediate stop >/dev/null 2>&1 || true

@@ -172,7 +172,7 @@ pub fn open(dir: &Path) -> Result<Connection, ServerError> {
     } else {
         let id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
         if id != APPLICATION_ID {
-            return Err(ServerError::Internal(format!(
+            return Err(ServerError::Setup(format!(
                 "{} is not a Carnet server database; choose another --data directory",
                 path.display()
             )));
@@ -188,7 +188,7 @@ fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let newest = MIGRATIONS.last().map_or(1, |(v, _)| *v);
     if version > newest {
-        return Err(ServerError::Internal(format!(
+        return Err(ServerError::Setup(format!(
             "this server database was written by a newer Carnet server (schema {version}); update the server"
         )));
     }

@@ -71,6 +71,9 @@ pub enum ServerError {
     /// The server cannot answer for now (its database does not answer).
     #[error("{0}")]
     Unavailable(String),
+    /// The server cannot start as set up (said to whoever starts it).
+    #[error("{0}")]
+    Setup(String),
 }
 
 impl ServerError {
@@ -96,6 +99,7 @@ impl ServerError {
             Self::Storage(_) => ErrorKind::Storage,
             Self::Internal(_) => ErrorKind::Internal,
             Self::Unavailable(_) => ErrorKind::Storage,
+            Self::Setup(_) => ErrorKind::Internal,
         }
     }
 
@@ -116,6 +120,7 @@ impl ServerError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 }

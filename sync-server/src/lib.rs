@@ -18,6 +18,7 @@ pub mod error;
 pub mod http;
 pub mod listen;
 pub mod metrics;
+pub mod pg;
 pub mod store;
 pub mod throttle;
 

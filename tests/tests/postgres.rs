@@ -1,0 +1,142 @@
+//! The server's PostgreSQL database against a real PostgreSQL (the
+//! throwaway cluster `scripts/with-postgres.sh` starts for the test
+//! command): the schema's migrations applied once, also by instances
+//! starting at once; a newer schema refused; a bad or unreachable address
+//! said in words, its password never.
+
+mod common;
+
+use carnet_sync_server::pg::{self, PgOptions};
+
+/// The cluster's address, from the test command.
+fn cluster() -> String {
+    std::env::var("CARNET_TEST_DATABASE_URL").expect(
+        "CARNET_TEST_DATABASE_URL: run the tests through scripts/test.sh (or scripts/with-postgres.sh)",
+    )
+}
+
+/// A new, empty database of the cluster, for one test; its address.
+fn fresh_database(name: &str) -> String {
+    let admin = cluster();
+    let db = format!("carnet_{name}_{}", std::process::id());
+    common::rt().block_on(async {
+        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+            .await
+            .expect("the cluster answers");
+        tokio::spawn(conn);
+        // One statement each: neither may run inside a transaction.
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {db}"),
+            format!("CREATE DATABASE {db}"),
+        ] {
+            client.batch_execute(&sql).await.expect("a database");
+        }
+    });
+    let (base, _) = admin.rsplit_once('/').expect("an address with a database");
+    format!("{base}/{db}")
+}
+
+fn multi_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+#[test]
+fn the_schema_is_migrated_once_even_by_instances_starting_together() {
+    let url = fresh_database("migrate");
+    let rt = multi_thread();
+    rt.block_on(async {
+        // Three instances start at once on an empty database.
+        let (a, b, c) = tokio::join!(
+            pg::connect(&url, PgOptions::default()),
+            pg::connect(&url, PgOptions::default()),
+            pg::connect(&url, PgOptions::default()),
+        );
+        let pool = a.expect("first");
+        b.expect("second");
+        c.expect("third");
+        let applied = pg::applied(&pool).await.expect("versions");
+        assert_eq!(applied, (1..=pg::newest_schema()).collect::<Vec<_>>());
+        // Every table is there, empty.
+        let client = pool.get().await.expect("connection");
+        for table in [
+            "teams",
+            "members",
+            "invitations",
+            "devices",
+            "records",
+            "chunks",
+            "tombstones",
+            "device_heads",
+            "erased_changes",
+        ] {
+            let n: i64 = client
+                .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+                .await
+                .unwrap_or_else(|e| panic!("{table}: {e}"))
+                .get(0);
+            assert_eq!(n, 0, "{table}");
+        }
+        // Started again: nothing applied twice.
+        let again = pg::connect(&url, PgOptions::default())
+            .await
+            .expect("again");
+        assert_eq!(
+            pg::applied(&again).await.expect("versions"),
+            applied,
+            "no migration applied twice"
+        );
+        // A database a newer server wrote is refused, in words.
+        client
+            .execute("INSERT INTO carnet_schema (version) VALUES (999)", &[])
+            .await
+            .expect("a newer schema");
+        let newer = pg::connect(&url, PgOptions::default())
+            .await
+            .expect_err("a newer schema is refused");
+        assert!(newer.to_string().contains("newer Carnet server"), "{newer}");
+    });
+}
+
+#[test]
+fn a_bad_or_unreachable_address_is_said_in_words_without_its_password() {
+    let rt = multi_thread();
+    rt.block_on(async {
+        let bad = pg::connect("mysql://nobody@somewhere", PgOptions::default())
+            .await
+            .expect_err("not PostgreSQL");
+        assert!(
+            bad.to_string().contains("not a PostgreSQL address"),
+            "{bad}"
+        );
+        // A port nothing listens on (the cluster's, plus one, is free in
+        // practice; the answer must be quick and in words either way).
+        let admin = cluster();
+        let port: u16 = admin
+            .rsplit_once(':')
+            .and_then(|(_, rest)| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .expect("a port");
+        let url = format!(
+            "postgres://carnet:s3cret-word@127.0.0.1:{}/carnet",
+            port + 1
+        );
+        let started = std::time::Instant::now();
+        let unreachable = pg::connect(&url, PgOptions::default())
+            .await
+            .expect_err("nothing listens there");
+        let said = unreachable.to_string();
+        assert!(
+            said.contains("could not reach PostgreSQL at 127.0.0.1:"),
+            "{said}"
+        );
+        assert!(
+            !said.contains("s3cret-word"),
+            "the password is never said: {said}"
+        );
+        assert!(started.elapsed().as_secs() < 15, "it does not hang");
+    });
+}
