@@ -253,6 +253,14 @@ impl ServerStore for TeamStore<'_> {
         Ok(())
     }
 
+    fn feed_end(&mut self) -> Result<Option<u64>, ServerError> {
+        let end: i64 = self
+            .tx
+            .prepare_cached("SELECT feed_seq FROM teams WHERE id = ?1")?
+            .query_row([&self.team], |r| r.get(0))?;
+        Ok(Some(end.max(0) as u64))
+    }
+
     fn feed_remaining(
         &mut self,
         cursor: u64,

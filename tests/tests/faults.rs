@@ -195,3 +195,80 @@ fn the_same_request_twice_duplicates_nothing() {
         0
     );
 }
+
+/// Copy every file of a data directory (the database, its log, the key).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(to).expect("read") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::remove_file(path).expect("remove");
+        }
+    }
+    for entry in std::fs::read_dir(from).expect("read") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn a_server_restored_from_a_backup_gets_back_what_devices_sent_since() {
+    use carnet_client::NoteInput;
+    let mut server = TestServer::start();
+    let (team, code) = server.create_team("Pôle", "Aline");
+    let mut aline = Device::join(&server, &code, "Aline", 101);
+    let mut jean = Device::join(&server, &server.invite(&team, "worker", false), "Jean", 102);
+    let note = |title: &str| NoteInput {
+        title: title.into(),
+        body: Some("Avant la sauvegarde".into()),
+        ..NoteInput::default()
+    };
+    let first = aline.nb.create_note(note("Première")).expect("note");
+    aline.sync().expect("sync");
+    jean.sync().expect("sync");
+
+    // The backup, taken with the server stopped.
+    let backup = tempfile::tempdir().expect("backup");
+    server.kill();
+    copy_dir(&server.data, backup.path());
+    server.restart();
+
+    // After it: a new note, an edit, Jean's note; all acknowledged.
+    let later = aline.nb.create_note(note("Après")).expect("note");
+    aline
+        .nb
+        .set_body(first, "Avant la sauvegarde, puis corrigée")
+        .expect("edit");
+    aline.sync().expect("sync");
+    let jeans = jean.nb.create_note(note("Celle de Jean")).expect("note");
+    jean.sync().expect("sync");
+    aline.sync().expect("sync");
+
+    // The server is restored: it lost all of that.
+    server.kill();
+    copy_dir(backup.path(), &server.data);
+    server.restart();
+    aline.sync().expect("sync after the restore");
+    jean.sync().expect("sync after the restore");
+    aline.sync().expect("sync");
+
+    // A device joining now gets everything, as the devices hold it.
+    let mut omar = Device::join(&server, &server.invite(&team, "worker", false), "Omar", 103);
+    // (Omar's joining names him in the workspace: the others learn it.)
+    aline.sync().expect("sync");
+    jean.sync().expect("sync");
+    let (a, o) = (state(&mut aline), state(&mut omar));
+    for id in [first, later, jeans] {
+        assert!(
+            o.contains_key(&id.to_string()),
+            "{id} is back on the server"
+        );
+    }
+    assert_eq!(
+        a, o,
+        "the newcomer holds what Aline holds, change for change"
+    );
+    assert_eq!(state(&mut jean), a, "and so does Jean");
+}

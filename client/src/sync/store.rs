@@ -171,6 +171,15 @@ impl ClientStore for Notebook {
         tx.commit()
     }
 
+    fn resend_all(&mut self) -> Result<()> {
+        let tx = self.store_mut().transaction()?;
+        tx.execute(
+            "UPDATE records SET server_heads = x'', dirty = 1 WHERE rejected_code IS NULL",
+            [],
+        )?;
+        tx.commit()
+    }
+
     fn mark_rejected(&mut self, id: RecordId, code: RejectCode, reason: &str) -> Result<()> {
         let heads = match self.with_doc(id, |doc| encode_heads(&doc.heads())) {
             Ok(h) => h,

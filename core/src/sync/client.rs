@@ -81,6 +81,9 @@ pub trait ClientStore {
     fn set_server_heads(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), Self::Error>;
     /// Forget what the server was known to have: the next push sends all.
     fn reset_server_heads(&mut self, id: RecordId) -> Result<(), Self::Error>;
+    /// Forget what the server was known to have of every record (not
+    /// those it refused as they stand): the next pushes send them all.
+    fn resend_all(&mut self) -> Result<(), Self::Error>;
     /// The server refused the record as it stands: keep it, with the reason.
     fn mark_rejected(
         &mut self,
@@ -195,6 +198,12 @@ pub fn apply_response<S: ClientStore>(
     req: &SyncRequest,
     resp: &SyncResponse,
 ) -> Result<RoundReport, S::Error> {
+    if resp.behind {
+        // The server lost what it had confirmed (a restored backup):
+        // everything goes again, and the answer's records set the heads
+        // it now holds.
+        store.resend_all()?;
+    }
     let mut report = RoundReport {
         sent: req.push.len(),
         more: resp.more,
@@ -264,6 +273,9 @@ mod tests {
             Ok(Merge::Applied)
         }
         fn set_server_heads(&mut self, _: RecordId, _: &[ChangeHash]) -> Result<(), Self::Error> {
+            Ok(())
+        }
+        fn resend_all(&mut self) -> Result<(), Self::Error> {
             Ok(())
         }
         fn reset_server_heads(&mut self, _: RecordId) -> Result<(), Self::Error> {

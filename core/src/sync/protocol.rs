@@ -200,6 +200,12 @@ pub struct SyncResponse {
     pub erased: Vec<RecordId>,
     /// Pushed records the server refused.
     pub rejected: Vec<Rejection>,
+    /// The server holds less than this device was told it held (it was
+    /// restored from a backup, or moved without its feed): the answer
+    /// starts the feed over, and the device sends every record again.
+    /// Absent from older servers' answers.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub behind: bool,
 }
 
 /// Encode a message as CBOR.

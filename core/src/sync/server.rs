@@ -76,6 +76,12 @@ pub trait ServerStore {
     fn insert(&mut self, doc: &mut RecordDoc) -> Result<(), Self::Error>;
     /// Store new changes of a record; it moves to the end of the feed.
     fn append(&mut self, doc: &mut RecordDoc, changes: &[u8]) -> Result<(), Self::Error>;
+    /// The team's last feed position, if the store can tell: a device
+    /// whose cursor is past it holds what the server lost (see
+    /// [`SyncResponse::behind`]). The default cannot.
+    fn feed_end(&mut self) -> Result<Option<u64>, Self::Error> {
+        Ok(None)
+    }
     /// Feed entries after `cursor`, oldest first, at most `limit`; only
     /// those of that scope and the team's workspace when `scope` is given
     /// (a partner's feed, which must not read the team's other records).
@@ -681,11 +687,18 @@ pub fn handle_sync<S: ServerStore>(
     }
 
     let mut erased = Vec::new();
-    let mut cursor = req.cursor;
+    // A device past the feed's end holds what the server lost: the feed
+    // starts over for it, and it sends everything again.
+    let behind = store
+        .feed_end()
+        .map_err(st)?
+        .is_some_and(|end| req.cursor > end);
+    let start = if behind { 0 } else { req.cursor };
+    let mut cursor = start;
     let mut more = false;
     let scope = access.feed_scope();
     let entries = store
-        .feed_since(req.cursor, limits.records + 1, scope)
+        .feed_since(start, limits.records + 1, scope)
         .map_err(st)?;
     let total = entries.len();
     for (examined, entry) in entries.into_iter().enumerate() {
@@ -756,5 +769,6 @@ pub fn handle_sync<S: ServerStore>(
         records,
         erased,
         rejected,
+        behind,
     })
 }

@@ -470,6 +470,14 @@ impl ClientStore for SimDevice {
         }
         Ok(())
     }
+    fn resend_all(&mut self) -> Result<(), Never> {
+        for r in self.records.values_mut() {
+            if r.2.is_none() {
+                r.1.clear();
+            }
+        }
+        Ok(())
+    }
     fn reset_server_heads(&mut self, id: RecordId) -> Result<(), Never> {
         if let Some(r) = self.records.get_mut(&id) {
             r.1.clear();
