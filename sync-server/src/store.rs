@@ -229,26 +229,22 @@ impl ServerStore for TeamStore<'_> {
             .prepare_cached("SELECT chunk_count FROM records WHERE team = ?1 AND id = ?2")?
             .query_row(params![self.team, id], |r| r.get(0))?;
         let heads = encode_heads(&doc.heads());
-        if doc.kind() == RecordKind::Referral {
-            // A referral may be addressed elsewhere.
-            self.tx
-                .prepare_cached("UPDATE records SET scope = ?3 WHERE team = ?1 AND id = ?2")?
-                .execute(params![self.team, id, doc.scope().map(|s| s.to_string())])?;
-        }
+        // A referral may be addressed elsewhere: its scope follows.
+        let scope = doc.scope().map(|s| s.to_string());
         if count + 1 >= COMPACT_AFTER {
             self.tx
                 .prepare_cached("DELETE FROM chunks WHERE team = ?1 AND id = ?2")?
                 .execute(params![self.team, id])?;
             self.tx
-                .prepare_cached("UPDATE records SET snapshot = ?3, chunk_count = 0, heads = ?4, snapshot_heads = ?4, seq = ?5 WHERE team = ?1 AND id = ?2")?
-                .execute(params![self.team, id, doc.save(), heads, seq])?;
+                .prepare_cached("UPDATE records SET snapshot = ?3, chunk_count = 0, heads = ?4, snapshot_heads = ?4, seq = ?5, scope = ?6 WHERE team = ?1 AND id = ?2")?
+                .execute(params![self.team, id, doc.save(), heads, seq, scope])?;
         } else {
             self.tx
                 .prepare_cached("INSERT INTO chunks (team, id, n, bytes, heads_after) VALUES (?1, ?2, ?3, ?4, ?5)")?
                 .execute(params![self.team, id, count, changes, heads])?;
             self.tx
-                .prepare_cached("UPDATE records SET chunk_count = ?3, heads = ?4, seq = ?5 WHERE team = ?1 AND id = ?2")?
-                .execute(params![self.team, id, count + 1, heads, seq])?;
+                .prepare_cached("UPDATE records SET chunk_count = ?3, heads = ?4, seq = ?5, scope = ?6 WHERE team = ?1 AND id = ?2")?
+                .execute(params![self.team, id, count + 1, heads, seq, scope])?;
         }
         Ok(())
     }

@@ -20,7 +20,7 @@ use carnet_core::vocab::{
     ConsentMethod, ConsentPurpose, Method, NeedCategory, ReferralOutcome, ReferralStatus,
 };
 use carnet_core::{Actor, Codebook, ItemId, MemberId, RecordDoc, RecordId, RecordKind, Timestamp};
-use common::wire::{post, stored};
+use common::wire::{post, stored, sync_req};
 use common::{Device, TestServer};
 
 /// A team: Aline coordinates, Nadia refers; two organisations in the
@@ -545,12 +545,7 @@ fn a_partners_forged_requests_are_refused_and_change_nothing() {
     ];
     for (what, push) in attempts {
         let id = push.id;
-        let a = post(
-            &url,
-            Some(&token),
-            "application/cbor",
-            build_body(vec![push]),
-        );
+        let a = post(&url, Some(&token), "application/cbor", sync_req(vec![push]));
         assert_eq!(a.status, 200, "{what}: {}", a.message);
         let resp: SyncResponse = decode(&a.body).expect("cbor");
         assert_eq!(resp.rejected.len(), 1, "{what} is refused");
@@ -581,7 +576,7 @@ fn a_partners_forged_requests_are_refused_and_change_nothing() {
         &url,
         Some(&token),
         "application/cbor",
-        build_body(vec![PushRecord {
+        sync_req(vec![PushRecord {
             id: new_id,
             kind: RecordKind::Referral,
             heads: vec![],
@@ -615,8 +610,4 @@ fn a_partners_forged_requests_are_refused_and_change_nothing() {
         );
     }
     assert_eq!(stored(&n.server), before, "nothing stored changed");
-}
-
-fn build_body(push: Vec<PushRecord>) -> Vec<u8> {
-    common::wire::sync_req(push)
 }

@@ -2,6 +2,8 @@
 //! partner's device (the referrals addressed to its organisation) and the
 //! thread of each referral, read by both sides.
 
+use std::collections::HashMap;
+
 use carnet_core::record::{Record, ReferralRecord};
 use carnet_core::sync::Role;
 use carnet_core::{ItemId, RecordId};
@@ -31,9 +33,10 @@ impl Notebook {
                     .into(),
             ));
         };
+        let names = member_names(self.store.conn())?;
         let mut out = Vec::new();
         for id in query::referral_records_to(self.store.conn(), org)? {
-            out.push(self.referral_thread(ItemId::from_uuid(*id.as_uuid()))?);
+            out.push(self.thread_named(ItemId::from_uuid(*id.as_uuid()), &names)?);
         }
         out.sort_by_key(|t| {
             (
@@ -47,12 +50,21 @@ impl Notebook {
     /// A referral that is a record of its own, with its steps and
     /// messages named.
     pub fn referral_thread(&mut self, referral: ItemId) -> Result<ReferralThread> {
+        let names = member_names(self.store.conn())?;
+        self.thread_named(referral, &names)
+    }
+
+    /// A referral's thread, its members named from `names`.
+    fn thread_named(
+        &mut self,
+        referral: ItemId,
+        names: &HashMap<String, String>,
+    ) -> Result<ReferralThread> {
         let id = RecordId::from_uuid(*referral.as_uuid());
         let record: ReferralRecord = match self.record(id)? {
             Record::Referral(r) => *r,
             other => return Err(ClientError::wrong_kind(id, "referral", &other)),
         };
-        let names = member_names(self.store.conn())?;
         let me = self.member();
         let name = |m: carnet_core::MemberId| {
             names

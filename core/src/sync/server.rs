@@ -490,7 +490,7 @@ fn keep_push<S: ServerStore>(
         // A person's record that arrives holding referrals (from a device
         // of an earlier Carnet) has them moved to records of their own;
         // the device is answered with that change too.
-        if doc.kind() == RecordKind::Person && move_held_referrals(store, &mut doc)? {
+        if move_held_referrals(store, &mut doc)? {
             heads = doc.heads();
             let since = doc.known_heads(&device_heads);
             answer = doc.changes_since(&since);
@@ -667,7 +667,12 @@ pub fn handle_sync<S: ServerStore>(
             continue;
         }
         if let Some(mut doc) = store.load(*id).map_err(st)? {
-            if !access.may_read(doc.kind()) || !access.sees(doc.kind(), doc.scope()) {
+            // A record's scope is read (the referral decoded) for a
+            // partner only.
+            let kind = doc.kind();
+            let visible = access.may_read(kind)
+                && (access.feed_scope().is_none() || access.sees(kind, doc.scope()));
+            if !visible {
                 store.release(doc);
                 continue;
             }

@@ -1,7 +1,7 @@
 // The current language, reactive: every `t(...)` in a component re-runs
 // when it changes.
 
-import { translate, type Lang, type Params } from "./i18n";
+import { termLabel, translate, type Lang, type Params } from "./i18n";
 import type { MessageKey } from "./messages";
 
 export const locale = $state<{ lang: Lang }>({ lang: "fr" });
@@ -9,6 +9,12 @@ export const locale = $state<{ lang: Lang }>({ lang: "fr" });
 /** The message `key` in the current language. */
 export function t(key: MessageKey, params?: Params): string {
   return translate(locale.lang, key, params);
+}
+
+/** A vocabulary's term (a status, a need…) in the current language; its
+ * code when the list does not hold it. */
+export function term(terms: readonly { code: string; fr: string; en: string }[] | undefined, code: string): string {
+  return termLabel(locale.lang, terms ?? [], code);
 }
 
 /** Switch language; the document's `lang` follows for screen readers. */
