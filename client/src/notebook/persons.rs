@@ -488,19 +488,12 @@ impl Notebook {
                             at,
                             &mut effects,
                         );
-                        // The partner's copy of the name and phone goes
-                        // with either consent.
-                        let copied = matches!(
-                            purpose,
-                            ConsentPurpose::SharingWithPartners
-                                | ConsentPurpose::IdentifyingDetails
-                        ) && r.identity.take().is_some();
-                        if copied && purpose == ConsentPurpose::IdentifyingDetails {
-                            effects.referrals_unshared += 1;
-                        }
                         Ok(())
                     })?;
                 }
+                // The partner's copy of the name and phone goes with
+                // either consent.
+                self.refresh_shared_identity(person)?;
             }
             Ok(effects)
         })
@@ -526,7 +519,13 @@ impl Notebook {
             p.identity = (!empty).then_some(identity);
             Ok(())
         })?;
-        // The partner organisations' copies follow, where shared.
+        self.refresh_shared_identity(person)
+    }
+
+    /// The partner organisations' copies of a person's name and phone,
+    /// made again from the person as they stand, where shared (see
+    /// [`SharedIdentity::of`]).
+    fn refresh_shared_identity(&mut self, person: RecordId) -> Result<()> {
         let p = match self.record(person)? {
             Record::Person(p) => *p,
             other => return Err(ClientError::wrong_kind(person, "person", &other)),
