@@ -18,6 +18,13 @@ fi
 export RUSTC_BOOTSTRAP=1
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
+# Built once, before any run, so that a build that fails (a full disk, a
+# compiler error) is said as such and not taken for a finding.
+if ! cargo fuzz build -s none >"$corpus/build.log" 2>&1; then
+  tail -40 "$corpus/build.log" >&2
+  echo "the fuzz targets could not be built (above); nothing was fuzzed" >&2
+  exit 1
+fi
 for target in sync_request pushed_record chunk; do
   mkdir -p "$corpus/$target"
   echo "Fuzzing $target for ${seconds}s" >&2
