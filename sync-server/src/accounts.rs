@@ -41,8 +41,14 @@ pub fn normalise_code(typed: &str) -> String {
 }
 
 /// The key invitation codes are hashed with.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CodeKey(Vec<u8>);
+
+impl std::fmt::Debug for CodeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CodeKey(..)")
+    }
+}
 
 /// The key's file, beside the database.
 pub const KEY_FILE: &str = "server.key";
@@ -51,8 +57,14 @@ impl CodeKey {
     /// The key of the data directory `dir`, created (random, readable by
     /// its owner alone) the first time.
     pub fn of_dir(dir: &std::path::Path) -> std::io::Result<Self> {
-        let path = dir.join(KEY_FILE);
-        match std::fs::read(&path) {
+        Self::of_file(&dir.join(KEY_FILE))
+    }
+
+    /// The key kept in `path`, created (random, readable by its owner
+    /// alone) the first time. Every instance of a server on one
+    /// PostgreSQL database is given the same file.
+    pub fn of_file(path: &std::path::Path) -> std::io::Result<Self> {
+        match std::fs::read(path) {
             Ok(bytes) if bytes.len() >= 32 => return Ok(Self(bytes)),
             Ok(_) => {
                 return Err(std::io::Error::new(
@@ -70,10 +82,21 @@ impl CodeKey {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         use std::io::Write;
-        let mut file = options.open(&path)?;
+        // Written whole beside it, then linked in place (which fails if
+        // the file appeared meanwhile): instances starting together with
+        // the same file all read one key, never a half-written one.
+        let fresh = path.with_extension(format!("new-{:016x}", rand::random::<u64>()));
+        let mut file = options.open(&fresh)?;
         file.write_all(&key)?;
         file.sync_all()?;
-        Ok(Self(key))
+        drop(file);
+        let linked = std::fs::hard_link(&fresh, path);
+        let _ = std::fs::remove_file(&fresh);
+        match linked {
+            Ok(()) => Ok(Self(key)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Self::of_file(path),
+            Err(e) => Err(e),
+        }
     }
 
     /// The stored hash of a code as typed.

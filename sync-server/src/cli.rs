@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use crate::db::Database;
 use crate::listen::Defences;
+use crate::pg::PgOptions;
 use crate::throttle::JoinLimits;
 use crate::{db, router, AppState};
 use anyhow::Context;
@@ -30,9 +32,8 @@ struct Cli {
 enum Command {
     /// Serve teams over HTTP (or HTTPS with --tls-cert and --tls-key).
     Serve {
-        /// Data directory (created if needed).
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         /// Address to listen on, e.g. 0.0.0.0:8443 or 127.0.0.1:0.
         #[arg(long)]
         listen: SocketAddr,
@@ -50,8 +51,8 @@ enum Command {
     Team(TeamCommand),
     /// Create an invitation code.
     Invite {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         #[arg(long)]
         team: String,
         #[arg(long)]
@@ -71,8 +72,8 @@ enum Command {
     },
     /// List a team's devices.
     Devices {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         #[arg(long)]
         team: String,
         #[arg(long)]
@@ -80,11 +81,66 @@ enum Command {
     },
     /// Revoke a device.
     Revoke {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         #[arg(long)]
         device: String,
     },
+}
+
+/// Where the server keeps its teams: a data directory (SQLite, the
+/// default) or a PostgreSQL database.
+#[derive(clap::Args)]
+struct StoreArgs {
+    /// Data directory of the SQLite database (created if needed).
+    #[arg(
+        long,
+        required_unless_present = "database",
+        conflicts_with = "database"
+    )]
+    data: Option<PathBuf>,
+    /// A PostgreSQL database instead, postgres://user:password@host:port/name
+    /// (also CARNET_DATABASE_URL).
+    #[arg(long, env = "CARNET_DATABASE_URL", hide_env_values = true)]
+    database: Option<String>,
+    /// With --database: the file of the key invitation codes are hashed
+    /// with, created the first time; give every instance and every
+    /// command the same file (also CARNET_KEY_FILE).
+    #[arg(long, env = "CARNET_KEY_FILE", requires = "database")]
+    key_file: Option<PathBuf>,
+    /// With --database: connections to PostgreSQL at most (per instance).
+    #[arg(long, default_value_t = PgOptions::default().max_connections)]
+    db_connections: usize,
+    /// With --database: seconds a statement may run, and a request may
+    /// wait for a free connection, before it is answered 503.
+    #[arg(long, default_value_t = PgOptions::default().statement_timeout.as_secs())]
+    db_timeout: u64,
+}
+
+impl StoreArgs {
+    /// Open the database (inside the runtime PostgreSQL's connections
+    /// will run on).
+    async fn open(self) -> anyhow::Result<Database> {
+        match (self.data, self.database) {
+            (Some(dir), _) => Ok(Database::sqlite(&dir)?),
+            (None, Some(url)) => {
+                let Some(key) = self.key_file else {
+                    anyhow::bail!("with --database, give --key-file (or CARNET_KEY_FILE): the file of the key invitation codes are hashed with, created the first time, the same for every instance and every command");
+                };
+                if self.db_connections == 0 || self.db_timeout == 0 {
+                    anyhow::bail!("--db-connections and --db-timeout must be at least 1");
+                }
+                let timeout = std::time::Duration::from_secs(self.db_timeout);
+                let options = PgOptions {
+                    max_connections: self.db_connections,
+                    wait: timeout,
+                    statement_timeout: timeout,
+                };
+                Ok(Database::postgres(&url, &key, options).await?)
+            }
+            (None, None) => anyhow::bail!("give --data DIR or --database postgres://…"),
+        }
+    }
 }
 
 /// The limits of `serve` (see `listen::Defences` and `throttle`).
@@ -141,8 +197,8 @@ impl DefenceArgs {
 enum TeamCommand {
     /// Create a team; prints its id and the coordinator's invitation code.
     Create {
-        #[arg(long)]
-        data: PathBuf,
+        #[command(flatten)]
+        store: StoreArgs,
         /// The team's name.
         name: String,
         /// The coordinator's name.
@@ -154,13 +210,13 @@ enum TeamCommand {
 }
 
 async fn serve(
-    data: PathBuf,
+    store: StoreArgs,
     listen: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,
     (defences, joins): (Defences, JoinLimits),
 ) -> anyhow::Result<()> {
-    let conn = db::open(&data)?;
-    let state = AppState::new(conn).with_defences(defences, joins);
+    let db = store.open().await?;
+    let state = AppState::new(db).with_defences(defences, joins);
     let app = router(state.clone());
     let acceptor = match &tls {
         None => None,
@@ -233,9 +289,11 @@ fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
+    // PostgreSQL's connections run on it, for every command.
+    let runtime = tokio::runtime::Runtime::new()?;
     match cli.command {
         Command::Serve {
-            data,
+            store,
             listen,
             tls_cert,
             tls_key,
@@ -243,18 +301,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             let _ = rustls::crypto::ring::default_provider().install_default();
             let limits = defences.limits()?;
-            let runtime = tokio::runtime::Runtime::new()?;
-            runtime.block_on(serve(data, listen, tls_cert.zip(tls_key), limits))?;
+            runtime.block_on(serve(store, listen, tls_cert.zip(tls_key), limits))?;
         }
         Command::Team(TeamCommand::Create {
-            data,
+            store,
             name,
             coordinator,
             json,
         }) => {
-            let mut conn = db::open(&data)?;
+            let db = runtime.block_on(store.open())?;
             let team = db::create_team(
-                &mut conn,
+                &db,
                 &name,
                 &coordinator,
                 InviteRequest::DEFAULT_HOURS,
@@ -271,7 +328,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Invite {
-            data,
+            store,
             team,
             role,
             persons,
@@ -279,25 +336,25 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             expires,
             json,
         } => {
-            let mut conn = db::open(&data)?;
+            let db = runtime.block_on(store.open())?;
             let grant = db::Grant {
                 role,
                 persons,
                 organisation,
             };
-            let code = db::invite(&mut conn, &team, grant, expires, Timestamp::now())?;
+            let code = db::invite(&db, &team, grant, expires, Timestamp::now())?;
             if json {
                 print_json(&serde_json::json!({ "code": code }))?;
             } else {
                 println!("{code}");
             }
         }
-        Command::Devices { data, team, json } => {
-            let conn = db::open(&data)?;
-            if !db::team_exists(&conn, &team)? {
+        Command::Devices { store, team, json } => {
+            let db = runtime.block_on(store.open())?;
+            if !db::team_exists(&db, &team)? {
                 anyhow::bail!("there is no team with id {team} on this server");
             }
-            let list = db::devices(&conn, &team)?;
+            let list = db::devices(&db, &team)?;
             if json {
                 print_json(&list)?;
             } else {
@@ -306,9 +363,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Revoke { data, device } => {
-            let mut conn = db::open(&data)?;
-            db::revoke(&mut conn, &device, None, Timestamp::now())?;
+        Command::Revoke { store, device } => {
+            let db = runtime.block_on(store.open())?;
+            db::revoke(&db, &device, None, Timestamp::now())?;
             println!("Device {device} is revoked; it can no longer sync.");
         }
     }

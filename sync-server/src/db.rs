@@ -1,274 +1,141 @@
-//! The server's SQLite database (one file, `server.db`, in the data
-//! directory): teams, members, invitations, devices, record documents
-//! (snapshot + chunks, like the client), the per-team change feed,
-//! tombstones of erased records, and what each device is credited with
-//! holding. Schema and every account operation live here.
+//! The server's database, SQLite's file (`sqlite`, the default) or
+//! PostgreSQL (`pg`), behind one [`Database`]: a transaction of either
+//! runs the same statements ([`Sql`]). Every account operation lives
+//! here, written once: teams, invitations, joining, devices, revocation
+//! and erasure.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 use carnet_core::record::Workspace;
 use carnet_core::sync::api::{EraseRequest, InviteRequest};
 use carnet_core::sync::{Access, DeviceInfo, Joined, Role};
 use carnet_core::vocab::Language;
 use carnet_core::{Actor, Codebook, MemberId, Record, RecordDoc, RecordId, SystemIds, Timestamp};
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::Connection;
 use serde::Serialize;
 
-use crate::accounts;
+use crate::accounts::{self, CodeKey};
+use crate::args;
 use crate::error::ServerError;
+use crate::pg::{PgOptions, Postgres};
+use crate::sql::{Dialect, Sql};
 
-/// `PRAGMA application_id` of a Carnet server database ("CRNS").
-pub const APPLICATION_ID: i64 = 0x4352_4E53;
+/// Where a server keeps its teams.
+#[derive(Debug, Clone)]
+enum Backend {
+    /// SQLite's file: one connection, one transaction at a time.
+    Sqlite(Arc<Mutex<Connection>>),
+    /// PostgreSQL: a pool; transactions side by side, run again when
+    /// they meet.
+    Postgres(Postgres),
+}
 
-const SCHEMA: &str = r#"
-CREATE TABLE teams (
-    id           TEXT PRIMARY KEY,
-    name         TEXT NOT NULL,
-    workspace_id TEXT NOT NULL,
-    feed_seq     INTEGER NOT NULL DEFAULT 0,
-    created_at   INTEGER NOT NULL
-);
-CREATE TABLE members (
-    id         TEXT PRIMARY KEY,
-    team       TEXT NOT NULL REFERENCES teams(id),
-    name       TEXT NOT NULL,
-    role       TEXT NOT NULL,
-    persons    INTEGER NOT NULL,
-    created_at INTEGER NOT NULL
-);
-CREATE TABLE invitations (
-    code_hash  TEXT PRIMARY KEY,
-    team       TEXT NOT NULL REFERENCES teams(id),
-    role       TEXT NOT NULL,
-    persons    INTEGER NOT NULL,
-    member     TEXT,
-    created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL,
-    used_at    INTEGER
-);
-CREATE TABLE devices (
-    id              TEXT PRIMARY KEY,
-    team            TEXT NOT NULL REFERENCES teams(id),
-    member          TEXT NOT NULL REFERENCES members(id),
-    name            TEXT NOT NULL,
-    token_hash      TEXT NOT NULL UNIQUE,
-    created_at      INTEGER NOT NULL,
-    revoked_at      INTEGER,
-    last_seen       INTEGER,
-    credited_answer INTEGER NOT NULL DEFAULT 0,
-    pending_answer  INTEGER NOT NULL DEFAULT 0,
-    answers         INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE records (
-    team        TEXT NOT NULL,
-    id          TEXT NOT NULL,
-    kind        TEXT NOT NULL,
-    snapshot    BLOB NOT NULL,
-    chunk_count INTEGER NOT NULL DEFAULT 0,
-    heads       BLOB NOT NULL,
-    -- heads of the snapshot alone, to send "everything after" without
-    -- decoding (see ServerStore::stored_after)
-    snapshot_heads BLOB NOT NULL DEFAULT x'',
-    seq         INTEGER NOT NULL,
-    PRIMARY KEY (team, id)
-) WITHOUT ROWID;
-CREATE INDEX records_feed ON records (team, seq);
-CREATE TABLE chunks (
-    team  TEXT NOT NULL,
-    id    TEXT NOT NULL,
-    n     INTEGER NOT NULL,
-    bytes BLOB NOT NULL,
-    heads_after BLOB NOT NULL DEFAULT x'',
-    PRIMARY KEY (team, id, n)
-) WITHOUT ROWID;
-CREATE TABLE tombstones (
-    team      TEXT NOT NULL,
-    id        TEXT NOT NULL,
-    kind      TEXT NOT NULL,
-    erased_by TEXT NOT NULL,
-    erased_at INTEGER NOT NULL,
-    reason    TEXT NOT NULL,
-    seq       INTEGER NOT NULL,
-    PRIMARY KEY (team, id)
-) WITHOUT ROWID;
-CREATE INDEX tombstones_feed ON tombstones (team, seq);
-CREATE TABLE device_heads (
-    device   TEXT NOT NULL,
-    record   TEXT NOT NULL,
-    credited BLOB,
-    pending  BLOB,
-    PRIMARY KEY (device, record)
-) WITHOUT ROWID;
-"#;
+/// The server's database and the key its invitation codes are hashed
+/// with.
+#[derive(Debug, Clone)]
+pub struct Database {
+    backend: Backend,
+    key: Arc<CodeKey>,
+}
 
-/// Changes to the schema, applied in order to a database whose
-/// `user_version` is below their number (the schema above is version 1).
-const MIGRATIONS: &[(i64, &str)] = &[
-    (
-        2,
-        r#"
--- Ids are unique across the server: look them up without their team.
-CREATE INDEX records_id ON records (id);
-CREATE INDEX tombstones_id ON tombstones (id);
--- The hashes of an erased record's changes (never their content): a push
--- holding one of them brings erased content back, whatever its id.
-CREATE TABLE erased_changes (
-    team TEXT NOT NULL,
-    hash BLOB NOT NULL,
-    PRIMARY KEY (team, hash)
-) WITHOUT ROWID;
-"#,
-    ),
-    (
-        3,
-        r#"
--- Partner organisations: a member may answer for one organisation of the
--- team's directory, and sees only the records of that scope (the
--- organisation's resource, the referrals addressed to it).
-ALTER TABLE invitations ADD COLUMN organisation TEXT;
-ALTER TABLE members ADD COLUMN organisation TEXT;
-ALTER TABLE records ADD COLUMN scope TEXT;
-ALTER TABLE tombstones ADD COLUMN scope TEXT;
-CREATE INDEX records_scope ON records (team, scope, seq) WHERE scope IS NOT NULL;
-CREATE INDEX tombstones_scope ON tombstones (team, scope, seq) WHERE scope IS NOT NULL;
-"#,
-    ),
-    // Referrals that persons' records hold become records of their own
-    // (see `move_all_held_referrals`); nothing changes in the schema.
-    (4, ""),
-];
+impl Database {
+    /// The SQLite database of the data directory `dir` (created if
+    /// needed), with the key beside it.
+    pub fn sqlite(dir: &Path) -> Result<Self, ServerError> {
+        let conn = crate::sqlite::open(dir)?;
+        let key = CodeKey::of_dir(dir)
+            .map_err(|e| ServerError::Setup(format!("could not read the server's key: {e}")))?;
+        Ok(Self {
+            backend: Backend::Sqlite(Arc::new(Mutex::new(conn))),
+            key: Arc::new(key),
+        })
+    }
 
-/// The records whose scope a database of schema 2 does not hold yet
-/// (schema 3 adds it): filled from their documents by [`migrate`].
-const SCOPED_KINDS: &str = "('referral', 'resource', 'workspace')";
+    /// The PostgreSQL database at `url`, its schema brought to the newest,
+    /// with the key of `key_file` (created the first time: every instance
+    /// and every administration command must be given the same file).
+    pub async fn postgres(
+        url: &str,
+        key_file: &Path,
+        options: PgOptions,
+    ) -> Result<Self, ServerError> {
+        let key = CodeKey::of_file(key_file).map_err(|e| {
+            ServerError::Setup(format!(
+                "could not read the server's key {}: {e}",
+                key_file.display()
+            ))
+        })?;
+        Ok(Self {
+            backend: Backend::Postgres(Postgres::open(url, options).await?),
+            key: Arc::new(key),
+        })
+    }
 
-/// Open (or create) the server database in `dir`.
-pub fn open(dir: &Path) -> Result<Connection, ServerError> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| ServerError::Internal(format!("could not create {}: {e}", dir.display())))?;
-    let path = dir.join("server.db");
-    let fresh = !path.exists();
-    let mut conn = Connection::open(&path)?;
-    conn.execute_batch(
-        // secure_delete: an erased record's bytes are zeroed where they
-        // stood, not left in free pages.
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; PRAGMA secure_delete = ON;",
-    )?;
-    // Plan each statement once, whatever is bound to it: otherwise a
-    // cached statement whose plan might depend on a bound value is parsed
-    // and planned again at each use (rusqlite clears the bindings of each
-    // statement going back to its cache, which expires such a statement).
-    // Reading a record's chunks was re-prepared for every record pushed.
-    // A `LIMIT`, which can shape a plan, is written into the statement.
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-        true,
-    )?;
-    if fresh {
-        conn.execute_batch(SCHEMA)?;
-        conn.execute_batch(&format!(
-            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1;"
-        ))?;
-    } else {
-        let id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        if id != APPLICATION_ID {
-            return Err(ServerError::Setup(format!(
-                "{} is not a Carnet server database; choose another --data directory",
-                path.display()
-            )));
+    /// The same, writing without waiting for the disk (SQLite's
+    /// `synchronous = OFF`): for simulations, where the store's logic is
+    /// what is tried, not the disk. PostgreSQL is left as it is set up.
+    pub fn without_fsync(self) -> Result<Self, ServerError> {
+        if let Backend::Sqlite(conn) = &self.backend {
+            conn.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .execute_batch("PRAGMA synchronous = OFF")?;
+        }
+        Ok(self)
+    }
+
+    /// Which database this is.
+    pub fn dialect(&self) -> Dialect {
+        match &self.backend {
+            Backend::Sqlite(_) => Dialect::Sqlite,
+            Backend::Postgres(_) => Dialect::Postgres,
         }
     }
-    migrate(&mut conn)?;
-    code_key(&conn)?;
-    Ok(conn)
-}
 
-/// Apply the [`MIGRATIONS`] the database lacks, each in its transaction.
-fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let newest = MIGRATIONS.last().map_or(1, |(v, _)| *v);
-    if version > newest {
-        return Err(ServerError::Setup(format!(
-            "this server database was written by a newer Carnet server (schema {version}); update the server"
-        )));
+    /// The key invitation codes are hashed with.
+    pub fn key(&self) -> &CodeKey {
+        &self.key
     }
-    for (v, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > version) {
-        let tx = write_tx(conn)?;
-        tx.execute_batch(sql)?;
-        if *v == 3 {
-            fill_scopes(&tx)?;
-        }
-        if *v == 4 {
-            move_all_held_referrals(&tx, Timestamp::now())?;
-        }
-        tx.execute_batch(&format!("PRAGMA user_version = {v};"))?;
-        tx.commit()?;
-    }
-    Ok(())
-}
 
-/// Move the referrals every stored person's record holds to records of
-/// their own (schema 4; see `carnet_core::sync::server::move_held_referrals`).
-fn move_all_held_referrals(tx: &Transaction<'_>, now: Timestamp) -> Result<(), ServerError> {
-    use carnet_core::sync::server::ServerStore;
-    let rows: Vec<(String, String)> = tx
-        .prepare("SELECT team, id FROM records WHERE kind = 'person'")?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut moved = 0usize;
-    for (team, id) in rows {
-        let mut store = crate::store::TeamStore::new(tx, &team, "", now);
-        let Some(mut doc) = store.load(typed_id(&id, "record")?)? else {
-            continue;
-        };
-        if carnet_core::sync::server::move_held_referrals(&mut store, &mut doc)? {
-            moved += 1;
+    /// PostgreSQL's pool, if that is the database (for the metrics).
+    pub fn pool(&self) -> Option<&deadpool_postgres::Pool> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(pg) => Some(pg.pool()),
         }
     }
-    if moved > 0 {
-        tracing::info!(
-            persons = moved,
-            "referrals held by persons' records moved to records of their own"
-        );
+
+    /// Run `f` in a write transaction and commit it, on a thread that may
+    /// block. On SQLite, transactions wait for the one before; on
+    /// PostgreSQL, `f` may run again when its transaction met another
+    /// (so it keeps nothing of a failed attempt).
+    pub fn write<T>(
+        &self,
+        mut f: impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let mut conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+                let tx = crate::sqlite::write_tx(&mut conn)?;
+                let out = f(&*tx)?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Backend::Postgres(pg) => pg.write(f),
+        }
     }
-    Ok(())
-}
 
-/// Read the scope of every stored referral and resource from its
-/// document (schema 3).
-fn fill_scopes(tx: &Transaction<'_>) -> Result<(), ServerError> {
-    let rows: Vec<(String, String)> = tx
-        .prepare(&format!(
-            "SELECT team, id FROM records WHERE kind IN {SCOPED_KINDS}"
-        ))?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    for (team, id) in rows {
-        let Some(doc) = crate::store::stored_doc(tx, &team, typed_id(&id, "record")?)? else {
-            continue;
-        };
-        tx.execute(
-            "UPDATE records SET scope = ?3 WHERE team = ?1 AND id = ?2",
-            params![team, id, doc.scope().map(|s| s.to_string())],
-        )?;
+    /// Give back the room erased records took, where the database keeps
+    /// it apart: SQLite's log still holds the pages as they were, so it
+    /// is written into the file (where the deleted cells are zeros) and
+    /// truncated. (PostgreSQL's deleted rows go with its vacuum.)
+    fn settle_erasure(&self) -> Result<(), ServerError> {
+        if let Backend::Sqlite(conn) = &self.backend {
+            let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(())
     }
-    Ok(())
-}
-
-/// The key invitation codes are hashed with: the one beside the
-/// database file.
-fn code_key(conn: &Connection) -> Result<accounts::CodeKey, ServerError> {
-    let dir = conn
-        .path()
-        .and_then(|p| Path::new(p).parent())
-        .ok_or_else(|| ServerError::Internal("the database has no directory".into()))?;
-    accounts::CodeKey::of_dir(dir)
-        .map_err(|e| ServerError::Internal(format!("could not read the server's key: {e}")))
-}
-
-/// Begin a write transaction that takes the write lock at once.
-pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>, ServerError> {
-    Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
 }
 
 /// A new team with its coordinator and a first invitation for them.
@@ -282,7 +149,7 @@ pub struct NewTeam {
 
 /// Create a team, its workspace record and the coordinator's invitation.
 pub fn create_team(
-    conn: &mut Connection,
+    db: &Database,
     name: &str,
     coordinator: &str,
     expires_hours: i64,
@@ -310,33 +177,39 @@ pub fn create_team(
         now,
     )
     .map_err(|e| ServerError::Internal(e.to_string()))?;
-    let tx = write_tx(conn)?;
-    tx.execute(
-        "INSERT INTO teams (id, name, workspace_id, feed_seq, created_at) VALUES (?1, ?2, ?3, 1, ?4)",
-        params![team, name.trim(), workspace_id.to_string(), now.as_millis()],
-    )?;
-    tx.execute(
-        "INSERT INTO members (id, team, name, role, persons, created_at) VALUES (?1, ?2, ?3, 'coordinator', 1, ?4)",
-        params![member.to_string(), team, coordinator.trim(), now.as_millis()],
-    )?;
-    tx.execute(
-        "INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq, scope) VALUES (?1, ?2, 'workspace', ?3, ?4, ?4, 1, ?2)",
-        params![team, workspace_id.to_string(), doc.save(), carnet_core::sync::encode_heads(&doc.heads())],
-    )?;
-    let code = insert_invitation(
-        &tx,
-        &team,
-        Grant {
-            role: Role::Coordinator,
-            persons: true,
-            organisation: None,
-        },
-        Some(&member.to_string()),
-        expires_hours,
-        now,
-    )?;
-    tx.commit()?;
-    Ok(NewTeam { team, code })
+    let snapshot = doc.save();
+    let heads = carnet_core::sync::encode_heads(&doc.heads());
+    db.write(|tx| {
+        tx.exec(
+            "INSERT INTO teams (id, name, workspace_id, feed_seq, created_at) VALUES ($1, $2, $3, 1, $4)",
+            args![&team, name.trim(), workspace_id.to_string(), now.as_millis()],
+        )?;
+        tx.exec(
+            "INSERT INTO members (id, team, name, role, persons, created_at) VALUES ($1, $2, $3, 'coordinator', TRUE, $4)",
+            args![member.to_string(), &team, coordinator.trim(), now.as_millis()],
+        )?;
+        tx.exec(
+            "INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq, scope) VALUES ($1, $2, 'workspace', $3, $4, $4, 1, $2)",
+            args![&team, workspace_id.to_string(), snapshot.clone(), heads.clone()],
+        )?;
+        let code = insert_invitation(
+            tx,
+            db.key(),
+            &team,
+            Grant {
+                role: Role::Coordinator,
+                persons: true,
+                organisation: None,
+            },
+            Some(&member.to_string()),
+            expires_hours,
+            now,
+        )?;
+        Ok(NewTeam {
+            team: team.clone(),
+            code,
+        })
+    })
 }
 
 /// What an invitation grants.
@@ -351,7 +224,8 @@ pub struct Grant {
 }
 
 fn insert_invitation(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
+    key: &CodeKey,
     team: &str,
     grant: Grant,
     member: Option<&str>,
@@ -370,9 +244,9 @@ fn insert_invitation(
     }
     let code = accounts::new_code();
     let now = now.as_millis();
-    tx.execute(
-        "INSERT INTO invitations (code_hash, team, role, persons, member, created_at, expires_at, organisation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![code_key(tx)?.code_hash(&code), team, role.code(), persons, member, now, now + expires_hours * 3_600_000, organisation.map(|o| o.to_string())],
+    tx.exec(
+        "INSERT INTO invitations (code_hash, team, role, persons, member, created_at, expires_at, organisation) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        args![key.code_hash(&code), team, role.code(), persons, member, now, now + expires_hours * 3_600_000, organisation.map(|o| o.to_string())],
     )?;
     Ok(code)
 }
@@ -380,97 +254,108 @@ fn insert_invitation(
 /// Create an invitation for a team. A partner's names one organisation
 /// of the team's directory; the other roles' name none.
 pub fn invite(
-    conn: &mut Connection,
+    db: &Database,
     team: &str,
     grant: Grant,
     expires_hours: i64,
     now: Timestamp,
 ) -> Result<String, ServerError> {
-    let tx = write_tx(conn)?;
-    let exists: Option<String> = tx
-        .query_row("SELECT id FROM teams WHERE id = ?1", [team], |r| r.get(0))
-        .optional()?;
-    if exists.is_none() {
-        return Err(ServerError::NotFound(format!(
-            "there is no team with id {team} on this server"
-        )));
-    }
-    match (grant.role, grant.organisation) {
-        (Role::Partner, None) => {
-            return Err(ServerError::BadRequest(
-                "a partner's invitation names the organisation of the directory it answers for"
-                    .into(),
-            ))
-        }
-        (Role::Partner, Some(org)) => {
-            let found: Option<i64> = tx
-                .query_row(
-                    "SELECT 1 FROM records WHERE team = ?1 AND id = ?2 AND kind = 'resource'",
-                    params![team, org.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            if found.is_none() {
-                return Err(ServerError::NotFound(format!(
-                    "there is no organisation {org} in this team's directory (has the device that added it synced?)"
-                )));
-            }
-        }
-        (_, Some(_)) => {
-            return Err(ServerError::BadRequest(
-                "only a partner's invitation names an organisation".into(),
-            ))
-        }
-        (_, None) => {}
-    }
     let grant = Grant {
         persons: grant.persons && grant.role != Role::Partner,
         ..grant
     };
-    let code = insert_invitation(&tx, team, grant, None, expires_hours, now)?;
-    tx.commit()?;
-    Ok(code)
+    db.write(|tx| {
+        if !team_exists_in(tx, team)? {
+            return Err(ServerError::NotFound(format!(
+                "there is no team with id {team} on this server"
+            )));
+        }
+        match (grant.role, grant.organisation) {
+            (Role::Partner, None) => {
+                return Err(ServerError::BadRequest(
+                    "a partner's invitation names the organisation of the directory it answers for"
+                        .into(),
+                ))
+            }
+            (Role::Partner, Some(org)) => {
+                let found = tx.row(
+                    "SELECT 1 FROM records WHERE team = $1 AND id = $2 AND kind = 'resource'",
+                    args![team, org.to_string()],
+                )?;
+                if found.is_none() {
+                    return Err(ServerError::NotFound(format!(
+                        "there is no organisation {org} in this team's directory (has the device that added it synced?)"
+                    )));
+                }
+            }
+            (_, Some(_)) => {
+                return Err(ServerError::BadRequest(
+                    "only a partner's invitation names an organisation".into(),
+                ))
+            }
+            (_, None) => {}
+        }
+        insert_invitation(tx, db.key(), team, grant, None, expires_hours, now)
+    })
 }
 
 /// Use an invitation code: a new device (and member, unless the code was
 /// made for one) with its own token.
 pub fn join(
-    conn: &mut Connection,
+    db: &Database,
     code: &str,
     device_name: &str,
     member_name: &str,
     at: Timestamp,
 ) -> Result<Joined, ServerError> {
-    let tx = write_tx(conn)?;
-    let row = tx
-        .query_row(
-            "SELECT i.team, i.role, i.persons, i.member, i.expires_at, i.used_at, t.name, t.workspace_id, i.code_hash, i.organisation
-             FROM invitations i JOIN teams t ON t.id = i.team WHERE i.code_hash IN (?1, ?2)",
-            [code_key(&tx)?.code_hash(code), accounts::legacy_code_hash(code)],
-            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, Option<String>>(3)?, r.get::<_, i64>(4)?, r.get::<_, Option<i64>>(5)?, r.get::<_, String>(6)?, r.get::<_, String>(7)?, r.get::<_, String>(8)?, r.get::<_, Option<String>>(9)?)),
-        )
-        .optional()?;
-    let Some((
-        team,
-        role,
-        persons,
-        member,
-        expires_at,
-        used_at,
-        team_name,
-        workspace_id,
-        code_hash,
-        organisation,
-    )) = row
-    else {
+    db.write(|tx| join_in(tx, db.key(), code, device_name, member_name, at))
+}
+
+fn join_in(
+    tx: &dyn Sql,
+    key: &CodeKey,
+    code: &str,
+    device_name: &str,
+    member_name: &str,
+    at: Timestamp,
+) -> Result<Joined, ServerError> {
+    let row = tx.row(
+        "SELECT i.team, i.role, i.persons, i.member, i.expires_at, i.used_at, t.name, t.workspace_id, i.code_hash, i.organisation
+         FROM invitations i JOIN teams t ON t.id = i.team WHERE i.code_hash IN ($1, $2)",
+        args![key.code_hash(code), accounts::legacy_code_hash(code)],
+    )?;
+    let Some(row) = row else {
         return Err(ServerError::BadCode);
     };
+    let (team, role, persons, member) = (
+        row.text(0)?,
+        row.text(1)?,
+        row.boolean(2)?,
+        row.opt_text(3)?,
+    );
+    let (expires_at, used_at, team_name, workspace_id, code_hash, organisation) = (
+        row.int(4)?,
+        row.opt_int(5)?,
+        row.text(6)?,
+        row.text(7)?,
+        row.text(8)?,
+        row.opt_text(9)?,
+    );
     if used_at.is_some() {
         return Err(ServerError::UsedCode);
     }
     let now = at.as_millis();
     if expires_at < now {
         return Err(ServerError::ExpiredCode);
+    }
+    // Taken first, and only if still free: the same code used at the
+    // same moment through two instances joins one device.
+    let taken = tx.exec(
+        "UPDATE invitations SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL",
+        args![&code_hash, now],
+    )?;
+    if taken == 0 {
+        return Err(ServerError::UsedCode);
     }
     let role: Role = role
         .parse()
@@ -490,19 +375,17 @@ pub fn join(
                 ));
             }
             let id = MemberId::generate(&ids, Timestamp::from_millis(now)).to_string();
-            tx.execute(
-                "INSERT INTO members (id, team, name, role, persons, created_at, organisation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, team, name, role.code(), persons, now, organisation],
+            tx.exec(
+                "INSERT INTO members (id, team, name, role, persons, created_at, organisation) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                args![&id, &team, name, role.code(), persons, now, organisation.clone()],
             )?;
             id
         }
     };
-    let member_name: String = tx.query_row(
-        "SELECT name FROM members WHERE id = ?1",
-        [&member_id],
-        |r| r.get(0),
-    )?;
-    add_to_workspace(&tx, &team, &workspace_id, &member_id, &member_name, at)?;
+    let member_name = tx
+        .one("SELECT name FROM members WHERE id = $1", args![&member_id])?
+        .text(0)?;
+    add_to_workspace(tx, &team, &workspace_id, &member_id, &member_name, at)?;
     let device_id = RecordId::generate(&ids, Timestamp::from_millis(now)).to_string();
     let token = accounts::new_token();
     let device_name = if device_name.trim().is_empty() {
@@ -510,15 +393,10 @@ pub fn join(
     } else {
         device_name.trim()
     };
-    tx.execute(
-        "INSERT INTO devices (id, team, member, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![device_id, team, member_id, device_name, accounts::hash(&token), now],
+    tx.exec(
+        "INSERT INTO devices (id, team, member, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        args![&device_id, &team, &member_id, device_name, accounts::hash(&token), now],
     )?;
-    tx.execute(
-        "UPDATE invitations SET used_at = ?2 WHERE code_hash = ?1",
-        params![code_hash, now],
-    )?;
-    tx.commit()?;
     Ok(Joined {
         team: typed_id(&team, "team")?,
         team_name,
@@ -538,7 +416,7 @@ pub fn join(
 /// Record a member in the team's workspace document (so every device's
 /// history can name them), as a change authored by that member.
 fn add_to_workspace(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     team: &str,
     workspace_id: &str,
     member: &str,
@@ -546,13 +424,10 @@ fn add_to_workspace(
     now: Timestamp,
 ) -> Result<(), ServerError> {
     use carnet_core::sync::server::ServerStore;
-    let member: MemberId = member
-        .parse()
-        .map_err(|_| ServerError::Internal("a member id is malformed".into()))?;
-    let workspace: RecordId = workspace_id
-        .parse()
-        .map_err(|_| ServerError::Internal("a workspace id is malformed".into()))?;
+    let member: MemberId = typed_id(member, "member")?;
+    let workspace: RecordId = typed_id(workspace_id, "workspace")?;
     let mut store = crate::store::TeamStore::new(tx, team, "", now);
+    store.lock(&[workspace])?;
     let Some(mut doc) = store.load(workspace)? else {
         return Ok(());
     };
@@ -579,7 +454,7 @@ fn add_to_workspace(
     if !change.is_empty() {
         store.append(&mut doc, &change)?;
     }
-    Ok(())
+    store.finish()
 }
 
 /// An authenticated device.
@@ -596,110 +471,84 @@ pub struct Device {
 }
 
 /// The device holding `token`.
-pub fn authenticate(conn: &Connection, token: &str) -> Result<Device, ServerError> {
-    let row = conn
-        .query_row(
+pub fn authenticate(db: &Database, token: &str) -> Result<Device, ServerError> {
+    let hash = accounts::hash(token.trim());
+    let row = db.write(|tx| {
+        tx.row(
             "SELECT d.id, d.team, d.member, d.revoked_at, m.role, m.persons, m.organisation
-             FROM devices d JOIN members m ON m.id = d.member WHERE d.token_hash = ?1",
-            [accounts::hash(token.trim())],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<i64>>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, bool>(5)?,
-                    r.get::<_, Option<String>>(6)?,
-                ))
-            },
+             FROM devices d JOIN members m ON m.id = d.member WHERE d.token_hash = $1",
+            args![&hash],
         )
-        .optional()?;
-    let Some((id, team, member, revoked, role, persons, organisation)) = row else {
+    })?;
+    let Some(row) = row else {
         return Err(ServerError::UnknownToken);
     };
-    if revoked.is_some() {
+    if row.opt_int(3)?.is_some() {
         return Err(ServerError::Revoked);
     }
-    let role: Role = role
+    let role: Role = row
+        .text(4)?
         .parse()
         .map_err(|e: carnet_core::vocab::UnknownCode| ServerError::Internal(e.to_string()))?;
-    let member = member
-        .parse()
-        .map_err(|_| ServerError::Internal("a member id is malformed".into()))?;
-    let access = match (role, organisation) {
+    let access = match (role, row.opt_text(6)?) {
         (Role::Partner, Some(org)) => Access::partner(typed_id(&org, "organisation")?),
-        _ => Access::new(role, persons),
+        _ => Access::new(role, row.boolean(5)?),
     };
     Ok(Device {
-        id,
-        team,
-        member,
+        id: row.text(0)?,
+        team: row.text(1)?,
+        member: typed_id(&row.text(2)?, "member")?,
         access,
     })
 }
 
 /// The devices of a team.
-pub fn devices(conn: &Connection, team: &str) -> Result<Vec<DeviceInfo>, ServerError> {
-    let mut stmt = conn.prepare(
-        "SELECT d.id, d.name, m.id, m.name, m.role, d.created_at, d.last_seen, d.revoked_at
-         FROM devices d JOIN members m ON m.id = d.member WHERE d.team = ?1 ORDER BY d.created_at",
-    )?;
-    type Row = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        i64,
-        Option<i64>,
-        Option<i64>,
-    );
-    let rows = stmt
-        .query_map([team], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<Row>>>()?;
+pub fn devices(db: &Database, team: &str) -> Result<Vec<DeviceInfo>, ServerError> {
+    let rows = db.write(|tx| {
+        tx.rows(
+            "SELECT d.id, d.name, m.id, m.name, m.role, d.created_at, d.last_seen, d.revoked_at
+             FROM devices d JOIN members m ON m.id = d.member WHERE d.team = $1 ORDER BY d.created_at, d.id",
+            args![team],
+        )
+    })?;
     rows.into_iter()
-        .map(
-            |(id, name, member_id, member, role, joined_at, last_seen, revoked_at)| {
-                Ok(DeviceInfo {
-                    id: typed_id(&id, "device")?,
-                    name,
-                    member_id: typed_id(&member_id, "member")?,
-                    member,
-                    role: role.parse().map_err(|e: carnet_core::vocab::UnknownCode| {
+        .map(|r| {
+            Ok(DeviceInfo {
+                id: typed_id(&r.text(0)?, "device")?,
+                name: r.text(1)?,
+                member_id: typed_id(&r.text(2)?, "member")?,
+                member: r.text(3)?,
+                role: r
+                    .text(4)?
+                    .parse()
+                    .map_err(|e: carnet_core::vocab::UnknownCode| {
                         ServerError::Internal(e.to_string())
                     })?,
-                    joined_at,
-                    last_seen,
-                    revoked_at,
-                })
-            },
-        )
+                joined_at: r.int(5)?,
+                last_seen: r.opt_int(6)?,
+                revoked_at: r.opt_int(7)?,
+            })
+        })
         .collect()
 }
 
 /// Revoke a device (within `team` when given).
 pub fn revoke(
-    conn: &mut Connection,
+    db: &Database,
     device: &str,
     team: Option<&str>,
     now: Timestamp,
 ) -> Result<(), ServerError> {
-    let n = conn.execute(
-        "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1 AND (?3 IS NULL OR team = ?3)",
-        params![device, now.as_millis(), team],
-    )?;
+    let n = db.write(|tx| match team {
+        Some(team) => tx.exec(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1 AND team = $3",
+            args![device, now.as_millis(), team],
+        ),
+        None => tx.exec(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1",
+            args![device, now.as_millis()],
+        ),
+    })?;
     if n == 0 {
         return Err(ServerError::NotFound(format!(
             "there is no device with id {device}"
@@ -711,30 +560,40 @@ pub fn revoke(
 /// Erase a record of a team: delete its bytes, keep a tombstone (who,
 /// when, why; never the content), refuse the id for good.
 pub fn erase(
-    conn: &mut Connection,
+    db: &Database,
     team: &str,
     id: RecordId,
     by: MemberId,
     request: &EraseRequest,
     now: Timestamp,
 ) -> Result<(), ServerError> {
-    let reason = &request.reason;
-    let tx = write_tx(conn)?;
-    let kind: Option<(String, Option<String>)> = tx
-        .query_row(
-            "SELECT kind, scope FROM records WHERE team = ?1 AND id = ?2",
-            params![team, id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let Some((kind, scope)) = kind else {
-        let erased: Option<i64> = tx
-            .query_row(
-                "SELECT seq FROM tombstones WHERE team = ?1 AND id = ?2",
-                params![team, id.to_string()],
-                |r| r.get(0),
-            )
-            .optional()?;
+    db.write(|tx| erase_in(tx, team, id, by, request.reason.trim(), now))?;
+    db.settle_erasure()
+}
+
+fn erase_in(
+    tx: &dyn Sql,
+    team: &str,
+    id: RecordId,
+    by: MemberId,
+    reason: &str,
+    now: Timestamp,
+) -> Result<(), ServerError> {
+    // On PostgreSQL the row is held until the erasure commits: a round
+    // changing the record waits, then finds it erased.
+    let lock = match tx.dialect() {
+        Dialect::Postgres => " FOR UPDATE",
+        Dialect::Sqlite => "",
+    };
+    let found = tx.row(
+        &format!("SELECT kind, scope FROM records WHERE team = $1 AND id = $2{lock}"),
+        args![team, id.to_string()],
+    )?;
+    let Some(found) = found else {
+        let erased = tx.row(
+            "SELECT seq FROM tombstones WHERE team = $1 AND id = $2",
+            args![team, id.to_string()],
+        )?;
         return match erased {
             Some(_) => Ok(()),
             None => Err(ServerError::NotFound(format!(
@@ -742,6 +601,7 @@ pub fn erase(
             ))),
         };
     };
+    let (kind, scope) = (found.text(0)?, found.opt_text(1)?);
     if kind == "workspace" {
         return Err(ServerError::BadRequest(
             "the team's workspace cannot be erased".into(),
@@ -749,32 +609,32 @@ pub fn erase(
     }
     // The hashes of its changes stay, so its content cannot come back
     // under another id; the bytes go.
-    let stored = crate::store::stored_doc(&tx, team, id)?;
-    if let Some(mut doc) = stored {
-        let mut insert =
-            tx.prepare_cached("INSERT OR IGNORE INTO erased_changes (team, hash) VALUES (?1, ?2)")?;
+    if let Some(mut doc) = crate::store::stored_doc(tx, team, id)? {
         for h in doc.hashes_since(&[]) {
-            insert.execute(params![team, h.as_ref()])?;
+            tx.exec(
+                "INSERT INTO erased_changes (team, hash) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                args![team, h.as_ref()],
+            )?;
         }
     }
-    let seq = next_seq(&tx, team)?;
-    tx.execute(
-        "DELETE FROM records WHERE team = ?1 AND id = ?2",
-        params![team, id.to_string()],
+    tx.exec(
+        "DELETE FROM records WHERE team = $1 AND id = $2",
+        args![team, id.to_string()],
     )?;
-    tx.execute(
-        "DELETE FROM chunks WHERE team = ?1 AND id = ?2",
-        params![team, id.to_string()],
+    tx.exec(
+        "DELETE FROM chunks WHERE team = $1 AND id = $2",
+        args![team, id.to_string()],
     )?;
-    tx.execute("DELETE FROM device_heads WHERE record = ?1 AND device IN (SELECT id FROM devices WHERE team = ?2)", params![id.to_string(), team])?;
-    tx.execute(
-        "INSERT INTO tombstones (team, id, kind, erased_by, erased_at, reason, seq, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![team, id.to_string(), kind, by.to_string(), now.as_millis(), reason.trim(), seq, scope],
+    tx.exec(
+        "DELETE FROM device_heads WHERE record = $1 AND device IN (SELECT id FROM devices WHERE team = $2)",
+        args![id.to_string(), team],
     )?;
-    tx.commit()?;
-    // The log still holds the pages as they were: into the file (where
-    // the deleted cells are zeros) and truncated.
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    // Its feed position last (see `TeamStore::finish`).
+    let seq = take_seqs(tx, team, 1)?;
+    tx.exec(
+        "INSERT INTO tombstones (team, id, kind, erased_by, erased_at, reason, seq, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        args![team, id.to_string(), kind, by.to_string(), now.as_millis(), reason, seq, scope],
+    )?;
     Ok(())
 }
 
@@ -786,20 +646,24 @@ pub fn typed_id<T: std::str::FromStr>(stored: &str, what: &str) -> Result<T, Ser
         .map_err(|_| ServerError::Internal(format!("a stored {what} id is malformed")))
 }
 
-/// Take the next position of a team's feed.
-pub fn next_seq(tx: &Transaction<'_>, team: &str) -> Result<i64, ServerError> {
-    Ok(tx.query_row(
-        "UPDATE teams SET feed_seq = feed_seq + 1 WHERE id = ?1 RETURNING feed_seq",
-        [team],
-        |r| r.get(0),
-    )?)
+/// Take the next `n` positions of a team's feed; the last of them. The
+/// team's row stays locked until the transaction ends (see
+/// `TeamStore::finish`).
+pub fn take_seqs(tx: &dyn Sql, team: &str, n: usize) -> Result<i64, ServerError> {
+    tx.one(
+        "UPDATE teams SET feed_seq = feed_seq + $2 WHERE id = $1 RETURNING feed_seq",
+        args![team, n as i64],
+    )?
+    .int(0)
+}
+
+fn team_exists_in(tx: &dyn Sql, team: &str) -> Result<bool, ServerError> {
+    Ok(tx
+        .row("SELECT 1 FROM teams WHERE id = $1", args![team])?
+        .is_some())
 }
 
 /// Whether a team of that id exists on this server.
-pub fn team_exists(conn: &Connection, team: &str) -> Result<bool, ServerError> {
-    Ok(
-        conn.query_row("SELECT COUNT(*) FROM teams WHERE id = ?1", [team], |r| {
-            r.get::<_, i64>(0)
-        })? > 0,
-    )
+pub fn team_exists(db: &Database, team: &str) -> Result<bool, ServerError> {
+    db.write(|tx| team_exists_in(tx, team))
 }

@@ -71,6 +71,17 @@ pub enum ServerError {
     /// The server cannot answer for now (its database does not answer).
     #[error("{0}")]
     Unavailable(String),
+    /// A transaction met another one's changes (PostgreSQL: a deadlock, a
+    /// serialization failure, a row inserted at the same moment): run
+    /// again; said only when it keeps happening.
+    #[error(
+        "the server is busy with other devices' changes to the same records; try again in a moment"
+    )]
+    Conflict(String),
+    /// A database connection lost, or a database restarting: tried again,
+    /// then said [`ServerError::Unavailable`].
+    #[error("{0}")]
+    Retry(String),
     /// The server cannot start as set up (said to whoever starts it).
     #[error("{0}")]
     Setup(String),
@@ -98,7 +109,7 @@ impl ServerError {
             Self::NotFound(_) => ErrorKind::NotFound,
             Self::Storage(_) => ErrorKind::Storage,
             Self::Internal(_) => ErrorKind::Internal,
-            Self::Unavailable(_) => ErrorKind::Storage,
+            Self::Unavailable(_) | Self::Conflict(_) | Self::Retry(_) => ErrorKind::Storage,
             Self::Setup(_) => ErrorKind::Internal,
         }
     }
@@ -119,7 +130,9 @@ impl ServerError {
             Self::Protocol(_) => StatusCode::UPGRADE_REQUIRED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Storage(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Conflict(_) | Self::Retry(_) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Setup(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -137,7 +150,10 @@ impl IntoResponse for ServerError {
             message: self.to_string(),
         };
         let mut resp = (self.status(), Json(body)).into_response();
-        if let Self::Unavailable(_) = &self {
+        if let Self::Conflict(e) = &self {
+            tracing::warn!("a transaction kept meeting others: {e}");
+        }
+        if let Self::Unavailable(_) | Self::Conflict(_) | Self::Retry(_) = &self {
             resp.headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, 5.into());
         }

@@ -22,10 +22,9 @@ use carnet_core::sync::protocol::{decode, encode};
 use carnet_core::sync::server::{handle_sync, screen, HandleError, Limits};
 use carnet_core::sync::{Role, SyncRequest};
 use carnet_core::{Clock, RecordId, SystemClock, Timestamp};
-use rusqlite::Connection;
 use tokio::sync::Semaphore;
 
-use crate::db::{self, Device};
+use crate::db::{self, Database, Device};
 use crate::error::ServerError;
 use crate::listen::Defences;
 use crate::metrics::{Metrics, Round};
@@ -46,8 +45,8 @@ pub const MAX_HEADERS: usize = 16 * 1024;
 /// Shared state of the server.
 #[derive(Debug, Clone)]
 pub struct AppState {
-    conn: Arc<Mutex<Connection>>,
-    /// Decoded documents kept between sync rounds (locked after `conn`).
+    db: Database,
+    /// Decoded documents kept between sync rounds.
     docs: Arc<Mutex<DocCache>>,
     limits: Limits,
     clock: Arc<dyn Clock>,
@@ -71,10 +70,10 @@ pub struct AppState {
 
 impl AppState {
     /// State over an open database.
-    pub fn new(conn: Connection) -> Self {
+    pub fn new(db: Database) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
-            conn: Arc::new(Mutex::new(conn)),
+            db,
             docs: Arc::new(Mutex::new(DocCache::default())),
             limits: Limits::default(),
             clock: Arc::new(SystemClock),
@@ -147,18 +146,14 @@ impl AppState {
     /// rolled back when dropped).
     async fn with_db<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Connection) -> Result<T, ServerError> + Send + 'static,
+        f: impl FnOnce(&Database) -> Result<T, ServerError> + Send + 'static,
     ) -> Result<T, ServerError> {
-        let conn = Arc::clone(&self.conn);
+        let db = self.db.clone();
         let metrics = Arc::clone(&self.metrics);
         tokio::task::spawn_blocking(move || {
-            metrics.db_waiting(1);
-            let waiting = Gauge(&metrics, Metrics::db_waiting);
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            drop(waiting);
             metrics.db_busy(1);
             let _busy = Gauge(&metrics, Metrics::db_busy);
-            f(&mut guard)
+            f(&db)
         })
         .await
         .map_err(|e| ServerError::Internal(format!("a request handler failed: {e}")))?
@@ -253,7 +248,7 @@ async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Respon
 async fn ready(State(state): State<AppState>) -> Result<Json<Health>, ServerError> {
     let answered = tokio::time::timeout(
         std::time::Duration::from_secs(5),
-        state.with_db(|conn| Ok(conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))?)),
+        state.with_db(|db| db.write(|tx| tx.one("SELECT 1", &[])?.int(0))),
     )
     .await;
     match answered {
@@ -276,7 +271,9 @@ async fn metrics(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(),
+        state
+            .metrics
+            .render(state.db.pool().map(|p| p.status().into())),
     )
         .into_response()
 }
@@ -310,9 +307,7 @@ fn token(headers: &HeaderMap) -> Result<String, ServerError> {
 
 async fn device(state: &AppState, headers: &HeaderMap) -> Result<Device, ServerError> {
     let token = token(headers)?;
-    state
-        .with_db(move |conn| db::authenticate(conn, &token))
-        .await
+    state.with_db(move |db| db::authenticate(db, &token)).await
 }
 
 async fn coordinator(state: &AppState, headers: &HeaderMap) -> Result<Device, ServerError> {
@@ -362,7 +357,7 @@ async fn join(
     let joined = state
         .with_db({
             let now = state.now();
-            move |conn| db::join(conn, &req.code, &req.device_name, &req.member_name, now)
+            move |db| db::join(db, &req.code, &req.device_name, &req.member_name, now)
         })
         .await;
     let joined: Joined = match joined {
@@ -480,19 +475,16 @@ async fn sync(
     let now = state.now();
     let (team, device_id) = (device.team.clone(), device.id.clone());
     let mut resp = state
-        .with_db(move |conn| {
-            let mut docs = docs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            let tx = db::write_tx(conn)?;
-            let resp = {
+        .with_db(move |db| {
+            db.write(|tx| {
+                let mut docs = docs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 let mut store =
-                    TeamStore::new(&tx, &device.team, &device.id, now).with_cache(&mut docs);
+                    TeamStore::new(tx, &device.team, &device.id, now).with_cache(&mut docs);
                 handle_sync(&mut store, &device.access, &req, limits).map_err(|e| match e {
                     HandleError::Protocol { .. } => ServerError::Protocol(e.to_string()),
                     HandleError::Store(inner) => inner,
-                })?
-            };
-            tx.commit()?;
-            Ok(resp)
+                })
+            })
         })
         .await?;
     resp.rejected.splice(0..0, refused);
@@ -522,9 +514,9 @@ async fn invite(
     let req = json_body(body)?;
     let now = state.now();
     let code = state
-        .with_db(move |conn| {
+        .with_db(move |db| {
             db::invite(
-                conn,
+                db,
                 &d.team,
                 db::Grant {
                     role: req.role,
@@ -545,9 +537,7 @@ async fn devices(
 ) -> Result<Json<Vec<carnet_core::sync::DeviceInfo>>, ServerError> {
     let d = coordinator(&state, &headers).await?;
     Ok(Json(
-        state
-            .with_db(move |conn| db::devices(conn, &d.team))
-            .await?,
+        state.with_db(move |db| db::devices(db, &d.team)).await?,
     ))
 }
 
@@ -560,7 +550,7 @@ async fn revoke(
     state
         .with_db({
             let now = state.now();
-            move |conn| db::revoke(conn, &id, Some(&d.team), now)
+            move |db| db::revoke(db, &id, Some(&d.team), now)
         })
         .await?;
     Ok(StatusCode::NO_CONTENT)
@@ -581,7 +571,7 @@ async fn erase(
     state
         .with_db({
             let now = state.now();
-            move |conn| db::erase(conn, &d.team, id, d.member, &req, now)
+            move |db| db::erase(db, &d.team, id, d.member, &req, now)
         })
         .await?;
     tracing::info!(record = %id, "record erased");

@@ -1,10 +1,12 @@
 //! carnet-sync-server: merges every member's changes when connectivity
 //! returns.
 //!
-//! - [`db`]: the SQLite file: teams, members, invitations, devices,
-//!   documents, the change feed, tombstones, device credit;
+//! - [`db`]: the database, SQLite's file ([`sqlite`], the default) or
+//!   PostgreSQL ([`pg`]), each running the same statements ([`sql`]),
+//!   and every account operation: teams, invitations, joining, devices,
+//!   revocation, erasure;
 //! - [`accounts`]: invitation codes and device tokens (stored hashed);
-//! - [`store`]: the core's `ServerStore` on that database, so the sync
+//! - [`store`]: the core's `ServerStore` on either database, so the sync
 //!   round itself ([`carnet_core::sync::server::handle_sync`]) stays pure;
 //! - [`http`]: the axum routes and `{kind, message}` errors;
 //! - [`listen`]: accepting and serving connections, with their limits
@@ -19,6 +21,8 @@ pub mod http;
 pub mod listen;
 pub mod metrics;
 pub mod pg;
+pub mod sql;
+pub mod sqlite;
 pub mod store;
 pub mod throttle;
 

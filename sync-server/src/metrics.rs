@@ -61,8 +61,7 @@ struct Inner {
     bytes_out: u64,
     /// Pushed records refused, by reason (the protocol's code).
     refusals: BTreeMap<String, u64>,
-    /// Work waiting for the database, and holding it.
-    db_waiting: i64,
+    /// Requests in a call to the database (waiting for it or using it).
     db_busy: i64,
 }
 
@@ -100,18 +99,14 @@ impl Metrics {
         *self.inner().refusals.entry(code.to_string()).or_default() += 1;
     }
 
-    /// Work starts waiting for the database (+1) or stops (-1).
-    pub fn db_waiting(&self, delta: i64) {
-        self.inner().db_waiting += delta;
-    }
-
-    /// Work takes the database (+1) or gives it back (-1).
+    /// A request calls the database (+1) or is done with it (-1).
     pub fn db_busy(&self, delta: i64) {
         self.inner().db_busy += delta;
     }
 
-    /// Everything, in Prometheus's text exposition format (0.0.4).
-    pub fn render(&self) -> String {
+    /// Everything, in Prometheus's text exposition format (0.0.4), with
+    /// the use of PostgreSQL's pool when the server has one.
+    pub fn render(&self, pool: Option<Pool>) -> String {
         let m = self.inner();
         let mut out = String::new();
         let counter = |out: &mut String, name: &str, help: &str, value: u64| {
@@ -190,12 +185,69 @@ impl Metrics {
                 escape(code)
             );
         }
-        let _ = writeln!(
-            out,
-            "# HELP carnet_db_waiting Requests waiting for the database.\n# TYPE carnet_db_waiting gauge\ncarnet_db_waiting {}\n# HELP carnet_db_busy Requests holding the database (at most its connections).\n# TYPE carnet_db_busy gauge\ncarnet_db_busy {}",
-            m.db_waiting, m.db_busy
+        let gauge = |out: &mut String, name: &str, help: &str, value: i64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        };
+        gauge(
+            &mut out,
+            "carnet_db_busy",
+            "Requests in a call to the database, waiting for it or using it.",
+            m.db_busy,
         );
+        if let Some(pool) = pool {
+            gauge(
+                &mut out,
+                "carnet_db_pool_connections",
+                "PostgreSQL connections open.",
+                pool.open as i64,
+            );
+            gauge(
+                &mut out,
+                "carnet_db_pool_idle",
+                "PostgreSQL connections open and free.",
+                pool.idle as i64,
+            );
+            gauge(
+                &mut out,
+                "carnet_db_pool_max",
+                "PostgreSQL connections at most.",
+                pool.max as i64,
+            );
+            gauge(
+                &mut out,
+                "carnet_db_pool_waiting",
+                "Requests waiting for a free PostgreSQL connection.",
+                pool.waiting as i64,
+            );
+        }
         out
+    }
+}
+
+/// The use of PostgreSQL's pool.
+#[derive(Debug, Clone, Copy)]
+pub struct Pool {
+    /// Connections open.
+    pub open: usize,
+    /// Of which free.
+    pub idle: usize,
+    /// At most.
+    pub max: usize,
+    /// Requests waiting for one.
+    pub waiting: usize,
+}
+
+impl From<deadpool_postgres::Status> for Pool {
+    fn from(s: deadpool_postgres::Status) -> Self {
+        Self {
+            open: s.size,
+            idle: s.available,
+            max: s.max_size,
+            waiting: s.waiting,
+        }
     }
 }
 
@@ -224,7 +276,12 @@ mod tests {
             bytes_out: 900,
         });
         m.refused("forbidden");
-        let text = m.render();
+        let text = m.render(Some(Pool {
+            open: 4,
+            idle: 3,
+            max: 16,
+            waiting: 0,
+        }));
         for line in [
             "carnet_http_requests_total{route=\"/v1/sync\",status=\"200\"} 2",
             "carnet_http_requests_total{route=\"/v1/join\",status=\"400\"} 1",
@@ -237,6 +294,8 @@ mod tests {
             "carnet_sync_bytes_out_total 900",
             "carnet_sync_refusals_total{reason=\"forbidden\"} 1",
             "carnet_db_busy 0",
+            "carnet_db_pool_connections 4",
+            "carnet_db_pool_idle 3",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
         }

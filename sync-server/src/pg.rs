@@ -20,6 +20,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, 
 use tokio_postgres::NoTls;
 
 use crate::error::ServerError;
+use crate::sql::{Dialect, Row, Sql, Value};
 
 /// The advisory lock that serialises migrations ("CRNS").
 pub const SCHEMA_LOCK: i64 = 0x4352_4E53;
@@ -77,7 +78,7 @@ CREATE TABLE records (
     id             TEXT NOT NULL,
     kind           TEXT NOT NULL,
     snapshot       BYTEA NOT NULL,
-    chunk_count    INTEGER NOT NULL DEFAULT 0,
+    chunk_count    BIGINT NOT NULL DEFAULT 0,
     heads          BYTEA NOT NULL,
     snapshot_heads BYTEA NOT NULL DEFAULT '\x',
     seq            BIGINT NOT NULL,
@@ -90,7 +91,7 @@ CREATE INDEX records_scope ON records (team, scope, seq) WHERE scope IS NOT NULL
 CREATE TABLE chunks (
     team        TEXT NOT NULL,
     id          TEXT NOT NULL,
-    n           INTEGER NOT NULL,
+    n           BIGINT NOT NULL,
     bytes       BYTEA NOT NULL,
     heads_after BYTEA NOT NULL DEFAULT '\x',
     PRIMARY KEY (team, id, n)
@@ -162,8 +163,10 @@ pub async fn connect(url: &str, options: PgOptions) -> Result<Pool, ServerError>
             "the database address is not a PostgreSQL address (postgres://user@host:port/database): {e}"
         ))
     })?;
+    // Options the address carries (a search_path, say) are kept.
+    let given = config.get_options().unwrap_or_default().to_string();
     config.options(format!(
-        "-c statement_timeout={}",
+        "{given} -c statement_timeout={}",
         options.statement_timeout.as_millis()
     ));
     config.connect_timeout(Duration::from_secs(5));
@@ -182,7 +185,9 @@ pub async fn connect(url: &str, options: PgOptions) -> Result<Pool, ServerError>
         config,
         NoTls,
         ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
+            // A connection is checked before each use: after PostgreSQL
+            // restarts, the pool's dead connections are replaced, not lent.
+            recycling_method: RecyclingMethod::Verified,
         },
     );
     let pool = Pool::builder(manager)
@@ -261,4 +266,267 @@ pub async fn applied(pool: &Pool) -> Result<Vec<i32>, ServerError> {
         .await
         .map_err(|e| unavailable("PostgreSQL", e))?;
     Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// A PostgreSQL database: its pool, and the runtime its connections run
+/// on (statements are awaited from the blocking threads rounds run on).
+#[derive(Clone)]
+pub struct Postgres {
+    pool: Pool,
+    runtime: tokio::runtime::Handle,
+}
+
+impl std::fmt::Debug for Postgres {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Postgres")
+            .field("pool", &self.pool.status())
+            .finish()
+    }
+}
+
+/// How many times a transaction that met another one is run.
+pub const ATTEMPTS: u32 = 6;
+
+impl Postgres {
+    /// The database at `url`, its schema brought to the newest (see
+    /// [`connect`]); called inside the runtime its connections will use.
+    pub async fn open(url: &str, options: PgOptions) -> Result<Self, ServerError> {
+        Ok(Self {
+            pool: connect(url, options).await?,
+            runtime: tokio::runtime::Handle::current(),
+        })
+    }
+
+    /// The pool (its status, for the metrics).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// Run `f` in a transaction and commit it, from a thread that may
+    /// block (never from inside the runtime's own tasks). A transaction
+    /// that met another one (a deadlock, a row inserted at the same
+    /// moment) or lost its connection is rolled back and run again, up
+    /// to [`ATTEMPTS`] times, a little later each time.
+    pub fn write<T>(
+        &self,
+        mut f: impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
+        let mut attempt = 1;
+        loop {
+            match self.attempt(&mut f) {
+                Err(ServerError::Conflict(why)) | Err(ServerError::Retry(why))
+                    if attempt < ATTEMPTS =>
+                {
+                    tracing::debug!(attempt, "transaction run again: {why}");
+                    let wait = 5u64 << attempt.min(6);
+                    std::thread::sleep(std::time::Duration::from_millis(
+                        wait + rand::random::<u64>() % wait,
+                    ));
+                    attempt += 1;
+                }
+                Err(ServerError::Retry(why)) => return Err(ServerError::Unavailable(why)),
+                other => return other,
+            }
+        }
+    }
+
+    fn attempt<T>(
+        &self,
+        f: &mut impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
+        let mut client = self.runtime.block_on(self.pool.get()).map_err(pool_error)?;
+        let tx = self
+            .runtime
+            .block_on(client.transaction())
+            .map_err(pg_error)?;
+        let sql = PgTx {
+            tx,
+            runtime: &self.runtime,
+        };
+        let out = f(&sql)?;
+        self.runtime.block_on(sql.tx.commit()).map_err(pg_error)?;
+        Ok(out)
+    }
+}
+
+fn pool_error(e: deadpool_postgres::PoolError) -> ServerError {
+    use deadpool_postgres::PoolError;
+    match e {
+        PoolError::Timeout(_) => ServerError::Unavailable(
+            "the server is answering many devices at once and none of its database connections came free; try again in a moment".into(),
+        ),
+        PoolError::Backend(e) => match pg_error(e) {
+            ServerError::Retry(why) => ServerError::Unavailable(why),
+            other => other,
+        },
+        other => ServerError::Unavailable(format!(
+            "the server's database does not answer ({other}); try again in a moment"
+        )),
+    }
+}
+
+/// A PostgreSQL error as the server's: meeting another transaction is a
+/// [`ServerError::Conflict`]; a lost connection or a restarting database
+/// is tried again ([`ServerError::Retry`]) and then said unavailable, as
+/// is a statement past its timeout.
+pub fn pg_error(e: tokio_postgres::Error) -> ServerError {
+    use tokio_postgres::error::SqlState;
+    if let Some(db) = e.as_db_error() {
+        let code = db.code();
+        return if [
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+            SqlState::UNIQUE_VIOLATION,
+        ]
+        .contains(code)
+        {
+            ServerError::Conflict(format!("{}: {}", code.code(), db.message()))
+        } else if *code == SqlState::QUERY_CANCELED {
+            ServerError::Unavailable(
+                "the server's database took longer than it is allowed to; try again in a moment"
+                    .into(),
+            )
+        } else if [
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::CRASH_SHUTDOWN,
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::TOO_MANY_CONNECTIONS,
+        ]
+        .contains(code)
+        {
+            ServerError::Retry(
+                "the server's database is restarting or full; try again in a moment".into(),
+            )
+        } else {
+            ServerError::Internal(format!("PostgreSQL {}: {}", code.code(), db.message()))
+        };
+    }
+    if e.is_closed() || std::error::Error::source(&e).is_some() {
+        return ServerError::Retry(
+            "the server lost its database connection; try again in a moment".into(),
+        );
+    }
+    ServerError::Internal(format!("PostgreSQL: {e}"))
+}
+
+/// One transaction on PostgreSQL.
+struct PgTx<'a> {
+    tx: deadpool_postgres::Transaction<'a>,
+    runtime: &'a tokio::runtime::Handle,
+}
+
+impl Sql for PgTx<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, ServerError> {
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = args
+            .iter()
+            .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        let rows = self
+            .runtime
+            .block_on(async {
+                let stmt = self.tx.prepare_cached(sql).await?;
+                self.tx.query(&stmt, &params).await
+            })
+            .map_err(pg_error)?;
+        rows.iter().map(pg_row).collect()
+    }
+
+    fn exec(&self, sql: &str, args: &[Value]) -> Result<u64, ServerError> {
+        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = args
+            .iter()
+            .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
+            .collect();
+        self.runtime
+            .block_on(async {
+                let stmt = self.tx.prepare_cached(sql).await?;
+                self.tx.execute(&stmt, &params).await
+            })
+            .map_err(pg_error)
+    }
+}
+
+/// A row as [`Value`]s, by each column's type.
+fn pg_row(row: &tokio_postgres::Row) -> Result<Row, ServerError> {
+    use tokio_postgres::types::Type;
+    fn get<'a, T: tokio_postgres::types::FromSql<'a>>(
+        row: &'a tokio_postgres::Row,
+        i: usize,
+        value: impl Fn(T) -> Value,
+    ) -> Result<Value, ServerError> {
+        row.try_get::<_, Option<T>>(i)
+            .map(|v| v.map_or(Value::Null, value))
+            .map_err(|e| ServerError::Internal(format!("a stored column ({i}): {e}")))
+    }
+    let mut values = Vec::with_capacity(row.len());
+    for (i, column) in row.columns().iter().enumerate() {
+        let t = column.type_();
+        values.push(if *t == Type::INT8 {
+            get(row, i, Value::Int)?
+        } else if *t == Type::INT4 {
+            get(row, i, |v: i32| Value::Int(v.into()))?
+        } else if *t == Type::INT2 {
+            get(row, i, |v: i16| Value::Int(v.into()))?
+        } else if *t == Type::BOOL {
+            get(row, i, Value::Bool)?
+        } else if *t == Type::BYTEA {
+            get(row, i, Value::Bytes)?
+        } else if [Type::TEXT, Type::VARCHAR, Type::NAME, Type::BPCHAR].contains(t) {
+            get(row, i, Value::Text)?
+        } else {
+            return Err(ServerError::Internal(format!(
+                "a column of type {t} is not read by this server"
+            )));
+        });
+    }
+    Ok(Row(values))
+}
+
+impl tokio_postgres::types::ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &tokio_postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use tokio_postgres::types::{IsNull, Type};
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Int(v) if *ty == Type::INT4 => i32::try_from(*v)?.to_sql(ty, out),
+            Value::Int(v) if *ty == Type::INT2 => i16::try_from(*v)?.to_sql(ty, out),
+            Value::Int(v) => v.to_sql(ty, out),
+            Value::Bool(v) => v.to_sql(ty, out),
+            Value::Text(v) => v.to_sql(ty, out),
+            Value::Bytes(v) => v.to_sql(ty, out),
+            Value::TextList(v) => v.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &tokio_postgres::types::Type) -> bool {
+        true
+    }
+
+    fn to_sql_checked(
+        &self,
+        ty: &tokio_postgres::types::Type,
+        out: &mut bytes::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        use tokio_postgres::types::Type;
+        let fits = match self {
+            Value::Null => true,
+            Value::Int(_) => [Type::INT2, Type::INT4, Type::INT8].contains(ty),
+            Value::Bool(_) => bool::accepts(ty),
+            Value::Text(_) => String::accepts(ty),
+            Value::Bytes(_) => Vec::<u8>::accepts(ty),
+            Value::TextList(_) => Vec::<String>::accepts(ty),
+        };
+        if !fits {
+            return Err(Box::new(tokio_postgres::types::WrongType::new::<Self>(
+                ty.clone(),
+            )));
+        }
+        self.to_sql(ty, out)
+    }
 }

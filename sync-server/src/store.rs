@@ -3,15 +3,15 @@
 //! one sync round. Documents are kept as a snapshot plus change chunks,
 //! folded into a new snapshot every [`COMPACT_AFTER`] chunks.
 
+use crate::args;
+use crate::db;
+use crate::error::ServerError;
+use crate::sql::{Dialect, Row, Sql, Value};
 use automerge::ChangeHash;
 use carnet_core::recent::Recent;
 use carnet_core::sync::server::{FeedEntry, ServerStore};
 use carnet_core::sync::{decode_heads, encode_heads};
 use carnet_core::{MemberId, RecordDoc, RecordId, RecordKind, Timestamp};
-use rusqlite::{params, OptionalExtension, Transaction};
-
-use crate::db;
-use crate::error::ServerError;
 
 /// Chunks kept per record before compaction.
 pub const COMPACT_AFTER: i64 = 64;
@@ -48,10 +48,12 @@ impl DocCache {
     }
 }
 
-/// One team's records as seen by one device, inside a transaction.
-#[derive(Debug)]
+/// One team's records as seen by one device, inside a transaction of
+/// either database ([`Sql`]). Writes take their feed positions once they
+/// are all done, at once, from the team's counter: see
+/// [`ServerStore::writes_done`] on this store for why.
 pub struct TeamStore<'t> {
-    tx: &'t Transaction<'t>,
+    tx: &'t dyn Sql,
     team: String,
     device: String,
     /// When this round happens (the server's clock, injected).
@@ -59,11 +61,23 @@ pub struct TeamStore<'t> {
     cache: Option<&'t mut DocCache>,
     /// Records this round loaded (the ones worth keeping decoded).
     loaded: std::collections::HashSet<RecordId>,
+    /// Records this round wrote, in order: they take feed positions when
+    /// it ends.
+    written: Vec<RecordId>,
+}
+
+impl std::fmt::Debug for TeamStore<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TeamStore")
+            .field("team", &self.team)
+            .field("device", &self.device)
+            .finish()
+    }
 }
 
 impl<'t> TeamStore<'t> {
     /// A store for `device` of `team`, for a round happening `now`.
-    pub fn new(tx: &'t Transaction<'t>, team: &str, device: &str, now: Timestamp) -> Self {
+    pub fn new(tx: &'t dyn Sql, team: &str, device: &str, now: Timestamp) -> Self {
         Self {
             tx,
             team: team.to_string(),
@@ -71,6 +85,7 @@ impl<'t> TeamStore<'t> {
             now,
             cache: None,
             loaded: std::collections::HashSet::new(),
+            written: Vec::new(),
         }
     }
 
@@ -80,28 +95,34 @@ impl<'t> TeamStore<'t> {
         self
     }
 
+    /// End the writes of work done outside a sync round (joining,
+    /// migrations): see [`ServerStore::writes_done`] on this store. A
+    /// round's writes end in the round itself.
+    pub fn finish(mut self) -> Result<(), ServerError> {
+        self.writes_done()
+    }
+
     /// A record's snapshot and its chunks, in order.
     fn bytes(&self, id: RecordId) -> Result<Option<Stored>, ServerError> {
-        let snapshot: Option<Vec<u8>> = self
+        let Some(mut row) = self
             .tx
-            .prepare_cached(SNAPSHOT_OF)?
-            .query_row(params![self.team, id.to_string()], |r| r.get(0))
-            .optional()?;
-        let Some(snapshot) = snapshot else {
+            .row(SNAPSHOT_OF, args![&self.team, id.to_string()])?
+        else {
             return Ok(None);
         };
         let chunks = self
             .tx
-            .prepare_cached(CHUNKS_OF)?
-            .query_map(params![self.team, id.to_string()], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<Vec<u8>>>>()?;
-        Ok(Some((snapshot, chunks)))
+            .rows(CHUNKS_OF, args![&self.team, id.to_string()])?
+            .into_iter()
+            .map(|mut r| r.take_bytes(0))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some((row.take_bytes(0)?, chunks)))
     }
 }
 
 /// A record of a team as stored, decoded (for erasure, outside a round).
 pub fn stored_doc(
-    tx: &Transaction<'_>,
+    tx: &dyn Sql,
     team: &str,
     id: RecordId,
 ) -> Result<Option<RecordDoc>, ServerError> {
@@ -109,29 +130,99 @@ pub fn stored_doc(
 }
 
 /// A record's snapshot.
-const SNAPSHOT_OF: &str = "SELECT snapshot FROM records WHERE team = ?1 AND id = ?2";
+const SNAPSHOT_OF: &str = "SELECT snapshot FROM records WHERE team = $1 AND id = $2";
 /// A record's chunks, in order.
-const CHUNKS_OF: &str = "SELECT bytes FROM chunks WHERE team = ?1 AND id = ?2 ORDER BY n";
+const CHUNKS_OF: &str = "SELECT bytes FROM chunks WHERE team = $1 AND id = $2 ORDER BY n";
 
 fn internal(e: impl std::fmt::Display) -> ServerError {
     ServerError::Internal(e.to_string())
 }
 
+/// A feed entry as read (its heads absent for a tombstone).
+fn feed_entry(row: &Row) -> Result<FeedEntry, ServerError> {
+    Ok(FeedEntry {
+        seq: row.int(0)? as u64,
+        id: row.text(1)?.parse().map_err(internal)?,
+        kind: row.text(2)?.parse::<RecordKind>().map_err(internal)?,
+        heads: match row.opt_bytes(3)? {
+            Some(h) => decode_heads(&h).map_err(internal)?,
+            None => Vec::new(),
+        },
+        erased: row.boolean(4)?,
+        scope: row
+            .opt_text(5)?
+            .map(|s| s.parse())
+            .transpose()
+            .map_err(internal)?,
+    })
+}
+
 impl ServerStore for TeamStore<'_> {
     type Error = ServerError;
+
+    fn lock(&mut self, ids: &[RecordId]) -> Result<(), ServerError> {
+        // SQLite's write transaction already holds the whole database.
+        if self.tx.dialect() == Dialect::Postgres && !ids.is_empty() {
+            let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            // In one order (the ids'), so two rounds never wait on each
+            // other in a circle.
+            self.tx.rows(
+                "SELECT id FROM records WHERE team = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
+                &[Value::from(&self.team), Value::TextList(ids)],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The records this round wrote move to the end of the team's feed,
+    /// in the order written, with positions taken now from the team's
+    /// counter row (`teams.feed_seq`). Taking them once the writes are
+    /// done is what keeps the feed whole when rounds run side by side:
+    /// the counter's row stays locked from here until the transaction
+    /// commits, so a round that takes positions after this one waits for
+    /// it to commit, and positions become visible in the order they were
+    /// taken. (A sequence's numbers are taken before their transactions
+    /// commit and may become visible out of order: a device that read the
+    /// feed up to 41 would never see the 40 committed a moment later.)
+    /// Until then a record written by this round stands at its earlier
+    /// position (0 for a new one), which no other round can see. The
+    /// round then reads the feed with its own writes in it, so the
+    /// device's cursor passes them (a server restored from a backup knows
+    /// a device is ahead of it by that cursor).
+    fn writes_done(&mut self) -> Result<(), ServerError> {
+        let mut seen = std::collections::HashSet::new();
+        let mut order: Vec<RecordId> = Vec::with_capacity(self.written.len());
+        for id in std::mem::take(&mut self.written).iter().rev() {
+            if seen.insert(*id) {
+                order.push(*id);
+            }
+        }
+        order.reverse();
+        if order.is_empty() {
+            return Ok(());
+        }
+        let end = db::take_seqs(self.tx, &self.team, order.len())?;
+        let first = end - order.len() as i64 + 1;
+        for (k, id) in order.iter().enumerate() {
+            self.tx.exec(
+                "UPDATE records SET seq = $3 WHERE team = $1 AND id = $2",
+                args![&self.team, id.to_string(), first + k as i64],
+            )?;
+        }
+        Ok(())
+    }
 
     fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, ServerError> {
         self.loaded.insert(id);
         if let Some(cache) = self.cache.as_deref_mut() {
             if let Some(mut doc) = cache.take(&self.team, id) {
-                let stored: Option<Vec<u8>> = self
-                    .tx
-                    .prepare_cached("SELECT heads FROM records WHERE team = ?1 AND id = ?2")?
-                    .query_row(params![self.team, id.to_string()], |r| r.get(0))
-                    .optional()?;
+                let stored = self.tx.row(
+                    "SELECT heads FROM records WHERE team = $1 AND id = $2",
+                    args![&self.team, id.to_string()],
+                )?;
                 match stored {
                     None => return Ok(None),
-                    Some(h) if h == encode_heads(&doc.heads()) => return Ok(Some(doc)),
+                    Some(h) if h.bytes(0)? == encode_heads(&doc.heads()) => return Ok(Some(doc)),
                     Some(_) => {}
                 }
             }
@@ -165,37 +256,37 @@ impl ServerStore for TeamStore<'_> {
             h.sort();
             h == wanted
         };
-        let snapshot_heads: Option<Vec<u8>> = self
-            .tx
-            .prepare_cached("SELECT snapshot_heads FROM records WHERE team = ?1 AND id = ?2")?
-            .query_row(params![self.team, id.to_string()], |r| r.get(0))
-            .optional()?;
-        let Some(snapshot_heads) = snapshot_heads else {
+        let Some(snapshot_heads) = self.tx.row(
+            "SELECT snapshot_heads FROM records WHERE team = $1 AND id = $2",
+            args![&self.team, id.to_string()],
+        )?
+        else {
             return Ok(None);
         };
-        let chunks: Vec<(Vec<u8>, Vec<u8>)> = self
-            .tx
-            .prepare_cached(
-                "SELECT heads_after, bytes FROM chunks WHERE team = ?1 AND id = ?2 ORDER BY n",
-            )?
-            .query_map(params![self.team, id.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let start = if same(&snapshot_heads) {
+        let chunks = self.tx.rows(
+            "SELECT heads_after, bytes FROM chunks WHERE team = $1 AND id = $2 ORDER BY n",
+            args![&self.team, id.to_string()],
+        )?;
+        let start = if same(&snapshot_heads.bytes(0)?) {
             0
         } else {
-            match chunks.iter().position(|(h, _)| same(h)) {
-                Some(k) => k + 1,
+            let mut found = None;
+            for (k, c) in chunks.iter().enumerate() {
+                if same(&c.bytes(0)?) {
+                    found = Some(k + 1);
+                    break;
+                }
+            }
+            match found {
+                Some(k) => k,
                 None => return Ok(None),
             }
         };
-        Ok(Some(
-            chunks[start..]
-                .iter()
-                .flat_map(|(_, b)| b.iter().copied())
-                .collect(),
-        ))
+        let mut out = Vec::new();
+        for mut c in chunks.into_iter().skip(start) {
+            out.extend_from_slice(&c.take_bytes(1)?);
+        }
+        Ok(Some(out))
     }
 
     fn release(&mut self, doc: RecordDoc) {
@@ -207,53 +298,65 @@ impl ServerStore for TeamStore<'_> {
     fn is_erased(&mut self, id: RecordId) -> Result<bool, ServerError> {
         Ok(self
             .tx
-            .prepare_cached("SELECT 1 FROM tombstones WHERE team = ?1 AND id = ?2")?
-            .query_row(params![self.team, id.to_string()], |_| Ok(()))
-            .optional()?
+            .row(
+                "SELECT 1 FROM tombstones WHERE team = $1 AND id = $2",
+                args![&self.team, id.to_string()],
+            )?
             .is_some())
     }
 
     fn insert(&mut self, doc: &mut RecordDoc) -> Result<(), ServerError> {
-        let seq = db::next_seq(self.tx, &self.team)?;
-        self.tx
-            .prepare_cached("INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq, scope) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7)")?
-            .execute(params![self.team, doc.id().to_string(), doc.kind().code(), doc.save(), encode_heads(&doc.heads()), seq, doc.scope().map(|s| s.to_string())])?;
+        self.tx.exec(
+            "INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq, scope) VALUES ($1, $2, $3, $4, $5, $5, 0, $6)",
+            args![&self.team, doc.id().to_string(), doc.kind().code(), doc.save(), encode_heads(&doc.heads()), doc.scope().map(|s| s.to_string())],
+        )?;
+        self.written.push(doc.id());
         Ok(())
     }
 
     fn append(&mut self, doc: &mut RecordDoc, changes: &[u8]) -> Result<(), ServerError> {
-        let seq = db::next_seq(self.tx, &self.team)?;
         let id = doc.id().to_string();
-        let count: i64 = self
+        let count = self
             .tx
-            .prepare_cached("SELECT chunk_count FROM records WHERE team = ?1 AND id = ?2")?
-            .query_row(params![self.team, id], |r| r.get(0))?;
+            .one(
+                "SELECT chunk_count FROM records WHERE team = $1 AND id = $2",
+                args![&self.team, &id],
+            )?
+            .int(0)?;
         let heads = encode_heads(&doc.heads());
         // A referral may be addressed elsewhere: its scope follows.
         let scope = doc.scope().map(|s| s.to_string());
         if count + 1 >= COMPACT_AFTER {
-            self.tx
-                .prepare_cached("DELETE FROM chunks WHERE team = ?1 AND id = ?2")?
-                .execute(params![self.team, id])?;
-            self.tx
-                .prepare_cached("UPDATE records SET snapshot = ?3, chunk_count = 0, heads = ?4, snapshot_heads = ?4, seq = ?5, scope = ?6 WHERE team = ?1 AND id = ?2")?
-                .execute(params![self.team, id, doc.save(), heads, seq, scope])?;
+            self.tx.exec(
+                "DELETE FROM chunks WHERE team = $1 AND id = $2",
+                args![&self.team, &id],
+            )?;
+            self.tx.exec(
+                "UPDATE records SET snapshot = $3, chunk_count = 0, heads = $4, snapshot_heads = $4, scope = $5 WHERE team = $1 AND id = $2",
+                args![&self.team, &id, doc.save(), heads, scope],
+            )?;
         } else {
-            self.tx
-                .prepare_cached("INSERT INTO chunks (team, id, n, bytes, heads_after) VALUES (?1, ?2, ?3, ?4, ?5)")?
-                .execute(params![self.team, id, count, changes, heads])?;
-            self.tx
-                .prepare_cached("UPDATE records SET chunk_count = ?3, heads = ?4, seq = ?5, scope = ?6 WHERE team = ?1 AND id = ?2")?
-                .execute(params![self.team, id, count + 1, heads, seq, scope])?;
+            self.tx.exec(
+                "INSERT INTO chunks (team, id, n, bytes, heads_after) VALUES ($1, $2, $3, $4, $5)",
+                args![&self.team, &id, count, changes, heads.clone()],
+            )?;
+            self.tx.exec(
+                "UPDATE records SET chunk_count = $3, heads = $4, scope = $5 WHERE team = $1 AND id = $2",
+                args![&self.team, &id, count + 1, heads, scope],
+            )?;
         }
+        self.written.push(doc.id());
         Ok(())
     }
 
     fn feed_end(&mut self) -> Result<Option<u64>, ServerError> {
-        let end: i64 = self
+        let end = self
             .tx
-            .prepare_cached("SELECT feed_seq FROM teams WHERE id = ?1")?
-            .query_row([&self.team], |r| r.get(0))?;
+            .one(
+                "SELECT feed_seq FROM teams WHERE id = $1",
+                args![&self.team],
+            )?
+            .int(0)?;
         Ok(Some(end.max(0) as u64))
     }
 
@@ -263,26 +366,20 @@ impl ServerStore for TeamStore<'_> {
         scope: Option<RecordId>,
     ) -> Result<Option<u64>, ServerError> {
         // A partner's count reads only its scope's rows (by their index).
-        let n: i64 = match scope {
-            None => self
-                .tx
-                .prepare_cached(
-                    "SELECT (SELECT COUNT(*) FROM records WHERE team = ?1 AND seq > ?2)
-                          + (SELECT COUNT(*) FROM tombstones WHERE team = ?1 AND seq > ?2)",
-                )?
-                .query_row(params![self.team, cursor as i64], |r| r.get(0))?,
-            Some(scope) => self
-                .tx
-                .prepare_cached(
-                    "SELECT (SELECT COUNT(*) FROM records WHERE team = ?1 AND seq > ?2
-                               AND scope IN (?3, (SELECT workspace_id FROM teams WHERE id = ?1)))
-                          + (SELECT COUNT(*) FROM tombstones WHERE team = ?1 AND scope = ?3 AND seq > ?2)",
-                )?
-                .query_row(params![self.team, cursor as i64, scope.to_string()], |r| {
-                    r.get(0)
-                })?,
+        let row = match scope {
+            None => self.tx.one(
+                "SELECT (SELECT COUNT(*) FROM records WHERE team = $1 AND seq > $2)
+                      + (SELECT COUNT(*) FROM tombstones WHERE team = $1 AND seq > $2)",
+                args![&self.team, cursor as i64],
+            )?,
+            Some(scope) => self.tx.one(
+                "SELECT (SELECT COUNT(*) FROM records WHERE team = $1 AND seq > $2
+                           AND scope IN ($3, (SELECT workspace_id FROM teams WHERE id = $1)))
+                      + (SELECT COUNT(*) FROM tombstones WHERE team = $1 AND scope = $3 AND seq > $2)",
+                args![&self.team, cursor as i64, scope.to_string()],
+            )?,
         };
-        Ok(Some(n.max(0) as u64))
+        Ok(Some(row.int(0)?.max(0) as u64))
     }
 
     fn feed_since(
@@ -291,125 +388,113 @@ impl ServerStore for TeamStore<'_> {
         limit: usize,
         scope: Option<RecordId>,
     ) -> Result<Vec<FeedEntry>, ServerError> {
-        // The limit is written into the statement, which is planned
-        // without its bound values (see `db::open`). A partner's feed
+        // The limit is written into the statement, which SQLite plans
+        // without its bound values (see `sqlite::open`). A partner's feed
         // reads only its scope's rows, by their index: not the team's
         // other records.
-        let filter = if scope.is_some() {
-            "AND scope IN (?3, (SELECT workspace_id FROM teams WHERE id = ?1))"
-        } else {
-            "AND ?3 IS NULL"
+        let rows = match scope {
+            None => self.tx.rows(
+                &format!(
+                    "SELECT seq, id, kind, heads, FALSE, scope FROM records WHERE team = $1 AND seq > $2
+                     UNION ALL
+                     SELECT seq, id, kind, NULL, TRUE, scope FROM tombstones WHERE team = $1 AND seq > $2
+                     ORDER BY 1 LIMIT {limit}"
+                ),
+                args![&self.team, cursor as i64],
+            )?,
+            Some(scope) => {
+                let filter = "AND scope IN ($3, (SELECT workspace_id FROM teams WHERE id = $1))";
+                self.tx.rows(
+                    &format!(
+                        "SELECT seq, id, kind, heads, FALSE, scope FROM records WHERE team = $1 {filter} AND seq > $2
+                         UNION ALL
+                         SELECT seq, id, kind, NULL, TRUE, scope FROM tombstones WHERE team = $1 {filter} AND seq > $2
+                         ORDER BY 1 LIMIT {limit}"
+                    ),
+                    args![&self.team, cursor as i64, scope.to_string()],
+                )?
+            }
         };
-        let mut stmt = self.tx.prepare_cached(&format!(
-            "SELECT seq, id, kind, heads, 0, scope FROM records WHERE team = ?1 {filter} AND seq > ?2
-             UNION ALL
-             SELECT seq, id, kind, x'', 1, scope FROM tombstones WHERE team = ?1 {filter} AND seq > ?2
-             ORDER BY 1 LIMIT {limit}"
-        ))?;
-        let rows = stmt.query_map(
-            params![self.team, cursor as i64, scope.map(|s| s.to_string())],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Vec<u8>>(3)?,
-                    r.get::<_, bool>(4)?,
-                    r.get::<_, Option<String>>(5)?,
-                ))
-            },
-        )?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (seq, id, kind, heads, erased, scope) = row?;
-            out.push(FeedEntry {
-                seq: seq as u64,
-                id: id.parse().map_err(internal)?,
-                kind: kind.parse::<RecordKind>().map_err(internal)?,
-                heads: decode_heads(&heads).map_err(internal)?,
-                erased,
-                scope: scope.map(|s| s.parse()).transpose().map_err(internal)?,
-            });
-        }
-        Ok(out)
+        rows.iter().map(feed_entry).collect()
     }
 
     fn begin_round(&mut self, last_answer: u64) -> Result<u64, ServerError> {
-        let (credited, pending): (i64, i64) = self
-            .tx
-            .prepare_cached("SELECT credited_answer, pending_answer FROM devices WHERE id = ?1")?
-            .query_row([&self.device], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let row = self.tx.one(
+            "SELECT credited_answer, pending_answer FROM devices WHERE id = $1",
+            args![&self.device],
+        )?;
+        let (credited, pending) = (row.int(0)?, row.int(1)?);
         let last = last_answer as i64;
         if last != 0 && last == pending {
-            self.tx
-                .prepare_cached("UPDATE device_heads SET credited = pending WHERE device = ?1 AND pending IS NOT NULL")?
-                .execute([&self.device])?;
+            self.tx.exec(
+                "UPDATE device_heads SET credited = pending WHERE device = $1 AND pending IS NOT NULL",
+                args![&self.device],
+            )?;
         } else if last != credited {
-            self.tx
-                .prepare_cached("DELETE FROM device_heads WHERE device = ?1")?
-                .execute([&self.device])?;
+            self.tx.exec(
+                "DELETE FROM device_heads WHERE device = $1",
+                args![&self.device],
+            )?;
         }
-        self.tx
-            .prepare_cached(
-                "UPDATE device_heads SET pending = NULL WHERE device = ?1 AND pending IS NOT NULL",
-            )?
-            .execute([&self.device])?;
-        let answer: i64 = self
+        self.tx.exec(
+            "UPDATE device_heads SET pending = NULL WHERE device = $1 AND pending IS NOT NULL",
+            args![&self.device],
+        )?;
+        // In every case the answer the device presented becomes the one
+        // it is credited with.
+        let answer = self
             .tx
-            // In every case the answer the device presented becomes the
-            // one it is credited with.
-            .prepare_cached(
-                "UPDATE devices SET credited_answer = ?2, answers = answers + 1, pending_answer = answers + 1, last_seen = ?3
-                 WHERE id = ?1 RETURNING answers",
+            .one(
+                "UPDATE devices SET credited_answer = $2, answers = answers + 1, pending_answer = answers + 1, last_seen = $3
+                 WHERE id = $1 RETURNING answers",
+                args![&self.device, last, self.now.as_millis()],
             )?
-            .query_row(params![self.device, last, self.now.as_millis()], |r| {
-                r.get(0)
-            })?;
+            .int(0)?;
         Ok(answer as u64)
     }
 
     fn device_heads(&mut self, id: RecordId) -> Result<Option<Vec<ChangeHash>>, ServerError> {
-        let heads: Option<Option<Vec<u8>>> = self
-            .tx
-            .prepare_cached("SELECT credited FROM device_heads WHERE device = ?1 AND record = ?2")?
-            .query_row(params![self.device, id.to_string()], |r| r.get(0))
-            .optional()?;
-        heads
-            .flatten()
-            .map(|h| decode_heads(&h).map_err(internal))
-            .transpose()
+        let heads = self.tx.row(
+            "SELECT credited FROM device_heads WHERE device = $1 AND record = $2",
+            args![&self.device, id.to_string()],
+        )?;
+        match heads {
+            Some(row) => row
+                .opt_bytes(0)?
+                .map(|h| decode_heads(&h).map_err(internal))
+                .transpose(),
+            None => Ok(None),
+        }
     }
 
     fn record_sent(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), ServerError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO device_heads (device, record, credited, pending) VALUES (?1, ?2, NULL, ?3)
-                 ON CONFLICT (device, record) DO UPDATE SET pending = excluded.pending",
-            )?
-            .execute(params![self.device, id.to_string(), encode_heads(heads)])?;
+        self.tx.exec(
+            "INSERT INTO device_heads (device, record, credited, pending) VALUES ($1, $2, NULL, $3)
+             ON CONFLICT (device, record) DO UPDATE SET pending = excluded.pending",
+            args![&self.device, id.to_string(), encode_heads(heads)],
+        )?;
         Ok(())
     }
 
     fn taken_elsewhere(&mut self, id: RecordId) -> Result<bool, ServerError> {
         Ok(self
             .tx
-            .prepare_cached(
-                "SELECT 1 FROM records WHERE id = ?1 AND team != ?2
-                 UNION ALL SELECT 1 FROM tombstones WHERE id = ?1 AND team != ?2 LIMIT 1",
+            .row(
+                "SELECT 1 FROM records WHERE id = $1 AND team != $2
+                 UNION ALL SELECT 1 FROM tombstones WHERE id = $1 AND team != $2 LIMIT 1",
+                args![id.to_string(), &self.team],
             )?
-            .query_row(params![id.to_string(), self.team], |_| Ok(()))
-            .optional()?
             .is_some())
     }
 
     fn erased_change(&mut self, hashes: &[ChangeHash]) -> Result<bool, ServerError> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT 1 FROM erased_changes WHERE team = ?1 AND hash = ?2")?;
         for h in hashes {
-            if stmt
-                .query_row(params![self.team, h.as_ref()], |_| Ok(()))
-                .optional()?
+            if self
+                .tx
+                .row(
+                    "SELECT 1 FROM erased_changes WHERE team = $1 AND hash = $2",
+                    args![&self.team, h.as_ref()],
+                )?
                 .is_some()
             {
                 return Ok(true);
@@ -425,11 +510,10 @@ impl ServerStore for TeamStore<'_> {
     fn signs_as(&mut self, member: MemberId) -> Result<bool, ServerError> {
         Ok(self
             .tx
-            .prepare_cached("SELECT 1 FROM devices WHERE id = ?1 AND team = ?2 AND member = ?3")?
-            .query_row(params![self.device, self.team, member.to_string()], |_| {
-                Ok(())
-            })
-            .optional()?
+            .row(
+                "SELECT 1 FROM devices WHERE id = $1 AND team = $2 AND member = $3",
+                args![&self.device, &self.team, member.to_string()],
+            )?
             .is_some())
     }
 }
@@ -458,10 +542,12 @@ mod tests {
     /// A server database holding one team; its id and its workspace's.
     fn a_team() -> (tempfile::TempDir, rusqlite::Connection, String, RecordId) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut conn = db::open(dir.path()).expect("open");
-        let team = db::create_team(&mut conn, "Pôle Nord", "Coordination", 72, Timestamp::now())
+        let db = db::Database::sqlite(dir.path()).expect("open");
+        let team = db::create_team(&db, "Pôle Nord", "Coordination", 72, Timestamp::now())
             .expect("team")
             .team;
+        drop(db);
+        let conn = crate::sqlite::open(dir.path()).expect("open");
         let id = workspace_id(&conn, &team);
         (dir, conn, team, id)
     }
@@ -469,8 +555,8 @@ mod tests {
     #[test]
     fn reading_stored_records_plans_its_statements_once() {
         let (_dir, mut conn, team, id) = a_team();
-        let tx = db::write_tx(&mut conn).expect("tx");
-        let mut store = TeamStore::new(&tx, &team, "", Timestamp::now());
+        let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
+        let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now());
         for other in [id, RecordId::from_uuid(uuid::Uuid::from_u128(9)), id] {
             store.stored_bytes(other).expect("read");
         }
@@ -493,8 +579,9 @@ mod tests {
         // A round changes the document in memory, gives it back, then
         // rolls back: the next round must read what is stored.
         {
-            let tx = db::write_tx(&mut conn).expect("tx");
-            let mut store = TeamStore::new(&tx, &team, "", Timestamp::now()).with_cache(&mut cache);
+            let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
+            let mut store =
+                TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&mut cache);
             let mut doc = store.load(id).expect("load").expect("stored");
             let actor = Actor::new(carnet_core::MemberId::from_uuid(uuid::Uuid::nil()), [1; 8]);
             doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
@@ -508,23 +595,26 @@ mod tests {
         }
         assert_eq!(cache.0.len(), 1, "the document was kept");
         {
-            let tx = db::write_tx(&mut conn).expect("tx");
-            let mut store = TeamStore::new(&tx, &team, "", Timestamp::now()).with_cache(&mut cache);
+            let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
+            let mut store =
+                TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&mut cache);
             let doc = store.load(id).expect("load").expect("stored");
             assert_eq!(name(&doc), "Pôle Nord", "the stale copy is not used");
             store.release(doc);
         }
         // Unchanged, it is used; gone from the database, it is not.
         {
-            let tx = db::write_tx(&mut conn).expect("tx");
-            let mut store = TeamStore::new(&tx, &team, "", Timestamp::now()).with_cache(&mut cache);
+            let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
+            let mut store =
+                TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&mut cache);
             let doc = store.load(id).expect("load").expect("stored");
             assert_eq!(name(&doc), "Pôle Nord");
             store.release(doc);
             drop(store);
             tx.execute("DELETE FROM records WHERE id = ?1", [id.to_string()])
                 .expect("delete");
-            let mut store = TeamStore::new(&tx, &team, "", Timestamp::now()).with_cache(&mut cache);
+            let mut store =
+                TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&mut cache);
             assert!(store.load(id).expect("load").is_none());
         }
     }

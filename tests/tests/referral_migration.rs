@@ -83,13 +83,13 @@ fn person_holding(d: &mut Device, pseudonym: &str, referrals: Vec<Referral>) -> 
 fn store_on_server(server: &TestServer, team: &str, d: &mut Device, id: RecordId) {
     let changes = d.nb.changes_since(id, &[]).expect("changes");
     let mut doc = RecordDoc::from_changes(id, &changes).expect("doc");
-    let mut conn = carnet_sync_server::db::open(&server.data).expect("db");
-    let tx = carnet_sync_server::db::write_tx(&mut conn).expect("tx");
-    {
-        let mut store = carnet_sync_server::store::TeamStore::new(&tx, team, "", Timestamp::now());
-        store.insert(&mut doc).expect("insert");
-    }
-    tx.commit().expect("commit");
+    let db = carnet_sync_server::db::Database::sqlite(&server.data).expect("db");
+    db.write(|tx| {
+        let mut store = carnet_sync_server::store::TeamStore::new(tx, team, "", Timestamp::now());
+        store.insert(&mut doc)?;
+        store.finish()
+    })
+    .expect("stored");
 }
 
 fn person_referrals(d: &mut Device, id: RecordId) -> Vec<Referral> {
@@ -165,9 +165,8 @@ fn held_referrals_move_on_the_server_with_their_history_and_offline_edits_follow
     }
     server.restart();
     let stored = |id: RecordId| -> RecordDoc {
-        let mut conn = carnet_sync_server::db::open(&server.data).expect("db");
-        let tx = carnet_sync_server::db::write_tx(&mut conn).expect("tx");
-        carnet_sync_server::store::stored_doc(&tx, &team, id)
+        let db = carnet_sync_server::db::Database::sqlite(&server.data).expect("db");
+        db.write(|tx| carnet_sync_server::store::stored_doc(tx, &team, id))
             .expect("read")
             .expect("stored")
     };

@@ -19,7 +19,7 @@ use carnet_core::sync::server::Limits;
 use carnet_core::sync::{PushRecord, RejectCode, Role, SyncRequest};
 use carnet_core::{Codebook, CoreError, Record, RecordDoc, RecordId, RecordKind};
 use proptest::prelude::*;
-use sim::{Backend, Fate, MemoryServer, Network, SqliteServer};
+use sim::{Backend, Fate, MemoryServer, Network, RealServer};
 
 #[derive(Debug, Clone)]
 enum Event {
@@ -164,7 +164,20 @@ proptest! {
         events in prop::collection::vec(event(), 1..80),
         small_pages in any::<bool>(),
     ) {
-        check(team(SqliteServer::new(), small_pages), &events)?;
+        check(team(RealServer::sqlite(), small_pages), &events)?;
+    }
+}
+
+proptest! {
+    // Each round is a PostgreSQL transaction over loopback: fewer cases.
+    #![proptest_config(ProptestConfig { cases: cases(48) / 2, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_team_converges_and_loses_nothing_acknowledged_on_postgresql(
+        events in prop::collection::vec(event(), 1..80),
+        small_pages in any::<bool>(),
+    ) {
+        check(team(RealServer::postgres(), small_pages), &events)?;
     }
 }
 
@@ -172,7 +185,8 @@ proptest! {
 fn converges(events: &[Event]) {
     for small_pages in [false, true] {
         check(team(MemoryServer::new(), small_pages), events).expect("memory");
-        check(team(SqliteServer::new(), small_pages), events).expect("sqlite");
+        check(team(RealServer::sqlite(), small_pages), events).expect("sqlite");
+        check(team(RealServer::postgres(), small_pages), events).expect("postgres");
     }
 }
 
@@ -223,7 +237,7 @@ fn a_worker_without_persons_never_receives_one_and_edits_what_it_merged() {
 
 #[test]
 fn an_observer_reads_everything_but_persons_and_writes_nothing() {
-    let mut net = team(SqliteServer::new(), false);
+    let mut net = team(RealServer::sqlite(), false);
     net.create(3, 0);
     assert!(
         net.devices[3].records.is_empty(),
@@ -331,14 +345,15 @@ fn many_records_in_one_request<B: Backend>(server: B) {
 #[test]
 fn a_request_pushing_many_records_answers_each_in_the_order_pushed() {
     many_records_in_one_request(MemoryServer::new());
-    many_records_in_one_request(SqliteServer::new());
+    many_records_in_one_request(RealServer::sqlite());
+    many_records_in_one_request(RealServer::postgres());
 }
 
 #[test]
 fn an_answer_with_more_pages_says_how_many_feed_entries_are_left() {
     // The real server store counts what follows the page, so a first sync
     // can show a bar; a page that ends the feed says nothing more.
-    let mut net = team(SqliteServer::new(), false);
+    let mut net = team(RealServer::sqlite(), false);
     for _ in 0..25 {
         net.create(0, 0);
     }
@@ -431,5 +446,6 @@ fn only_a_devices_own_member_signs<B: Backend>(server: B) {
 #[test]
 fn a_device_pushes_only_its_own_members_changes() {
     only_a_devices_own_member_signs(MemoryServer::new());
-    only_a_devices_own_member_signs(SqliteServer::new());
+    only_a_devices_own_member_signs(RealServer::sqlite());
+    only_a_devices_own_member_signs(RealServer::postgres());
 }

@@ -70,6 +70,23 @@ pub trait ServerStore {
     fn release(&mut self, doc: RecordDoc) {
         drop(doc);
     }
+    /// The round is about to read these pushed records to change them: a
+    /// store whose rounds run side by side (several server instances on
+    /// one database) holds them from now until the round ends, so that
+    /// no other round changes them in between. The default does nothing
+    /// (one round at a time).
+    fn lock(&mut self, ids: &[RecordId]) -> Result<(), Self::Error> {
+        let _ = ids;
+        Ok(())
+    }
+    /// The round's writes are done (it writes nothing more to the feed):
+    /// a store that gives the records it wrote their feed positions only
+    /// once they are all written gives them now, before the round reads
+    /// the feed, so that the device's cursor passes its own changes. The
+    /// default does nothing (positions taken as records are written).
+    fn writes_done(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
     /// Whether the record was erased (its id is refused for good).
     fn is_erased(&mut self, id: RecordId) -> Result<bool, Self::Error>;
     /// Store a new record; it moves to the end of the feed.
@@ -538,6 +555,8 @@ fn apply_pushes<S: ServerStore>(
     pushes: &[PushRecord],
     out: &mut Pushed,
 ) -> Result<(), S::Error> {
+    let ids: Vec<RecordId> = pushes.iter().map(|p| p.id).collect();
+    store.lock(&ids)?;
     let mut checked = Vec::with_capacity(pushes.len());
     for push in pushes {
         checked.push(check_push(store, access, push)?);
@@ -654,6 +673,7 @@ pub fn handle_sync<S: ServerStore>(
         apply_pushes(store, access, &rest[..split], &mut pushed).map_err(st)?;
         rest = &rest[split..];
     }
+    store.writes_done().map_err(st)?;
     let Pushed {
         mut records,
         rejected,

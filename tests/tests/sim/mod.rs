@@ -4,13 +4,14 @@
 //! and records erased, all deterministically.
 //!
 //! The server's storage is a [`Backend`]: [`MemoryServer`], a model kept
-//! in memory, or [`SqliteServer`], the real sync server's `TeamStore` on
-//! its SQLite database (the same code the HTTP server runs each round, its
-//! cache of decoded documents and its delta path included). Every property
-//! runs against both, so the real store meets the same faults as the model.
+//! in memory, or [`RealServer`], the real sync server's `TeamStore` on its
+//! SQLite database or on PostgreSQL (the same code the HTTP server runs
+//! each round, its cache of decoded documents and its delta path
+//! included). Every property runs against each, so the real stores meet
+//! the same faults as the model.
 //!
 //! ```text
-//! let mut net = Network::new(SqliteServer::new());
+//! let mut net = Network::new(RealServer::sqlite());
 //! let aline = net.add_device("Aline", Role::Coordinator, true);
 //! net.create(aline, RecordKind::Note);
 //! net.run_until_quiescent();
@@ -30,8 +31,9 @@ use carnet_core::{
     Actor, Codebook, CoreError, MemberId, Record, RecordDoc, RecordId, RecordKind, SeededIds,
     Timestamp,
 };
+use carnet_sync_server::db::{self, Database};
 use carnet_sync_server::store::{DocCache, TeamStore};
-use carnet_sync_server::{db, ServerError};
+use carnet_sync_server::ServerError;
 
 // ----- the server's storage ---------------------------------------------
 
@@ -233,47 +235,107 @@ impl Backend for MemoryServer {
     }
 }
 
-/// The real sync server's store: `TeamStore` over its SQLite database in
-/// a temporary directory, one team, a device row per simulated device,
-/// and the server's cache of decoded documents kept between rounds as the
-/// HTTP server keeps it.
-pub struct SqliteServer {
-    _dir: tempfile::TempDir,
-    conn: rusqlite::Connection,
+/// The real sync server's store: `TeamStore` over its database, SQLite's
+/// file in a temporary directory or a schema of its own on the test
+/// command's PostgreSQL cluster, one team, a device row per simulated
+/// device, and the server's cache of decoded documents kept between
+/// rounds as the HTTP server keeps it. Each round is one transaction,
+/// ended as the HTTP server ends it (`TeamStore::finish`).
+pub struct RealServer {
+    db: Database,
+    /// What the database lives in, dropped with it.
+    _place: Home,
     team: String,
     coordinator: MemberId,
     devices: Vec<(String, Access)>,
     cache: DocCache,
     clock: i64,
+    name: &'static str,
 }
 
-impl SqliteServer {
-    /// A fresh database with one team (and its workspace record).
-    pub fn new() -> Self {
+/// Where a [`RealServer`]'s database lives.
+enum Home {
+    Dir(tempfile::TempDir),
+    /// The runtime PostgreSQL's connections run on, and the directory of
+    /// the server's key.
+    Postgres(tokio::runtime::Runtime, tempfile::TempDir),
+}
+
+impl RealServer {
+    /// A fresh SQLite database with one team (and its workspace record).
+    pub fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("dir");
-        let mut conn = db::open(dir.path()).expect("open the server database");
-        // The store's logic is what is simulated, not the disk: no fsync.
-        conn.execute_batch("PRAGMA synchronous = OFF")
-            .expect("pragma");
+        let db = Database::sqlite(dir.path())
+            .and_then(Database::without_fsync)
+            .expect("open the server database");
+        Self::with(db, Home::Dir(dir), "sqlite")
+    }
+
+    /// A fresh schema on the test command's PostgreSQL cluster
+    /// (`CARNET_TEST_DATABASE_URL`), with one team.
+    pub fn postgres() -> Self {
+        let url = std::env::var("CARNET_TEST_DATABASE_URL").expect(
+            "CARNET_TEST_DATABASE_URL: run the tests through scripts/test.sh (or scripts/with-postgres.sh)",
+        );
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        static SCHEMAS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let schema = format!(
+            "sim_{}_{}",
+            std::process::id(),
+            SCHEMAS.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        );
+        let keys = tempfile::tempdir().expect("dir");
+        let db = runtime.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .expect("the cluster answers");
+            tokio::spawn(conn);
+            client
+                .batch_execute(&format!(
+                    "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+                ))
+                .await
+                .expect("a schema");
+            let sep = if url.contains('?') { '&' } else { '?' };
+            let key = keys.path().join("server.key");
+            Database::postgres(
+                &format!("{url}{sep}options=-c%20search_path%3D{schema}"),
+                &key,
+                carnet_sync_server::pg::PgOptions::default(),
+            )
+            .await
+            .expect("open the server database")
+        });
+        Self::with(db, Home::Postgres(runtime, keys), "postgres")
+    }
+
+    fn with(db: Database, place: Home, name: &'static str) -> Self {
         let now = Timestamp::from_millis(1_790_000_000_000);
-        let team = db::create_team(&mut conn, "Équipe simulée", "Coordination", 72, now)
+        let team = db::create_team(&db, "Équipe simulée", "Coordination", 72, now)
             .expect("team")
             .team;
-        let coordinator: String = conn
-            .query_row(
-                "SELECT id FROM members WHERE team = ?1 AND role = 'coordinator'",
-                [&team],
-                |r| r.get(0),
-            )
+        let coordinator = db
+            .write(|tx| {
+                tx.one(
+                    "SELECT id FROM members WHERE team = $1 AND role = 'coordinator'",
+                    &[team.as_str().into()],
+                )?
+                .text(0)
+            })
             .expect("coordinator");
         Self {
-            _dir: dir,
-            conn,
+            db,
+            _place: place,
             team,
             coordinator: coordinator.parse().expect("member id"),
             devices: Vec::new(),
             cache: DocCache::default(),
             clock: now.as_millis(),
+            name,
         }
     }
 
@@ -283,11 +345,11 @@ impl SqliteServer {
     }
 }
 
-impl Backend for SqliteServer {
+impl Backend for RealServer {
     fn add_device(&mut self, name: &str, role: Role, persons: bool) -> MemberId {
         let now = self.now();
         let code = db::invite(
-            &mut self.conn,
+            &self.db,
             &self.team,
             db::Grant {
                 role,
@@ -298,8 +360,7 @@ impl Backend for SqliteServer {
             now,
         )
         .expect("invite");
-        let joined =
-            db::join(&mut self.conn, &code, &format!("{name}-laptop"), name, now).expect("join");
+        let joined = db::join(&self.db, &code, &format!("{name}-laptop"), name, now).expect("join");
         self.devices
             .push((joined.device_id.to_string(), Access::new(role, persons)));
         joined.member_id
@@ -307,46 +368,46 @@ impl Backend for SqliteServer {
     fn handle(&mut self, device: usize, req: &SyncRequest, limits: Limits) -> SyncResponse {
         let now = self.now();
         let (device_id, access) = self.devices[device].clone();
-        let tx = db::write_tx(&mut self.conn).expect("tx");
-        let resp = {
-            let mut store =
-                TeamStore::new(&tx, &self.team, &device_id, now).with_cache(&mut self.cache);
-            server::handle_sync(&mut store, &access, req, limits).expect("the server answers")
-        };
-        tx.commit().expect("commit");
-        resp
+        let (team, cache) = (&self.team, &mut self.cache);
+        self.db
+            .write(|tx| {
+                let mut store = TeamStore::new(tx, team, &device_id, now).with_cache(cache);
+                server::handle_sync(&mut store, &access, req, limits)
+                    .map_err(|e| ServerError::Internal(e.to_string()))
+            })
+            .expect("the server answers")
     }
     fn erase(&mut self, id: RecordId) -> bool {
         let now = self.now();
         let why = EraseRequest::new("simulation").expect("reason");
-        match db::erase(&mut self.conn, &self.team, id, self.coordinator, &why, now) {
+        match db::erase(&self.db, &self.team, id, self.coordinator, &why, now) {
             Ok(()) => true,
             Err(ServerError::BadRequest(_) | ServerError::NotFound(_)) => false,
             Err(e) => panic!("erasing failed: {e}"),
         }
     }
     fn stored(&mut self) -> BTreeMap<RecordId, Vec<u8>> {
-        let ids: Vec<String> = self
-            .conn
-            .prepare("SELECT id FROM records WHERE team = ?1")
-            .expect("prepare")
-            .query_map([&self.team], |r| r.get(0))
-            .expect("query")
-            .collect::<rusqlite::Result<_>>()
-            .expect("ids");
-        let tx = db::write_tx(&mut self.conn).expect("tx");
         let now = Timestamp::from_millis(self.clock);
-        let mut store = TeamStore::new(&tx, &self.team, "", now);
-        ids.iter()
-            .map(|id| {
-                let id: RecordId = id.parse().expect("record id");
-                let mut doc = store.load(id).expect("load").expect("stored");
-                (id, doc.save())
+        let team = &self.team;
+        self.db
+            .write(|tx| {
+                let ids = tx.rows(
+                    "SELECT id FROM records WHERE team = $1",
+                    &[team.as_str().into()],
+                )?;
+                let mut store = TeamStore::new(tx, team, "", now);
+                let mut out = BTreeMap::new();
+                for row in ids {
+                    let id: RecordId = row.text(0)?.parse().expect("record id");
+                    let mut doc = store.load(id)?.expect("stored");
+                    out.insert(id, doc.save());
+                }
+                Ok(out)
             })
-            .collect()
+            .expect("stored records")
     }
     fn name(&self) -> &'static str {
-        "sqlite"
+        self.name
     }
 }
 
