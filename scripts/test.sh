@@ -23,6 +23,10 @@ fi
 
 (cd ui && npm run --silent check && npm test --silent)
 cargo test --workspace --all-targets
+# The team tests again, against two server instances on one PostgreSQL
+# database, each request going to the next instance in turn.
+CARNET_TEST_STORE=postgres cargo test -p carnet-tests \
+  --test team_sync --test access --test erasure --test bad_input --test faults --test partners
 cargo test --workspace --doc
 # On a one-off machine (CI sets CARNET_SPARE_DISK), the tests' build is not
 # needed any more: the fuzz targets build apart, and the disk may be small.

@@ -170,12 +170,10 @@ fn invitation_codes_are_single_use_and_expire() {
     assert!(a.message.contains("already used"), "{}", a.message);
 
     let expiring = s.server.invite(&s.team, "worker", false);
-    let conn = rusqlite::Connection::open(s.server.data.join("server.db")).expect("db");
-    conn.execute(
+    s.server.execute(
         "UPDATE invitations SET expires_at = 0 WHERE used_at IS NULL",
-        [],
-    )
-    .expect("age the code");
+        &[],
+    );
     let a = post(
         &join,
         None,
@@ -191,8 +189,8 @@ fn invitation_codes_are_single_use_and_expire() {
 
     let worker = {
         let code = {
-            conn.execute("DELETE FROM invitations WHERE used_at IS NULL", [])
-                .expect("clean");
+            s.server
+                .execute("DELETE FROM invitations WHERE used_at IS NULL", &[]);
             s.server.invite(&s.team, "worker", false)
         };
         Device::join(&s.server, &code, "Nadia", 3)

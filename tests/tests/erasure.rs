@@ -66,6 +66,17 @@ fn notebook_pages(dir: &Path) -> Vec<Vec<u8>> {
     pages
 }
 
+/// Every page of the server's database and its log, as they are, when
+/// it keeps them in SQLite's file. (On PostgreSQL an erased record leaves
+/// the tables at once, which is checked; its bytes stay in dead rows
+/// until a vacuum and in the write-ahead log until it is recycled: not
+/// claimed here, and said in the README's deployment section.)
+fn server_pages(server: &TestServer) -> Option<Vec<Vec<u8>>> {
+    server
+        .on_sqlite()
+        .then(|| plain_files(&server.data.join("server.db")))
+}
+
 /// Every page of a plain SQLite database and its log, as they are.
 fn plain_files(db: &Path) -> Vec<Vec<u8>> {
     let mut out = vec![std::fs::read(db).expect("db")];
@@ -170,26 +181,20 @@ fn an_erased_note_is_in_no_page_of_the_server_nor_of_the_devices() {
     aline.sync().expect("sync");
     jean.sync().expect("sync");
     assert!(holds(&notebook_pages(jean.dir.path()), MARKER));
-    let db = server.data.join("server.db");
     // The server keeps only the record's Automerge bytes, whose texts
     // are compressed: it is looked for by pieces of what it stored.
     let stored: Vec<u8> = {
-        let conn = rusqlite::Connection::open(&db).expect("server db");
-        let mut all: Vec<u8> = conn
-            .query_row(
-                "SELECT snapshot FROM records WHERE id = ?1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
-            .expect("stored");
-        let mut chunks = conn
-            .prepare("SELECT bytes FROM chunks WHERE id = ?1")
-            .expect("chunks");
-        for c in chunks
-            .query_map([id.to_string()], |r| r.get::<_, Vec<u8>>(0))
-            .expect("chunks")
-        {
-            all.extend(c.expect("chunk"));
+        let mut all = server.query(
+            "SELECT snapshot FROM records WHERE id = $1",
+            &[id.to_string().into()],
+        )[0]
+        .bytes(0)
+        .expect("stored");
+        for c in server.query(
+            "SELECT bytes FROM chunks WHERE id = $1 ORDER BY n",
+            &[id.to_string().into()],
+        ) {
+            all.extend(c.bytes(0).expect("chunk"));
         }
         all
     };
@@ -200,7 +205,9 @@ fn an_erased_note_is_in_no_page_of_the_server_nor_of_the_devices() {
             .iter()
             .any(|p| files.iter().any(|f| f.windows(48).any(|w| w == *p)))
     };
-    assert!(server_holds(&plain_files(&db)), "the server held it");
+    if let Some(files) = server_pages(&server) {
+        assert!(server_holds(&files), "the server held it");
+    }
 
     // A team member cannot delete it; the coordinator erases it.
     let err = jean.nb.delete_record(id, "erreur").expect_err("in a team");
@@ -208,11 +215,19 @@ fn an_erased_note_is_in_no_page_of_the_server_nor_of_the_devices() {
     let client = server_client(&aline.nb).expect("client");
     rt().block_on(client.erase(id, "demande de la personne"))
         .expect("erased");
-    let files = plain_files(&db);
-    assert!(
-        !server_holds(&files) && !holds(&files, MARKER),
-        "no page of the server's database or log holds it"
-    );
+    for table in ["records", "chunks"] {
+        let left = server.count(
+            &format!("SELECT COUNT(*) FROM {table} WHERE id = $1"),
+            &[id.to_string().into()],
+        );
+        assert_eq!(left, 0, "the server's {table} hold nothing of it");
+    }
+    if let Some(files) = server_pages(&server) {
+        assert!(
+            !server_holds(&files) && !holds(&files, MARKER),
+            "no page of the server's database or log holds it"
+        );
+    }
     aline.sync().expect("sync");
     jean.sync().expect("sync");
     for (who, dev) in [("Aline", &aline), ("Jean", &jean)] {
@@ -309,10 +324,16 @@ fn a_withdrawn_name_leaves_every_page_once_the_persons_record_is_rewritten() {
         .expect("erased");
     aline.sync().expect("sync");
     jean.sync().expect("sync");
-    let db = server.data.join("server.db");
-    assert!(
-        !holds(&plain_files(&db), MARKER),
-        "the server holds no trace"
+    if let Some(files) = server_pages(&server) {
+        assert!(!holds(&files, MARKER), "the server holds no trace");
+    }
+    assert_eq!(
+        server.count(
+            "SELECT COUNT(*) FROM records WHERE id = $1",
+            &[person.to_string().into()]
+        ),
+        0,
+        "the old record left the server's tables"
     );
     for (who, dev) in [("Aline", &mut aline), ("Jean", &mut jean)] {
         let pages = notebook_pages(dev.dir.path());

@@ -275,10 +275,7 @@ fn erased_content_does_not_come_back_under_a_new_id() {
         resp.rejected
     );
     assert!(stored(&t.server).iter().all(|r| r.0 != again.to_string()));
-    let conn = rusqlite::Connection::open(t.server.data.join("server.db")).expect("db");
-    let kept: i64 = conn
-        .query_row("SELECT COUNT(*) FROM erased_changes", [], |r| r.get(0))
-        .expect("count");
+    let kept = t.server.count("SELECT COUNT(*) FROM erased_changes", &[]);
     assert!(kept >= 1, "the tombstone keeps the changes' hashes");
 }
 
@@ -331,14 +328,10 @@ fn refusals_reveal_no_kind_and_ids_stay_in_their_team() {
         sync_req(vec![push(theirs, RecordKind::Note, bytes)]),
     );
     assert_eq!(codes(&answered(&a)), vec![RejectCode::Invalid]);
-    let conn = rusqlite::Connection::open(t.server.data.join("server.db")).expect("db");
-    let teams: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM records WHERE id = ?1",
-            [theirs.to_string()],
-            |r| r.get(0),
-        )
-        .expect("count");
+    let teams = t.server.count(
+        "SELECT COUNT(*) FROM records WHERE id = $1",
+        &[theirs.to_string().into()],
+    );
     assert_eq!(teams, 1, "the id is used once on the server");
 
     // The person is erased: Jean's device, which never held a person, is
@@ -526,19 +519,15 @@ fn wrong_invitation_codes_are_limited_per_address_and_logged() {
     assert!(!log.contains("AAAA"), "the codes typed are not logged");
 
     // Codes are stored with the server's key, not a bare hash.
-    let conn = rusqlite::Connection::open(t.server.data.join("server.db")).expect("db");
     let plain = {
         use sha2::Digest;
         let normal: String = good.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
         hex_of(&sha2::Sha256::digest(normal.as_bytes()))
     };
-    let found: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM invitations WHERE code_hash = ?1",
-            [plain],
-            |r| r.get(0),
-        )
-        .expect("count");
+    let found = t.server.count(
+        "SELECT COUNT(*) FROM invitations WHERE code_hash = $1",
+        &[plain.into()],
+    );
     assert_eq!(found, 0, "the stored hash is keyed");
 }
 

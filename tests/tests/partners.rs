@@ -137,36 +137,34 @@ fn held(d: &Device) -> BTreeSet<RecordId> {
 
 /// The server's records: id, kind, scope.
 fn server_records(server: &TestServer) -> Vec<(RecordId, String, Option<String>)> {
-    let conn = rusqlite::Connection::open(server.data.join("server.db")).expect("db");
-    let mut stmt = conn
-        .prepare("SELECT id, kind, scope FROM records")
-        .expect("query");
-    stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?, r.get(2)?)))
-        .expect("rows")
+    server
+        .query("SELECT id, kind, scope FROM records", &[])
+        .iter()
         .map(|r| {
-            let (id, kind, scope) = r.expect("row");
-            (id.parse().expect("id"), kind, scope)
+            (
+                r.text(0).expect("id").parse().expect("id"),
+                r.text(1).expect("kind"),
+                r.opt_text(2).expect("scope"),
+            )
         })
         .collect()
 }
 
 /// A record as the server stores it, decoded.
 fn server_doc(server: &TestServer, id: RecordId) -> RecordDoc {
-    let conn = rusqlite::Connection::open(server.data.join("server.db")).expect("db");
-    let snapshot: Vec<u8> = conn
-        .query_row(
-            "SELECT snapshot FROM records WHERE id = ?1",
-            [id.to_string()],
-            |r| r.get(0),
+    let snapshot = server.query(
+        "SELECT snapshot FROM records WHERE id = $1",
+        &[id.to_string().into()],
+    )[0]
+    .bytes(0)
+    .expect("stored");
+    let chunks: Vec<Vec<u8>> = server
+        .query(
+            "SELECT bytes FROM chunks WHERE id = $1 ORDER BY n",
+            &[id.to_string().into()],
         )
-        .expect("stored");
-    let mut stmt = conn
-        .prepare("SELECT bytes FROM chunks WHERE id = ?1 ORDER BY n")
-        .expect("chunks");
-    let chunks: Vec<Vec<u8>> = stmt
-        .query_map([id.to_string()], |r| r.get(0))
-        .expect("rows")
-        .map(|r| r.expect("chunk"))
+        .iter()
+        .map(|r| r.bytes(0).expect("chunk"))
         .collect();
     RecordDoc::load(id, &snapshot, chunks.iter().map(Vec::as_slice)).expect("loads")
 }
@@ -216,12 +214,7 @@ fn a_partner_receives_only_its_referrals_answers_them_and_the_team_sees_each_ste
     ] {
         let mut args = vec!["invite", "--team", &n.team];
         args.extend(bad.iter().copied());
-        let out = std::process::Command::new(common::server_bin())
-            .args(&args)
-            .arg("--data")
-            .arg(&n.server.data)
-            .output()
-            .expect("run");
+        let out = n.server.admin_output(&args);
         assert!(!out.status.success(), "{args:?} is refused");
         assert!(String::from_utf8_lossy(&out.stderr).contains("organisation"));
     }

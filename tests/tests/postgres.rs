@@ -8,33 +8,7 @@ mod common;
 
 use carnet_sync_server::pg::{self, PgOptions};
 
-/// The cluster's address, from the test command.
-fn cluster() -> String {
-    std::env::var("CARNET_TEST_DATABASE_URL").expect(
-        "CARNET_TEST_DATABASE_URL: run the tests through scripts/test.sh (or scripts/with-postgres.sh)",
-    )
-}
-
-/// A new, empty database of the cluster, for one test; its address.
-fn fresh_database(name: &str) -> String {
-    let admin = cluster();
-    let db = format!("carnet_{name}_{}", std::process::id());
-    common::rt().block_on(async {
-        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
-            .await
-            .expect("the cluster answers");
-        tokio::spawn(conn);
-        // One statement each: neither may run inside a transaction.
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {db}"),
-            format!("CREATE DATABASE {db}"),
-        ] {
-            client.batch_execute(&sql).await.expect("a database");
-        }
-    });
-    let (base, _) = admin.rsplit_once('/').expect("an address with a database");
-    format!("{base}/{db}")
-}
+use common::{cluster, fresh_database};
 
 fn multi_thread() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()

@@ -90,6 +90,12 @@ impl ServerClient {
         let bytes = resp.bytes().await.map_err(|e| self.offline(e))?;
         Err(match serde_json::from_slice::<ErrorBody>(&bytes) {
             Ok(b) => ClientError::Server { status: status.as_u16(), kind: b.kind, message: b.message },
+            // A load balancer or proxy before the server says it cannot
+            // reach it: as good as offline, tried again later.
+            Err(_) if [502, 503, 504].contains(&status.as_u16()) => ClientError::Offline {
+                server: self.base.clone(),
+                reason: format!("it answered {status}: the server behind it does not answer"),
+            },
             Err(_) => ClientError::BadAnswer(format!(
                 "the server answered {status} in a way Carnet does not understand; is {} a Carnet server?",
                 self.base

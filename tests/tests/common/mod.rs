@@ -24,20 +24,79 @@ pub fn carnet_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_test-carnet"))
 }
 
-/// A running sync server; killed (SIGKILL) when dropped.
+/// Which database test servers keep their teams in: SQLite's file (the
+/// default), or, when `CARNET_TEST_STORE=postgres`, a fresh database of
+/// the test command's PostgreSQL cluster served by two instances behind a
+/// proxy that sends each request to the next instance in turn (so each
+/// device alternates instances between rounds).
+pub fn on_postgres() -> bool {
+    std::env::var("CARNET_TEST_STORE").is_ok_and(|s| s == "postgres")
+}
+
+/// The test command's PostgreSQL cluster.
+pub fn cluster() -> String {
+    std::env::var("CARNET_TEST_DATABASE_URL").expect(
+        "CARNET_TEST_DATABASE_URL: run the tests through scripts/test.sh (or scripts/with-postgres.sh)",
+    )
+}
+
+/// A new, empty database of the cluster; its address.
+pub fn fresh_database(name: &str) -> String {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let admin = cluster();
+    let db = format!(
+        "carnet_{name}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    rt().block_on(async {
+        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
+            .await
+            .expect("the cluster answers");
+        tokio::spawn(conn);
+        // One statement each: neither may run inside a transaction.
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {db}"),
+            format!("CREATE DATABASE {db}"),
+        ] {
+            client.batch_execute(&sql).await.expect("a database");
+        }
+    });
+    let (base, _) = admin.rsplit_once('/').expect("an address with a database");
+    format!("{base}/{db}")
+}
+
+/// One server process.
+#[derive(Debug)]
+struct Instance {
+    child: Option<Child>,
+    /// Where it listens (its port is kept across restarts).
+    listen: String,
+    /// Its URL.
+    url: String,
+}
+
+/// A running sync server (one instance on SQLite, two on PostgreSQL; see
+/// [`on_postgres`]); killed (SIGKILL) when dropped.
 #[derive(Debug)]
 pub struct TestServer {
-    /// Its data directory (kept across restarts).
+    /// Its data directory (kept across restarts): SQLite's file, or the
+    /// code key given to the PostgreSQL instances; the logs.
     pub data: PathBuf,
     _guard: Option<tempfile::TempDir>,
     /// Files the server reads (TLS certificate and key).
     _files: Option<tempfile::TempDir>,
-    child: Option<Child>,
-    /// Its base URL.
+    instances: Vec<Instance>,
+    /// The PostgreSQL database's address, when on PostgreSQL.
+    database: Option<String>,
+    /// The proxy before the instances, when there are two.
+    proxy: Option<proxy::Proxy>,
+    /// Its base URL (the proxy's, when there is one).
     pub url: String,
-    listen: String,
     extra: Vec<String>,
 }
+
+pub mod proxy;
 
 impl TestServer {
     /// Start a server on a fresh port with a fresh data directory.
@@ -47,24 +106,51 @@ impl TestServer {
 
     /// Start a server with extra arguments to `serve` (e.g. TLS files).
     pub fn start_with(extra: &[String]) -> Self {
+        let database = on_postgres().then(|| fresh_database("server"));
+        Self::start_on(database, if on_postgres() { 2 } else { 1 }, extra)
+    }
+
+    /// Start `instances` servers on one fresh PostgreSQL database, behind
+    /// the alternating proxy when there are several.
+    pub fn start_postgres(instances: usize) -> Self {
+        Self::start_on(Some(fresh_database("server")), instances, &[])
+    }
+
+    fn start_on(database: Option<String>, instances: usize, extra: &[String]) -> Self {
         let guard = tempfile::tempdir().expect("dir");
         let data = guard.path().to_path_buf();
         let mut s = Self {
             data,
             _guard: Some(guard),
             _files: None,
-            child: None,
+            instances: (0..instances)
+                .map(|_| Instance {
+                    child: None,
+                    listen: "127.0.0.1:0".into(),
+                    url: String::new(),
+                })
+                .collect(),
+            database,
+            proxy: None,
             url: String::new(),
-            listen: "127.0.0.1:0".into(),
             extra: extra.to_vec(),
         };
-        s.spawn();
+        for k in 0..instances {
+            s.spawn(k);
+        }
+        if instances > 1 {
+            let proxy = proxy::Proxy::start(s.instances.iter().map(|i| i.url.clone()).collect());
+            s.url = proxy.url.clone();
+            s.proxy = Some(proxy);
+        } else {
+            s.url = s.instances[0].url.clone();
+        }
         s
     }
 
     /// Start a server over TLS with this certificate and key (PEM),
     /// and extra arguments to `serve`; its URL names `localhost`, the
-    /// name test certificates are made for.
+    /// name test certificates are made for. (One instance, on SQLite.)
     pub fn start_tls(cert_pem: &str, key_pem: &str, extra: &[&str]) -> Self {
         let files = tempfile::tempdir().expect("dir");
         let (cert, key) = (files.path().join("cert.pem"), files.path().join("key.pem"));
@@ -77,16 +163,34 @@ impl TestServer {
             key.display().to_string(),
         ];
         args.extend(extra.iter().map(|s| s.to_string()));
-        let mut server = Self::start_with(&args);
+        let mut server = Self::start_on(None, 1, &args);
         server._files = Some(files);
         server
     }
 
-    fn spawn(&mut self) {
+    /// Whether this server keeps its teams in SQLite's file.
+    pub fn on_sqlite(&self) -> bool {
+        self.database.is_none()
+    }
+
+    /// The arguments naming the server's database.
+    fn store_args(&self) -> Vec<String> {
+        match &self.database {
+            None => vec!["--data".into(), self.data.display().to_string()],
+            Some(url) => vec![
+                "--database".into(),
+                url.clone(),
+                "--key-file".into(),
+                self.data.join("server.key").display().to_string(),
+            ],
+        }
+    }
+
+    fn spawn(&mut self, k: usize) {
         let mut child = Command::new(server_bin())
-            .args(["serve", "--data"])
-            .arg(&self.data)
-            .args(["--listen", &self.listen])
+            .arg("serve")
+            .args(self.store_args())
+            .args(["--listen", &self.instances[k].listen])
             .args(&self.extra)
             .env("RUST_LOG", "warn,carnet_sync_server=info")
             .stdout(Stdio::piped())
@@ -94,7 +198,7 @@ impl TestServer {
                 std::fs::OpenOptions::new()
                     .create(true)
                     .append(true)
-                    .open(self.data.join("server.log"))
+                    .open(self.data.join(format!("server-{k}.log")))
                     .expect("server log"),
             )
             .spawn()
@@ -106,31 +210,43 @@ impl TestServer {
         let url = line
             .trim()
             .strip_prefix("listening on ")
-            .expect("address line")
+            .unwrap_or_else(|| panic!("an address line, not {line:?}: {}", self.log()))
             .to_string();
-        self.listen = url
+        let instance = &mut self.instances[k];
+        instance.listen = url
             .trim_start_matches("http://")
             .trim_start_matches("https://")
             .to_string();
         // Over TLS, the name test certificates are made for.
-        self.url = if url.starts_with("https://") {
+        instance.url = if url.starts_with("https://") {
             url.replace("127.0.0.1", "localhost")
         } else {
             url
         };
-        self.child = Some(child);
+        instance.child = Some(child);
     }
 
-    /// What the server has logged so far (its standard error).
+    /// What the server has logged so far (its standard error; every
+    /// instance's).
     pub fn log(&self) -> String {
-        std::fs::read_to_string(self.data.join("server.log")).unwrap_or_default()
+        (0..self.instances.len())
+            .map(|k| {
+                std::fs::read_to_string(self.data.join(format!("server-{k}.log")))
+                    .unwrap_or_default()
+            })
+            .collect()
     }
 
     /// The most memory the server has held resident so far, in bytes
     /// (Linux's high-water mark: a buffer freed at once still counts).
     pub fn peak_resident_bytes(&self) -> u64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).expect("status");
+        self.instance_peak_resident_bytes(0)
+    }
+
+    /// The same, of one instance.
+    pub fn instance_peak_resident_bytes(&self, k: usize) -> u64 {
+        let pid = self.instances[k].child.as_ref().map_or(0, Child::id);
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -139,17 +255,34 @@ impl TestServer {
             * 1024
     }
 
-    /// The server process's id.
+    /// The (first) server process's id.
     pub fn pid(&self) -> u32 {
-        self.child.as_ref().map(|c| c.id()).unwrap_or(0)
+        self.instances[0]
+            .child
+            .as_ref()
+            .map(|c| c.id())
+            .unwrap_or(0)
     }
 
-    /// Kill the server with SIGKILL (no clean shutdown).
+    /// Kill every instance with SIGKILL (no clean shutdown).
     pub fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
+        for k in 0..self.instances.len() {
+            self.kill_instance(k);
+        }
+    }
+
+    /// Kill one instance with SIGKILL.
+    pub fn kill_instance(&mut self, k: usize) {
+        if let Some(mut c) = self.instances[k].child.take() {
             let _ = c.kill();
             let _ = c.wait();
         }
+    }
+
+    /// Start one instance again, on its port.
+    pub fn restart_instance(&mut self, k: usize) {
+        self.kill_instance(k);
+        self.spawn(k);
     }
 
     /// Ask the server to stop, as systemd does (SIGTERM).
@@ -161,13 +294,13 @@ impl TestServer {
         assert!(status.success(), "the server got SIGTERM");
     }
 
-    /// Wait up to `most` for the server to exit; its exit code.
+    /// Wait up to `most` for the (first) server to exit; its exit code.
     pub fn wait_exit(&mut self, most: std::time::Duration) -> Option<i32> {
         let start = std::time::Instant::now();
-        let child = self.child.as_mut()?;
+        let child = self.instances[0].child.as_mut()?;
         while start.elapsed() < most {
             if let Ok(Some(status)) = child.try_wait() {
-                self.child = None;
+                self.instances[0].child = None;
                 return status.code();
             }
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -175,26 +308,146 @@ impl TestServer {
         None
     }
 
-    /// Start it again on the same port and data.
+    /// Start it again on the same ports and data.
     pub fn restart(&mut self) {
         self.kill();
-        self.spawn();
+        for k in 0..self.instances.len() {
+            self.spawn(k);
+        }
     }
 
     /// Run an administration command of the server binary; its stdout.
     pub fn admin(&self, args: &[&str]) -> String {
-        let out = Command::new(server_bin())
-            .args(args)
-            .arg("--data")
-            .arg(&self.data)
-            .output()
-            .expect("admin command");
+        let out = self.admin_output(args);
         assert!(
             out.status.success(),
             "{args:?} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).expect("utf-8")
+    }
+
+    /// The same, whatever its outcome.
+    pub fn admin_output(&self, args: &[&str]) -> std::process::Output {
+        Command::new(server_bin())
+            .args(args)
+            .args(self.store_args())
+            .output()
+            .expect("admin command")
+    }
+
+    /// The server's database, opened beside it (to look at what it
+    /// stores, or to set up what a test needs).
+    pub fn db(
+        &self,
+    ) -> (
+        carnet_sync_server::db::Database,
+        Option<tokio::runtime::Runtime>,
+    ) {
+        use carnet_sync_server::db::Database;
+        match &self.database {
+            None => (
+                Database::sqlite(&self.data).expect("the server's database"),
+                None,
+            ),
+            Some(url) => {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
+                let db = runtime
+                    .block_on(Database::postgres(
+                        url,
+                        &self.data.join("server.key"),
+                        carnet_sync_server::pg::PgOptions::default(),
+                    ))
+                    .expect("the server's database");
+                (db, Some(runtime))
+            }
+        }
+    }
+
+    /// The rows a statement (`$1` parameters) returns from the server's
+    /// database, whichever it is.
+    pub fn query(
+        &self,
+        sql: &str,
+        args: &[carnet_sync_server::sql::Value],
+    ) -> Vec<carnet_sync_server::sql::Row> {
+        let (db, _runtime) = self.db();
+        db.write(|tx| tx.rows(sql, args)).expect("query")
+    }
+
+    /// Run a statement on the server's database; rows changed.
+    pub fn execute(&self, sql: &str, args: &[carnet_sync_server::sql::Value]) -> u64 {
+        let (db, _runtime) = self.db();
+        db.write(|tx| tx.exec(sql, args)).expect("statement")
+    }
+
+    /// One integer a statement returns (a count).
+    pub fn count(&self, sql: &str, args: &[carnet_sync_server::sql::Value]) -> i64 {
+        self.query(sql, args)[0].int(0).expect("an integer")
+    }
+
+    /// A copy of the server's database, taken with the server stopped:
+    /// SQLite's files, or `pg_dump`'s archive of the PostgreSQL database.
+    pub fn backup(&self) -> tempfile::TempDir {
+        let copy = tempfile::tempdir().expect("backup");
+        match &self.database {
+            None => copy_files(&self.data, copy.path()),
+            Some(url) => {
+                let out = Command::new(pg_tool("pg_dump"))
+                    .args(["--format=custom", "--file"])
+                    .arg(copy.path().join("dump"))
+                    .arg(url)
+                    .output()
+                    .expect("pg_dump");
+                assert!(
+                    out.status.success(),
+                    "pg_dump: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+        copy
+    }
+
+    /// Put a [`TestServer::backup`] back, the server stopped.
+    pub fn restore(&self, backup: &tempfile::TempDir) {
+        match &self.database {
+            None => copy_files(backup.path(), &self.data),
+            Some(url) => {
+                let (_, name) = url.rsplit_once('/').expect("a database name");
+                rt().block_on(async {
+                    let (client, conn) = tokio_postgres::connect(&cluster(), tokio_postgres::NoTls)
+                        .await
+                        .expect("the cluster answers");
+                    tokio::spawn(conn);
+                    for sql in [
+                        format!("DROP DATABASE {name} WITH (FORCE)"),
+                        format!("CREATE DATABASE {name}"),
+                    ] {
+                        client.batch_execute(&sql).await.expect("a fresh database");
+                    }
+                });
+                let out = Command::new(pg_tool("pg_restore"))
+                    .args(["--no-owner", "--dbname", url])
+                    .arg(backup.path().join("dump"))
+                    .output()
+                    .expect("pg_restore");
+                assert!(
+                    out.status.success(),
+                    "pg_restore: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+
+    /// How many requests each instance answered, when behind the proxy.
+    pub fn answered_by_instance(&self) -> Option<Vec<usize>> {
+        self.proxy.as_ref().map(proxy::Proxy::answered)
     }
 
     /// Create a team; its id and the coordinator's code.
@@ -216,9 +469,8 @@ impl TestServer {
 
     /// A worker's invitation code to the only team of the server.
     pub fn invite_any(&self) -> String {
-        let conn = rusqlite::Connection::open(self.data.join("server.db")).expect("db");
-        let team: String = conn
-            .query_row("SELECT id FROM teams LIMIT 1", [], |r| r.get(0))
+        let team = self.query("SELECT id FROM teams LIMIT 1", &[])[0]
+            .text(0)
             .expect("a team");
         self.invite(&team, "worker", true)
     }
@@ -249,6 +501,44 @@ impl TestServer {
         let v: serde_json::Value = serde_json::from_str(&self.admin(&args)).expect("json");
         v["code"].as_str().unwrap().to_string()
     }
+}
+
+/// Copy the files of a directory over another's.
+fn copy_files(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("dir");
+    for entry in std::fs::read_dir(to).expect("read") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::remove_file(path).expect("remove");
+        }
+    }
+    for entry in std::fs::read_dir(from).expect("read") {
+        let path = entry.expect("entry").path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+}
+
+/// A PostgreSQL program of the installed server's version.
+pub fn pg_tool(name: &str) -> PathBuf {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort_by_key(|d| {
+        d.parent()
+            .and_then(|v| v.file_name())
+            .and_then(|v| v.to_str())
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(0)
+    });
+    dirs.last()
+        .map(|d| d.join(name))
+        .filter(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from(name))
 }
 
 impl Drop for TestServer {

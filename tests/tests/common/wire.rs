@@ -8,13 +8,16 @@ use super::{rt, TestServer};
 
 /// Every stored row of the server's records, to compare before and after.
 pub fn stored(server: &TestServer) -> Vec<(String, Vec<u8>, i64)> {
-    let conn = rusqlite::Connection::open(server.data.join("server.db")).expect("db");
-    let mut stmt = conn
-        .prepare("SELECT id, heads, seq FROM records ORDER BY id")
-        .expect("query");
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .expect("rows")
-        .map(|r| r.expect("row"))
+    server
+        .query("SELECT id, heads, seq FROM records ORDER BY id", &[])
+        .iter()
+        .map(|r| {
+            (
+                r.text(0).expect("id"),
+                r.bytes(1).expect("heads"),
+                r.int(2).expect("seq"),
+            )
+        })
         .collect()
 }
 
