@@ -50,4 +50,18 @@ trap stop EXIT
   exit 1
 }
 export CARNET_TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
+# Stopping and starting the cluster, for the tests of a database that
+# goes away under load: `$CARNET_TEST_PG_CTL stop` and `... start`.
+cat >"$base/ctl.sh" <<CTL
+#!/usr/bin/env bash
+set -euo pipefail
+case "\$1" in
+  stop) exec ${as_owner[*]} "$pg_bin/pg_ctl" -D "$base/pg" -m fast -w stop ;;
+  start) exec ${as_owner[*]} "$pg_bin/pg_ctl" -D "$base/pg" -l "$base/pg.log" \\
+    -o "-p $port -k $base -c listen_addresses=127.0.0.1" -w start ;;
+  *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
+esac
+CTL
+chmod 755 "$base/ctl.sh"
+export CARNET_TEST_PG_CTL="$base/ctl.sh"
 "$@"
