@@ -79,6 +79,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Move a server's teams from its SQLite data directory to a
+    /// PostgreSQL database (run it again if it was interrupted).
+    Migrate {
+        /// The SQLite server's data directory (stop that server first).
+        #[arg(long)]
+        from: PathBuf,
+        /// The PostgreSQL database, postgres://user:password@host:port/name.
+        #[arg(long)]
+        to: String,
+        /// The new server's key file: the SQLite server's key is copied
+        /// there, so its invitation codes still join (also CARNET_KEY_FILE).
+        #[arg(long, env = "CARNET_KEY_FILE")]
+        key_file: PathBuf,
+    },
     /// Revoke a device.
     Revoke {
         #[command(flatten)]
@@ -283,6 +297,53 @@ async fn shutdown_signal() {
     }
 }
 
+/// `migrate`: the key first (so the new server hashes codes as the old
+/// one did), then every table.
+fn migrate(
+    runtime: &tokio::runtime::Runtime,
+    from: &std::path::Path,
+    to: &str,
+    key_file: &std::path::Path,
+) -> anyhow::Result<()> {
+    if !from.join("server.db").exists() {
+        anyhow::bail!(
+            "{} holds no Carnet server database (server.db)",
+            from.display()
+        );
+    }
+    let source = Database::sqlite(from)?;
+    let key = std::fs::read(from.join(crate::accounts::KEY_FILE))
+        .with_context(|| format!("could not read the key of {}", from.display()))?;
+    match std::fs::read(key_file) {
+        Ok(existing) if existing == key => {}
+        Ok(_) => anyhow::bail!(
+            "{} already holds another key: the SQLite server's invitation codes would no longer join; give a new --key-file",
+            key_file.display()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            use std::io::Write;
+            let mut file = options
+                .open(key_file)
+                .with_context(|| format!("could not write {}", key_file.display()))?;
+            file.write_all(&key)?;
+            file.sync_all()?;
+        }
+        Err(e) => return Err(e).with_context(|| format!("could not read {}", key_file.display())),
+    }
+    let target = runtime.block_on(Database::postgres(to, key_file, PgOptions::default()))?;
+    let copied = crate::migrate::copy(&source, &target, |table, n| {
+        println!("{table}: {n}");
+    })?;
+    let said: Vec<String> = copied.iter().map(|(t, n)| format!("{n} {t}")).collect();
+    println!("moved: {}", said.join(", "));
+    println!("Start the server with --database (and this --key-file); devices carry on without joining again.");
+    Ok(())
+}
+
 fn print_json(v: &impl serde::Serialize) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
@@ -362,6 +423,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     println!("{}", d.line());
                 }
             }
+        }
+        Command::Migrate { from, to, key_file } => {
+            migrate(&runtime, &from, &to, &key_file)?;
         }
         Command::Revoke { store, device } => {
             let db = runtime.block_on(store.open())?;

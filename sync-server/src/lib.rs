@@ -20,6 +20,7 @@ pub mod error;
 pub mod http;
 pub mod listen;
 pub mod metrics;
+pub mod migrate;
 pub mod pg;
 pub mod sql;
 pub mod sqlite;

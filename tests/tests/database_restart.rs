@@ -77,10 +77,7 @@ fn postgresql_stopped_under_load_answers_503_with_a_sentence_then_syncs_again() 
                     written.push(id);
                     n += 1;
                     match d.sync() {
-                        Ok(_) => acknowledged
-                            .lock()
-                            .expect("lock")
-                            .extend(written.drain(..)),
+                        Ok(_) => acknowledged.lock().expect("lock").extend(written.drain(..)),
                         Err(e) => refusals.lock().expect("lock").push(e),
                     }
                     std::thread::sleep(std::time::Duration::from_millis(30));
@@ -126,14 +123,20 @@ fn postgresql_stopped_under_load_answers_503_with_a_sentence_then_syncs_again() 
         d.sync().expect("syncs again");
     }
     let on_server: BTreeSet<String> = server
-        .query("SELECT id FROM records WHERE team = $1", &[team.as_str().into()])
+        .query(
+            "SELECT id FROM records WHERE team = $1",
+            &[team.as_str().into()],
+        )
         .iter()
         .map(|r| r.text(0).expect("id"))
         .collect();
     let acknowledged = acknowledged.into_inner().expect("lock");
     assert!(!acknowledged.is_empty());
     for id in &acknowledged {
-        assert!(on_server.contains(&id.to_string()), "{id} was acknowledged and kept");
+        assert!(
+            on_server.contains(&id.to_string()),
+            "{id} was acknowledged and kept"
+        );
     }
     let held: BTreeSet<String> = aline
         .nb

@@ -39,7 +39,8 @@ fn stored(server: &TestServer, team: &str) -> BTreeMap<String, Vec<String>> {
         )
         .iter()
         .map(|r| {
-            let heads = carnet_core::sync::decode_heads(&r.bytes(1).expect("heads")).expect("heads");
+            let heads =
+                carnet_core::sync::decode_heads(&r.bytes(1).expect("heads")).expect("heads");
             let mut heads: Vec<String> = heads.iter().map(|h| h.to_string()).collect();
             heads.sort();
             (r.text(0).expect("id"), heads)
@@ -153,7 +154,10 @@ fn twenty_devices_pushing_through_two_instances_never_make_a_pull_skip_a_record(
             "puller {k} skipped {} records: {missing:?}",
             missing.len()
         );
-        assert_eq!(mine, server_records, "puller {k} holds the server's records");
+        assert_eq!(
+            mine, server_records,
+            "puller {k} holds the server's records"
+        );
     }
     for d in pushers.iter_mut().chain(std::iter::once(&mut aline)) {
         assert_eq!(held(d), server_records);
@@ -176,7 +180,8 @@ fn an_instance_killed_mid_round_costs_its_devices_a_retry_and_nothing_acknowledg
     // A large first push keeps rounds in flight when the instance dies.
     for (k, d) in devices.iter_mut().enumerate() {
         for n in 0..40 {
-            d.nb.create_note(note(format!("Avant {k}-{n}"))).expect("note");
+            d.nb.create_note(note(format!("Avant {k}-{n}")))
+                .expect("note");
         }
     }
     let failed = AtomicUsize::new(0);

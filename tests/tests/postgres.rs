@@ -114,3 +114,142 @@ fn a_bad_or_unreachable_address_is_said_in_words_without_its_password() {
         assert!(started.elapsed().as_secs() < 15, "it does not hang");
     });
 }
+
+/// A device's records: id → sorted heads.
+fn held(d: &mut common::Device) -> std::collections::BTreeMap<String, Vec<String>> {
+    d.nb.record_ids()
+        .expect("ids")
+        .into_iter()
+        .map(|(id, _)| {
+            let mut heads: Vec<String> =
+                d.nb.heads(id)
+                    .expect("heads")
+                    .iter()
+                    .map(|h| h.to_string())
+                    .collect();
+            heads.sort();
+            (id.to_string(), heads)
+        })
+        .collect()
+}
+
+/// `migrate --from DIR --to URL --key-file FILE`, its output read as it
+/// comes; `stop_at`: kill it once it says it copied a batch of that table.
+fn migrate(
+    from: &std::path::Path,
+    to: &str,
+    key: &std::path::Path,
+    stop_at: Option<&str>,
+) -> (bool, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(common::server_bin())
+        .arg("migrate")
+        .arg("--from")
+        .arg(from)
+        .args(["--to", to])
+        .arg("--key-file")
+        .arg(key)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("migrate");
+    let mut said = String::new();
+    let out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+    for line in out.lines() {
+        let line = line.expect("a line");
+        said.push_str(&line);
+        said.push('\n');
+        if stop_at.is_some_and(|t| line.starts_with(&format!("{t}:"))) {
+            let _ = child.kill();
+            break;
+        }
+    }
+    let status = child.wait().expect("wait");
+    if let Some(mut err) = child.stderr.take() {
+        let _ = std::io::Read::read_to_string(&mut err, &mut said);
+    }
+    (status.success(), said)
+}
+
+#[test]
+fn a_server_moves_to_postgresql_and_its_devices_carry_on_without_joining_again() {
+    use carnet_client::NoteInput;
+    let mut old = common::TestServer::start_sqlite();
+    let (team, code) = old.create_team("Pôle Nord", "Aline");
+    let mut aline = common::Device::join(&old, &code, "Aline", 11);
+    let mut jean = common::Device::join(&old, &old.invite(&team, "worker", true), "Jean", 12);
+    aline.nb.fill_demo(2000, 5, |_| {}).expect("demo");
+    aline.sync().expect("sync");
+    jean.sync().expect("sync");
+    // An invitation made on the old server, not used yet.
+    let waiting = old.invite(&team, "worker", false);
+    let records = old.count("SELECT COUNT(*) FROM records", &[]);
+    assert!(records > 1500, "several batches of records: {records}");
+    old.kill();
+
+    let url = common::fresh_database("moved");
+    let data = tempfile::tempdir().expect("dir");
+    let key = data.path().join("server.key");
+    // Interrupted while copying records: part of them are there.
+    let (ok, said) = migrate(&old.data, &url, &key, Some("records"));
+    assert!(!ok, "killed: {said}");
+    let new = common::TestServer::attach_postgres(&url, data, &old.listen());
+    let partial = new.count("SELECT COUNT(*) FROM records", &[]);
+    assert!(
+        partial > 0 && partial < records,
+        "interrupted mid-copy: {partial} of {records}"
+    );
+    // Run again: it ends with every row.
+    let (ok, said) = migrate(&old.data, &url, &key, None);
+    assert!(ok, "{said}");
+    assert!(said.contains(&format!("{records} records")), "{said}");
+    for table in [
+        "teams",
+        "members",
+        "invitations",
+        "devices",
+        "chunks",
+        "device_heads",
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        assert_eq!(new.count(&sql, &[]), old.count(&sql, &[]), "{table}");
+    }
+    assert_eq!(new.count("SELECT COUNT(*) FROM records", &[]), records);
+    // A second key for the same database is refused, in words.
+    let other = tempfile::tempdir().expect("dir");
+    std::fs::write(other.path().join("k"), [7u8; 32]).expect("key");
+    let (ok, said) = migrate(&old.data, &url, &other.path().join("k"), None);
+    assert!(!ok && said.contains("already holds another key"), "{said}");
+
+    // The devices carry on, same address, same tokens: nothing whole is
+    // sent again (their credit is still good), and what they write next
+    // reaches each other.
+    let before = held(&mut aline);
+    let summary = aline.sync().expect("Aline syncs with the new server");
+    assert_eq!(summary.received, 0, "nothing sent again: {summary:?}");
+    assert!(summary.bytes_received < 10_000, "{summary:?}");
+    assert_eq!(held(&mut aline), before);
+    let id = jean
+        .nb
+        .create_note(NoteInput {
+            title: "Après le déménagement".into(),
+            ..NoteInput::default()
+        })
+        .expect("note");
+    jean.sync().expect("Jean syncs with the new server");
+    aline.sync().expect("sync");
+    assert!(held(&mut aline).contains_key(&id.to_string()));
+    assert_eq!(held(&mut aline), held(&mut jean));
+    // The old server's invitation still joins (the key moved with it).
+    let mut omar = common::Device::join(&new, &waiting, "Omar", 13);
+    assert_eq!(
+        held(&mut omar).len(),
+        held(&mut aline).len() - {
+            // Omar has no access to persons.
+            new.count(
+                "SELECT COUNT(*) FROM records WHERE kind IN ('person', 'referral')",
+                &[],
+            ) as usize
+        }
+    );
+}

@@ -116,17 +116,45 @@ impl TestServer {
         Self::start_on(Some(fresh_database("server")), instances, &[])
     }
 
+    /// Start one server on SQLite, whatever the test command chose.
+    pub fn start_sqlite() -> Self {
+        Self::start_on(None, 1, &[])
+    }
+
+    /// Start one server on the PostgreSQL database `url`, listening on
+    /// `listen`, with the data directory `data` (which holds the key file
+    /// `server.key`).
+    pub fn attach_postgres(url: &str, data: tempfile::TempDir, listen: &str) -> Self {
+        Self::start_in(data, Some(url.to_string()), &[listen.to_string()], &[])
+    }
+
+    /// Where it listens (the first instance).
+    pub fn listen(&self) -> String {
+        self.instances[0].listen.clone()
+    }
+
     fn start_on(database: Option<String>, instances: usize, extra: &[String]) -> Self {
-        let guard = tempfile::tempdir().expect("dir");
+        let listens = vec!["127.0.0.1:0".to_string(); instances];
+        Self::start_in(tempfile::tempdir().expect("dir"), database, &listens, extra)
+    }
+
+    fn start_in(
+        guard: tempfile::TempDir,
+        database: Option<String>,
+        listens: &[String],
+        extra: &[String],
+    ) -> Self {
+        let instances = listens.len();
         let data = guard.path().to_path_buf();
         let mut s = Self {
             data,
             _guard: Some(guard),
             _files: None,
-            instances: (0..instances)
-                .map(|_| Instance {
+            instances: listens
+                .iter()
+                .map(|listen| Instance {
                     child: None,
-                    listen: "127.0.0.1:0".into(),
+                    listen: listen.clone(),
                     url: String::new(),
                 })
                 .collect(),
