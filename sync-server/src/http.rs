@@ -47,7 +47,7 @@ pub const MAX_HEADERS: usize = 16 * 1024;
 pub struct AppState {
     db: Database,
     /// Decoded documents kept between sync rounds.
-    docs: Arc<Mutex<DocCache>>,
+    docs: Arc<DocCache>,
     limits: Limits,
     clock: Arc<dyn Clock>,
     defences: Defences,
@@ -74,7 +74,7 @@ impl AppState {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Self {
             db,
-            docs: Arc::new(Mutex::new(DocCache::default())),
+            docs: Arc::new(DocCache::default()),
             limits: Limits::default(),
             clock: Arc::new(SystemClock),
             defences: Defences::default(),
@@ -477,9 +477,7 @@ async fn sync(
     let mut resp = state
         .with_db(move |db| {
             db.write(|tx| {
-                let mut docs = docs.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                let mut store =
-                    TeamStore::new(tx, &device.team, &device.id, now).with_cache(&mut docs);
+                let mut store = TeamStore::new(tx, &device.team, &device.id, now).with_cache(&docs);
                 handle_sync(&mut store, &device.access, &req, limits).map_err(|e| match e {
                     HandleError::Protocol { .. } => ServerError::Protocol(e.to_string()),
                     HandleError::Store(inner) => inner,

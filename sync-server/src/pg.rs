@@ -339,12 +339,20 @@ impl Postgres {
             .runtime
             .block_on(client.transaction())
             .map_err(pg_error)?;
+        let started = std::time::Instant::now();
         let sql = PgTx {
             tx,
             runtime: &self.runtime,
+            statements: std::cell::Cell::new(0),
         };
         let out = f(&sql)?;
+        let statements = sql.statements.get();
         self.runtime.block_on(sql.tx.commit()).map_err(pg_error)?;
+        tracing::debug!(
+            statements,
+            ms = started.elapsed().as_millis() as u64,
+            "transaction committed"
+        );
         Ok(out)
     }
 }
@@ -413,6 +421,8 @@ pub fn pg_error(e: tokio_postgres::Error) -> ServerError {
 struct PgTx<'a> {
     tx: deadpool_postgres::Transaction<'a>,
     runtime: &'a tokio::runtime::Handle,
+    /// Statements run so far (for the debug log).
+    statements: std::cell::Cell<usize>,
 }
 
 impl Sql for PgTx<'_> {
@@ -421,6 +431,7 @@ impl Sql for PgTx<'_> {
     }
 
     fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, ServerError> {
+        self.statements.set(self.statements.get() + 1);
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = args
             .iter()
             .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
@@ -436,6 +447,7 @@ impl Sql for PgTx<'_> {
     }
 
     fn exec(&self, sql: &str, args: &[Value]) -> Result<u64, ServerError> {
+        self.statements.set(self.statements.get() + 1);
         let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = args
             .iter()
             .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))

@@ -6,6 +6,8 @@
 use crate::args;
 use crate::db;
 use crate::error::ServerError;
+use std::collections::HashMap;
+
 use crate::sql::{Dialect, Row, Sql, Value};
 use automerge::ChangeHash;
 use carnet_core::recent::Recent;
@@ -29,22 +31,38 @@ pub const CACHED_DOCS: usize = 128;
 /// is not kept for that). An entry is used only when its heads are the
 /// heads stored, so a round that rolled back, an erasure or another
 /// process's write simply make it miss.
+/// Rounds running side by side (on PostgreSQL) share it: it is locked
+/// only to take or give back a document, never for a round.
 #[derive(Debug)]
-pub struct DocCache(Recent<(String, RecordId), RecordDoc>);
+pub struct DocCache(std::sync::Mutex<Recent<(String, RecordId), RecordDoc>>);
 
 impl Default for DocCache {
     fn default() -> Self {
-        Self(Recent::new(CACHED_DOCS))
+        Self(std::sync::Mutex::new(Recent::new(CACHED_DOCS)))
     }
 }
 
 impl DocCache {
-    fn take(&mut self, team: &str, id: RecordId) -> Option<RecordDoc> {
-        self.0.take(&(team.to_string(), id))
+    fn kept(&self) -> std::sync::MutexGuard<'_, Recent<(String, RecordId), RecordDoc>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn put(&mut self, team: &str, doc: RecordDoc) {
-        self.0.put((team.to_string(), doc.id()), doc);
+    fn take(&self, team: &str, id: RecordId) -> Option<RecordDoc> {
+        self.kept().take(&(team.to_string(), id))
+    }
+
+    fn put(&self, team: &str, doc: RecordDoc) {
+        self.kept().put((team.to_string(), doc.id()), doc);
+    }
+
+    /// How many documents are kept.
+    pub fn len(&self) -> usize {
+        self.kept().len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -58,12 +76,52 @@ pub struct TeamStore<'t> {
     device: String,
     /// When this round happens (the server's clock, injected).
     now: Timestamp,
-    cache: Option<&'t mut DocCache>,
+    cache: Option<&'t DocCache>,
     /// Records this round loaded (the ones worth keeping decoded).
     loaded: std::collections::HashSet<RecordId>,
     /// Records this round wrote, in order: they take feed positions when
     /// it ends.
     written: Vec<RecordId>,
+    /// Chunks stored per record, as this round read or wrote them.
+    counts: HashMap<RecordId, i64>,
+    /// Members this round's device may sign as (asked once each).
+    signs: HashMap<MemberId, bool>,
+    /// Per feed record read: the heads the device is credited with (read
+    /// with the feed, in the same statement).
+    credit: HashMap<RecordId, Option<Vec<u8>>>,
+    /// The feed records the answer may send, in feed order, and whether
+    /// whole: their bytes are read [`READ_AHEAD`] at a time.
+    upcoming: Vec<(RecordId, bool)>,
+    /// Where each stands in `upcoming`.
+    position: HashMap<RecordId, usize>,
+    /// Bytes read ahead, by record.
+    ahead: HashMap<RecordId, Ahead>,
+}
+
+/// Feed records whose bytes are read in one statement rather than one by
+/// one (each statement costs a round trip to PostgreSQL).
+pub const READ_AHEAD: usize = 64;
+
+/// Rows written by one statement (device credit, feed positions).
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// A feed record's bytes, read ahead.
+#[derive(Debug, Default)]
+struct Ahead {
+    /// Its snapshot, when it is to be sent whole.
+    snapshot: Option<Vec<u8>>,
+    /// The heads after its snapshot, when what follows heads is sent.
+    snapshot_heads: Vec<u8>,
+    /// Its chunks, in order: the heads after each, and its bytes.
+    chunks: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+/// `$first, $first+1, …` for `n` values.
+fn marks(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl std::fmt::Debug for TeamStore<'_> {
@@ -86,11 +144,17 @@ impl<'t> TeamStore<'t> {
             cache: None,
             loaded: std::collections::HashSet::new(),
             written: Vec::new(),
+            counts: HashMap::new(),
+            signs: HashMap::new(),
+            credit: HashMap::new(),
+            upcoming: Vec::new(),
+            position: HashMap::new(),
+            ahead: HashMap::new(),
         }
     }
 
     /// The same, keeping decoded documents in `cache` between rounds.
-    pub fn with_cache(mut self, cache: &'t mut DocCache) -> Self {
+    pub fn with_cache(mut self, cache: &'t DocCache) -> Self {
         self.cache = Some(cache);
         self
     }
@@ -103,7 +167,7 @@ impl<'t> TeamStore<'t> {
     }
 
     /// A record's snapshot and its chunks, in order.
-    fn bytes(&self, id: RecordId) -> Result<Option<Stored>, ServerError> {
+    fn bytes(&mut self, id: RecordId) -> Result<Option<Stored>, ServerError> {
         let Some(mut row) = self
             .tx
             .row(SNAPSHOT_OF, args![&self.team, id.to_string()])?
@@ -116,7 +180,81 @@ impl<'t> TeamStore<'t> {
             .into_iter()
             .map(|mut r| r.take_bytes(0))
             .collect::<Result<Vec<_>, _>>()?;
+        self.counts.insert(id, chunks.len() as i64);
         Ok(Some((row.take_bytes(0)?, chunks)))
+    }
+
+    /// The bytes of `id` read ahead with the feed records that follow it,
+    /// if it is one of the feed's.
+    fn read_ahead(&mut self, id: RecordId) -> Result<Option<Ahead>, ServerError> {
+        if let Some(a) = self.ahead.remove(&id) {
+            return Ok(Some(a));
+        }
+        let Some(&at) = self.position.get(&id) else {
+            return Ok(None);
+        };
+        let batch: Vec<(RecordId, bool)> = self.upcoming[at..]
+            .iter()
+            .filter(|(id, _)| self.position.contains_key(id))
+            .take(READ_AHEAD)
+            .copied()
+            .collect();
+        // A fixed number of values (the last repeated): one statement
+        // text, prepared once.
+        let padded = |ids: &[String]| -> Vec<Value> {
+            let mut args = vec![Value::from(&self.team)];
+            let last = ids.last().cloned().unwrap_or_default();
+            args.extend(
+                ids.iter()
+                    .cloned()
+                    .chain(std::iter::repeat(last))
+                    .take(READ_AHEAD)
+                    .map(Value::from),
+            );
+            args
+        };
+        let list = marks(2, READ_AHEAD);
+        let (whole, after): (Vec<_>, Vec<_>) = batch.iter().partition(|(_, whole)| *whole);
+        let whole: Vec<String> = whole.iter().map(|(id, _)| id.to_string()).collect();
+        let after: Vec<String> = after.iter().map(|(id, _)| id.to_string()).collect();
+        let all: Vec<String> = batch.iter().map(|(id, _)| id.to_string()).collect();
+        let mut read: HashMap<String, Ahead> = HashMap::new();
+        if !whole.is_empty() {
+            for mut row in self.tx.rows(
+                &format!("SELECT id, snapshot FROM records WHERE team = $1 AND id IN ({list})"),
+                &padded(&whole),
+            )? {
+                read.entry(row.text(0)?).or_default().snapshot = Some(row.take_bytes(1)?);
+            }
+        }
+        if !after.is_empty() {
+            for mut row in self.tx.rows(
+                &format!(
+                    "SELECT id, snapshot_heads FROM records WHERE team = $1 AND id IN ({list})"
+                ),
+                &padded(&after),
+            )? {
+                read.entry(row.text(0)?).or_default().snapshot_heads = row.take_bytes(1)?;
+            }
+        }
+        for mut row in self.tx.rows(
+            &format!(
+                "SELECT id, heads_after, bytes FROM chunks WHERE team = $1 AND id IN ({list}) ORDER BY id, n"
+            ),
+            &padded(&all),
+        )? {
+            let (heads, bytes) = (row.take_bytes(1)?, row.take_bytes(2)?);
+            if let Some(a) = read.get_mut(&row.text(0)?) {
+                a.chunks.push((heads, bytes));
+            }
+        }
+        for (id, _) in &batch {
+            self.position.remove(id);
+            if let Some(a) = read.remove(&id.to_string()) {
+                self.ahead.insert(*id, a);
+            }
+        }
+        Ok(self.ahead.remove(&id))
     }
 }
 
@@ -203,10 +341,28 @@ impl ServerStore for TeamStore<'_> {
         }
         let end = db::take_seqs(self.tx, &self.team, order.len())?;
         let first = end - order.len() as i64 + 1;
-        for (k, id) in order.iter().enumerate() {
+        for (k, group) in order.chunks(ROWS_PER_STATEMENT).enumerate() {
+            let mut args = vec![Value::from(&self.team)];
+            let mut cases = String::new();
+            for (j, id) in group.iter().enumerate() {
+                let seq = first + (k * ROWS_PER_STATEMENT + j) as i64;
+                cases.push_str(&format!(
+                    " WHEN ${} THEN CAST(${} AS BIGINT)",
+                    args.len() + 1,
+                    args.len() + 2
+                ));
+                args.push(Value::from(id.to_string()));
+                args.push(Value::Int(seq));
+            }
+            let ids: Vec<String> = (0..group.len())
+                .map(|j| format!("${}", 2 + 2 * j))
+                .collect();
             self.tx.exec(
-                "UPDATE records SET seq = $3 WHERE team = $1 AND id = $2",
-                args![&self.team, id.to_string(), first + k as i64],
+                &format!(
+                    "UPDATE records SET seq = CASE id{cases} END WHERE team = $1 AND id IN ({})",
+                    ids.join(", ")
+                ),
+                &args,
             )?;
         }
         Ok(())
@@ -214,15 +370,18 @@ impl ServerStore for TeamStore<'_> {
 
     fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, ServerError> {
         self.loaded.insert(id);
-        if let Some(cache) = self.cache.as_deref_mut() {
+        if let Some(cache) = self.cache {
             if let Some(mut doc) = cache.take(&self.team, id) {
                 let stored = self.tx.row(
-                    "SELECT heads FROM records WHERE team = $1 AND id = $2",
+                    "SELECT heads, chunk_count FROM records WHERE team = $1 AND id = $2",
                     args![&self.team, id.to_string()],
                 )?;
                 match stored {
                     None => return Ok(None),
-                    Some(h) if h.bytes(0)? == encode_heads(&doc.heads()) => return Ok(Some(doc)),
+                    Some(h) if h.bytes(0)? == encode_heads(&doc.heads()) => {
+                        self.counts.insert(id, h.int(1)?);
+                        return Ok(Some(doc));
+                    }
                     Some(_) => {}
                 }
             }
@@ -236,6 +395,17 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn stored_bytes(&mut self, id: RecordId) -> Result<Option<Vec<u8>>, ServerError> {
+        if let Some(Ahead {
+            snapshot: Some(mut snapshot),
+            chunks,
+            ..
+        }) = self.read_ahead(id)?
+        {
+            for (_, c) in chunks {
+                snapshot.extend_from_slice(&c);
+            }
+            return Ok(Some(snapshot));
+        }
         Ok(self.bytes(id)?.map(|(mut snapshot, chunks)| {
             for c in chunks {
                 snapshot.extend_from_slice(&c);
@@ -256,41 +426,46 @@ impl ServerStore for TeamStore<'_> {
             h.sort();
             h == wanted
         };
-        let Some(snapshot_heads) = self.tx.row(
-            "SELECT snapshot_heads FROM records WHERE team = $1 AND id = $2",
-            args![&self.team, id.to_string()],
-        )?
-        else {
-            return Ok(None);
+        let (snapshot_heads, chunks) = match self.read_ahead(id)? {
+            Some(a) if a.snapshot.is_none() => (a.snapshot_heads, a.chunks),
+            _ => {
+                let Some(row) = self.tx.row(
+                    "SELECT snapshot_heads FROM records WHERE team = $1 AND id = $2",
+                    args![&self.team, id.to_string()],
+                )?
+                else {
+                    return Ok(None);
+                };
+                let chunks = self
+                    .tx
+                    .rows(
+                        "SELECT heads_after, bytes FROM chunks WHERE team = $1 AND id = $2 ORDER BY n",
+                        args![&self.team, id.to_string()],
+                    )?
+                    .into_iter()
+                    .map(|mut c| Ok((c.take_bytes(0)?, c.take_bytes(1)?)))
+                    .collect::<Result<Vec<_>, ServerError>>()?;
+                (row.bytes(0)?, chunks)
+            }
         };
-        let chunks = self.tx.rows(
-            "SELECT heads_after, bytes FROM chunks WHERE team = $1 AND id = $2 ORDER BY n",
-            args![&self.team, id.to_string()],
-        )?;
-        let start = if same(&snapshot_heads.bytes(0)?) {
+        let start = if same(&snapshot_heads) {
             0
         } else {
-            let mut found = None;
-            for (k, c) in chunks.iter().enumerate() {
-                if same(&c.bytes(0)?) {
-                    found = Some(k + 1);
-                    break;
-                }
-            }
-            match found {
-                Some(k) => k,
+            match chunks.iter().position(|(h, _)| same(h)) {
+                Some(k) => k + 1,
                 None => return Ok(None),
             }
         };
-        let mut out = Vec::new();
-        for mut c in chunks.into_iter().skip(start) {
-            out.extend_from_slice(&c.take_bytes(1)?);
-        }
-        Ok(Some(out))
+        Ok(Some(
+            chunks[start..]
+                .iter()
+                .flat_map(|(_, b)| b.iter().copied())
+                .collect(),
+        ))
     }
 
     fn release(&mut self, doc: RecordDoc) {
-        if let (Some(cache), true) = (self.cache.as_deref_mut(), self.loaded.contains(&doc.id())) {
+        if let (Some(cache), true) = (self.cache, self.loaded.contains(&doc.id())) {
             cache.put(&self.team, doc);
         }
     }
@@ -316,13 +491,16 @@ impl ServerStore for TeamStore<'_> {
 
     fn append(&mut self, doc: &mut RecordDoc, changes: &[u8]) -> Result<(), ServerError> {
         let id = doc.id().to_string();
-        let count = self
-            .tx
-            .one(
-                "SELECT chunk_count FROM records WHERE team = $1 AND id = $2",
-                args![&self.team, &id],
-            )?
-            .int(0)?;
+        let count = match self.counts.get(&doc.id()) {
+            Some(n) => *n,
+            None => self
+                .tx
+                .one(
+                    "SELECT chunk_count FROM records WHERE team = $1 AND id = $2",
+                    args![&self.team, &id],
+                )?
+                .int(0)?,
+        };
         let heads = encode_heads(&doc.heads());
         // A referral may be addressed elsewhere: its scope follows.
         let scope = doc.scope().map(|s| s.to_string());
@@ -335,6 +513,7 @@ impl ServerStore for TeamStore<'_> {
                 "UPDATE records SET snapshot = $3, chunk_count = 0, heads = $4, snapshot_heads = $4, scope = $5 WHERE team = $1 AND id = $2",
                 args![&self.team, &id, doc.save(), heads, scope],
             )?;
+            self.counts.insert(doc.id(), 0);
         } else {
             self.tx.exec(
                 "INSERT INTO chunks (team, id, n, bytes, heads_after) VALUES ($1, $2, $3, $4, $5)",
@@ -344,6 +523,7 @@ impl ServerStore for TeamStore<'_> {
                 "UPDATE records SET chunk_count = $3, heads = $4, scope = $5 WHERE team = $1 AND id = $2",
                 args![&self.team, &id, count + 1, heads, scope],
             )?;
+            self.counts.insert(doc.id(), count + 1);
         }
         self.written.push(doc.id());
         Ok(())
@@ -391,31 +571,58 @@ impl ServerStore for TeamStore<'_> {
         // The limit is written into the statement, which SQLite plans
         // without its bound values (see `sqlite::open`). A partner's feed
         // reads only its scope's rows, by their index: not the team's
-        // other records.
-        let rows = match scope {
-            None => self.tx.rows(
-                &format!(
-                    "SELECT seq, id, kind, heads, FALSE, scope FROM records WHERE team = $1 AND seq > $2
-                     UNION ALL
-                     SELECT seq, id, kind, NULL, TRUE, scope FROM tombstones WHERE team = $1 AND seq > $2
-                     ORDER BY 1 LIMIT {limit}"
-                ),
-                args![&self.team, cursor as i64],
-            )?,
-            Some(scope) => {
-                let filter = "AND scope IN ($3, (SELECT workspace_id FROM teams WHERE id = $1))";
-                self.tx.rows(
-                    &format!(
-                        "SELECT seq, id, kind, heads, FALSE, scope FROM records WHERE team = $1 {filter} AND seq > $2
-                         UNION ALL
-                         SELECT seq, id, kind, NULL, TRUE, scope FROM tombstones WHERE team = $1 {filter} AND seq > $2
-                         ORDER BY 1 LIMIT {limit}"
-                    ),
-                    args![&self.team, cursor as i64, scope.to_string()],
-                )?
-            }
+        // other records. What the device is credited with for each record
+        // comes in the same statement.
+        let (filter, args) = match scope {
+            None => ("", args![&self.team, cursor as i64, &self.device].to_vec()),
+            Some(scope) => (
+                "AND scope IN ($4, (SELECT workspace_id FROM teams WHERE id = $1))",
+                args![&self.team, cursor as i64, &self.device, scope.to_string()].to_vec(),
+            ),
         };
-        rows.iter().map(feed_entry).collect()
+        let rows = self.tx.rows(
+            &format!(
+                "SELECT r.seq, r.id, r.kind, r.heads, FALSE, r.scope, d.credited FROM records r
+                   LEFT JOIN device_heads d ON d.device = $3 AND d.record = r.id
+                   WHERE r.team = $1 {filter} AND r.seq > $2
+                 UNION ALL
+                 SELECT seq, id, kind, NULL, TRUE, scope, NULL FROM tombstones WHERE team = $1 {filter} AND seq > $2
+                 ORDER BY 1 LIMIT {limit}"
+            ),
+            &args,
+        )?;
+        let mut entries = Vec::with_capacity(rows.len());
+        self.upcoming.clear();
+        self.position.clear();
+        self.ahead.clear();
+        for mut row in rows {
+            let entry = feed_entry(&row)?;
+            let credited = row
+                .0
+                .get_mut(6)
+                .and_then(|v| match std::mem::replace(v, Value::Null) {
+                    Value::Bytes(b) => Some(b),
+                    _ => None,
+                });
+            if !entry.erased {
+                // Read ahead only what the answer will send: not what the
+                // device already holds.
+                let holds = credited.as_deref().is_some_and(|c| {
+                    let mut held = decode_heads(c).unwrap_or_default();
+                    let mut now = entry.heads.clone();
+                    held.sort();
+                    now.sort();
+                    held == now
+                });
+                if !holds {
+                    self.position.insert(entry.id, self.upcoming.len());
+                    self.upcoming.push((entry.id, credited.is_none()));
+                }
+                self.credit.insert(entry.id, credited);
+            }
+            entries.push(entry);
+        }
+        Ok(entries)
     }
 
     fn begin_round(&mut self, last_answer: u64) -> Result<u64, ServerError> {
@@ -454,6 +661,12 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn device_heads(&mut self, id: RecordId) -> Result<Option<Vec<ChangeHash>>, ServerError> {
+        if let Some(credited) = self.credit.get(&id) {
+            return credited
+                .as_deref()
+                .map(|h| decode_heads(h).map_err(internal))
+                .transpose();
+        }
         let heads = self.tx.row(
             "SELECT credited FROM device_heads WHERE device = $1 AND record = $2",
             args![&self.device, id.to_string()],
@@ -467,12 +680,37 @@ impl ServerStore for TeamStore<'_> {
         }
     }
 
-    fn record_sent(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), ServerError> {
-        self.tx.exec(
-            "INSERT INTO device_heads (device, record, credited, pending) VALUES ($1, $2, NULL, $3)
-             ON CONFLICT (device, record) DO UPDATE SET pending = excluded.pending",
-            args![&self.device, id.to_string(), encode_heads(heads)],
-        )?;
+    fn records_sent(&mut self, sent: &[(RecordId, Vec<ChangeHash>)]) -> Result<(), ServerError> {
+        // A record sent twice (pushed twice in one request) is written
+        // once, at its last heads: one statement may not touch a row twice.
+        let mut seen = std::collections::HashSet::new();
+        let mut last: Vec<&(RecordId, Vec<ChangeHash>)> = sent
+            .iter()
+            .rev()
+            .filter(|(id, _)| seen.insert(*id))
+            .collect();
+        last.reverse();
+        for group in last.chunks(ROWS_PER_STATEMENT) {
+            let mut args = vec![Value::from(&self.device)];
+            let mut rows = Vec::with_capacity(group.len());
+            for (id, heads) in group.iter().copied() {
+                rows.push(format!(
+                    "($1, ${}, NULL, ${})",
+                    args.len() + 1,
+                    args.len() + 2
+                ));
+                args.push(Value::from(id.to_string()));
+                args.push(Value::from(encode_heads(heads)));
+            }
+            self.tx.exec(
+                &format!(
+                    "INSERT INTO device_heads (device, record, credited, pending) VALUES {}
+                     ON CONFLICT (device, record) DO UPDATE SET pending = excluded.pending",
+                    rows.join(", ")
+                ),
+                &args,
+            )?;
+        }
         Ok(())
     }
 
@@ -508,13 +746,18 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn signs_as(&mut self, member: MemberId) -> Result<bool, ServerError> {
-        Ok(self
+        if let Some(known) = self.signs.get(&member) {
+            return Ok(*known);
+        }
+        let signs = self
             .tx
             .row(
                 "SELECT 1 FROM devices WHERE id = $1 AND team = $2 AND member = $3",
                 args![&self.device, &self.team, member.to_string()],
             )?
-            .is_some())
+            .is_some();
+        self.signs.insert(member, signs);
+        Ok(signs)
     }
 }
 
@@ -574,14 +817,13 @@ mod tests {
     #[test]
     fn kept_documents_are_used_only_while_they_are_what_is_stored() {
         let (_dir, mut conn, team, id) = a_team();
-        let mut cache = DocCache::default();
+        let cache = DocCache::default();
 
         // A round changes the document in memory, gives it back, then
         // rolls back: the next round must read what is stored.
         {
             let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
-            let mut store =
-                TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&mut cache);
+            let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&cache);
             let mut doc = store.load(id).expect("load").expect("stored");
             let actor = Actor::new(carnet_core::MemberId::from_uuid(uuid::Uuid::nil()), [1; 8]);
             doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
@@ -593,11 +835,10 @@ mod tests {
             .expect("edit");
             store.release(doc);
         }
-        assert_eq!(cache.0.len(), 1, "the document was kept");
+        assert_eq!(cache.len(), 1, "the document was kept");
         {
             let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
-            let mut store =
-                TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&mut cache);
+            let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&cache);
             let doc = store.load(id).expect("load").expect("stored");
             assert_eq!(name(&doc), "Pôle Nord", "the stale copy is not used");
             store.release(doc);
@@ -605,16 +846,14 @@ mod tests {
         // Unchanged, it is used; gone from the database, it is not.
         {
             let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
-            let mut store =
-                TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&mut cache);
+            let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&cache);
             let doc = store.load(id).expect("load").expect("stored");
             assert_eq!(name(&doc), "Pôle Nord");
             store.release(doc);
             drop(store);
             tx.execute("DELETE FROM records WHERE id = ?1", [id.to_string()])
                 .expect("delete");
-            let mut store =
-                TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&mut cache);
+            let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&cache);
             assert!(store.load(id).expect("load").is_none());
         }
     }

@@ -25,8 +25,17 @@ fn ms(d: Duration) -> String {
     format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn server_rss_mib(server: &TestServer) -> f64 {
-    let pid = server.pid();
+/// Each instance's resident memory, in MiB.
+fn instances_rss(server: &TestServer) -> String {
+    let each: Vec<String> = server
+        .pids()
+        .iter()
+        .map(|pid| format!("{:.1}", rss_mib(*pid)))
+        .collect();
+    format!("{} MiB", each.join(" + "))
+}
+
+fn rss_mib(pid: u32) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
@@ -54,10 +63,46 @@ fn perf_ctl(part: &str, command: &str) {
     }
 }
 
+/// The machine's cores, whatever this process is pinned to.
+fn all_cores() -> usize {
+    std::process::Command::new("nproc")
+        .arg("--all")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+        .unwrap_or(1)
+}
+
+/// PostgreSQL's processes (the test command's cluster).
+fn database_pids() -> Vec<u32> {
+    std::process::Command::new("pgrep")
+        .args(["-x", "postgres"])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter_map(|l| l.trim().parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Give this process and PostgreSQL's every core again (after a part
+/// that pinned them).
+fn unpin() {
+    let every = format!("0-{}", all_cores().saturating_sub(1));
+    for pid in database_pids().into_iter().chain([std::process::id()]) {
+        let _ = std::process::Command::new("taskset")
+            .args(["-a", "-p", "-c", &every, &pid.to_string()])
+            .stdout(std::process::Stdio::null())
+            .status();
+    }
+}
+
 /// Pin the server's threads to the first core and this process's (the
 /// clients') to the others, with `taskset`; says what it did.
-fn split_cores(server: &TestServer) -> String {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+fn split_cores(server: &TestServer, postgres: bool) -> String {
+    let cores = all_cores();
     if cores < 2 {
         return String::new();
     }
@@ -73,15 +118,71 @@ fn split_cores(server: &TestServer) -> String {
     } else {
         format!("1-{}", cores - 1)
     };
-    if pin("0", server.pid()) && pin(&clients, std::process::id()) {
-        format!(" (server on core 0, the clients on core {clients})")
+    // PostgreSQL's processes (this cluster's, the only one here) are the
+    // server's side too.
+    let database: Vec<u32> = if postgres {
+        database_pids()
+    } else {
+        Vec::new()
+    };
+    let server_side: Vec<u32> = server.pids().into_iter().chain(database).collect();
+    if server_side.iter().all(|pid| pin("0", *pid)) && pin(&clients, std::process::id()) {
+        let with = if postgres { " with PostgreSQL" } else { "" };
+        format!(" (server{with} on core 0, the clients on core {clients})")
     } else {
         " (taskset failed: server and clients share every core)".to_string()
     }
 }
 
+/// Where the benchmark's server keeps its teams.
+#[derive(Clone, Copy)]
+enum Store {
+    Sqlite,
+    Postgres(usize),
+}
+
+impl Store {
+    fn start(self) -> TestServer {
+        match self {
+            Store::Sqlite => TestServer::start_sqlite(),
+            Store::Postgres(n) => TestServer::start_postgres(n),
+        }
+    }
+
+    fn name(self) -> String {
+        match self {
+            Store::Sqlite => "SQLite".into(),
+            Store::Postgres(1) => "PostgreSQL, 1 instance".into(),
+            Store::Postgres(n) => format!("PostgreSQL, {n} instances"),
+        }
+    }
+}
+
 fn main() {
     let full = std::env::args().any(|a| a == "--bench");
+    // `CARNET_BENCH_STORES=sqlite,pg1,pg2` (the default) picks the stores.
+    let wanted = std::env::var("CARNET_BENCH_STORES").unwrap_or_else(|_| "sqlite,pg1,pg2".into());
+    let postgres = std::env::var("CARNET_TEST_DATABASE_URL").is_ok();
+    for (code, store) in [
+        ("sqlite", Store::Sqlite),
+        ("pg1", Store::Postgres(1)),
+        ("pg2", Store::Postgres(2)),
+    ] {
+        if !wanted.split(',').any(|w| w == code) {
+            continue;
+        }
+        if matches!(store, Store::Postgres(_)) && !postgres {
+            println!(
+                "{}: skipped (run through scripts/with-postgres.sh)",
+                store.name()
+            );
+            continue;
+        }
+        run(store, full);
+    }
+}
+
+fn run(store: Store, full: bool) {
     let (records, devices, edits, clients) = if full {
         (10_000, 10, 200, 100)
     } else {
@@ -94,11 +195,12 @@ fn main() {
         .filter(|&n| n >= 2)
         .unwrap_or(records);
     println!(
-        "carnet sync benchmark: {records}-record team{}",
+        "carnet sync benchmark on {}: {records}-record team{}",
+        store.name(),
         if full { "" } else { " (smoke mode)" }
     );
 
-    let server = TestServer::start();
+    let server = store.start();
     let (team, code) = server.create_team("Benchmark", "Coordination");
     let mut origin = Device::join(&server, &code, "Coordination", 1);
     origin.nb.fill_demo(records - 1, 42, |_| {}).expect("demo");
@@ -194,7 +296,7 @@ fn main() {
     drop(team_devices);
 
     // (c) Many devices syncing at once (each with a few edits to push).
-    let small = TestServer::start();
+    let small = store.start();
     let (small_team, small_code) = small.create_team("Charge", "Coordination");
     let mut seed_device = Device::join(&small, &small_code, "Coordination", 3);
     seed_device
@@ -228,7 +330,7 @@ fn main() {
     }
     // On a real team the devices are other machines: the server gets a
     // core of its own, and the 100 clients share the rest.
-    let pinned = split_cores(&small);
+    let pinned = split_cores(&small, matches!(store, Store::Postgres(_)));
     perf_ctl("c", "enable");
     let barrier = Arc::new(Barrier::new(clients));
     let handles: Vec<_> = crowd
@@ -253,12 +355,13 @@ fn main() {
     let mut lat: Vec<Duration> = results.iter().map(|r| r.0).collect();
     let mut waited: Vec<Duration> = results.iter().map(|r| r.2).collect();
     println!(
-        "(c) {clients} devices syncing at once{pinned}: whole sync p50 {}  p99 {};  waiting for the server p50 {}  p99 {};  errors {errors}  server memory {:.1} MiB",
+        "(c) {clients} devices syncing at once{pinned}: whole sync p50 {}  p99 {};  waiting for the server p50 {}  p99 {};  errors {errors}  server memory {}",
         ms(percentile(&mut lat, 0.5)),
         ms(percentile(&mut lat, 0.99)),
         ms(percentile(&mut waited, 0.5)),
         ms(percentile(&mut waited, 0.99)),
-        server_rss_mib(&small)
+        instances_rss(&small)
     );
+    unpin();
     assert_eq!(errors, 0, "no sync failed under load");
 }

@@ -130,9 +130,10 @@ pub trait ServerStore {
     fn begin_round(&mut self, last_answer: u64) -> Result<u64, Self::Error>;
     /// The heads of a record the device is credited with holding.
     fn device_heads(&mut self, id: RecordId) -> Result<Option<Vec<ChangeHash>>, Self::Error>;
-    /// The answer being built gives the device these heads (credited once
-    /// the device presents this answer's id).
-    fn record_sent(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), Self::Error>;
+    /// The answer being built gives the device these records at these
+    /// heads (credited once the device presents this answer's id); all of
+    /// them at once, so that a store may write them together.
+    fn records_sent(&mut self, sent: &[(RecordId, Vec<ChangeHash>)]) -> Result<(), Self::Error>;
     /// Whether a record of this id exists, or was erased, in another team
     /// (ids are unique across the server: the same id in two teams is
     /// refused rather than used twice). The default says no.
@@ -777,9 +778,7 @@ pub fn handle_sync<S: ServerStore>(
         sent.push((entry.id, entry.heads));
     }
     debug_assert!(more || total <= limits.records);
-    for (id, heads) in sent {
-        store.record_sent(id, &heads).map_err(st)?;
-    }
+    store.records_sent(&sent).map_err(st)?;
     let remaining = if more {
         store.feed_remaining(cursor, scope).map_err(st)?
     } else {

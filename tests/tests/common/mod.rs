@@ -220,7 +220,11 @@ impl TestServer {
             .args(self.store_args())
             .args(["--listen", &self.instances[k].listen])
             .args(&self.extra)
-            .env("RUST_LOG", "warn,carnet_sync_server=info")
+            .env(
+                "RUST_LOG",
+                std::env::var("CARNET_TEST_SERVER_LOG")
+                    .unwrap_or_else(|_| "warn,carnet_sync_server=info".into()),
+            )
             .stdout(Stdio::piped())
             .stderr(
                 std::fs::OpenOptions::new()
@@ -281,6 +285,14 @@ impl TestServer {
             .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
             .expect("VmHWM")
             * 1024
+    }
+
+    /// Every instance's process id.
+    pub fn pids(&self) -> Vec<u32> {
+        self.instances
+            .iter()
+            .filter_map(|i| i.child.as_ref().map(Child::id))
+            .collect()
     }
 
     /// The (first) server process's id.

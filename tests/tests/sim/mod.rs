@@ -178,8 +178,11 @@ impl ServerStore for MemoryView<'_> {
     fn device_heads(&mut self, id: RecordId) -> Result<Option<Vec<ChangeHash>>, Never> {
         Ok(self.view().credited.get(&id).cloned())
     }
-    fn record_sent(&mut self, id: RecordId, heads: &[ChangeHash]) -> Result<(), Never> {
-        self.view().pending.insert(id, heads.to_vec());
+    fn records_sent(&mut self, sent: &[(RecordId, Vec<ChangeHash>)]) -> Result<(), Never> {
+        let view = self.view();
+        for (id, heads) in sent {
+            view.pending.insert(*id, heads.clone());
+        }
         Ok(())
     }
     fn signs_as(&mut self, member: MemberId) -> Result<bool, Never> {
@@ -368,12 +371,12 @@ impl Backend for RealServer {
     fn handle(&mut self, device: usize, req: &SyncRequest, limits: Limits) -> SyncResponse {
         let now = self.now();
         let (device_id, access) = self.devices[device].clone();
-        let (team, cache) = (&self.team, &mut self.cache);
+        let (team, cache) = (&self.team, &self.cache);
         self.db
             .write(|tx| {
                 let mut store = TeamStore::new(tx, team, &device_id, now).with_cache(cache);
                 server::handle_sync(&mut store, &access, req, limits)
-                    .map_err(|e| ServerError::Internal(e.to_string()))
+                    .map_err(|e| ServerError::Internal(format!("{e:?}")))
             })
             .expect("the server answers")
     }
