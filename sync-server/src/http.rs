@@ -477,7 +477,9 @@ async fn sync(
     let mut resp = state
         .with_db(move |db| {
             db.write(|tx| {
-                let mut store = TeamStore::new(tx, &device.team, &device.id, now).with_cache(&docs);
+                let mut store = TeamStore::new(tx, &device.team, &device.id, now)
+                    .with_cache(&docs)
+                    .committing_writes();
                 handle_sync(&mut store, &device.access, &req, limits).map_err(|e| match e {
                     HandleError::Protocol { .. } => ServerError::Protocol(e.to_string()),
                     HandleError::Store(inner) => inner,

@@ -30,10 +30,12 @@ pub const SCHEMA_LOCK: i64 = 0x4352_4E53;
 const MIGRATIONS: &[(i32, &str)] = &[(
     1,
     r#"
+-- Ids are compared byte by byte (COLLATE "C"): they are ASCII, and a
+-- language's collation would cost every index lookup for nothing.
 CREATE TABLE teams (
-    id           TEXT PRIMARY KEY,
-    name         TEXT NOT NULL,
-    workspace_id TEXT NOT NULL,
+    id           TEXT COLLATE "C" PRIMARY KEY,
+    name         TEXT COLLATE "C" NOT NULL,
+    workspace_id TEXT COLLATE "C" NOT NULL,
     -- The team's feed position, taken by each write at the end of its
     -- transaction: the row's lock orders a team's commits, so positions
     -- become visible in order.
@@ -41,31 +43,31 @@ CREATE TABLE teams (
     created_at   BIGINT NOT NULL
 );
 CREATE TABLE members (
-    id           TEXT PRIMARY KEY,
-    team         TEXT NOT NULL REFERENCES teams(id),
-    name         TEXT NOT NULL,
-    role         TEXT NOT NULL,
+    id           TEXT COLLATE "C" PRIMARY KEY,
+    team         TEXT COLLATE "C" NOT NULL REFERENCES teams(id),
+    name         TEXT COLLATE "C" NOT NULL,
+    role         TEXT COLLATE "C" NOT NULL,
     persons      BOOLEAN NOT NULL,
-    organisation TEXT,
+    organisation TEXT COLLATE "C",
     created_at   BIGINT NOT NULL
 );
 CREATE TABLE invitations (
-    code_hash    TEXT PRIMARY KEY,
-    team         TEXT NOT NULL REFERENCES teams(id),
-    role         TEXT NOT NULL,
+    code_hash    TEXT COLLATE "C" PRIMARY KEY,
+    team         TEXT COLLATE "C" NOT NULL REFERENCES teams(id),
+    role         TEXT COLLATE "C" NOT NULL,
     persons      BOOLEAN NOT NULL,
-    member       TEXT,
-    organisation TEXT,
+    member       TEXT COLLATE "C",
+    organisation TEXT COLLATE "C",
     created_at   BIGINT NOT NULL,
     expires_at   BIGINT NOT NULL,
     used_at      BIGINT
 );
 CREATE TABLE devices (
-    id              TEXT PRIMARY KEY,
-    team            TEXT NOT NULL REFERENCES teams(id),
-    member          TEXT NOT NULL REFERENCES members(id),
-    name            TEXT NOT NULL,
-    token_hash      TEXT NOT NULL UNIQUE,
+    id              TEXT COLLATE "C" PRIMARY KEY,
+    team            TEXT COLLATE "C" NOT NULL REFERENCES teams(id),
+    member          TEXT COLLATE "C" NOT NULL REFERENCES members(id),
+    name            TEXT COLLATE "C" NOT NULL,
+    token_hash      TEXT COLLATE "C" NOT NULL UNIQUE,
     created_at      BIGINT NOT NULL,
     revoked_at      BIGINT,
     last_seen       BIGINT,
@@ -74,51 +76,51 @@ CREATE TABLE devices (
     answers         BIGINT NOT NULL DEFAULT 0
 );
 CREATE TABLE records (
-    team           TEXT NOT NULL,
-    id             TEXT NOT NULL,
-    kind           TEXT NOT NULL,
+    team           TEXT COLLATE "C" NOT NULL,
+    id             TEXT COLLATE "C" NOT NULL,
+    kind           TEXT COLLATE "C" NOT NULL,
     snapshot       BYTEA NOT NULL,
     chunk_count    BIGINT NOT NULL DEFAULT 0,
     heads          BYTEA NOT NULL,
     snapshot_heads BYTEA NOT NULL DEFAULT '\x',
     seq            BIGINT NOT NULL,
-    scope          TEXT,
+    scope          TEXT COLLATE "C",
     PRIMARY KEY (team, id)
 );
 CREATE INDEX records_feed ON records (team, seq);
 CREATE INDEX records_id ON records (id);
 CREATE INDEX records_scope ON records (team, scope, seq) WHERE scope IS NOT NULL;
 CREATE TABLE chunks (
-    team        TEXT NOT NULL,
-    id          TEXT NOT NULL,
+    team        TEXT COLLATE "C" NOT NULL,
+    id          TEXT COLLATE "C" NOT NULL,
     n           BIGINT NOT NULL,
     bytes       BYTEA NOT NULL,
     heads_after BYTEA NOT NULL DEFAULT '\x',
     PRIMARY KEY (team, id, n)
 );
 CREATE TABLE tombstones (
-    team      TEXT NOT NULL,
-    id        TEXT NOT NULL,
-    kind      TEXT NOT NULL,
-    erased_by TEXT NOT NULL,
+    team      TEXT COLLATE "C" NOT NULL,
+    id        TEXT COLLATE "C" NOT NULL,
+    kind      TEXT COLLATE "C" NOT NULL,
+    erased_by TEXT COLLATE "C" NOT NULL,
     erased_at BIGINT NOT NULL,
-    reason    TEXT NOT NULL,
+    reason    TEXT COLLATE "C" NOT NULL,
     seq       BIGINT NOT NULL,
-    scope     TEXT,
+    scope     TEXT COLLATE "C",
     PRIMARY KEY (team, id)
 );
 CREATE INDEX tombstones_feed ON tombstones (team, seq);
 CREATE INDEX tombstones_id ON tombstones (id);
 CREATE INDEX tombstones_scope ON tombstones (team, scope, seq) WHERE scope IS NOT NULL;
 CREATE TABLE device_heads (
-    device   TEXT NOT NULL,
-    record   TEXT NOT NULL,
+    device   TEXT COLLATE "C" NOT NULL,
+    record   TEXT COLLATE "C" NOT NULL,
     credited BYTEA,
     pending  BYTEA,
     PRIMARY KEY (device, record)
 );
 CREATE TABLE erased_changes (
-    team TEXT NOT NULL,
+    team TEXT COLLATE "C" NOT NULL,
     hash BYTEA NOT NULL,
     PRIMARY KEY (team, hash)
 );
@@ -444,6 +446,16 @@ impl Sql for PgTx<'_> {
             })
             .map_err(pg_error)?;
         rows.iter().map(pg_row).collect()
+    }
+
+    fn commit_so_far(&self) -> Result<(), ServerError> {
+        self.statements.set(self.statements.get() + 2);
+        self.runtime
+            .block_on(async {
+                self.tx.batch_execute("COMMIT").await?;
+                self.tx.batch_execute("BEGIN").await
+            })
+            .map_err(pg_error)
     }
 
     fn exec(&self, sql: &str, args: &[Value]) -> Result<u64, ServerError> {

@@ -96,6 +96,9 @@ pub struct TeamStore<'t> {
     position: HashMap<RecordId, usize>,
     /// Bytes read ahead, by record.
     ahead: HashMap<RecordId, Ahead>,
+    /// Commit once the round's writes are done (see
+    /// [`TeamStore::committing_writes`]).
+    commit_writes: bool,
 }
 
 /// Feed records whose bytes are read in one statement rather than one by
@@ -150,7 +153,21 @@ impl<'t> TeamStore<'t> {
             upcoming: Vec::new(),
             position: HashMap::new(),
             ahead: HashMap::new(),
+            commit_writes: false,
         }
+    }
+
+    /// The same, for a sync round that commits its writes as soon as they
+    /// are done (with their feed positions), and reads the feed for its
+    /// answer after, in a transaction of its own: the records it pushed
+    /// and the team's counter row are locked only while it writes, not
+    /// while it reads (on PostgreSQL; SQLite has one writer at a time
+    /// anyway). If the round then fails, what it stored stays: the device
+    /// is not answered and pushes the same changes again, which merge
+    /// into nothing new.
+    pub fn committing_writes(mut self) -> Self {
+        self.commit_writes = true;
+        self
     }
 
     /// The same, keeping decoded documents in `cache` between rounds.
@@ -364,6 +381,9 @@ impl ServerStore for TeamStore<'_> {
                 ),
                 &args,
             )?;
+        }
+        if self.commit_writes {
+            self.tx.commit_so_far()?;
         }
         Ok(())
     }

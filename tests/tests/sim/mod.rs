@@ -374,7 +374,9 @@ impl Backend for RealServer {
         let (team, cache) = (&self.team, &self.cache);
         self.db
             .write(|tx| {
-                let mut store = TeamStore::new(tx, team, &device_id, now).with_cache(cache);
+                let mut store = TeamStore::new(tx, team, &device_id, now)
+                    .with_cache(cache)
+                    .committing_writes();
                 server::handle_sync(&mut store, &access, req, limits)
                     .map_err(|e| ServerError::Internal(format!("{e:?}")))
             })
