@@ -167,8 +167,11 @@ pub async fn connect(url: &str, options: PgOptions) -> Result<Pool, ServerError>
     })?;
     // Options the address carries (a search_path, say) are kept.
     let given = config.get_options().unwrap_or_default().to_string();
+    // Each statement is planned for its values: a generic plan, which
+    // PostgreSQL may choose for a prepared statement after its fifth run,
+    // read a team's feed in seconds rather than milliseconds.
     config.options(format!(
-        "{given} -c statement_timeout={}",
+        "{given} -c statement_timeout={} -c plan_cache_mode=force_custom_plan",
         options.statement_timeout.as_millis()
     ));
     config.connect_timeout(Duration::from_secs(5));

@@ -188,6 +188,14 @@ fn run(store: Store, full: bool) {
     } else {
         (300, 3, 10, 8)
     };
+    // (c)'s crowd, for another measurement than the README's first.
+    let clients = std::env::var("CARNET_BENCH_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or(clients);
+    // `CARNET_BENCH_PARTS=c` runs (c) alone.
+    let parts = std::env::var("CARNET_BENCH_PARTS").unwrap_or_else(|_| "abc".into());
     // The team's size, for another measurement than the README's.
     let records = std::env::var("CARNET_BENCH_RECORDS")
         .ok()
@@ -200,6 +208,16 @@ fn run(store: Store, full: bool) {
         if full { "" } else { " (smoke mode)" }
     );
 
+    if parts.contains('a') || parts.contains('b') {
+        a_and_b(store, records, devices, edits);
+    }
+    if parts.contains('c') {
+        c(store, full, clients);
+    }
+}
+
+/// (a) and (b), on a team of `records`.
+fn a_and_b(store: Store, records: usize, devices: usize, edits: usize) {
     let server = store.start();
     let (team, code) = server.create_team("Benchmark", "Coordination");
     let mut origin = Device::join(&server, &code, "Coordination", 1);
@@ -294,8 +312,10 @@ fn run(store: Store, full: bool) {
     perf_ctl("b", "disable");
     println!("    max {}  p50 {}; at most {max_rounds} rounds; wire at most {worst_ratio:.2}x the changes", ms(*times.iter().max().expect("some")), ms(percentile(&mut times, 0.5)));
     drop(team_devices);
+}
 
-    // (c) Many devices syncing at once (each with a few edits to push).
+/// (c) Many devices syncing at once (each with a few edits to push).
+fn c(store: Store, full: bool, clients: usize) {
     let small = store.start();
     let (small_team, small_code) = small.create_team("Charge", "Coordination");
     let mut seed_device = Device::join(&small, &small_code, "Coordination", 3);
