@@ -3,9 +3,9 @@
 //! `scripts/with-postgres.sh scripts/with-secret-store.sh cargo bench -p
 //! carnet-tests --bench scale` measures, on one server instance: a team of
 //! 100,000 records alone on the server, then the same server holding
-//! 1,000,000 records in 100 teams (the 99 others hold copies of the first
-//! team's records under ids of their own, written straight into the
-//! database), and on both a device's rounds as what it changed grows (0,
+//! 1,000,000 records in 100 teams (the 99 others hold 9,091 copies each of
+//! the first team's records under ids of their own, written straight into
+//! the database), and on both a device's rounds as what it changed grows (0,
 //! 10, 100 edited notes): a round's cost follows what changed, not what is
 //! stored. Then a fresh device of the large team joins and pulls its
 //! 100,000 records. Under `cargo test` (no `--bench` argument) it runs a
@@ -24,16 +24,25 @@ use common::{Device, TestServer};
 fn round_ms(device: &mut Device, edits: usize, offset: &mut u32) -> u64 {
     let mut samples = Vec::new();
     for _ in 0..5 {
-        let notes = device
-            .nb
-            .list_notes(
-                &NoteFilter::default(),
-                Page {
-                    offset: *offset,
-                    limit: edits as u32,
-                },
-            )
-            .expect("list");
+        let list = |offset: u32| {
+            device
+                .nb
+                .list_notes(
+                    &NoteFilter::default(),
+                    Page {
+                        offset,
+                        limit: edits as u32,
+                    },
+                )
+                .expect("list")
+        };
+        let mut notes = list(*offset);
+        if notes.items.len() < edits {
+            // Past the last note: from the first again.
+            *offset = 0;
+            notes = list(0);
+        }
+        assert_eq!(notes.items.len(), edits, "enough notes to edit");
         *offset += edits as u32;
         for n in notes.items {
             device
@@ -67,9 +76,11 @@ fn main() {
         println!("scale benchmark: skipped (run through scripts/with-postgres.sh)");
         return;
     }
+    // The server holds ten times the team: the other teams share the rest.
+    let total = records * 10;
+    let per_team = (total - records) / (teams - 1);
     println!(
-        "carnet scale benchmark on PostgreSQL: a {records}-record team, then {} records in {teams} teams{}",
-        records * teams,
+        "carnet scale benchmark on PostgreSQL: a {records}-record team, then {total} records in {teams} teams{}",
         if full { "" } else { " (smoke mode)" }
     );
     let server = TestServer::start_postgres(1);
@@ -98,7 +109,7 @@ fn main() {
     );
 
     // The other teams: copies of the first team's records under ids of
-    // their own, as many each as the first team holds.
+    // their own, `per_team` each.
     let t = Instant::now();
     for k in 1..teams {
         let other = format!("filler-team-{k:03}");
@@ -108,15 +119,20 @@ fn main() {
                 other.as_str().into(),
                 format!("Équipe {k}").into(),
                 format!("filler-workspace-{k:03}").into(),
-                (records as i64).into(),
+                (per_team as i64).into(),
             ],
         );
         server.execute(
             "INSERT INTO records (team, id, kind, snapshot, chunk_count, heads, snapshot_heads, seq, scope)
-             SELECT $1, gen_random_uuid()::text, kind, snapshot, 0, heads, snapshot_heads,
-                    row_number() OVER (ORDER BY seq), NULL
-             FROM records WHERE team = $2 AND chunk_count = 0",
-            &[other.as_str().into(), team.as_str().into()],
+             SELECT $1, gen_random_uuid()::text, kind, snapshot, 0, snapshot_heads, snapshot_heads,
+                    row_number() OVER (ORDER BY seq, g), NULL
+             FROM records, generate_series(1, $4) AS g WHERE team = $2 ORDER BY seq, g LIMIT $3",
+            &[
+                other.as_str().into(),
+                team.as_str().into(),
+                (per_team as i64).into(),
+                (per_team.div_ceil(records) as i64).into(),
+            ],
         );
     }
     server.execute("ANALYZE", &[]);
