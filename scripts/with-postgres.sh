@@ -36,6 +36,9 @@ done
 
 stop() {
   "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$base/pg" -m immediate stop >/dev/null 2>&1 || true
+  # CARNET_TEST_PG_LOG=FILE keeps the cluster's log (with, say,
+  # CARNET_TEST_PG_SETTINGS="-c log_min_duration_statement=500").
+  if [ -n "${CARNET_TEST_PG_LOG:-}" ]; then cp "$base/pg.log" "$CARNET_TEST_PG_LOG" || true; fi
   rm -rf "$base"
 }
 trap stop EXIT
@@ -45,7 +48,7 @@ trap stop EXIT
   exit 1
 }
 "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$base/pg" -l "$base/pg.log" \
-  -o "-p $port -k $base -c listen_addresses=127.0.0.1" -w start >/dev/null || {
+  -o "-p $port -k $base -c listen_addresses=127.0.0.1 ${CARNET_TEST_PG_SETTINGS:-}" -w start >/dev/null || {
   cat "$base/pg.log" >&2
   exit 1
 }
