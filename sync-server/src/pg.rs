@@ -119,6 +119,9 @@ CREATE TABLE device_heads (
     pending  BYTEA,
     PRIMARY KEY (device, record)
 );
+-- A round looks for the device's answer still pending: by this index, it
+-- reads those rows alone, not every record the device holds.
+CREATE INDEX device_heads_pending ON device_heads (device) WHERE pending IS NOT NULL;
 CREATE TABLE erased_changes (
     team TEXT COLLATE "C" NOT NULL,
     hash BYTEA NOT NULL,

@@ -135,6 +135,14 @@ CREATE INDEX tombstones_scope ON tombstones (team, scope, seq) WHERE scope IS NO
     // Referrals that persons' records hold become records of their own
     // (see `move_all_held_referrals`); nothing changes in the schema.
     (4, ""),
+    (
+        5,
+        r#"
+-- A round looks for the device's answer still pending: by this index, it
+-- reads those rows alone, not every record the device holds.
+CREATE INDEX IF NOT EXISTS device_heads_pending ON device_heads (device) WHERE pending IS NOT NULL;
+"#,
+    ),
 ];
 
 /// The records whose scope a database of schema 2 does not hold yet

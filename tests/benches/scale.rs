@@ -153,18 +153,20 @@ fn main() {
     );
 
     let t = Instant::now();
-    let mut fresh = Device::join(
+    let mut fresh = Device::join_empty(
         &server,
         &server.invite(&team, "worker", true),
         "Nouvelle",
         3,
     );
+    let summary = fresh.sync().expect("the first sync");
     let took: Duration = t.elapsed();
     let held = fresh.nb.record_ids().expect("ids").len();
     assert!(held >= records, "the fresh device holds the team ({held})");
     println!(
-        "a fresh device joins and pulls its team's {held} records: {:.1} s",
-        took.as_secs_f64()
+        "a fresh device joins and pulls its team's {held} records: {:.1} s in {} rounds, {:.1} s of it waiting for the server",
+        took.as_secs_f64(),
+        summary.rounds,
+        summary.server_ms as f64 / 1000.0
     );
-    fresh.sync().expect("sync");
 }
