@@ -13,21 +13,8 @@ use carnet_client::sync::engine::server_client;
 use carnet_core::sync::client::{apply_response, build_request};
 use common::{carnet_bin, rt, Device, TestServer};
 
-/// Every record of a device with its sorted heads.
 fn state(d: &mut Device) -> BTreeMap<String, Vec<String>> {
-    let ids = d.nb.record_ids().expect("ids");
-    ids.into_iter()
-        .map(|(id, _)| {
-            let mut heads: Vec<String> =
-                d.nb.heads(id)
-                    .expect("heads")
-                    .iter()
-                    .map(|h| h.to_string())
-                    .collect();
-            heads.sort();
-            (id.to_string(), heads)
-        })
-        .collect()
+    d.state()
 }
 
 fn server_integrity(server: &TestServer) {

@@ -12,22 +12,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use carnet_client::NoteInput;
 use common::{Device, TestServer};
 
-/// A device's records: id → sorted heads.
 fn held(d: &mut Device) -> BTreeMap<String, Vec<String>> {
-    d.nb.record_ids()
-        .expect("ids")
-        .into_iter()
-        .map(|(id, _)| {
-            let mut heads: Vec<String> =
-                d.nb.heads(id)
-                    .expect("heads")
-                    .iter()
-                    .map(|h| h.to_string())
-                    .collect();
-            heads.sort();
-            (id.to_string(), heads)
-        })
-        .collect()
+    d.state()
 }
 
 /// The server's records of a team: id → sorted heads.

@@ -115,22 +115,8 @@ fn a_bad_or_unreachable_address_is_said_in_words_without_its_password() {
     });
 }
 
-/// A device's records: id → sorted heads.
 fn held(d: &mut common::Device) -> std::collections::BTreeMap<String, Vec<String>> {
-    d.nb.record_ids()
-        .expect("ids")
-        .into_iter()
-        .map(|(id, _)| {
-            let mut heads: Vec<String> =
-                d.nb.heads(id)
-                    .expect("heads")
-                    .iter()
-                    .map(|h| h.to_string())
-                    .collect();
-            heads.sort();
-            (id.to_string(), heads)
-        })
-        .collect()
+    d.state()
 }
 
 /// `migrate --from DIR --to URL --key-file FILE`, its output read as it

@@ -685,6 +685,27 @@ impl Device {
     }
 
     /// Sync until quiet.
+    /// Every record it holds: id → its heads, sorted (to compare devices
+    /// with each other and with the server, change for change).
+    pub fn state(&mut self) -> std::collections::BTreeMap<String, Vec<String>> {
+        self.nb
+            .record_ids()
+            .expect("ids")
+            .into_iter()
+            .map(|(id, _)| {
+                let mut heads: Vec<String> = self
+                    .nb
+                    .heads(id)
+                    .expect("heads")
+                    .iter()
+                    .map(|h| h.to_string())
+                    .collect();
+                heads.sort();
+                (id.to_string(), heads)
+            })
+            .collect()
+    }
+
     pub fn sync(&mut self) -> carnet_client::Result<SyncSummary> {
         let client = sync::engine::server_client(&self.nb)?;
         rt().block_on(sync::sync_until_quiet(&mut self.nb, &client, |_| {}))
