@@ -440,10 +440,7 @@ impl Sql for PgTx<'_> {
 
     fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, ServerError> {
         self.statements.set(self.statements.get() + 1);
-        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = args
-            .iter()
-            .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
-            .collect();
+        let params = params(args);
         let rows = self
             .runtime
             .block_on(async {
@@ -466,10 +463,7 @@ impl Sql for PgTx<'_> {
 
     fn exec(&self, sql: &str, args: &[Value]) -> Result<u64, ServerError> {
         self.statements.set(self.statements.get() + 1);
-        let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = args
-            .iter()
-            .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
-            .collect();
+        let params = params(args);
         self.runtime
             .block_on(async {
                 let stmt = self.tx.prepare_cached(sql).await?;
@@ -477,6 +471,13 @@ impl Sql for PgTx<'_> {
             })
             .map_err(pg_error)
     }
+}
+
+/// Values as the driver takes them.
+fn params(args: &[Value]) -> Vec<&(dyn tokio_postgres::types::ToSql + Sync)> {
+    args.iter()
+        .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
+        .collect()
 }
 
 /// A row as [`Value`]s, by each column's type.

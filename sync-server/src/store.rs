@@ -3,17 +3,18 @@
 //! one sync round. Documents are kept as a snapshot plus change chunks,
 //! folded into a new snapshot every [`COMPACT_AFTER`] chunks.
 
-use crate::args;
-use crate::db;
-use crate::error::ServerError;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::sql::{Dialect, Row, Sql, Value};
 use automerge::ChangeHash;
 use carnet_core::recent::Recent;
 use carnet_core::sync::server::{FeedEntry, ServerStore};
 use carnet_core::sync::{decode_heads, encode_heads};
 use carnet_core::{MemberId, RecordDoc, RecordId, RecordKind, Timestamp};
+
+use crate::args;
+use crate::db;
+use crate::error::ServerError;
+use crate::sql::{Dialect, Row, Sql, Value};
 
 /// Chunks kept per record before compaction.
 pub const COMPACT_AFTER: i64 = 64;
@@ -31,6 +32,7 @@ pub const CACHED_DOCS: usize = 128;
 /// is not kept for that). An entry is used only when its heads are the
 /// heads stored, so a round that rolled back, an erasure or another
 /// process's write simply make it miss.
+///
 /// Rounds running side by side (on PostgreSQL) share it: it is locked
 /// only to take or give back a document, never for a round.
 #[derive(Debug)]
@@ -78,7 +80,7 @@ pub struct TeamStore<'t> {
     now: Timestamp,
     cache: Option<&'t DocCache>,
     /// Records this round loaded (the ones worth keeping decoded).
-    loaded: std::collections::HashSet<RecordId>,
+    loaded: HashSet<RecordId>,
     /// Records this round wrote, in order: they take feed positions when
     /// it ends.
     written: Vec<RecordId>,
@@ -119,6 +121,16 @@ struct Ahead {
     chunks: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
+/// Each record's last occurrence in `items`, in the order of those last
+/// occurrences (a record written or sent twice in a round counts once, at
+/// its latest: one statement may not touch a row twice).
+fn last_of_each<T>(items: &[T], id: impl Fn(&T) -> RecordId) -> impl Iterator<Item = &T> {
+    let mut seen = HashSet::new();
+    let mut last: Vec<&T> = items.iter().rev().filter(|t| seen.insert(id(t))).collect();
+    last.reverse();
+    last.into_iter()
+}
+
 /// `$first, $first+1, …` for `n` values.
 fn marks(first: usize, n: usize) -> String {
     (first..first + n)
@@ -145,7 +157,7 @@ impl<'t> TeamStore<'t> {
             device: device.to_string(),
             now,
             cache: None,
-            loaded: std::collections::HashSet::new(),
+            loaded: HashSet::new(),
             written: Vec::new(),
             counts: HashMap::new(),
             signs: HashMap::new(),
@@ -345,14 +357,8 @@ impl ServerStore for TeamStore<'_> {
     /// device's cursor passes them (a server restored from a backup knows
     /// a device is ahead of it by that cursor).
     fn writes_done(&mut self) -> Result<(), ServerError> {
-        let mut seen = std::collections::HashSet::new();
-        let mut order: Vec<RecordId> = Vec::with_capacity(self.written.len());
-        for id in std::mem::take(&mut self.written).iter().rev() {
-            if seen.insert(*id) {
-                order.push(*id);
-            }
-        }
-        order.reverse();
+        let written = std::mem::take(&mut self.written);
+        let order: Vec<RecordId> = last_of_each(&written, |id| *id).copied().collect();
         if order.is_empty() {
             return Ok(());
         }
@@ -626,15 +632,9 @@ impl ServerStore for TeamStore<'_> {
         self.upcoming.clear();
         self.position.clear();
         self.ahead.clear();
-        for mut row in rows {
+        for row in rows {
             let entry = feed_entry(&row)?;
-            let credited = row
-                .0
-                .get_mut(6)
-                .and_then(|v| match std::mem::replace(v, Value::Null) {
-                    Value::Bytes(b) => Some(b),
-                    _ => None,
-                });
+            let credited = row.opt_bytes(6)?;
             if !entry.erased {
                 // Read ahead only what the answer will send: not what the
                 // device already holds.
@@ -714,13 +714,7 @@ impl ServerStore for TeamStore<'_> {
     fn records_sent(&mut self, sent: &[(RecordId, Vec<ChangeHash>)]) -> Result<(), ServerError> {
         // A record sent twice (pushed twice in one request) is written
         // once, at its last heads: one statement may not touch a row twice.
-        let mut seen = std::collections::HashSet::new();
-        let mut last: Vec<&(RecordId, Vec<ChangeHash>)> = sent
-            .iter()
-            .rev()
-            .filter(|(id, _)| seen.insert(*id))
-            .collect();
-        last.reverse();
+        let last: Vec<&(RecordId, Vec<ChangeHash>)> = last_of_each(sent, |(id, _)| *id).collect();
         for group in last.chunks(ROWS_PER_STATEMENT) {
             let mut args = vec![Value::from(&self.device)];
             let mut rows = Vec::with_capacity(group.len());

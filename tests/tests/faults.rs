@@ -5,17 +5,12 @@
 mod common;
 
 use carnet_core::ErrorKind;
-use std::collections::BTreeMap;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use carnet_client::sync::engine::server_client;
 use carnet_core::sync::client::{apply_response, build_request};
 use common::{carnet_bin, rt, Device, TestServer};
-
-fn state(d: &mut Device) -> BTreeMap<String, Vec<String>> {
-    d.state()
-}
 
 fn server_integrity(server: &TestServer) {
     // SQLite's file is checked page by page; PostgreSQL checks its own
@@ -77,7 +72,7 @@ fn server_killed_mid_sync_and_restarted() {
     let mut nadia = Device::join(&server, &server.invite_any(), "Nadia", 2);
     sync_until_ok(&mut nadia);
     aline.sync().expect("sync");
-    let (a, n) = (state(&mut aline), state(&mut nadia));
+    let (a, n) = (aline.state(), nadia.state());
     assert_eq!(a.len(), 1501, "Aline's demo records and the workspace");
     for (id, heads) in &a {
         assert_eq!(
@@ -131,7 +126,7 @@ fn client_killed_mid_sync_converges_on_the_next_sync() {
         jean.nb.check().expect("check").is_empty(),
         "every record decodes"
     );
-    let (a, j) = (state(&mut aline), state(&mut jean));
+    let (a, j) = (aline.state(), jean.state());
     assert_eq!(
         a, j,
         "Jean holds exactly Aline's records after the interrupted syncs"
@@ -172,7 +167,7 @@ fn the_same_request_twice_duplicates_nothing() {
         chunks, 1,
         "only the workspace's join change; the repeated pushes added nothing"
     );
-    assert_eq!(state(&mut aline), state(&mut nadia));
+    assert_eq!(aline.state(), nadia.state());
     assert_eq!(
         carnet_client::sync::status(&aline.nb)
             .expect("status")
@@ -227,7 +222,7 @@ fn a_server_restored_from_a_backup_gets_back_what_devices_sent_since() {
     // (Omar's joining names him in the workspace: the others learn it.)
     aline.sync().expect("sync");
     jean.sync().expect("sync");
-    let (a, o) = (state(&mut aline), state(&mut omar));
+    let (a, o) = (aline.state(), omar.state());
     for id in [first, later, jeans] {
         assert!(
             o.contains_key(&id.to_string()),
@@ -238,5 +233,5 @@ fn a_server_restored_from_a_backup_gets_back_what_devices_sent_since() {
         a, o,
         "the newcomer holds what Aline holds, change for change"
     );
-    assert_eq!(state(&mut jean), a, "and so does Jean");
+    assert_eq!(jean.state(), a, "and so does Jean");
 }

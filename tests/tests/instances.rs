@@ -12,10 +12,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use carnet_client::NoteInput;
 use common::{Device, TestServer};
 
-fn held(d: &mut Device) -> BTreeMap<String, Vec<String>> {
-    d.state()
-}
-
 /// The server's records of a team: id → sorted heads.
 fn stored(server: &TestServer, team: &str) -> BTreeMap<String, Vec<String>> {
     server
@@ -130,7 +126,7 @@ fn twenty_devices_pushing_through_two_instances_never_make_a_pull_skip_a_record(
     }
     let server_records = stored(&server, &team);
     for (k, d) in pullers.iter_mut().enumerate() {
-        let mine = held(d);
+        let mine = d.state();
         let missing: Vec<&String> = server_records
             .keys()
             .filter(|id| !mine.contains_key(*id))
@@ -146,7 +142,7 @@ fn twenty_devices_pushing_through_two_instances_never_make_a_pull_skip_a_record(
         );
     }
     for d in pushers.iter_mut().chain(std::iter::once(&mut aline)) {
-        assert_eq!(held(d), server_records);
+        assert_eq!(d.state(), server_records);
     }
     let answered = server.answered_by_instance().expect("two instances");
     assert!(answered.iter().all(|n| *n > 50), "{answered:?}");
@@ -199,7 +195,7 @@ fn an_instance_killed_mid_round_costs_its_devices_a_retry_and_nothing_acknowledg
     let server_records = stored(&server, &team);
     assert_eq!(server_records.len(), 6 * (40 + 4) + 1, "nothing lost");
     for d in devices.iter_mut().chain(std::iter::once(&mut aline)) {
-        assert_eq!(held(d), server_records);
+        assert_eq!(d.state(), server_records);
     }
     eprintln!(
         "rounds that failed and were retried: {}",

@@ -115,10 +115,6 @@ fn a_bad_or_unreachable_address_is_said_in_words_without_its_password() {
     });
 }
 
-fn held(d: &mut common::Device) -> std::collections::BTreeMap<String, Vec<String>> {
-    d.state()
-}
-
 /// `migrate --from DIR --to URL --key-file FILE`, its output read as it
 /// comes; `stop_at`: kill it once it says it copied a batch of that table.
 fn migrate(
@@ -210,11 +206,11 @@ fn a_server_moves_to_postgresql_and_its_devices_carry_on_without_joining_again()
     // The devices carry on, same address, same tokens: nothing whole is
     // sent again (their credit is still good), and what they write next
     // reaches each other.
-    let before = held(&mut aline);
+    let before = aline.state();
     let summary = aline.sync().expect("Aline syncs with the new server");
     assert_eq!(summary.received, 0, "nothing sent again: {summary:?}");
     assert!(summary.bytes_received < 10_000, "{summary:?}");
-    assert_eq!(held(&mut aline), before);
+    assert_eq!(aline.state(), before);
     let id = jean
         .nb
         .create_note(NoteInput {
@@ -224,13 +220,13 @@ fn a_server_moves_to_postgresql_and_its_devices_carry_on_without_joining_again()
         .expect("note");
     jean.sync().expect("Jean syncs with the new server");
     aline.sync().expect("sync");
-    assert!(held(&mut aline).contains_key(&id.to_string()));
-    assert_eq!(held(&mut aline), held(&mut jean));
+    assert!(aline.state().contains_key(&id.to_string()));
+    assert_eq!(aline.state(), jean.state());
     // The old server's invitation still joins (the key moved with it).
     let mut omar = common::Device::join(&new, &waiting, "Omar", 13);
     assert_eq!(
-        held(&mut omar).len(),
-        held(&mut aline).len() - {
+        omar.state().len(),
+        aline.state().len() - {
             // Omar has no access to persons.
             new.count(
                 "SELECT COUNT(*) FROM records WHERE kind IN ('person', 'referral')",
