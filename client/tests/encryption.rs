@@ -169,6 +169,58 @@ fn a_passphrase_opens_the_notebook_and_a_wrong_one_changes_nothing() {
     );
 }
 
+/// The process id of the session's Secret Service (the keyring daemon),
+/// asked of the session's bus, or None while none runs.
+fn secret_service_pid() -> Option<u32> {
+    let out = Command::new("dbus-send")
+        .args([
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.GetConnectionUnixProcessID",
+            "string:org.freedesktop.secrets",
+        ])
+        .output()
+        .expect("dbus-send runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().last()?.parse().ok()
+}
+
+#[test]
+fn notebooks_open_after_the_secret_store_stopped_and_started_again() {
+    assert!(
+        std::env::var_os("CARNET_SECRET_SESSION").is_some(),
+        "run through scripts/with-secret-store.sh: this test stops the session's keyring daemon"
+    );
+    let dir = tempfile::tempdir().expect("dir");
+    let id = {
+        let mut nb =
+            Notebook::create(dir.path(), "Équipe", "Aline", common::env(1)).expect("create");
+        note_with_marker(&mut nb)
+    };
+    let pid = secret_service_pid().expect("the session's secret store runs");
+    Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    let gone = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(50));
+        !Path::new(&format!("/proc/{pid}")).exists()
+    });
+    assert!(gone, "the keyring daemon {pid} stopped");
+
+    // The session starts another on demand; it opens the same keyring.
+    let mut nb = Notebook::open(dir.path(), common::env(2)).expect("opens from a new daemon");
+    assert!(holds_marker(&mut nb, id));
+    let again = secret_service_pid().expect("a new secret store");
+    assert_ne!(again, pid, "a new daemon answered");
+    // And a new notebook seals its key there too.
+    let other = tempfile::tempdir().expect("dir");
+    drop(Notebook::create(other.path(), "Équipe", "Béa", common::env(3)).expect("create"));
+    Notebook::open(other.path(), common::env(4)).expect("the new notebook opens");
+}
+
 #[test]
 fn a_damaged_or_missing_key_file_is_reported_and_the_database_left_alone() {
     let dir = tempfile::tempdir().expect("dir");

@@ -382,8 +382,17 @@ fn derive(passphrase: &Passphrase, sealed: &SealedBy) -> Result<Zeroizing<[u8; 3
     Ok(out)
 }
 
-fn secret_entry(account: &str) -> Result<keyring::Entry> {
-    keyring::Entry::new(SERVICE, account).map_err(|e| secret_store_error(&e))
+/// `op` on the secret store's entry for `account`, tried a second time
+/// with a new connection when the store failed to answer: the Secret
+/// Service is started on demand by the desktop session, so a daemon that
+/// stopped or restarted (a crash, a session being set up) answers the
+/// second call. A missing entry or a refusal is not tried again.
+fn with_secret<T>(account: &str, op: impl Fn(&keyring::Entry) -> keyring::Result<T>) -> Result<T> {
+    let attempt = || keyring::Entry::new(SERVICE, account).and_then(|entry| op(&entry));
+    match attempt() {
+        Err(keyring::Error::PlatformFailure(_)) => attempt().map_err(|e| secret_store_error(&e)),
+        other => other.map_err(|e| secret_store_error(&e)),
+    }
 }
 
 fn secret_store_error(e: &keyring::Error) -> ClientError {
@@ -404,9 +413,7 @@ fn sealed(key: &DataKey, notebook: &str, unlock: &Unlock) -> Result<KeyFile> {
             let account = format!("notebook-{notebook}");
             let mut wrapping = Zeroizing::new([0u8; 32]);
             random(wrapping.as_mut())?;
-            secret_entry(&account)?
-                .set_secret(wrapping.as_ref())
-                .map_err(|e| secret_store_error(&e))?;
+            with_secret(&account, |entry| entry.set_secret(wrapping.as_ref()))?;
             (SealedBy::SecretStore { account }, wrapping)
         }
         Unlock::Passphrase(p) => {
@@ -453,11 +460,7 @@ pub fn unlock(dir: &Path, unlock: &Unlock) -> Result<DataKey> {
 fn unseal(file: &KeyFile, unlock: &Unlock, path: &Path) -> Result<DataKey> {
     let wrapping = match (&file.sealed_by, unlock) {
         (SealedBy::SecretStore { account }, _) => {
-            let secret = Zeroizing::new(
-                secret_entry(account)?
-                    .get_secret()
-                    .map_err(|e| secret_store_error(&e))?,
-            );
+            let secret = Zeroizing::new(with_secret(account, keyring::Entry::get_secret)?);
             let wrapping: [u8; 32] = secret.as_slice().try_into().map_err(|_| {
                 ClientError::NoSecretStore(
                     "the secret store's key for this notebook has the wrong size".into(),
@@ -569,9 +572,9 @@ pub fn change(dir: &Path, current: &Unlock, new: &Unlock) -> Result<()> {
     if let (SealedBy::SecretStore { account }, SealedBy::Passphrase { .. }) =
         (&old.sealed_by, &file.sealed_by)
     {
-        if let Ok(entry) = secret_entry(account) {
-            let _ = entry.delete_credential();
-        }
+        // The new seal is written: a key left behind in the store only
+        // costs a line there, so a store that fails here is not an error.
+        let _ = with_secret(account, keyring::Entry::delete_credential);
     }
     Ok(())
 }
