@@ -626,7 +626,7 @@ fn erase_in(
         args![team, id.to_string()],
     )?;
     tx.exec(
-        "DELETE FROM device_heads WHERE record = $1 AND device IN (SELECT id FROM devices WHERE team = $2)",
+        "DELETE FROM device_credit WHERE record = $1 AND device IN (SELECT id FROM devices WHERE team = $2)",
         args![id.to_string(), team],
     )?;
     // Its feed position last (see `TeamStore::finish`).

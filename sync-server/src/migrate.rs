@@ -105,9 +105,9 @@ const TABLES: &[Table] = &[
         booleans: &[],
     },
     Table {
-        name: "device_heads",
+        name: "device_credit",
         key: &["device", "record"],
-        columns: &["credited", "pending"],
+        columns: &["heads", "answer"],
         booleans: &[],
     },
     Table {

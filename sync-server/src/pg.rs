@@ -27,9 +27,10 @@ pub const SCHEMA_LOCK: i64 = 0x4352_4E53;
 
 /// The schema, as numbered changes applied in order to a database whose
 /// newest applied change is below their number.
-const MIGRATIONS: &[(i32, &str)] = &[(
-    1,
-    r#"
+const MIGRATIONS: &[(i32, &str)] = &[
+    (
+        1,
+        r#"
 -- Ids are compared byte by byte (COLLATE "C"): they are ASCII, and a
 -- language's collation would cost every index lookup for nothing.
 CREATE TABLE teams (
@@ -128,7 +129,27 @@ CREATE TABLE erased_changes (
     PRIMARY KEY (team, hash)
 );
 "#,
-)];
+    ),
+    (
+        2,
+        // A device's credit by answer number (see SQLite's migration 6).
+        r#"
+CREATE TABLE device_credit (
+    device TEXT COLLATE "C" NOT NULL,
+    record TEXT COLLATE "C" NOT NULL,
+    heads  BYTEA NOT NULL,
+    answer BIGINT NOT NULL,
+    PRIMARY KEY (device, record)
+);
+INSERT INTO device_credit (device, record, heads, answer)
+  SELECT h.device, h.record, COALESCE(h.pending, h.credited),
+         CASE WHEN h.pending IS NOT NULL THEN d.pending_answer ELSE d.credited_answer END
+  FROM device_heads h JOIN devices d ON d.id = h.device
+  WHERE h.pending IS NOT NULL OR h.credited IS NOT NULL;
+DROP TABLE device_heads;
+"#,
+    ),
+];
 
 /// The newest schema this server writes.
 pub fn newest_schema() -> i32 {

@@ -135,15 +135,36 @@ CREATE INDEX tombstones_scope ON tombstones (team, scope, seq) WHERE scope IS NO
     // Referrals that persons' records hold become records of their own
     // (see `move_all_held_referrals`); nothing changes in the schema.
     (4, ""),
-    (
-        5,
-        r#"
--- A round looks for the device's answer still pending: by this index, it
--- reads those rows alone, not every record the device holds.
-CREATE INDEX IF NOT EXISTS device_heads_pending ON device_heads (device) WHERE pending IS NOT NULL;
-"#,
-    ),
+    // Schema 5 indexed the device's pending credit, which schema 6
+    // replaces (with the table the index was on).
+    (5, ""),
+    // A device's credit by answer number: see [`DEVICE_CREDIT`].
+    (6, ""),
 ];
+
+/// Migration 6 (the same on PostgreSQL): a device's credit keeps, per
+/// record, the heads the last answer sending it gave and that answer's
+/// number, in place of a credited and a pending column. The device
+/// presenting its pending answer then credits that answer's rows by its
+/// number alone (`devices.credited_answer`), where every row it held was
+/// written twice (credited, then pending cleared): after a large pull,
+/// thousands of rows rewritten each round.
+const DEVICE_CREDIT: &str = r#"
+CREATE TABLE device_credit (
+    device TEXT NOT NULL,
+    record TEXT NOT NULL,
+    heads  BLOB NOT NULL,
+    answer INTEGER NOT NULL,
+    PRIMARY KEY (device, record)
+) WITHOUT ROWID;
+INSERT INTO device_credit (device, record, heads, answer)
+  SELECT h.device, h.record, COALESCE(h.pending, h.credited),
+         CASE WHEN h.pending IS NOT NULL THEN d.pending_answer ELSE d.credited_answer END
+  FROM device_heads h JOIN devices d ON d.id = h.device
+  WHERE h.pending IS NOT NULL OR h.credited IS NOT NULL;
+DROP INDEX IF EXISTS device_heads_pending;
+DROP TABLE device_heads;
+"#;
 
 /// The records whose scope a database of schema 2 does not hold yet
 /// (schema 3 adds it): filled from their documents by [`migrate`].
@@ -207,6 +228,18 @@ fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
         if *v == 4 {
             move_all_held_referrals(&*tx, Timestamp::now())?;
         }
+        // (Schema 6 again, over a database marked older, finds nothing to
+        // convert.)
+        if *v == 6
+            && tx
+                .row(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'device_heads'",
+                    &[],
+                )?
+                .is_some()
+        {
+            tx.execute_batch(DEVICE_CREDIT)?;
+        }
         tx.execute_batch(&format!("PRAGMA user_version = {v};"))?;
         tx.commit()?;
     }
@@ -262,4 +295,99 @@ fn fill_scopes(tx: &dyn Sql) -> Result<(), ServerError> {
 /// Begin a write transaction that takes the write lock at once.
 pub fn write_tx(conn: &mut Connection) -> Result<Transaction<'_>, ServerError> {
     Ok(conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::OptionalExtension;
+
+    /// A database of schema 5, with a device whose credit holds each
+    /// case: credited alone, credited and pending, pending alone, neither.
+    fn schema_5(dir: &Path) -> String {
+        let db = crate::db::Database::sqlite(dir).expect("open");
+        let team = crate::db::create_team(&db, "Pôle Nord", "Coordination", 72, Timestamp::now())
+            .expect("team");
+        crate::db::join(&db, &team.code, "Portable", "Aline", Timestamp::now()).expect("join");
+        drop(db);
+        let conn = Connection::open(dir.join("server.db")).expect("open");
+        let device: String = conn
+            .query_row("SELECT id FROM devices", [], |r| r.get(0))
+            .expect("the device");
+        conn.execute_batch(
+            "DROP TABLE device_credit;
+             CREATE TABLE device_heads (
+                 device TEXT NOT NULL, record TEXT NOT NULL, credited BLOB, pending BLOB,
+                 PRIMARY KEY (device, record)) WITHOUT ROWID;
+             CREATE INDEX device_heads_pending ON device_heads (device) WHERE pending IS NOT NULL;
+             UPDATE devices SET credited_answer = 3, pending_answer = 4, answers = 4;
+             PRAGMA user_version = 5;",
+        )
+        .expect("schema 5");
+        for (record, credited, pending) in [
+            ("r1", Some(&b"x"[..]), None),
+            ("r2", Some(&b"y"[..]), Some(&b"z"[..])),
+            ("r3", None, Some(&b"w"[..])),
+            ("r4", None, None),
+        ] {
+            conn.execute(
+                "INSERT INTO device_heads VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![device, record, credited, pending],
+            )
+            .expect("credit");
+        }
+        device
+    }
+
+    #[test]
+    fn schema_6_keeps_each_device_s_credit_by_answer() {
+        let dir = tempfile::tempdir().expect("dir");
+        let device = schema_5(dir.path());
+        let conn = open(dir.path()).expect("migrated");
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, 6);
+        let mut stmt = conn
+            .prepare("SELECT device, record, heads, answer FROM device_credit ORDER BY record")
+            .expect("credit");
+        let rows: Vec<(String, String, Vec<u8>, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("read");
+        // Pending heads stand for their answer, which the device may still
+        // present; heads credited alone stand for the credited answer.
+        let expected = [("r1", &b"x"[..], 3), ("r2", b"z", 4), ("r3", b"w", 4)];
+        assert_eq!(rows.len(), expected.len(), "{rows:?}");
+        for ((d, record, heads, answer), (r, h, a)) in rows.iter().zip(expected) {
+            assert_eq!(
+                (d.as_str(), record.as_str(), &heads[..], *answer),
+                (device.as_str(), r, h, a)
+            );
+        }
+        let old: Option<String> = conn
+            .query_row(
+                "SELECT name FROM sqlite_master WHERE name LIKE 'device_heads%'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .expect("schema");
+        assert_eq!(old, None, "the old table and its index are gone");
+        drop(stmt);
+        drop(conn);
+
+        // Marked older again (as a test of an earlier migration does), it
+        // opens: schema 6 finds nothing left to convert.
+        let conn = Connection::open(dir.path().join("server.db")).expect("open");
+        conn.execute_batch("PRAGMA user_version = 4")
+            .expect("older");
+        drop(conn);
+        let conn = open(dir.path()).expect("opens again");
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM device_credit", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(n, 3);
+    }
 }

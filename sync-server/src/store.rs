@@ -101,6 +101,8 @@ pub struct TeamStore<'t> {
     /// Commit once the round's writes are done (see
     /// [`TeamStore::committing_writes`]).
     commit_writes: bool,
+    /// This round's answer (0 until [`ServerStore::begin_round`]).
+    answer: i64,
 }
 
 /// Feed records whose bytes are read in one statement rather than one by
@@ -166,6 +168,7 @@ impl<'t> TeamStore<'t> {
             position: HashMap::new(),
             ahead: HashMap::new(),
             commit_writes: false,
+            answer: 0,
         }
     }
 
@@ -616,7 +619,7 @@ impl ServerStore for TeamStore<'_> {
         let rows = self.tx.rows(
             &format!(
                 "SELECT p.seq, p.id, p.kind, p.heads, p.erased, p.scope,
-                   (SELECT credited FROM device_heads WHERE device = $3 AND record = p.id) FROM (
+                   (SELECT heads FROM device_credit WHERE device = $3 AND record = p.id) FROM (
                    SELECT seq, id, kind, heads, FALSE AS erased, scope FROM records
                      WHERE team = $1 {filter} AND seq > $2
                    UNION ALL
@@ -656,28 +659,41 @@ impl ServerStore for TeamStore<'_> {
         Ok(entries)
     }
 
+    /// A device's credit keeps, per record, the heads an answer gave it
+    /// and that answer's number. Rows are only ever of the answer the
+    /// device is credited with (or earlier) or of its pending answer, so
+    /// presenting the pending answer credits its rows by moving
+    /// `credited_answer` alone, without touching them. A pending answer
+    /// the device does not present has its rows deleted: a record it gave
+    /// again then loses the device's earlier credit too, and is sent whole
+    /// once more (rarer, and safe).
     fn begin_round(&mut self, last_answer: u64) -> Result<u64, ServerError> {
+        // The device's row is held from here (on PostgreSQL): two rounds
+        // of one device (a request given up on and sent again, through
+        // another instance) take their answers one after the other.
+        let locking = match self.tx.dialect() {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        };
         let row = self.tx.one(
-            "SELECT credited_answer, pending_answer FROM devices WHERE id = $1",
+            &format!("SELECT credited_answer, pending_answer FROM devices WHERE id = $1{locking}"),
             args![&self.device],
         )?;
         let (credited, pending) = (row.int(0)?, row.int(1)?);
         let last = last_answer as i64;
         if last != 0 && last == pending {
-            self.tx.exec(
-                "UPDATE device_heads SET credited = pending WHERE device = $1 AND pending IS NOT NULL",
-                args![&self.device],
-            )?;
+            // Its rows are credited from now on, as they stand.
         } else if last != credited {
             self.tx.exec(
-                "DELETE FROM device_heads WHERE device = $1",
+                "DELETE FROM device_credit WHERE device = $1",
                 args![&self.device],
             )?;
+        } else if pending != credited {
+            self.tx.exec(
+                "DELETE FROM device_credit WHERE device = $1 AND answer = $2",
+                args![&self.device, pending],
+            )?;
         }
-        self.tx.exec(
-            "UPDATE device_heads SET pending = NULL WHERE device = $1 AND pending IS NOT NULL",
-            args![&self.device],
-        )?;
         // In every case the answer the device presented becomes the one
         // it is credited with.
         let answer = self
@@ -688,6 +704,7 @@ impl ServerStore for TeamStore<'_> {
                 args![&self.device, last, self.now.as_millis()],
             )?
             .int(0)?;
+        self.answer = answer;
         Ok(answer as u64)
     }
 
@@ -699,7 +716,7 @@ impl ServerStore for TeamStore<'_> {
                 .transpose();
         }
         let heads = self.tx.row(
-            "SELECT credited FROM device_heads WHERE device = $1 AND record = $2",
+            "SELECT heads FROM device_credit WHERE device = $1 AND record = $2",
             args![&self.device, id.to_string()],
         )?;
         match heads {
@@ -712,15 +729,38 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn records_sent(&mut self, sent: &[(RecordId, Vec<ChangeHash>)]) -> Result<(), ServerError> {
+        if sent.is_empty() {
+            return Ok(());
+        }
+        // Written only while this round's answer is still the device's
+        // pending one: a later round of the same device (this one given
+        // up on) has taken its place, and must not find credit for an
+        // answer the device will never present. On PostgreSQL the device's
+        // row is held until this transaction ends, so that round waits to
+        // delete what is written here, or this one sees it came first.
+        let locking = match self.tx.dialect() {
+            Dialect::Postgres => " FOR SHARE",
+            Dialect::Sqlite => "",
+        };
+        let current = self
+            .tx
+            .row(
+                &format!("SELECT 1 FROM devices WHERE id = $1 AND pending_answer = $2{locking}"),
+                args![&self.device, self.answer],
+            )?
+            .is_some();
+        if !current {
+            return Ok(());
+        }
         // A record sent twice (pushed twice in one request) is written
         // once, at its last heads: one statement may not touch a row twice.
         let last: Vec<&(RecordId, Vec<ChangeHash>)> = last_of_each(sent, |(id, _)| *id).collect();
         for group in last.chunks(ROWS_PER_STATEMENT) {
-            let mut args = vec![Value::from(&self.device)];
+            let mut args = vec![Value::from(&self.device), Value::Int(self.answer)];
             let mut rows = Vec::with_capacity(group.len());
             for (id, heads) in group.iter().copied() {
                 rows.push(format!(
-                    "($1, ${}, NULL, ${})",
+                    "($1, ${}, ${}, $2)",
                     args.len() + 1,
                     args.len() + 2
                 ));
@@ -729,8 +769,8 @@ impl ServerStore for TeamStore<'_> {
             }
             self.tx.exec(
                 &format!(
-                    "INSERT INTO device_heads (device, record, credited, pending) VALUES {}
-                     ON CONFLICT (device, record) DO UPDATE SET pending = excluded.pending",
+                    "INSERT INTO device_credit (device, record, heads, answer) VALUES {}
+                     ON CONFLICT (device, record) DO UPDATE SET heads = excluded.heads, answer = excluded.answer",
                     rows.join(", ")
                 ),
                 &args,

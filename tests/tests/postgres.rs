@@ -44,7 +44,7 @@ fn the_schema_is_migrated_once_even_by_instances_starting_together() {
             "records",
             "chunks",
             "tombstones",
-            "device_heads",
+            "device_credit",
             "erased_changes",
         ] {
             let n: i64 = client
@@ -191,7 +191,7 @@ fn a_server_moves_to_postgresql_and_its_devices_carry_on_without_joining_again()
         "invitations",
         "devices",
         "chunks",
-        "device_heads",
+        "device_credit",
     ] {
         let sql = format!("SELECT COUNT(*) FROM {table}");
         assert_eq!(new.count(&sql, &[]), old.count(&sql, &[]), "{table}");

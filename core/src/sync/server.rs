@@ -126,7 +126,10 @@ pub trait ServerStore {
     /// credited, nothing changes; anything else (a device restored from a
     /// backup, a replayed old request) forgets every credited heads, so
     /// the device is sent whole records until credit builds up again.
-    /// Either way, heads recorded for another pending answer are dropped.
+    /// Either way, heads recorded for another pending answer are dropped
+    /// (a store may then forget what it credited before for the records
+    /// that answer gave again: crediting less is always safe, the device
+    /// is only sent more).
     fn begin_round(&mut self, last_answer: u64) -> Result<u64, Self::Error>;
     /// The heads of a record the device is credited with holding.
     fn device_heads(&mut self, id: RecordId) -> Result<Option<Vec<ChangeHash>>, Self::Error>;
