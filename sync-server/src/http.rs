@@ -478,6 +478,7 @@ async fn sync(
         .with_db(move |db| {
             db.write(|tx| {
                 let mut store = TeamStore::new(tx, &device.team, &device.id, now)
+                    .signing_as(device.member)
                     .with_cache(&docs)
                     .committing_writes();
                 handle_sync(&mut store, &device.access, &req, limits).map_err(|e| match e {

@@ -103,6 +103,27 @@ pub struct TeamStore<'t> {
     commit_writes: bool,
     /// This round's answer (0 until [`ServerStore::begin_round`]).
     answer: i64,
+    /// What [`ServerStore::lock`] read of the records it locked.
+    locked: Locked,
+    /// Whether the team has erased any change (asked once a round).
+    team_erased: Option<bool>,
+    /// The member the device acts for, when its authentication said it.
+    member: Option<MemberId>,
+}
+
+/// What [`ServerStore::lock`] read with the records it locked, on
+/// PostgreSQL (where each statement is a round trip, made while the
+/// records are held): each one's stored heads and chunk count, and which
+/// are tombstones. A record this round writes is forgotten here, and read
+/// again when asked about.
+#[derive(Debug, Default)]
+struct Locked {
+    /// The records locked and not written since.
+    ids: HashSet<RecordId>,
+    /// Their heads and chunk counts, for those stored.
+    stored: HashMap<RecordId, (Vec<u8>, i64)>,
+    /// Those erased.
+    erased: HashSet<RecordId>,
 }
 
 /// Feed records whose bytes are read in one statement rather than one by
@@ -169,6 +190,9 @@ impl<'t> TeamStore<'t> {
             ahead: HashMap::new(),
             commit_writes: false,
             answer: 0,
+            locked: Locked::default(),
+            team_erased: None,
+            member: None,
         }
     }
 
@@ -182,6 +206,13 @@ impl<'t> TeamStore<'t> {
     /// into nothing new.
     pub fn committing_writes(mut self) -> Self {
         self.commit_writes = true;
+        self
+    }
+
+    /// The same, for a device its authentication said acts for `member`:
+    /// whom it may sign as is known without asking the database.
+    pub fn signing_as(mut self, member: MemberId) -> Self {
+        self.member = Some(member);
         self
     }
 
@@ -333,13 +364,34 @@ impl ServerStore for TeamStore<'_> {
     fn lock(&mut self, ids: &[RecordId]) -> Result<(), ServerError> {
         // SQLite's write transaction already holds the whole database.
         if self.tx.dialect() == Dialect::Postgres && !ids.is_empty() {
-            let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+            let list = Value::TextList(ids.iter().map(ToString::to_string).collect());
             // In one order (the ids'), so two rounds never wait on each
-            // other in a circle.
-            self.tx.rows(
-                "SELECT id FROM records WHERE team = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
-                &[Value::from(&self.team), Value::TextList(ids)],
+            // other in a circle. What the round asks of each record next
+            // comes with it.
+            let stored = self.tx.rows(
+                "SELECT id, heads, chunk_count FROM records WHERE team = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
+                &[Value::from(&self.team), list.clone()],
             )?;
+            let erased = self.tx.rows(
+                "SELECT id FROM tombstones WHERE team = $1 AND id = ANY($2)",
+                &[Value::from(&self.team), list],
+            )?;
+            self.locked = Locked {
+                ids: ids.iter().copied().collect(),
+                stored: stored
+                    .into_iter()
+                    .map(|mut r| {
+                        Ok((
+                            db::typed_id(&r.text(0)?, "record")?,
+                            (r.take_bytes(1)?, r.int(2)?),
+                        ))
+                    })
+                    .collect::<Result<_, ServerError>>()?,
+                erased: erased
+                    .iter()
+                    .map(|r| db::typed_id(&r.text(0)?, "record"))
+                    .collect::<Result<_, ServerError>>()?,
+            };
         }
         Ok(())
     }
@@ -360,6 +412,9 @@ impl ServerStore for TeamStore<'_> {
     /// device's cursor passes them (a server restored from a backup knows
     /// a device is ahead of it by that cursor).
     fn writes_done(&mut self) -> Result<(), ServerError> {
+        // What was read with the locks holds only while they are held:
+        // the answer reads what stands when it is made.
+        self.locked = Locked::default();
         let written = std::mem::take(&mut self.written);
         let order: Vec<RecordId> = last_of_each(&written, |id| *id).copied().collect();
         if order.is_empty() {
@@ -401,14 +456,21 @@ impl ServerStore for TeamStore<'_> {
         self.loaded.insert(id);
         if let Some(cache) = self.cache {
             if let Some(mut doc) = cache.take(&self.team, id) {
-                let stored = self.tx.row(
-                    "SELECT heads, chunk_count FROM records WHERE team = $1 AND id = $2",
-                    args![&self.team, id.to_string()],
-                )?;
+                let stored = if self.locked.ids.contains(&id) {
+                    self.locked.stored.get(&id).cloned()
+                } else {
+                    self.tx
+                        .row(
+                            "SELECT heads, chunk_count FROM records WHERE team = $1 AND id = $2",
+                            args![&self.team, id.to_string()],
+                        )?
+                        .map(|mut h| Ok::<_, ServerError>((h.take_bytes(0)?, h.int(1)?)))
+                        .transpose()?
+                };
                 match stored {
                     None => return Ok(None),
-                    Some(h) if h.bytes(0)? == encode_heads(&doc.heads()) => {
-                        self.counts.insert(id, h.int(1)?);
+                    Some((heads, count)) if heads == encode_heads(&doc.heads()) => {
+                        self.counts.insert(id, count);
                         return Ok(Some(doc));
                     }
                     Some(_) => {}
@@ -500,6 +562,9 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn is_erased(&mut self, id: RecordId) -> Result<bool, ServerError> {
+        if self.locked.ids.contains(&id) {
+            return Ok(self.locked.erased.contains(&id));
+        }
         Ok(self
             .tx
             .row(
@@ -514,6 +579,7 @@ impl ServerStore for TeamStore<'_> {
             "INSERT INTO records (team, id, kind, snapshot, heads, snapshot_heads, seq, scope) VALUES ($1, $2, $3, $4, $5, $5, 0, $6)",
             args![&self.team, doc.id().to_string(), doc.kind().code(), doc.save(), encode_heads(&doc.heads()), doc.scope().map(|s| s.to_string())],
         )?;
+        self.locked.ids.remove(&doc.id());
         self.written.push(doc.id());
         Ok(())
     }
@@ -554,6 +620,7 @@ impl ServerStore for TeamStore<'_> {
             )?;
             self.counts.insert(doc.id(), count + 1);
         }
+        self.locked.ids.remove(&doc.id());
         self.written.push(doc.id());
         Ok(())
     }
@@ -791,6 +858,25 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn erased_change(&mut self, hashes: &[ChangeHash]) -> Result<bool, ServerError> {
+        // Most teams never erased anything: asked once, that spares a
+        // statement per change pushed.
+        let team_erased = match self.team_erased {
+            Some(known) => known,
+            None => {
+                let any = self
+                    .tx
+                    .row(
+                        "SELECT 1 FROM erased_changes WHERE team = $1 LIMIT 1",
+                        args![&self.team],
+                    )?
+                    .is_some();
+                self.team_erased = Some(any);
+                any
+            }
+        };
+        if !team_erased {
+            return Ok(false);
+        }
         for h in hashes {
             if self
                 .tx
@@ -813,6 +899,9 @@ impl ServerStore for TeamStore<'_> {
     fn signs_as(&mut self, member: MemberId) -> Result<bool, ServerError> {
         if let Some(known) = self.signs.get(&member) {
             return Ok(*known);
+        }
+        if let Some(own) = self.member {
+            return Ok(member == own);
         }
         let signs = self
             .tx
