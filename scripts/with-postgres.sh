@@ -23,16 +23,23 @@ as_owner=()
 if [ "$(id -u)" -eq 0 ]; then
   as_owner=(runuser -u postgres --)
 fi
-# A port nothing listens on (bash alone: a fresh machine may lack python).
-port=""
-for _ in $(seq 1 50); do
-  candidate=$((20000 + RANDOM % 40000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-    port=$candidate
-    break
-  fi
-done
-[ -n "$port" ] || { echo "no free port for PostgreSQL" >&2; exit 1; }
+# A port nothing listens on (bash alone: a fresh machine may lack python),
+# below the range the system gives outgoing connections (whose ports a
+# listening socket may not take either).
+free_port() {
+  local low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$low" -gt 11000 ] || low=61000
+  for _ in $(seq 1 50); do
+    candidate=$((10000 + RANDOM % (low - 10000)))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  echo "no free port for PostgreSQL" >&2
+  return 1
+}
 
 stop() {
   "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$base/pg" -m immediate stop >/dev/null 2>&1 || true
@@ -47,8 +54,19 @@ trap stop EXIT
   cat "$base/initdb.log" >&2
   exit 1
 }
-"${as_owner[@]}" "$pg_bin/pg_ctl" -D "$base/pg" -l "$base/pg.log" \
-  -o "-p $port -k $base -c listen_addresses=127.0.0.1 ${CARNET_TEST_PG_SETTINGS:-}" -w start >/dev/null || {
+# Another process may take the port between the probe and the start: then
+# another port is tried.
+started=""
+for _ in 1 2 3 4 5; do
+  port=$(free_port)
+  if "${as_owner[@]}" "$pg_bin/pg_ctl" -D "$base/pg" -l "$base/pg.log" \
+    -o "-p $port -k $base -c listen_addresses=127.0.0.1 ${CARNET_TEST_PG_SETTINGS:-}" -w start >/dev/null; then
+    started=1
+    break
+  fi
+  grep -q "could not bind\|could not create any TCP/IP sockets" "$base/pg.log" || break
+done
+[ -n "$started" ] || {
   cat "$base/pg.log" >&2
   exit 1
 }

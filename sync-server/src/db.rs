@@ -125,6 +125,23 @@ impl Database {
         }
     }
 
+    /// Run `f`, which only reads: on PostgreSQL each statement on its own,
+    /// outside a transaction (see [`crate::pg::Postgres::read`]); on SQLite on the
+    /// connection, between writes.
+    pub fn read<T>(
+        &self,
+        f: impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
+        match &self.backend {
+            Backend::Sqlite(conn) => {
+                let mut f = f;
+                let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
+                f(&*conn)
+            }
+            Backend::Postgres(pg) => pg.read(f),
+        }
+    }
+
     /// Give back the room erased records took, where the database keeps
     /// it apart: SQLite's log still holds the pages as they were, so it
     /// is written into the file (where the deleted cells are zeros) and
@@ -473,7 +490,7 @@ pub struct Device {
 /// The device holding `token`.
 pub fn authenticate(db: &Database, token: &str) -> Result<Device, ServerError> {
     let hash = accounts::hash(token.trim());
-    let row = db.write(|tx| {
+    let row = db.read(|tx| {
         tx.row(
             "SELECT d.id, d.team, d.member, d.revoked_at, m.role, m.persons, m.organisation
              FROM devices d JOIN members m ON m.id = d.member WHERE d.token_hash = $1",
@@ -504,7 +521,7 @@ pub fn authenticate(db: &Database, token: &str) -> Result<Device, ServerError> {
 
 /// The devices of a team.
 pub fn devices(db: &Database, team: &str) -> Result<Vec<DeviceInfo>, ServerError> {
-    let rows = db.write(|tx| {
+    let rows = db.read(|tx| {
         tx.rows(
             "SELECT d.id, d.name, m.id, m.name, m.role, d.created_at, d.last_seen, d.revoked_at
              FROM devices d JOIN members m ON m.id = d.member WHERE d.team = $1 ORDER BY d.created_at, d.id",
@@ -665,5 +682,5 @@ fn team_exists_in(tx: &dyn Sql, team: &str) -> Result<bool, ServerError> {
 
 /// Whether a team of that id exists on this server.
 pub fn team_exists(db: &Database, team: &str) -> Result<bool, ServerError> {
-    db.write(|tx| team_exists_in(tx, team))
+    db.read(|tx| team_exists_in(tx, team))
 }

@@ -248,7 +248,7 @@ async fn gate(State(state): State<AppState>, req: Request, next: Next) -> Respon
 async fn ready(State(state): State<AppState>) -> Result<Json<Health>, ServerError> {
     let answered = tokio::time::timeout(
         std::time::Duration::from_secs(5),
-        state.with_db(|db| db.write(|tx| tx.one("SELECT 1", &[])?.int(0))),
+        state.with_db(|db| db.read(|tx| tx.one("SELECT 1", &[])?.int(0))),
     )
     .await;
     match answered {

@@ -338,11 +338,30 @@ impl Postgres {
     /// to [`ATTEMPTS`] times, a little later each time.
     pub fn write<T>(
         &self,
+        f: impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
+        self.run(f, true)
+    }
+
+    /// Run `f`, which only reads, each statement on its own outside a
+    /// transaction (two round trips fewer than [`Postgres::write`]: a
+    /// device's authentication is one statement); run again as `write`
+    /// does when the connection was lost.
+    pub fn read<T>(
+        &self,
+        f: impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+    ) -> Result<T, ServerError> {
+        self.run(f, false)
+    }
+
+    fn run<T>(
+        &self,
         mut f: impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+        transaction: bool,
     ) -> Result<T, ServerError> {
         let mut attempt = 1;
         loop {
-            match self.attempt(&mut f) {
+            match self.attempt(&mut f, transaction) {
                 Err(ServerError::Conflict(why)) | Err(ServerError::Retry(why))
                     if attempt < ATTEMPTS =>
                 {
@@ -362,21 +381,31 @@ impl Postgres {
     fn attempt<T>(
         &self,
         f: &mut impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+        transaction: bool,
     ) -> Result<T, ServerError> {
         let mut client = self.runtime.block_on(self.pool.get()).map_err(pool_error)?;
+        if !transaction {
+            return f(&PgTx {
+                session: Session::Alone(&client),
+                runtime: &self.runtime,
+                statements: std::cell::Cell::new(0),
+            });
+        }
         let tx = self
             .runtime
             .block_on(client.transaction())
             .map_err(pg_error)?;
         let started = std::time::Instant::now();
         let sql = PgTx {
-            tx,
+            session: Session::Transaction(tx),
             runtime: &self.runtime,
             statements: std::cell::Cell::new(0),
         };
         let out = f(&sql)?;
         let statements = sql.statements.get();
-        self.runtime.block_on(sql.tx.commit()).map_err(pg_error)?;
+        if let Session::Transaction(tx) = sql.session {
+            self.runtime.block_on(tx.commit()).map_err(pg_error)?;
+        }
         tracing::debug!(
             statements,
             ms = started.elapsed().as_millis() as u64,
@@ -446,12 +475,54 @@ pub fn pg_error(e: tokio_postgres::Error) -> ServerError {
     ServerError::Internal(format!("PostgreSQL: {e}"))
 }
 
-/// One transaction on PostgreSQL.
+/// Where a [`PgTx`]'s statements run.
+enum Session<'a> {
+    /// In one transaction.
+    Transaction(deadpool_postgres::Transaction<'a>),
+    /// Each on its own (reads only).
+    Alone(&'a deadpool_postgres::Client),
+}
+
+/// One transaction on PostgreSQL (or statements run alone).
 struct PgTx<'a> {
-    tx: deadpool_postgres::Transaction<'a>,
+    session: Session<'a>,
     runtime: &'a tokio::runtime::Handle,
     /// Statements run so far (for the debug log).
     statements: std::cell::Cell<usize>,
+}
+
+impl PgTx<'_> {
+    /// `sql`, prepared once per connection.
+    async fn prepared(&self, sql: &str) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
+        match &self.session {
+            Session::Transaction(tx) => tx.prepare_cached(sql).await,
+            Session::Alone(client) => client.prepare_cached(sql).await,
+        }
+    }
+
+    /// The rows of a prepared statement.
+    async fn query(
+        &self,
+        stmt: &tokio_postgres::Statement,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+        match &self.session {
+            Session::Transaction(tx) => tx.query(stmt, params).await,
+            Session::Alone(client) => client.query(stmt, params).await,
+        }
+    }
+
+    /// The rows a prepared statement changed.
+    async fn execute(
+        &self,
+        stmt: &tokio_postgres::Statement,
+        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+    ) -> Result<u64, tokio_postgres::Error> {
+        match &self.session {
+            Session::Transaction(tx) => tx.execute(stmt, params).await,
+            Session::Alone(client) => client.execute(stmt, params).await,
+        }
+    }
 }
 
 impl Sql for PgTx<'_> {
@@ -465,19 +536,22 @@ impl Sql for PgTx<'_> {
         let rows = self
             .runtime
             .block_on(async {
-                let stmt = self.tx.prepare_cached(sql).await?;
-                self.tx.query(&stmt, &params).await
+                let stmt = self.prepared(sql).await?;
+                self.query(&stmt, &params).await
             })
             .map_err(pg_error)?;
         rows.iter().map(pg_row).collect()
     }
 
     fn commit_so_far(&self) -> Result<(), ServerError> {
+        let Session::Transaction(tx) = &self.session else {
+            return Ok(());
+        };
         self.statements.set(self.statements.get() + 2);
         self.runtime
             .block_on(async {
-                self.tx.batch_execute("COMMIT").await?;
-                self.tx.batch_execute("BEGIN").await
+                tx.batch_execute("COMMIT").await?;
+                tx.batch_execute("BEGIN").await
             })
             .map_err(pg_error)
     }
@@ -487,8 +561,8 @@ impl Sql for PgTx<'_> {
         let params = params(args);
         self.runtime
             .block_on(async {
-                let stmt = self.tx.prepare_cached(sql).await?;
-                self.tx.execute(&stmt, &params).await
+                let stmt = self.prepared(sql).await?;
+                self.execute(&stmt, &params).await
             })
             .map_err(pg_error)
     }
