@@ -261,6 +261,16 @@ impl RecordDoc {
         Self::load_all(id, snapshot, chunks, automerge::VerificationMode::DontCheck)
     }
 
+    /// Apply stored changes that follow what this document holds (the
+    /// server's own storage, validated when written): a document kept
+    /// decoded catches up with what another process stored since.
+    pub fn apply_trusted(&mut self, bytes: &[u8]) -> Result<(), CoreError> {
+        self.doc
+            .load_incremental(bytes)
+            .map(|_| ())
+            .map_err(CoreError::decode)
+    }
+
     /// The record's id.
     pub fn id(&self) -> RecordId {
         self.id

@@ -247,6 +247,46 @@ impl<'t> TeamStore<'t> {
         Ok(Some((row.take_bytes(0)?, chunks)))
     }
 
+    /// A kept document of `id` brought up to the `stored` heads with the
+    /// chunks stored after what it holds (another instance, or a round
+    /// that rolled back, moved on from it): two small reads where loading
+    /// it again decodes it whole. `None` when its heads are no chunk's
+    /// (the record was compacted since), or the chunks do not lead
+    /// to the stored heads.
+    fn caught_up(
+        &mut self,
+        id: RecordId,
+        mut doc: RecordDoc,
+        stored: &[u8],
+    ) -> Result<Option<RecordDoc>, ServerError> {
+        let held = encode_heads(&doc.heads());
+        // Where it stands: at the snapshot (-1), or after a chunk.
+        let positions = self.tx.rows(
+            "SELECT -1, snapshot_heads FROM records WHERE team = $1 AND id = $2
+             UNION ALL SELECT n, heads_after FROM chunks WHERE team = $1 AND id = $2
+             ORDER BY 1",
+            args![&self.team, id.to_string()],
+        )?;
+        let mut after = None;
+        for row in &positions {
+            if row.bytes(1)? == held {
+                after = Some(row.int(0)?);
+            }
+        }
+        let Some(after) = after else {
+            return Ok(None);
+        };
+        for row in self.tx.rows(
+            "SELECT bytes FROM chunks WHERE team = $1 AND id = $2 AND n > $3 ORDER BY n",
+            args![&self.team, id.to_string(), after],
+        )? {
+            if doc.apply_trusted(&row.bytes(0)?).is_err() {
+                return Ok(None);
+            }
+        }
+        Ok((encode_heads(&doc.heads()) == stored).then_some(doc))
+    }
+
     /// The bytes of `id` read ahead with the feed records that follow it,
     /// if it is one of the feed's.
     fn read_ahead(&mut self, id: RecordId) -> Result<Option<Ahead>, ServerError> {
@@ -473,7 +513,12 @@ impl ServerStore for TeamStore<'_> {
                         self.counts.insert(id, count);
                         return Ok(Some(doc));
                     }
-                    Some(_) => {}
+                    Some((heads, count)) => {
+                        if let Some(doc) = self.caught_up(id, doc, &heads)? {
+                            self.counts.insert(id, count);
+                            return Ok(Some(doc));
+                        }
+                    }
                 }
             }
         }
@@ -966,6 +1011,59 @@ mod tests {
                 .get_status(rusqlite::StatementStatus::RePrepare);
             assert_eq!(reprepared, 0, "{sql}");
         }
+    }
+
+    #[test]
+    fn a_kept_document_catches_up_with_chunks_another_process_stored() {
+        let (_dir, mut conn, team, id) = a_team();
+        let cache = DocCache::default();
+        // This process keeps the workspace decoded.
+        {
+            let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
+            let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&cache);
+            let doc = store.load(id).expect("load").expect("stored");
+            store.release(doc);
+            drop(store);
+            tx.commit().expect("commit");
+        }
+        // Another one (no cache) renames it and stores the change.
+        {
+            let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
+            let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now());
+            let mut doc = store.load(id).expect("load").expect("stored");
+            let before = doc.heads();
+            let actor = Actor::new(carnet_core::MemberId::from_uuid(uuid::Uuid::nil()), [2; 8]);
+            doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
+                if let Record::Workspace(w) = r {
+                    w.name = "Pôle Sud".into();
+                }
+                Ok::<_, CoreError>(())
+            })
+            .expect("edit");
+            let changes = doc.changes_since(&before);
+            store.append(&mut doc, &changes).expect("append");
+            drop(store);
+            tx.commit().expect("commit");
+        }
+        // The snapshot made unreadable: only the chunk after the kept
+        // document's heads can bring it up to date.
+        conn.execute(
+            "UPDATE records SET snapshot = X'00' WHERE team = ?1 AND id = ?2",
+            [&team, &id.to_string()],
+        )
+        .expect("damage");
+        let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
+        let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&cache);
+        let mut doc = store.load(id).expect("load").expect("caught up");
+        assert_eq!(name(&doc), "Pôle Sud");
+        let stored: Vec<u8> = tx
+            .query_row(
+                "SELECT heads FROM records WHERE team = ?1 AND id = ?2",
+                [&team, &id.to_string()],
+                |r| r.get(0),
+            )
+            .expect("heads");
+        assert_eq!(encode_heads(&doc.heads()), stored);
     }
 
     #[test]
