@@ -493,7 +493,10 @@ struct PgTx<'a> {
 
 impl PgTx<'_> {
     /// `sql`, prepared once per connection.
-    async fn prepared(&self, sql: &str) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
+    async fn prepared(
+        &self,
+        sql: &str,
+    ) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
         match &self.session {
             Session::Transaction(tx) => tx.prepare_cached(sql).await,
             Session::Alone(client) => client.prepare_cached(sql).await,

@@ -981,6 +981,21 @@ mod tests {
         }
     }
 
+    /// Rename the workspace in `doc` (in memory), as a session of its own.
+    fn rename(doc: &mut RecordDoc, to: &str, session: u8) {
+        let actor = Actor::new(
+            carnet_core::MemberId::from_uuid(uuid::Uuid::nil()),
+            [session; 8],
+        );
+        doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
+            if let Record::Workspace(w) = r {
+                w.name = to.into();
+            }
+            Ok::<_, CoreError>(())
+        })
+        .expect("edit");
+    }
+
     /// A server database holding one team; its id and its workspace's.
     fn a_team() -> (tempfile::TempDir, rusqlite::Connection, String, RecordId) {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -1032,14 +1047,7 @@ mod tests {
             let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now());
             let mut doc = store.load(id).expect("load").expect("stored");
             let before = doc.heads();
-            let actor = Actor::new(carnet_core::MemberId::from_uuid(uuid::Uuid::nil()), [2; 8]);
-            doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
-                if let Record::Workspace(w) = r {
-                    w.name = "Pôle Sud".into();
-                }
-                Ok::<_, CoreError>(())
-            })
-            .expect("edit");
+            rename(&mut doc, "Pôle Sud", 2);
             let changes = doc.changes_since(&before);
             store.append(&mut doc, &changes).expect("append");
             drop(store);
@@ -1077,14 +1085,7 @@ mod tests {
             let tx = crate::sqlite::write_tx(&mut conn).expect("tx");
             let mut store = TeamStore::new(&*tx, &team, "", Timestamp::now()).with_cache(&cache);
             let mut doc = store.load(id).expect("load").expect("stored");
-            let actor = Actor::new(carnet_core::MemberId::from_uuid(uuid::Uuid::nil()), [1; 8]);
-            doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
-                if let Record::Workspace(w) = r {
-                    w.name = "Jamais enregistré".into();
-                }
-                Ok::<_, CoreError>(())
-            })
-            .expect("edit");
+            rename(&mut doc, "Jamais enregistré", 1);
             store.release(doc);
         }
         assert_eq!(cache.len(), 1, "the document was kept");
