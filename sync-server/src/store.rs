@@ -71,7 +71,9 @@ impl DocCache {
 /// One team's records as seen by one device, inside a transaction of
 /// either database ([`Sql`]). Writes take their feed positions once they
 /// are all done, at once, from the team's counter: see
-/// [`ServerStore::writes_done`] on this store for why.
+/// [`ServerStore::writes_done`] on this store for why. Appends are
+/// written together too (see [`Appended`]): what a store wrote is
+/// complete once `writes_done` (or [`TeamStore::finish`]) ran.
 pub struct TeamStore<'t> {
     tx: &'t dyn Sql,
     team: String,
@@ -109,6 +111,21 @@ pub struct TeamStore<'t> {
     team_erased: Option<bool>,
     /// The member the device acts for, when its authentication said it.
     member: Option<MemberId>,
+    /// Appends not written yet (see [`Appended`]).
+    appended: Appended,
+}
+
+/// Appends not written yet: the chunks, and each record's new chunk
+/// count, heads and scope. They are written together, two statements for
+/// all of them, before the store next reads anything or when the round's
+/// writes end: a round pushing five edited notes wrote ten statements,
+/// each a round trip made while it holds those notes (on PostgreSQL).
+#[derive(Debug, Default)]
+struct Appended {
+    /// Per chunk: its record, its number, its bytes, the heads after it.
+    chunks: Vec<(RecordId, i64, Vec<u8>, Vec<u8>)>,
+    /// Per append: the record, its chunk count, heads and scope after it.
+    records: Vec<(RecordId, i64, Vec<u8>, Option<String>)>,
 }
 
 /// What [`ServerStore::lock`] read with the records it locked, on
@@ -193,6 +210,7 @@ impl<'t> TeamStore<'t> {
             locked: Locked::default(),
             team_erased: None,
             member: None,
+            appended: Appended::default(),
         }
     }
 
@@ -227,6 +245,71 @@ impl<'t> TeamStore<'t> {
     /// round's writes end in the round itself.
     pub fn finish(mut self) -> Result<(), ServerError> {
         self.writes_done()
+    }
+
+    /// Write the appends not written yet (see [`Appended`]).
+    fn flush(&mut self) -> Result<(), ServerError> {
+        if self.appended.chunks.is_empty() && self.appended.records.is_empty() {
+            return Ok(());
+        }
+        let Appended { chunks, records } = std::mem::take(&mut self.appended);
+        for group in chunks.chunks(ROWS_PER_STATEMENT) {
+            let mut args = vec![Value::from(&self.team)];
+            let mut rows = Vec::with_capacity(group.len());
+            for (id, n, bytes, heads) in group {
+                let k = args.len();
+                rows.push(format!(
+                    "($1, ${}, ${}, ${}, ${})",
+                    k + 1,
+                    k + 2,
+                    k + 3,
+                    k + 4
+                ));
+                args.push(Value::from(id.to_string()));
+                args.push(Value::Int(*n));
+                args.push(Value::from(bytes.clone()));
+                args.push(Value::from(heads.clone()));
+            }
+            self.tx.exec(
+                &format!(
+                    "INSERT INTO chunks (team, id, n, bytes, heads_after) VALUES {}",
+                    rows.join(", ")
+                ),
+                &args,
+            )?;
+        }
+        // PostgreSQL types a parameter in a CASE by the CASE, not by the
+        // column it is written to; SQLite would make a BYTEA cast a number.
+        let blob = |n: usize| match self.tx.dialect() {
+            Dialect::Postgres => format!("CAST(${n} AS BYTEA)"),
+            Dialect::Sqlite => format!("${n}"),
+        };
+        let last: Vec<_> = last_of_each(&records, |r| r.0).collect();
+        for group in last.chunks(ROWS_PER_STATEMENT) {
+            let mut args = vec![Value::from(&self.team)];
+            let (mut counts, mut heads, mut scopes, mut ids) =
+                (String::new(), String::new(), String::new(), Vec::new());
+            for (id, count, h, scope) in group.iter().copied() {
+                let k = args.len();
+                counts.push_str(&format!(" WHEN ${} THEN CAST(${} AS BIGINT)", k + 1, k + 2));
+                heads.push_str(&format!(" WHEN ${} THEN {}", k + 1, blob(k + 3)));
+                scopes.push_str(&format!(" WHEN ${} THEN ${}", k + 1, k + 4));
+                ids.push(format!("${}", k + 1));
+                args.push(Value::from(id.to_string()));
+                args.push(Value::Int(*count));
+                args.push(Value::from(h.clone()));
+                args.push(Value::from(scope.clone()));
+            }
+            self.tx.exec(
+                &format!(
+                    "UPDATE records SET chunk_count = CASE id{counts} END, heads = CASE id{heads} END, scope = CASE id{scopes} END
+                     WHERE team = $1 AND id IN ({})",
+                    ids.join(", ")
+                ),
+                &args,
+            )?;
+        }
+        Ok(())
     }
 
     /// A record's snapshot and its chunks, in order.
@@ -402,6 +485,7 @@ impl ServerStore for TeamStore<'_> {
     type Error = ServerError;
 
     fn lock(&mut self, ids: &[RecordId]) -> Result<(), ServerError> {
+        self.flush()?;
         // SQLite's write transaction already holds the whole database.
         if self.tx.dialect() == Dialect::Postgres && !ids.is_empty() {
             let list = Value::TextList(ids.iter().map(ToString::to_string).collect());
@@ -452,6 +536,7 @@ impl ServerStore for TeamStore<'_> {
     /// device's cursor passes them (a server restored from a backup knows
     /// a device is ahead of it by that cursor).
     fn writes_done(&mut self) -> Result<(), ServerError> {
+        self.flush()?;
         // What was read with the locks holds only while they are held:
         // the answer reads what stands when it is made.
         self.locked = Locked::default();
@@ -493,6 +578,7 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, ServerError> {
+        self.flush()?;
         self.loaded.insert(id);
         if let Some(cache) = self.cache {
             if let Some(mut doc) = cache.take(&self.team, id) {
@@ -531,6 +617,7 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn stored_bytes(&mut self, id: RecordId) -> Result<Option<Vec<u8>>, ServerError> {
+        self.flush()?;
         if let Some(Ahead {
             snapshot: Some(mut snapshot),
             chunks,
@@ -555,6 +642,7 @@ impl ServerStore for TeamStore<'_> {
         id: RecordId,
         heads: &[ChangeHash],
     ) -> Result<Option<Vec<u8>>, ServerError> {
+        self.flush()?;
         let mut wanted = heads.to_vec();
         wanted.sort();
         let same = |stored: &[u8]| -> bool {
@@ -633,18 +721,21 @@ impl ServerStore for TeamStore<'_> {
         let id = doc.id().to_string();
         let count = match self.counts.get(&doc.id()) {
             Some(n) => *n,
-            None => self
-                .tx
-                .one(
-                    "SELECT chunk_count FROM records WHERE team = $1 AND id = $2",
-                    args![&self.team, &id],
-                )?
-                .int(0)?,
+            None => {
+                self.flush()?;
+                self.tx
+                    .one(
+                        "SELECT chunk_count FROM records WHERE team = $1 AND id = $2",
+                        args![&self.team, &id],
+                    )?
+                    .int(0)?
+            }
         };
         let heads = encode_heads(&doc.heads());
         // A referral may be addressed elsewhere: its scope follows.
         let scope = doc.scope().map(|s| s.to_string());
         if count + 1 >= COMPACT_AFTER {
+            self.flush()?;
             self.tx.exec(
                 "DELETE FROM chunks WHERE team = $1 AND id = $2",
                 args![&self.team, &id],
@@ -655,14 +746,12 @@ impl ServerStore for TeamStore<'_> {
             )?;
             self.counts.insert(doc.id(), 0);
         } else {
-            self.tx.exec(
-                "INSERT INTO chunks (team, id, n, bytes, heads_after) VALUES ($1, $2, $3, $4, $5)",
-                args![&self.team, &id, count, changes, heads.clone()],
-            )?;
-            self.tx.exec(
-                "UPDATE records SET chunk_count = $3, heads = $4, scope = $5 WHERE team = $1 AND id = $2",
-                args![&self.team, &id, count + 1, heads, scope],
-            )?;
+            self.appended
+                .chunks
+                .push((doc.id(), count, changes.to_vec(), heads.clone()));
+            self.appended
+                .records
+                .push((doc.id(), count + 1, heads, scope));
             self.counts.insert(doc.id(), count + 1);
         }
         self.locked.ids.remove(&doc.id());
@@ -686,6 +775,7 @@ impl ServerStore for TeamStore<'_> {
         cursor: u64,
         scope: Option<RecordId>,
     ) -> Result<Option<u64>, ServerError> {
+        self.flush()?;
         // A partner's count reads only its scope's rows (by their index).
         let row = match scope {
             None => self.tx.one(
@@ -709,6 +799,7 @@ impl ServerStore for TeamStore<'_> {
         limit: usize,
         scope: Option<RecordId>,
     ) -> Result<Vec<FeedEntry>, ServerError> {
+        self.flush()?;
         // The limit is written into the statement, which SQLite plans
         // without its bound values (see `sqlite::open`). A partner's feed
         // reads only its scope's rows, by their index: not the team's
@@ -1050,7 +1141,7 @@ mod tests {
             rename(&mut doc, "Pôle Sud", 2);
             let changes = doc.changes_since(&before);
             store.append(&mut doc, &changes).expect("append");
-            drop(store);
+            store.finish().expect("written");
             tx.commit().expect("commit");
         }
         // The snapshot made unreadable: only the chunk after the kept
