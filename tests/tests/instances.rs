@@ -1,8 +1,9 @@
 //! Several server instances on one PostgreSQL database (the test
 //! command's throwaway cluster), behind a proxy that sends each request
 //! to the next instance: pushes committing side by side must never make
-//! a device's pull skip a record, and an instance killed mid-round must
-//! cost its devices nothing but a retry.
+//! a device's pull skip a record, an instance killed mid-round must
+//! cost its devices nothing but a retry, and a request sent again through
+//! the other instance must leave no credit for an answer never read.
 
 mod common;
 
@@ -201,4 +202,74 @@ fn an_instance_killed_mid_round_costs_its_devices_a_retry_and_nothing_acknowledg
         "rounds that failed and were retried: {}",
         failed.load(Ordering::SeqCst)
     );
+}
+
+/// A device's credit rows of no answer it can present: neither one it
+/// presented (at most `credited_answer`) nor its pending one.
+fn stray_credit(server: &TestServer, device: &str) -> i64 {
+    server.count(
+        "SELECT COUNT(*) FROM device_credit c JOIN devices d ON d.id = c.device
+         WHERE d.id = $1 AND c.answer > d.credited_answer AND c.answer != d.pending_answer",
+        &[device.into()],
+    )
+}
+
+#[test]
+fn a_request_sent_again_through_the_other_instance_leaves_no_stray_credit() {
+    use carnet_core::sync::client::build_request;
+    use carnet_core::sync::protocol::encode;
+
+    let server = TestServer::start_postgres(2);
+    let (team, code) = server.create_team("Réseau Nord", "Aline");
+    let mut aline = Device::join(&server, &code, "Aline", 1);
+    let mut bea = Device::join(&server, &server.invite(&team, "worker", true), "Béa", 2);
+    let token = bea.nb.membership().expect("meta").expect("joined").token;
+    let device = server.query(
+        "SELECT d.id FROM devices d JOIN members m ON m.id = d.member WHERE m.name = $1",
+        &["Béa".into()],
+    )[0]
+    .text(0)
+    .expect("Béa's device");
+    let urls = server.instance_urls();
+    for round in 0..30 {
+        // Aline writes, so that each answer to Béa sends records.
+        for k in 0..3 {
+            aline
+                .nb
+                .create_note(note(format!("Tournée {round}.{k}")))
+                .expect("note");
+        }
+        aline.sync().expect("Aline syncs");
+        // Béa writes too: the round that stores her note commits it
+        // before it reads its answer, and a copy of the request may
+        // begin in between.
+        bea.nb
+            .create_note(note(format!("Visite {round}")))
+            .expect("note");
+        // Béa's request reaches both instances at once, four times each
+        // (given up on and sent again): she reads none of the answers.
+        let body = encode(&build_request(&mut bea.nb).expect("request"));
+        std::thread::scope(|s| {
+            for url in urls.iter().cycle().take(8) {
+                let (body, token) = (body.clone(), token.clone());
+                s.spawn(move || {
+                    let answer = common::wire::post(
+                        &format!("{url}/v1/sync"),
+                        Some(&token),
+                        "application/cbor",
+                        body,
+                    );
+                    assert_eq!(answer.status, 200, "{}", answer.message);
+                });
+            }
+        });
+        assert_eq!(
+            stray_credit(&server, &device),
+            0,
+            "round {round}: credit for an answer Béa cannot present"
+        );
+    }
+    // Then she syncs as usual and holds exactly what the server holds.
+    sync_until_ok(&mut bea);
+    assert_eq!(bea.state(), stored(&server, &team));
 }

@@ -287,6 +287,11 @@ impl TestServer {
             * 1024
     }
 
+    /// Every instance's own URL (not the proxy's).
+    pub fn instance_urls(&self) -> Vec<String> {
+        self.instances.iter().map(|i| i.url.clone()).collect()
+    }
+
     /// Every instance's process id.
     pub fn pids(&self) -> Vec<u32> {
         self.instances
