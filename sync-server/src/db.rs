@@ -130,11 +130,10 @@ impl Database {
     /// connection, between writes.
     pub fn read<T>(
         &self,
-        f: impl FnMut(&dyn Sql) -> Result<T, ServerError>,
+        mut f: impl FnMut(&dyn Sql) -> Result<T, ServerError>,
     ) -> Result<T, ServerError> {
         match &self.backend {
             Backend::Sqlite(conn) => {
-                let mut f = f;
                 let conn = conn.lock().unwrap_or_else(|p| p.into_inner());
                 f(&*conn)
             }
@@ -598,10 +597,7 @@ fn erase_in(
 ) -> Result<(), ServerError> {
     // On PostgreSQL the row is held until the erasure commits: a round
     // changing the record waits, then finds it erased.
-    let lock = match tx.dialect() {
-        Dialect::Postgres => " FOR UPDATE",
-        Dialect::Sqlite => "",
-    };
+    let lock = tx.dialect().locking(" FOR UPDATE");
     let found = tx.row(
         &format!("SELECT kind, scope FROM records WHERE team = $1 AND id = $2{lock}"),
         args![team, id.to_string()],

@@ -120,9 +120,6 @@ CREATE TABLE device_heads (
     pending  BYTEA,
     PRIMARY KEY (device, record)
 );
--- A round looks for the device's answer still pending: by this index, it
--- reads those rows alone, not every record the device holds.
-CREATE INDEX device_heads_pending ON device_heads (device) WHERE pending IS NOT NULL;
 CREATE TABLE erased_changes (
     team TEXT COLLATE "C" NOT NULL,
     hash BYTEA NOT NULL,
@@ -132,7 +129,7 @@ CREATE TABLE erased_changes (
     ),
     (
         2,
-        // A device's credit by answer number (see SQLite's migration 6).
+        // A device's credit by answer number (see SQLite's migration 5).
         r#"
 CREATE TABLE device_credit (
     device TEXT COLLATE "C" NOT NULL,

@@ -19,6 +19,18 @@ pub enum Dialect {
     Postgres,
 }
 
+impl Dialect {
+    /// A row lock to end a `SELECT` with (`" FOR UPDATE"`, `" FOR
+    /// SHARE"`) on PostgreSQL; nothing on SQLite, whose write transaction
+    /// already holds the whole database.
+    pub fn locking(self, clause: &'static str) -> &'static str {
+        match self {
+            Dialect::Postgres => clause,
+            Dialect::Sqlite => "",
+        }
+    }
+}
+
 /// A value bound to a statement or read from a row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {

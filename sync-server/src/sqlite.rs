@@ -135,14 +135,11 @@ CREATE INDEX tombstones_scope ON tombstones (team, scope, seq) WHERE scope IS NO
     // Referrals that persons' records hold become records of their own
     // (see `move_all_held_referrals`); nothing changes in the schema.
     (4, ""),
-    // Schema 5 indexed the device's pending credit, which schema 6
-    // replaces (with the table the index was on).
-    (5, ""),
     // A device's credit by answer number: see [`DEVICE_CREDIT`].
-    (6, ""),
+    (5, ""),
 ];
 
-/// Migration 6 (the same on PostgreSQL): a device's credit keeps, per
+/// Migration 5 (PostgreSQL's 2): a device's credit keeps, per
 /// record, the heads the last answer sending it gave and that answer's
 /// number, in place of a credited and a pending column. The device
 /// presenting its pending answer then credits that answer's rows by its
@@ -162,7 +159,6 @@ INSERT INTO device_credit (device, record, heads, answer)
          CASE WHEN h.pending IS NOT NULL THEN d.pending_answer ELSE d.credited_answer END
   FROM device_heads h JOIN devices d ON d.id = h.device
   WHERE h.pending IS NOT NULL OR h.credited IS NOT NULL;
-DROP INDEX IF EXISTS device_heads_pending;
 DROP TABLE device_heads;
 "#;
 
@@ -228,9 +224,9 @@ fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
         if *v == 4 {
             move_all_held_referrals(&*tx, Timestamp::now())?;
         }
-        // (Schema 6 again, over a database marked older, finds nothing to
+        // (Schema 5 again, over a database marked older, finds nothing to
         // convert.)
-        if *v == 6
+        if *v == 5
             && tx
                 .row(
                     "SELECT 1 FROM sqlite_master WHERE name = 'device_heads'",
@@ -302,9 +298,9 @@ mod tests {
     use super::*;
     use rusqlite::OptionalExtension;
 
-    /// A database of schema 5, with a device whose credit holds each
+    /// A database of schema 4, with a device whose credit holds each
     /// case: credited alone, credited and pending, pending alone, neither.
-    fn schema_5(dir: &Path) -> String {
+    fn schema_4(dir: &Path) -> String {
         let db = crate::db::Database::sqlite(dir).expect("open");
         let team = crate::db::create_team(&db, "Pôle Nord", "Coordination", 72, Timestamp::now())
             .expect("team");
@@ -319,11 +315,10 @@ mod tests {
              CREATE TABLE device_heads (
                  device TEXT NOT NULL, record TEXT NOT NULL, credited BLOB, pending BLOB,
                  PRIMARY KEY (device, record)) WITHOUT ROWID;
-             CREATE INDEX device_heads_pending ON device_heads (device) WHERE pending IS NOT NULL;
              UPDATE devices SET credited_answer = 3, pending_answer = 4, answers = 4;
-             PRAGMA user_version = 5;",
+             PRAGMA user_version = 4;",
         )
-        .expect("schema 5");
+        .expect("schema 4");
         for (record, credited, pending) in [
             ("r1", Some(&b"x"[..]), None),
             ("r2", Some(&b"y"[..]), Some(&b"z"[..])),
@@ -340,14 +335,14 @@ mod tests {
     }
 
     #[test]
-    fn schema_6_keeps_each_device_s_credit_by_answer() {
+    fn schema_5_keeps_each_device_s_credit_by_answer() {
         let dir = tempfile::tempdir().expect("dir");
-        let device = schema_5(dir.path());
+        let device = schema_4(dir.path());
         let conn = open(dir.path()).expect("migrated");
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .expect("version");
-        assert_eq!(version, 6);
+        assert_eq!(version, 5);
         let mut stmt = conn
             .prepare("SELECT device, record, heads, answer FROM device_credit ORDER BY record")
             .expect("credit");
@@ -374,14 +369,14 @@ mod tests {
             )
             .optional()
             .expect("schema");
-        assert_eq!(old, None, "the old table and its index are gone");
+        assert_eq!(old, None, "the old table is gone");
         drop(stmt);
         drop(conn);
 
         // Marked older again (as a test of an earlier migration does), it
-        // opens: schema 6 finds nothing left to convert.
+        // opens: schema 5 finds nothing left to convert.
         let conn = Connection::open(dir.path().join("server.db")).expect("open");
-        conn.execute_batch("PRAGMA user_version = 4")
+        conn.execute_batch("PRAGMA user_version = 3")
             .expect("older");
         drop(conn);
         let conn = open(dir.path()).expect("opens again");

@@ -874,10 +874,7 @@ impl ServerStore for TeamStore<'_> {
         // The device's row is held from here (on PostgreSQL): two rounds
         // of one device (a request given up on and sent again, through
         // another instance) take their answers one after the other.
-        let locking = match self.tx.dialect() {
-            Dialect::Postgres => " FOR UPDATE",
-            Dialect::Sqlite => "",
-        };
+        let locking = self.tx.dialect().locking(" FOR UPDATE");
         let row = self.tx.one(
             &format!("SELECT credited_answer, pending_answer FROM devices WHERE id = $1{locking}"),
             args![&self.device],
@@ -941,10 +938,7 @@ impl ServerStore for TeamStore<'_> {
         // answer the device will never present. On PostgreSQL the device's
         // row is held until this transaction ends, so that round waits to
         // delete what is written here, or this one sees it came first.
-        let locking = match self.tx.dialect() {
-            Dialect::Postgres => " FOR SHARE",
-            Dialect::Sqlite => "",
-        };
+        let locking = self.tx.dialect().locking(" FOR SHARE");
         let current = self
             .tx
             .row(
