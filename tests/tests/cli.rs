@@ -878,3 +878,129 @@ fn the_directory_is_kept_and_exchanged_from_the_command_line() {
     );
     assert_eq!(copied[0]["name_en"], "East Meals on Wheels");
 }
+
+#[test]
+fn a_partner_organisation_answers_a_referral_from_the_command_line() {
+    let server = TestServer::start();
+    let (_, code) = server.create_team("Clic Social", "Nadia");
+    let nadia = tempfile::tempdir().expect("dir");
+    let paul = tempfile::tempdir().expect("dir");
+    let (n, p) = (nadia.path(), paul.path());
+    ok(n, &["join", "--server", &server.url, "--code", &code]);
+    let org = ok(
+        n,
+        &[
+            "resource",
+            "add",
+            "--name-fr",
+            "Carrefour des aînés",
+            "--name-en",
+            "Seniors' Crossroads",
+        ],
+    )
+    .trim()
+    .to_string();
+    let service = ok(
+        n,
+        &[
+            "resource",
+            "service",
+            "add",
+            &org,
+            "--name-fr",
+            "Visites d'amitié",
+            "--name-en",
+            "Friendly visits",
+            "--need",
+            "social-isolation",
+        ],
+    )
+    .trim()
+    .to_string();
+    let person = ok(n, &["person", "add", "--pseudonym", "CS-0300"])
+        .trim()
+        .to_string();
+    let referral = ok(
+        n,
+        &[
+            "referral",
+            "add",
+            "--person",
+            &person,
+            "--service",
+            &service,
+            "--need",
+            "social-isolation",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok(n, &["sync"]);
+
+    // A partner's invitation needs the organisation it answers for.
+    let refused = carnet(n, &["team", "invite", "--role", "partner"]);
+    assert!(
+        !refused.ok && refused.stderr.contains("organisation"),
+        "{}",
+        refused.stderr
+    );
+    let invite = json(
+        n,
+        &[
+            "team",
+            "invite",
+            "--role",
+            "partner",
+            "--organisation",
+            &org,
+            "--json",
+        ],
+    );
+    let partner_code = invite["code"].as_str().expect("a code");
+    ok(
+        p,
+        &[
+            "join",
+            "--server",
+            &server.url,
+            "--code",
+            partner_code,
+            "--member",
+            "Paul",
+        ],
+    );
+    // The partner's device lists the referral, named by its pseudonym
+    // only, and answers it.
+    let received = json(p, &["referral", "list", "--json"]);
+    assert_eq!(received.as_array().map(Vec::len), Some(1), "{received}");
+    assert_eq!(received[0]["id"], referral.as_str(), "{received}");
+    assert_eq!(received[0]["pseudonym"], "CS-0300", "{received}");
+    assert!(received[0]["identity"].is_null(), "{received}");
+    ok(p, &["referral", "accept", &referral]);
+    ok(
+        p,
+        &[
+            "referral",
+            "message",
+            &referral,
+            "--text",
+            "Première visite jeudi",
+        ],
+    );
+    let closed = ok(
+        p,
+        &["referral", "close", &referral, "--outcome", "received"],
+    );
+    assert_eq!(closed.trim(), "completed");
+    ok(p, &["sync"]);
+
+    // The link worker sees the answer, the outcome and the message.
+    ok(n, &["sync"]);
+    let listed = json(n, &["referral", "list", "--json"]);
+    assert_eq!(listed[0]["id"], referral.as_str(), "{listed}");
+    assert_eq!(listed[0]["result"], "received", "{listed}");
+    let thread = json(n, &["referral", "thread", &referral, "--json"]);
+    assert_eq!(thread["messages"][0]["text"], "Première visite jeudi");
+    assert_eq!(thread["messages"][0]["by"], "Paul");
+    assert_eq!(thread["messages"][0]["mine"], false);
+}

@@ -559,17 +559,17 @@ impl Notebook {
             )));
         }
         let id = RecordId::from_uuid(*referral.as_uuid());
-        let record = match self.record(id) {
-            Ok(Record::Referral(r)) => *r,
-            Ok(other) => return Err(ClientError::wrong_kind(id, "referral", &other)),
-            Err(ClientError::NotFound { .. }) => {
-                return Err(ClientError::BadInput(
-                    "this referral is still kept in the person's file; its thread opens once it                      is a record of its own (after the team's server moves it)"
+        let record =
+            match self.record(id) {
+                Ok(Record::Referral(r)) => *r,
+                Ok(other) => return Err(ClientError::wrong_kind(id, "referral", &other)),
+                Err(ClientError::NotFound { .. }) => return Err(ClientError::BadInput(
+                    "this referral is still kept in the person's file; its thread opens once it \
+                     is a record of its own (after the team's server moves it)"
                         .into(),
-                ))
-            }
-            Err(e) => return Err(e),
-        };
+                )),
+                Err(e) => return Err(e),
+            };
         if !record.referral.share_identity {
             // A partner's device holds no person: nothing to check there.
             let person = match self.record(record.person) {
@@ -580,7 +580,8 @@ impl Notebook {
             if let Some(p) = person {
                 if names_person(text, &p) {
                     return Err(ClientError::BadInput(
-                        "the message names the person (their name or phone), which this referral                          does not share with the partner organisation: use their pseudonym"
+                        "the message names the person (their name or phone), which this referral \
+                         does not share with the partner organisation: use their pseudonym"
                             .into(),
                     ));
                 }
