@@ -549,11 +549,52 @@ impl Sql for PgTx<'_> {
         };
         self.statements.set(self.statements.get() + 2);
         self.runtime
-            .block_on(async {
-                tx.batch_execute("COMMIT").await?;
-                tx.batch_execute("BEGIN").await
-            })
+            .block_on(tx.batch_execute("COMMIT; BEGIN"))
             .map_err(pg_error)
+    }
+
+    fn batch(
+        &self,
+        statements: &[(String, Vec<Value>)],
+        commit: bool,
+    ) -> Result<Vec<Vec<Row>>, ServerError> {
+        let commit = commit && matches!(self.session, Session::Transaction(_));
+        self.statements
+            .set(self.statements.get() + statements.len() + if commit { 2 } else { 0 });
+        let params: Vec<_> = statements.iter().map(|(_, args)| params(args)).collect();
+        let rows = self
+            .runtime
+            .block_on(async {
+                // Polled together, the queries are written to the
+                // connection one after the other before any answer is
+                // awaited (tokio-postgres pipelines them), in this order.
+                let queries = statements
+                    .iter()
+                    .zip(&params)
+                    .map(|((sql, _), params)| async move {
+                        let stmt = self.prepared(sql).await?;
+                        self.query(&stmt, params).await
+                    });
+                let queries = futures_util::future::try_join_all(queries);
+                match (&self.session, commit) {
+                    (Session::Transaction(tx), true) => {
+                        // After a failed statement PostgreSQL ignores the
+                        // rest and COMMIT rolls back: the error is the
+                        // statement's, and nothing is committed.
+                        let (rows, ()) = futures_util::future::try_join(
+                            queries,
+                            tx.batch_execute("COMMIT; BEGIN"),
+                        )
+                        .await?;
+                        Ok(rows)
+                    }
+                    _ => queries.await,
+                }
+            })
+            .map_err(pg_error)?;
+        rows.iter()
+            .map(|rows| rows.iter().map(pg_row).collect())
+            .collect()
     }
 
     fn exec(&self, sql: &str, args: &[Value]) -> Result<u64, ServerError> {
@@ -627,6 +668,7 @@ impl tokio_postgres::types::ToSql for Value {
             Value::Text(v) => v.to_sql(ty, out),
             Value::Bytes(v) => v.to_sql(ty, out),
             Value::TextList(v) => v.to_sql(ty, out),
+            Value::BytesList(v) => v.to_sql(ty, out),
         }
     }
 
@@ -647,6 +689,7 @@ impl tokio_postgres::types::ToSql for Value {
             Value::Text(_) => String::accepts(ty),
             Value::Bytes(_) => Vec::<u8>::accepts(ty),
             Value::TextList(_) => Vec::<String>::accepts(ty),
+            Value::BytesList(_) => Vec::<Vec<u8>>::accepts(ty),
         };
         if !fits {
             return Err(Box::new(tokio_postgres::types::WrongType::new::<Self>(

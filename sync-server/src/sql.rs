@@ -46,6 +46,8 @@ pub enum Value {
     Bytes(Vec<u8>),
     /// A list of texts, bound as PostgreSQL's `TEXT[]` (`= ANY($n)`).
     TextList(Vec<String>),
+    /// A list of byte strings, bound as PostgreSQL's `BYTEA[]`.
+    BytesList(Vec<Vec<u8>>),
 }
 
 impl From<i64> for Value {
@@ -203,6 +205,27 @@ pub trait Sql {
     fn commit_so_far(&self) -> Result<(), ServerError> {
         Ok(())
     }
+    /// Run statements in order and return each one's rows; with
+    /// `commit`, then [`Sql::commit_so_far`]. PostgreSQL sends them all
+    /// before it reads any answer (one round trip for all of them, made
+    /// while the round may hold rows others wait for); a statement that
+    /// fails leaves the transaction's later statements undone and the
+    /// error is returned, with nothing committed. SQLite runs them one
+    /// after the other.
+    fn batch(
+        &self,
+        statements: &[(String, Vec<Value>)],
+        commit: bool,
+    ) -> Result<Vec<Vec<Row>>, ServerError> {
+        let mut out = Vec::with_capacity(statements.len());
+        for (sql, args) in statements {
+            out.push(self.rows(sql, args)?);
+        }
+        if commit {
+            self.commit_so_far()?;
+        }
+        Ok(out)
+    }
     /// The first row a statement returns, if any.
     fn row(&self, sql: &str, args: &[Value]) -> Result<Option<Row>, ServerError> {
         Ok(self.rows(sql, args)?.into_iter().next())
@@ -227,7 +250,7 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, args: &[Value]) -> Result<(), Server
             Value::Bool(v) => ToSqlOutput::from(*v),
             Value::Text(v) => ToSqlOutput::from(v.as_str()),
             Value::Bytes(v) => ToSqlOutput::from(v.as_slice()),
-            Value::TextList(_) => {
+            Value::TextList(_) | Value::BytesList(_) => {
                 return Err(ServerError::Internal(
                     "a list of values is bound to PostgreSQL only".into(),
                 ))

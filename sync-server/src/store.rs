@@ -141,11 +141,29 @@ struct Locked {
     stored: HashMap<RecordId, (Vec<u8>, i64)>,
     /// Those erased.
     erased: HashSet<RecordId>,
+    /// Documents kept decoded between rounds, brought up to the heads
+    /// locked (PostgreSQL; see [`TeamStore::catch_up_locked`]).
+    caught: HashMap<RecordId, RecordDoc>,
 }
 
 /// Feed records whose bytes are read in one statement rather than one by
 /// one (each statement costs a round trip to PostgreSQL).
 pub const READ_AHEAD: usize = 64;
+
+/// Whether a team erased any change.
+const TEAM_ERASED: &str = "SELECT 1 FROM erased_changes WHERE team = $1 LIMIT 1";
+
+/// For each record (`$2`) and the heads a document kept of it holds
+/// (`$3`), the chunks stored after them, in order: after the chunk whose
+/// heads they are, or all of them when they are the snapshot's. None
+/// when they are neither (the record was compacted since).
+const CHUNKS_AFTER_HELD: &str = "SELECT k.id, c.bytes
+     FROM unnest($2::TEXT[], $3::BYTEA[]) AS k(id, held)
+     JOIN records r ON r.team = $1 AND r.id = k.id
+     JOIN chunks c ON c.team = $1 AND c.id = k.id
+     WHERE c.n > CASE WHEN r.snapshot_heads = k.held THEN -1
+         ELSE (SELECT max(d.n) FROM chunks d WHERE d.team = $1 AND d.id = k.id AND d.heads_after = k.held) END
+     ORDER BY k.id, c.n";
 
 /// Rows written by one statement (device credit, feed positions).
 const ROWS_PER_STATEMENT: usize = 200;
@@ -249,9 +267,17 @@ impl<'t> TeamStore<'t> {
 
     /// Write the appends not written yet (see [`Appended`]).
     fn flush(&mut self) -> Result<(), ServerError> {
-        if self.appended.chunks.is_empty() && self.appended.records.is_empty() {
-            return Ok(());
+        let statements = self.appended_statements();
+        if !statements.is_empty() {
+            self.tx.batch(&statements, false)?;
         }
+        Ok(())
+    }
+
+    /// The statements that write the appends not written yet, which are
+    /// then forgotten.
+    fn appended_statements(&mut self) -> Vec<(String, Vec<Value>)> {
+        let mut statements = Vec::new();
         let Appended { chunks, records } = std::mem::take(&mut self.appended);
         for group in chunks.chunks(ROWS_PER_STATEMENT) {
             let mut args = vec![Value::from(&self.team)];
@@ -270,13 +296,13 @@ impl<'t> TeamStore<'t> {
                 args.push(Value::from(bytes.clone()));
                 args.push(Value::from(heads.clone()));
             }
-            self.tx.exec(
-                &format!(
+            statements.push((
+                format!(
                     "INSERT INTO chunks (team, id, n, bytes, heads_after) VALUES {}",
                     rows.join(", ")
                 ),
-                &args,
-            )?;
+                args,
+            ));
         }
         // PostgreSQL types a parameter in a CASE by the CASE, not by the
         // column it is written to; SQLite would make a BYTEA cast a number.
@@ -300,16 +326,83 @@ impl<'t> TeamStore<'t> {
                 args.push(Value::from(h.clone()));
                 args.push(Value::from(scope.clone()));
             }
-            self.tx.exec(
-                &format!(
+            statements.push((
+                format!(
                     "UPDATE records SET chunk_count = CASE id{counts} END, heads = CASE id{heads} END, scope = CASE id{scopes} END
                      WHERE team = $1 AND id IN ({})",
                     ids.join(", ")
                 ),
-                &args,
-            )?;
+                args,
+            ));
+        }
+        statements
+    }
+
+    /// Take from the cache the documents kept of the records just locked,
+    /// and bring those behind what is stored (another instance wrote
+    /// since) up to it with the chunks stored after them, read for all
+    /// of them in one statement while the locks are held (a round pushing
+    /// five notes read two statements per note). A document that does
+    /// not reach the stored heads is dropped: its record is read whole
+    /// when loaded.
+    fn catch_up_locked(&mut self) -> Result<(), ServerError> {
+        let Some(cache) = self.cache else {
+            return Ok(());
+        };
+        let mut behind = Vec::new();
+        let mut locked: Vec<_> = self.locked.stored.iter().collect();
+        locked.sort_by_key(|(id, _)| **id);
+        for (id, (heads, _)) in locked {
+            if let Some(mut doc) = cache.take(&self.team, *id) {
+                let held = encode_heads(&doc.heads());
+                if held == *heads {
+                    self.locked.caught.insert(*id, doc);
+                } else {
+                    behind.push((held, doc));
+                }
+            }
+        }
+        if behind.is_empty() {
+            return Ok(());
+        }
+        let ids = Value::TextList(behind.iter().map(|(_, d)| d.id().to_string()).collect());
+        let held = Value::BytesList(behind.iter().map(|(h, _)| h.clone()).collect());
+        let rows = self
+            .tx
+            .rows(CHUNKS_AFTER_HELD, &[Value::from(&self.team), ids, held])?;
+        let mut docs: HashMap<RecordId, RecordDoc> =
+            behind.into_iter().map(|(_, d)| (d.id(), d)).collect();
+        let mut failed = HashSet::new();
+        for row in rows {
+            let id = db::typed_id(&row.text(0)?, "record")?;
+            if let Some(doc) = docs.get_mut(&id) {
+                if doc.apply_trusted(&row.bytes(1)?).is_err() {
+                    failed.insert(id);
+                }
+            }
+        }
+        for (id, mut doc) in docs {
+            let reached = self
+                .locked
+                .stored
+                .get(&id)
+                .is_some_and(|(heads, _)| *heads == encode_heads(&doc.heads()));
+            if reached && !failed.contains(&id) {
+                self.locked.caught.insert(id, doc);
+            }
         }
         Ok(())
+    }
+
+    /// Documents taken from the cache by [`TeamStore::catch_up_locked`]
+    /// and not loaded go back to it.
+    fn put_back_caught(&mut self) {
+        let caught = std::mem::take(&mut self.locked.caught);
+        if let Some(cache) = self.cache {
+            for (_, doc) in caught {
+                cache.put(&self.team, doc);
+            }
+        }
     }
 
     /// A record's snapshot and its chunks, in order.
@@ -488,18 +581,34 @@ impl ServerStore for TeamStore<'_> {
         self.flush()?;
         // SQLite's write transaction already holds the whole database.
         if self.tx.dialect() == Dialect::Postgres && !ids.is_empty() {
+            self.put_back_caught();
             let list = Value::TextList(ids.iter().map(ToString::to_string).collect());
             // In one order (the ids'), so two rounds never wait on each
             // other in a circle. What the round asks of each record next
-            // comes with it.
-            let stored = self.tx.rows(
-                "SELECT id, heads, chunk_count FROM records WHERE team = $1 AND id = ANY($2) ORDER BY id FOR UPDATE",
-                &[Value::from(&self.team), list.clone()],
-            )?;
-            let erased = self.tx.rows(
-                "SELECT id FROM tombstones WHERE team = $1 AND id = ANY($2)",
-                &[Value::from(&self.team), list],
-            )?;
+            // comes with it, in the same round trip: its heads and chunk
+            // count, whether it was erased, and (once a round) whether the
+            // team erased anything.
+            let mut statements = vec![
+                (
+                    "SELECT id, heads, chunk_count FROM records WHERE team = $1 AND id = ANY($2) ORDER BY id FOR UPDATE".to_string(),
+                    vec![Value::from(&self.team), list.clone()],
+                ),
+                (
+                    "SELECT id FROM tombstones WHERE team = $1 AND id = ANY($2)".to_string(),
+                    vec![Value::from(&self.team), list],
+                ),
+            ];
+            if self.team_erased.is_none() {
+                statements.push((TEAM_ERASED.to_string(), vec![Value::from(&self.team)]));
+            }
+            let mut answers = self.tx.batch(&statements, false)?.into_iter();
+            let (stored, erased) = (
+                answers.next().unwrap_or_default(),
+                answers.next().unwrap_or_default(),
+            );
+            if let Some(any) = answers.next() {
+                self.team_erased = Some(!any.is_empty());
+            }
             self.locked = Locked {
                 ids: ids.iter().copied().collect(),
                 stored: stored
@@ -515,7 +624,9 @@ impl ServerStore for TeamStore<'_> {
                     .iter()
                     .map(|r| db::typed_id(&r.text(0)?, "record"))
                     .collect::<Result<_, ServerError>>()?,
+                caught: HashMap::new(),
             };
+            self.catch_up_locked()?;
         }
         Ok(())
     }
@@ -536,50 +647,97 @@ impl ServerStore for TeamStore<'_> {
     /// device's cursor passes them (a server restored from a backup knows
     /// a device is ahead of it by that cursor).
     fn writes_done(&mut self) -> Result<(), ServerError> {
-        self.flush()?;
         // What was read with the locks holds only while they are held:
         // the answer reads what stands when it is made.
+        self.put_back_caught();
         self.locked = Locked::default();
+        let mut statements = self.appended_statements();
         let written = std::mem::take(&mut self.written);
         let order: Vec<RecordId> = last_of_each(&written, |id| *id).copied().collect();
-        if order.is_empty() {
-            return Ok(());
-        }
-        let end = db::take_seqs(self.tx, &self.team, order.len())?;
-        let first = end - order.len() as i64 + 1;
-        for (k, group) in order.chunks(ROWS_PER_STATEMENT).enumerate() {
-            let mut args = vec![Value::from(&self.team)];
-            let mut cases = String::new();
-            for (j, id) in group.iter().enumerate() {
-                let seq = first + (k * ROWS_PER_STATEMENT + j) as i64;
-                cases.push_str(&format!(
-                    " WHEN ${} THEN CAST(${} AS BIGINT)",
-                    args.len() + 1,
-                    args.len() + 2
-                ));
-                args.push(Value::from(id.to_string()));
-                args.push(Value::Int(seq));
+        match self.tx.dialect() {
+            // The appends, the positions and the commit go in one round
+            // trip: the positions are taken from the counter row inside
+            // the statement that writes them.
+            // A round that wrote nothing commits nothing here: it keeps
+            // the device's row until it ends.
+            Dialect::Postgres if order.is_empty() => {
+                if !statements.is_empty() {
+                    self.tx.batch(&statements, false)?;
+                }
+                Ok(())
             }
-            let ids: Vec<String> = (0..group.len())
-                .map(|j| format!("${}", 2 + 2 * j))
-                .collect();
-            self.tx.exec(
-                &format!(
-                    "UPDATE records SET seq = CASE id{cases} END WHERE team = $1 AND id IN ({})",
-                    ids.join(", ")
-                ),
-                &args,
-            )?;
+            Dialect::Postgres => {
+                for group in order.chunks(ROWS_PER_STATEMENT) {
+                    let mut args = vec![Value::from(&self.team), Value::Int(group.len() as i64)];
+                    let mut cases = String::new();
+                    for (j, id) in group.iter().enumerate() {
+                        cases.push_str(&format!(
+                            " WHEN ${} THEN CAST({} AS BIGINT)",
+                            args.len() + 1,
+                            j + 1
+                        ));
+                        args.push(Value::from(id.to_string()));
+                    }
+                    statements.push((
+                        format!(
+                            "WITH taken AS (UPDATE teams SET feed_seq = feed_seq + $2 WHERE id = $1 RETURNING feed_seq)
+                             UPDATE records SET seq = taken.feed_seq - $2 + CASE id{cases} END
+                             FROM taken WHERE team = $1 AND id IN ({})",
+                            marks(3, group.len())
+                        ),
+                        args,
+                    ));
+                }
+                self.tx.batch(&statements, self.commit_writes)?;
+                Ok(())
+            }
+            Dialect::Sqlite => {
+                if !statements.is_empty() {
+                    self.tx.batch(&statements, false)?;
+                }
+                if order.is_empty() {
+                    return Ok(());
+                }
+                let end = db::take_seqs(self.tx, &self.team, order.len())?;
+                let first = end - order.len() as i64 + 1;
+                for (k, group) in order.chunks(ROWS_PER_STATEMENT).enumerate() {
+                    let mut args = vec![Value::from(&self.team)];
+                    let mut cases = String::new();
+                    for (j, id) in group.iter().enumerate() {
+                        let seq = first + (k * ROWS_PER_STATEMENT + j) as i64;
+                        cases.push_str(&format!(
+                            " WHEN ${} THEN CAST(${} AS BIGINT)",
+                            args.len() + 1,
+                            args.len() + 2
+                        ));
+                        args.push(Value::from(id.to_string()));
+                        args.push(Value::Int(seq));
+                    }
+                    let ids: Vec<String> = (0..group.len())
+                        .map(|j| format!("${}", 2 + 2 * j))
+                        .collect();
+                    self.tx.exec(
+                        &format!(
+                            "UPDATE records SET seq = CASE id{cases} END WHERE team = $1 AND id IN ({})",
+                            ids.join(", ")
+                        ),
+                        &args,
+                    )?;
+                }
+                Ok(())
+            }
         }
-        if self.commit_writes {
-            self.tx.commit_so_far()?;
-        }
-        Ok(())
     }
 
     fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, ServerError> {
         self.flush()?;
         self.loaded.insert(id);
+        if let Some(doc) = self.locked.caught.remove(&id) {
+            if let Some((_, count)) = self.locked.stored.get(&id) {
+                self.counts.insert(id, *count);
+            }
+            return Ok(Some(doc));
+        }
         if let Some(cache) = self.cache {
             if let Some(mut doc) = cache.take(&self.team, id) {
                 let stored = if self.locked.ids.contains(&id) {
@@ -993,13 +1151,7 @@ impl ServerStore for TeamStore<'_> {
         let team_erased = match self.team_erased {
             Some(known) => known,
             None => {
-                let any = self
-                    .tx
-                    .row(
-                        "SELECT 1 FROM erased_changes WHERE team = $1 LIMIT 1",
-                        args![&self.team],
-                    )?
-                    .is_some();
+                let any = self.tx.row(TEAM_ERASED, args![&self.team])?.is_some();
                 self.team_erased = Some(any);
                 any
             }

@@ -235,3 +235,117 @@ fn a_server_moves_to_postgresql_and_its_devices_carry_on_without_joining_again()
         }
     );
 }
+
+/// Rename the workspace held in `doc`, as a session of its own.
+fn rename(doc: &mut carnet_core::RecordDoc, to: &str, session: u8) {
+    use carnet_core::{Actor, Codebook, CoreError, MemberId, Record, Timestamp};
+    let member: MemberId = "00000000-0000-0000-0000-000000000000"
+        .parse()
+        .expect("an id");
+    let actor = Actor::new(member, [session; 8]);
+    doc.edit(&actor, Timestamp::now(), &Codebook::any(), |r| {
+        if let Record::Workspace(w) = r {
+            w.name = to.into();
+        }
+        Ok::<_, CoreError>(())
+    })
+    .expect("edit");
+}
+
+#[test]
+fn a_locked_document_kept_by_one_instance_catches_up_with_what_another_stored() {
+    use carnet_core::sync::server::ServerStore;
+    use carnet_core::{Record, RecordId, Timestamp};
+    use carnet_sync_server::db::{self, Database};
+    use carnet_sync_server::store::{DocCache, TeamStore};
+    let rt = multi_thread();
+    let keys = tempfile::tempdir().expect("dir");
+    let url = fresh_database("catch_up");
+    let database = rt
+        .block_on(Database::postgres(
+            &url,
+            &keys.path().join("key"),
+            PgOptions::default(),
+        ))
+        .expect("database");
+    let team = db::create_team(&database, "Pôle Nord", "Coordination", 72, Timestamp::now())
+        .expect("team")
+        .team;
+    let id: RecordId = database
+        .write(|tx| {
+            tx.one(
+                "SELECT id FROM records WHERE team = $1 AND kind = 'workspace'",
+                &[team.as_str().into()],
+            )?
+            .text(0)
+        })
+        .expect("workspace")
+        .parse()
+        .expect("id");
+    let (kept, kept_there) = (DocCache::default(), DocCache::default());
+    let name_of = |doc: &carnet_core::RecordDoc| match doc.record().expect("record") {
+        Record::Workspace(w) => w.name,
+        other => panic!("not a workspace: {other:?}"),
+    };
+    // This instance keeps the workspace decoded; the other renames it,
+    // `edits` times, one stored chunk each.
+    let other_renames = |to: &str, edits: u8| {
+        for k in 0..edits {
+            database
+                .write(|tx| {
+                    let mut store =
+                        TeamStore::new(tx, &team, "", Timestamp::now()).with_cache(&kept_there);
+                    let mut doc = store.load(id)?.expect("stored");
+                    let before = doc.heads();
+                    rename(
+                        &mut doc,
+                        &format!("{to}{}", if k + 1 == edits { "" } else { "…" }),
+                        10 + k,
+                    );
+                    let changes = doc.changes_since(&before);
+                    store.append(&mut doc, &changes)?;
+                    store.release(doc);
+                    store.finish()
+                })
+                .expect("renamed");
+        }
+        // Its snapshot made unreadable: only the chunks after what this
+        // instance holds can bring its document up to date.
+        database
+            .write(|tx| {
+                tx.exec(
+                    "UPDATE records SET snapshot = '\\x00'::BYTEA WHERE team = $1 AND id = $2",
+                    &[team.as_str().into(), id.to_string().into()],
+                )
+            })
+            .expect("damaged");
+    };
+    let locked_and_loaded = || {
+        database
+            .write(|tx| {
+                let mut store = TeamStore::new(tx, &team, "", Timestamp::now()).with_cache(&kept);
+                store.lock(&[id])?;
+                let mut doc = store.load(id)?.expect("caught up");
+                let stored = tx
+                    .one(
+                        "SELECT heads FROM records WHERE team = $1 AND id = $2",
+                        &[team.as_str().into(), id.to_string().into()],
+                    )?
+                    .bytes(0)?;
+                assert_eq!(carnet_core::sync::encode_heads(&doc.heads()), stored);
+                let name = name_of(&doc);
+                store.release(doc);
+                store.finish()?;
+                Ok(name)
+            })
+            .expect("loaded")
+    };
+    assert_eq!(locked_and_loaded(), "Pôle Nord", "kept here");
+    // Behind the snapshot's heads: every chunk applies.
+    other_renames("Pôle Sud", 2);
+    assert_eq!(locked_and_loaded(), "Pôle Sud");
+    // Behind a chunk's heads: those after it apply.
+    other_renames("Pôle Est", 3);
+    assert_eq!(locked_and_loaded(), "Pôle Est");
+    assert_eq!(kept.len(), 1, "kept again");
+}
