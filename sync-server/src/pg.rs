@@ -310,6 +310,11 @@ impl std::fmt::Debug for Postgres {
     }
 }
 
+/// Statements sent together by [`Sql::batch`] before their answers are
+/// read (a join of more futures than this may poll them in another order
+/// than given).
+const PIPELINED: usize = 16;
+
 /// How many times a transaction that met another one is run.
 pub const ATTEMPTS: u32 = 6;
 
@@ -565,31 +570,46 @@ impl Sql for PgTx<'_> {
         let rows = self
             .runtime
             .block_on(async {
-                // Polled together, the queries are written to the
-                // connection one after the other before any answer is
-                // awaited (tokio-postgres pipelines them), in this order.
-                let queries = statements
-                    .iter()
-                    .zip(&params)
-                    .map(|((sql, _), params)| async move {
-                        let stmt = self.prepared(sql).await?;
-                        self.query(&stmt, params).await
-                    });
-                let queries = futures_util::future::try_join_all(queries);
-                match (&self.session, commit) {
-                    (Session::Transaction(tx), true) => {
-                        // After a failed statement PostgreSQL ignores the
-                        // rest and COMMIT rolls back: the error is the
-                        // statement's, and nothing is committed.
-                        let (rows, ()) = futures_util::future::try_join(
-                            queries,
-                            tx.batch_execute("COMMIT; BEGIN"),
-                        )
-                        .await?;
-                        Ok(rows)
+                let mut out = Vec::with_capacity(statements.len());
+                let parts = statements.chunks(PIPELINED).zip(params.chunks(PIPELINED));
+                let last = statements.len().div_ceil(PIPELINED).max(1) - 1;
+                for (k, (part, params)) in parts.enumerate() {
+                    // Prepared first (each once per connection), so that
+                    // the queries, polled together, are written to the
+                    // connection in this order before any answer is
+                    // awaited (tokio-postgres sends a request when its
+                    // future is first polled), and the commit after them.
+                    let prepared = futures_util::future::try_join_all(
+                        part.iter().map(|(sql, _)| self.prepared(sql)),
+                    )
+                    .await?;
+                    let queries = futures_util::future::try_join_all(
+                        prepared
+                            .iter()
+                            .zip(params)
+                            .map(|(stmt, params)| self.query(stmt, params)),
+                    );
+                    match (&self.session, commit && k == last) {
+                        (Session::Transaction(tx), true) => {
+                            // After a failed statement PostgreSQL ignores
+                            // the rest and COMMIT rolls back: the error is
+                            // the statement's, and nothing is committed.
+                            let (rows, ()) = futures_util::future::try_join(
+                                queries,
+                                tx.batch_execute("COMMIT; BEGIN"),
+                            )
+                            .await?;
+                            out.extend(rows);
+                        }
+                        _ => out.extend(queries.await?),
                     }
-                    _ => queries.await,
                 }
+                if let (Session::Transaction(tx), true) =
+                    (&self.session, commit && statements.is_empty())
+                {
+                    tx.batch_execute("COMMIT; BEGIN").await?;
+                }
+                Ok::<_, tokio_postgres::Error>(out)
             })
             .map_err(pg_error)?;
         rows.iter()

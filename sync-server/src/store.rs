@@ -160,9 +160,11 @@ const TEAM_ERASED: &str = "SELECT 1 FROM erased_changes WHERE team = $1 LIMIT 1"
 const CHUNKS_AFTER_HELD: &str = "SELECT k.id, c.bytes
      FROM unnest($2::TEXT[], $3::BYTEA[]) AS k(id, held)
      JOIN records r ON r.team = $1 AND r.id = k.id
-     JOIN chunks c ON c.team = $1 AND c.id = k.id
-     WHERE c.n > CASE WHEN r.snapshot_heads = k.held THEN -1
-         ELSE (SELECT max(d.n) FROM chunks d WHERE d.team = $1 AND d.id = k.id AND d.heads_after = k.held) END
+     CROSS JOIN LATERAL (
+         SELECT CASE WHEN r.snapshot_heads = k.held THEN -1
+             ELSE (SELECT max(d.n) FROM chunks d WHERE d.team = $1 AND d.id = k.id AND d.heads_after = k.held)
+         END AS after) p
+     JOIN chunks c ON c.team = $1 AND c.id = k.id AND c.n > p.after
      ORDER BY k.id, c.n";
 
 /// Rows written by one statement (device credit, feed positions).

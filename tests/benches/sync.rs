@@ -351,6 +351,7 @@ fn c(store: Store, full: bool, clients: usize) {
     // On a real team the devices are other machines: the server gets a
     // core of its own, and the 100 clients share the rest.
     let pinned = split_cores(&small, matches!(store, Store::Postgres(_)));
+    let before = sync_durations(&small);
     perf_ctl("c", "enable");
     let barrier = Arc::new(Barrier::new(clients));
     let handles: Vec<_> = crowd
@@ -382,6 +383,69 @@ fn c(store: Store, full: bool, clients: usize) {
         ms(percentile(&mut waited, 0.99)),
         instances_rss(&small)
     );
+    // The same rounds timed by the server, from its request-duration
+    // histogram (`/metrics`, every instance): a device's own clock also
+    // counts the time its thread waits for the clients' one shared core.
+    let after = sync_durations(&small);
+    let counts: Vec<u64> = after.iter().zip(&before).map(|(a, b)| a - b).collect();
+    let total = *counts.last().unwrap_or(&0);
+    let within = |share: f64| {
+        BUCKETS
+            .iter()
+            .zip(&counts)
+            .find(|(_, n)| **n as f64 >= share * total as f64)
+            .map_or_else(
+                || "over 30 s".to_string(),
+                |(le, _)| format!("≤ {} ms", le * 1000.0),
+            )
+    };
+    println!(
+        "(c) the server's own time for those {total} sync requests: p50 {}, p99 {} ({} of them within 1 s)",
+        within(0.5),
+        within(0.99),
+        counts[BUCKETS.iter().position(|b| *b == 1.0).expect("1 s")],
+    );
     unpin();
     assert_eq!(errors, 0, "no sync failed under load");
+}
+
+/// The bounds of the server's request-duration histogram, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// The sync requests every instance answered within each of
+/// [`BUCKETS`], then in all (the last), summed over the instances.
+fn sync_durations(server: &TestServer) -> Vec<u64> {
+    let mut sums = vec![0u64; BUCKETS.len() + 1];
+    for url in server.instance_urls() {
+        let text = common::rt().block_on(async {
+            reqwest::get(format!("{url}/metrics"))
+                .await
+                .expect("the metrics answer")
+                .text()
+                .await
+                .expect("their text")
+        });
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix(
+                "carnet_http_request_duration_seconds_bucket{route=\"/v1/sync\",le=\"",
+            ) else {
+                continue;
+            };
+            let Some((le, n)) = rest.split_once("\"} ") else {
+                continue;
+            };
+            let n: u64 = n.trim().parse().expect("a count");
+            match BUCKETS
+                .iter()
+                .position(|b| le.parse::<f64>().ok() == Some(*b))
+            {
+                Some(k) => sums[k] += n,
+                None if le == "+Inf" => sums[BUCKETS.len()] += n,
+                None => {}
+            }
+        }
+    }
+    sums
 }
