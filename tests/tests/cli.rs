@@ -629,6 +629,49 @@ fn law_25_duties_from_the_command_line() {
     );
 }
 
+/// A service of friendly visits for social isolation added to the
+/// organisation `org`, with `more` options; its id.
+fn friendly_visits(dir: &Path, org: &str, more: &[&str]) -> String {
+    let mut args = vec![
+        "resource",
+        "service",
+        "add",
+        org,
+        "--name-fr",
+        "Visites d'amitié",
+        "--name-en",
+        "Friendly visits",
+        "--need",
+        "social-isolation",
+    ];
+    args.extend_from_slice(more);
+    ok(dir, &args).trim().to_string()
+}
+
+/// A new person of that pseudonym referred to `service` for social
+/// isolation: the person's id and the referral's.
+fn refer_someone(dir: &Path, pseudonym: &str, service: &str) -> (String, String) {
+    let person = ok(dir, &["person", "add", "--pseudonym", pseudonym])
+        .trim()
+        .to_string();
+    let referral = ok(
+        dir,
+        &[
+            "referral",
+            "add",
+            "--person",
+            &person,
+            "--service",
+            service,
+            "--need",
+            "social-isolation",
+        ],
+    )
+    .trim()
+    .to_string();
+    (person, referral)
+}
+
 #[test]
 fn the_directory_is_kept_and_exchanged_from_the_command_line() {
     let dir = tempfile::tempdir().expect("dir");
@@ -655,25 +698,7 @@ fn the_directory_is_kept_and_exchanged_from_the_command_line() {
     )
     .trim()
     .to_string();
-    let service = ok(
-        d,
-        &[
-            "resource",
-            "service",
-            "add",
-            &org,
-            "--name-fr",
-            "Visites d'amitié",
-            "--name-en",
-            "Friendly visits",
-            "--need",
-            "social-isolation",
-            "--hours",
-            "Jeudi",
-        ],
-    )
-    .trim()
-    .to_string();
+    let service = friendly_visits(d, &org, &["--hours", "Jeudi"]);
     ok(
         d,
         &[
@@ -713,24 +738,7 @@ fn the_directory_is_kept_and_exchanged_from_the_command_line() {
         refused.stderr
     );
     // A referral to that service, answered and closed with its outcome.
-    let person = ok(d, &["person", "add", "--pseudonym", "CS-0200"])
-        .trim()
-        .to_string();
-    let referral = ok(
-        d,
-        &[
-            "referral",
-            "add",
-            "--person",
-            &person,
-            "--service",
-            &service,
-            "--need",
-            "social-isolation",
-        ],
-    )
-    .trim()
-    .to_string();
+    let (person, referral) = refer_someone(d, "CS-0200", &service);
     ok(d, &["referral", "accept", &referral]);
     let bad = carnet(d, &["referral", "close", &referral, "--outcome", "great"]);
     assert!(
@@ -900,41 +908,8 @@ fn a_partner_organisation_answers_a_referral_from_the_command_line() {
     )
     .trim()
     .to_string();
-    let service = ok(
-        n,
-        &[
-            "resource",
-            "service",
-            "add",
-            &org,
-            "--name-fr",
-            "Visites d'amitié",
-            "--name-en",
-            "Friendly visits",
-            "--need",
-            "social-isolation",
-        ],
-    )
-    .trim()
-    .to_string();
-    let person = ok(n, &["person", "add", "--pseudonym", "CS-0300"])
-        .trim()
-        .to_string();
-    let referral = ok(
-        n,
-        &[
-            "referral",
-            "add",
-            "--person",
-            &person,
-            "--service",
-            &service,
-            "--need",
-            "social-isolation",
-        ],
-    )
-    .trim()
-    .to_string();
+    let service = friendly_visits(n, &org, &[]);
+    let (_, referral) = refer_someone(n, "CS-0300", &service);
     ok(n, &["sync"]);
 
     // A partner's invitation needs the organisation it answers for.
