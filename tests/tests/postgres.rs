@@ -349,3 +349,79 @@ fn a_locked_document_kept_by_one_instance_catches_up_with_what_another_stored() 
     assert_eq!(locked_and_loaded(), "Pôle Est");
     assert_eq!(kept.len(), 1, "kept again");
 }
+
+#[test]
+fn statements_sent_together_commit_all_or_nothing_and_in_their_order() {
+    use carnet_sync_server::db::Database;
+    use carnet_sync_server::sql::Value;
+    let rt = multi_thread();
+    let keys = tempfile::tempdir().expect("dir");
+    let url = fresh_database("batch");
+    let database = rt
+        .block_on(Database::postgres(
+            &url,
+            &keys.path().join("key"),
+            PgOptions::default(),
+        ))
+        .expect("database");
+    let insert = |n: i64| -> (String, Vec<Value>) {
+        (
+            "INSERT INTO carnet_batch_probe (n) VALUES ($1) RETURNING n".into(),
+            vec![Value::Int(n)],
+        )
+    };
+    let count = || {
+        database
+            .write(|tx| {
+                tx.one("SELECT count(*) FROM carnet_batch_probe", &[])?
+                    .int(0)
+            })
+            .expect("count")
+    };
+    database
+        .write(|tx| {
+            tx.exec(
+                "CREATE TABLE carnet_batch_probe (n BIGINT PRIMARY KEY, at BIGSERIAL)",
+                &[],
+            )
+        })
+        .expect("table");
+    // More statements than are sent at once, each answered in its
+    // order, and committed with the rest of the transaction.
+    let answers = database
+        .write(|tx| {
+            let statements: Vec<_> = (1..=40).map(insert).collect();
+            let answers = tx.batch(&statements, true)?;
+            // Written after the commit, in a transaction of its own.
+            tx.exec("INSERT INTO carnet_batch_probe (n) VALUES (100)", &[])?;
+            Ok(answers)
+        })
+        .expect("written");
+    let firsts: Vec<i64> = answers
+        .iter()
+        .map(|rows| rows[0].int(0).expect("n"))
+        .collect();
+    assert_eq!(firsts, (1..=40).collect::<Vec<_>>());
+    assert_eq!(count(), 41);
+    // They reached the database in their order.
+    let order: Vec<i64> = database
+        .write(|tx| {
+            tx.rows(
+                "SELECT n FROM carnet_batch_probe WHERE n <= 40 ORDER BY at",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.int(0))
+            .collect()
+        })
+        .expect("order");
+    assert_eq!(order, (1..=40).collect::<Vec<_>>());
+    // A statement that fails among them: the error is its own, and
+    // nothing of the batch is committed, not even what came before it.
+    let failed = database.write(|tx| {
+        tx.batch(&[insert(200), insert(1), insert(201)], true)?;
+        Ok(())
+    });
+    assert!(failed.is_err(), "a duplicate key is an error");
+    assert_eq!(count(), 41, "nothing of the failed batch stayed");
+}
