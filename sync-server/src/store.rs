@@ -375,10 +375,10 @@ impl<'t> TeamStore<'t> {
         let mut docs: HashMap<RecordId, RecordDoc> =
             behind.into_iter().map(|(_, d)| (d.id(), d)).collect();
         let mut failed = HashSet::new();
-        for row in rows {
+        for mut row in rows {
             let id = db::typed_id(&row.text(0)?, "record")?;
             if let Some(doc) = docs.get_mut(&id) {
-                if doc.apply_trusted(&row.bytes(1)?).is_err() {
+                if doc.apply_trusted(&row.take_bytes(1)?).is_err() {
                     failed.insert(id);
                 }
             }
@@ -657,17 +657,15 @@ impl ServerStore for TeamStore<'_> {
         let written = std::mem::take(&mut self.written);
         let order: Vec<RecordId> = last_of_each(&written, |id| *id).copied().collect();
         match self.tx.dialect() {
-            // The appends, the positions and the commit go in one round
-            // trip: the positions are taken from the counter row inside
-            // the statement that writes them.
             // A round that wrote nothing commits nothing here: it keeps
             // the device's row until it ends.
             Dialect::Postgres if order.is_empty() => {
-                if !statements.is_empty() {
-                    self.tx.batch(&statements, false)?;
-                }
+                self.tx.batch(&statements, false)?;
                 Ok(())
             }
+            // The appends, the positions and the commit go in one round
+            // trip: the positions are taken from the counter row inside
+            // the statement that writes them.
             Dialect::Postgres => {
                 for group in order.chunks(ROWS_PER_STATEMENT) {
                     let mut args = vec![Value::from(&self.team), Value::Int(group.len() as i64)];
@@ -694,9 +692,7 @@ impl ServerStore for TeamStore<'_> {
                 Ok(())
             }
             Dialect::Sqlite => {
-                if !statements.is_empty() {
-                    self.tx.batch(&statements, false)?;
-                }
+                self.tx.batch(&statements, false)?;
                 if order.is_empty() {
                     return Ok(());
                 }
