@@ -121,6 +121,10 @@ pub enum ClientError {
     /// The desktop's secret store could not give the notebook's key.
     #[error("{0}")]
     NoSecretStore(String),
+    /// A message on a referral names the person, whose identity the
+    /// referral does not share with the partner organisation.
+    #[error("the message names the person (their name or phone), which this referral does not share with the partner organisation: use their pseudonym")]
+    NamesPerson,
     /// A file could not be read or written.
     #[error("{context}: {source}")]
     Io {
@@ -191,6 +195,7 @@ impl ClientError {
             Self::Locked => ErrorKind::Locked,
             Self::WrongPassphrase => ErrorKind::WrongPassphrase,
             Self::NoSecretStore(_) => ErrorKind::NoSecretStore,
+            Self::NamesPerson => ErrorKind::NamesPerson,
             Self::Server { kind, .. } => *kind,
         }
     }

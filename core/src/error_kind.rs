@@ -63,6 +63,9 @@ pub enum ErrorKind {
     /// The desktop's secret store did not answer or does not hold the
     /// notebook's key.
     NoSecretStore,
+    /// A message on a referral names the person (their name or phone)
+    /// when the referral does not share their identity.
+    NamesPerson,
 
     // ----- a peer that breaks the protocol ----------------------------
     /// The two ends speak different protocol versions.
@@ -106,7 +109,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ErrorKind; 35] = [
+    pub const ALL: [ErrorKind; 36] = [
         Self::NoNotebook,
         Self::AlreadyExists,
         Self::NotFound,
@@ -127,6 +130,7 @@ impl ErrorKind {
         Self::Locked,
         Self::WrongPassphrase,
         Self::NoSecretStore,
+        Self::NamesPerson,
         Self::ProtocolVersion,
         Self::BadAnswer,
         Self::BadRequest,
@@ -167,6 +171,7 @@ impl ErrorKind {
             Self::Locked => "locked",
             Self::WrongPassphrase => "wrong-passphrase",
             Self::NoSecretStore => "no-secret-store",
+            Self::NamesPerson => "names-person",
             Self::ProtocolVersion => "protocol-version",
             Self::BadAnswer => "bad-answer",
             Self::BadRequest => "bad-request",

@@ -356,14 +356,17 @@ fn a_partner_receives_only_its_referrals_answers_them_and_the_team_sees_each_ste
         .nb
         .post_referral_message(to_sam, "Samuel passera jeudi");
     assert!(
-        matches!(named, Err(ClientError::BadInput(ref m)) if m.contains("pseudonym")),
+        matches!(named, Err(ref e @ ClientError::NamesPerson) if e.to_string().contains("pseudonym")),
         "{named:?}"
     );
     let by_phone = n
         .nadia
         .nb
         .post_referral_message(to_sam, "Appelez le (514) 555-0142");
-    assert!(by_phone.is_err(), "the phone names them too");
+    assert!(
+        matches!(by_phone, Err(ClientError::NamesPerson)),
+        "the phone names them too: {by_phone:?}"
+    );
     n.nadia
         .nb
         .post_referral_message(to_sam, "P-Sam peut-il revenir en mars ?")

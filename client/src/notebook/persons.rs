@@ -579,11 +579,7 @@ impl Notebook {
             };
             if let Some(p) = person {
                 if names_person(text, &p) {
-                    return Err(ClientError::BadInput(
-                        "the message names the person (their name or phone), which this referral \
-                         does not share with the partner organisation: use their pseudonym"
-                            .into(),
-                    ));
+                    return Err(ClientError::NamesPerson);
                 }
             }
         }

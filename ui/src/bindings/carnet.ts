@@ -533,7 +533,7 @@ service: string,
  */
 closed_at: Timestamp, };
 
-export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "locked" | "wrong-passphrase" | "no-secret-store" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "cancelled" | "internal" | "unknown";
+export type ErrorKind = "no-notebook" | "already-exists" | "not-found" | "wrong-kind" | "invalid" | "bad-input" | "not-joined" | "unknown-token" | "revoked" | "forbidden" | "invalid-code" | "expired-code" | "used-code" | "too-large" | "too-many-attempts" | "offline" | "certificate-refused" | "locked" | "wrong-passphrase" | "no-secret-store" | "names-person" | "protocol-version" | "bad-answer" | "bad-request" | "unsupported-media-type" | "bad-record" | "not-a-notebook" | "newer-format" | "corrupt" | "damaged" | "storage" | "io" | "rolled-back" | "cancelled" | "internal" | "unknown";
 
 export type ExportDone = { 
 /**

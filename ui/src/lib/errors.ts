@@ -32,6 +32,7 @@ const sentences: Record<ErrorKind, MessageKey | null> = {
   locked: "error.locked",
   "wrong-passphrase": "error.wrong-passphrase",
   "no-secret-store": "error.no-secret-store",
+  "names-person": "error.names-person",
   "protocol-version": "error.protocol-version",
   "bad-answer": null,
   "bad-request": null,
