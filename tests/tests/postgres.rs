@@ -236,6 +236,28 @@ fn a_server_moves_to_postgresql_and_its_devices_carry_on_without_joining_again()
     );
 }
 
+/// A fresh PostgreSQL database opened as a server opens it, with the
+/// runtime its connections live on and the directory of its key.
+fn a_database(
+    name: &str,
+) -> (
+    tokio::runtime::Runtime,
+    tempfile::TempDir,
+    carnet_sync_server::db::Database,
+) {
+    let rt = multi_thread();
+    let keys = tempfile::tempdir().expect("dir");
+    let url = fresh_database(name);
+    let database = rt
+        .block_on(carnet_sync_server::db::Database::postgres(
+            &url,
+            &keys.path().join("key"),
+            PgOptions::default(),
+        ))
+        .expect("database");
+    (rt, keys, database)
+}
+
 /// Rename the workspace held in `doc`, as a session of its own.
 fn rename(doc: &mut carnet_core::RecordDoc, to: &str, session: u8) {
     use carnet_core::{Actor, Codebook, CoreError, MemberId, Record, Timestamp};
@@ -256,18 +278,9 @@ fn rename(doc: &mut carnet_core::RecordDoc, to: &str, session: u8) {
 fn a_locked_document_kept_by_one_instance_catches_up_with_what_another_stored() {
     use carnet_core::sync::server::ServerStore;
     use carnet_core::{Record, RecordId, Timestamp};
-    use carnet_sync_server::db::{self, Database};
+    use carnet_sync_server::db;
     use carnet_sync_server::store::{DocCache, TeamStore};
-    let rt = multi_thread();
-    let keys = tempfile::tempdir().expect("dir");
-    let url = fresh_database("catch_up");
-    let database = rt
-        .block_on(Database::postgres(
-            &url,
-            &keys.path().join("key"),
-            PgOptions::default(),
-        ))
-        .expect("database");
+    let (_rt, _keys, database) = a_database("catch_up");
     let team = db::create_team(&database, "Pôle Nord", "Coordination", 72, Timestamp::now())
         .expect("team")
         .team;
@@ -352,18 +365,8 @@ fn a_locked_document_kept_by_one_instance_catches_up_with_what_another_stored() 
 
 #[test]
 fn statements_sent_together_commit_all_or_nothing_and_in_their_order() {
-    use carnet_sync_server::db::Database;
     use carnet_sync_server::sql::Value;
-    let rt = multi_thread();
-    let keys = tempfile::tempdir().expect("dir");
-    let url = fresh_database("batch");
-    let database = rt
-        .block_on(Database::postgres(
-            &url,
-            &keys.path().join("key"),
-            PgOptions::default(),
-        ))
-        .expect("database");
+    let (_rt, _keys, database) = a_database("batch");
     let insert = |n: i64| -> (String, Vec<Value>) {
         (
             "INSERT INTO carnet_batch_probe (n) VALUES ($1) RETURNING n".into(),
