@@ -656,75 +656,43 @@ impl ServerStore for TeamStore<'_> {
         let mut statements = self.appended_statements();
         let written = std::mem::take(&mut self.written);
         let order: Vec<RecordId> = last_of_each(&written, |id| *id).copied().collect();
-        match self.tx.dialect() {
-            // A round that wrote nothing commits nothing here: it keeps
-            // the device's row until it ends.
-            Dialect::Postgres if order.is_empty() => {
-                self.tx.batch(&statements, false)?;
-                Ok(())
-            }
-            // The appends, the positions and the commit go in one round
-            // trip: the positions are taken from the counter row inside
-            // the statement that writes them.
-            Dialect::Postgres => {
-                for group in order.chunks(ROWS_PER_STATEMENT) {
-                    let mut args = vec![Value::from(&self.team), Value::Int(group.len() as i64)];
-                    let mut cases = String::new();
-                    for (j, id) in group.iter().enumerate() {
-                        cases.push_str(&format!(
-                            " WHEN ${} THEN CAST({} AS BIGINT)",
-                            args.len() + 1,
-                            j + 1
-                        ));
-                        args.push(Value::from(id.to_string()));
-                    }
-                    statements.push((
-                        format!(
-                            "WITH taken AS (UPDATE teams SET feed_seq = feed_seq + $2 WHERE id = $1 RETURNING feed_seq)
-                             UPDATE records SET seq = taken.feed_seq - $2 + CASE id{cases} END
-                             FROM taken WHERE team = $1 AND id IN ({})",
-                            marks(3, group.len())
-                        ),
-                        args,
-                    ));
-                }
-                self.tx.batch(&statements, self.commit_writes)?;
-                Ok(())
-            }
-            Dialect::Sqlite => {
-                self.tx.batch(&statements, false)?;
-                if order.is_empty() {
-                    return Ok(());
-                }
-                let end = db::take_seqs(self.tx, &self.team, order.len())?;
-                let first = end - order.len() as i64 + 1;
-                for (k, group) in order.chunks(ROWS_PER_STATEMENT).enumerate() {
-                    let mut args = vec![Value::from(&self.team)];
-                    let mut cases = String::new();
-                    for (j, id) in group.iter().enumerate() {
-                        let seq = first + (k * ROWS_PER_STATEMENT + j) as i64;
-                        cases.push_str(&format!(
-                            " WHEN ${} THEN CAST(${} AS BIGINT)",
-                            args.len() + 1,
-                            args.len() + 2
-                        ));
-                        args.push(Value::from(id.to_string()));
-                        args.push(Value::Int(seq));
-                    }
-                    let ids: Vec<String> = (0..group.len())
-                        .map(|j| format!("${}", 2 + 2 * j))
-                        .collect();
-                    self.tx.exec(
-                        &format!(
-                            "UPDATE records SET seq = CASE id{cases} END WHERE team = $1 AND id IN ({})",
-                            ids.join(", ")
-                        ),
-                        &args,
-                    )?;
-                }
-                Ok(())
-            }
+        // A round that wrote nothing commits nothing here: it keeps the
+        // device's row until it ends.
+        if order.is_empty() {
+            self.tx.batch(&statements, false)?;
+            return Ok(());
         }
+        // Each group of records takes its positions from the counter row
+        // and the next statement reads them back (in this transaction),
+        // so the appends, the positions and the commit go in one round
+        // trip on PostgreSQL.
+        for group in order.chunks(ROWS_PER_STATEMENT) {
+            let n = group.len() as i64;
+            statements.push((
+                "UPDATE teams SET feed_seq = feed_seq + $2 WHERE id = $1".to_string(),
+                vec![Value::from(&self.team), Value::Int(n)],
+            ));
+            let mut args = vec![Value::from(&self.team), Value::Int(n)];
+            let mut cases = String::new();
+            for (j, id) in group.iter().enumerate() {
+                cases.push_str(&format!(
+                    " WHEN ${} THEN CAST({} AS BIGINT)",
+                    args.len() + 1,
+                    j + 1
+                ));
+                args.push(Value::from(id.to_string()));
+            }
+            statements.push((
+                format!(
+                    "UPDATE records SET seq = (SELECT feed_seq FROM teams WHERE id = $1) - $2 + CASE id{cases} END
+                     WHERE team = $1 AND id IN ({})",
+                    marks(3, group.len())
+                ),
+                args,
+            ));
+        }
+        self.tx.batch(&statements, self.commit_writes)?;
+        Ok(())
     }
 
     fn load(&mut self, id: RecordId) -> Result<Option<RecordDoc>, ServerError> {

@@ -19,6 +19,10 @@ use crate::views::{ConsentEffects, PersonDetail, PersonSummary, ReferralSummary}
 /// [`Notebook::bring_held_edits`]).
 const MAX_HELD_WAITING: usize = 10_000;
 
+/// Why a referral a person's record still holds has no thread yet.
+const HELD_REFERRAL_THREAD: &str = "this referral is still kept in the person's file; its thread \
+     opens once it is a record of its own (after the team's server moves it)";
+
 impl Notebook {
     /// Change a person.
     pub fn edit_person<T>(
@@ -559,17 +563,14 @@ impl Notebook {
             )));
         }
         let id = RecordId::from_uuid(*referral.as_uuid());
-        let record =
-            match self.record(id) {
-                Ok(Record::Referral(r)) => *r,
-                Ok(other) => return Err(ClientError::wrong_kind(id, "referral", &other)),
-                Err(ClientError::NotFound { .. }) => return Err(ClientError::BadInput(
-                    "this referral is still kept in the person's file; its thread opens once it \
-                     is a record of its own (after the team's server moves it)"
-                        .into(),
-                )),
-                Err(e) => return Err(e),
-            };
+        let record = match self.record(id) {
+            Ok(Record::Referral(r)) => *r,
+            Ok(other) => return Err(ClientError::wrong_kind(id, "referral", &other)),
+            Err(ClientError::NotFound { .. }) => {
+                return Err(ClientError::BadInput(HELD_REFERRAL_THREAD.into()))
+            }
+            Err(e) => return Err(e),
+        };
         if !record.referral.share_identity {
             // A partner's device holds no person: nothing to check there.
             let person = match self.record(record.person) {
