@@ -346,7 +346,7 @@ impl Postgres {
     }
 
     /// Run `f`, which only reads, each statement on its own outside a
-    /// transaction (two round trips fewer than [`Postgres::write`]: a
+    /// transaction (a round trip fewer than [`Postgres::write`]: a
     /// device's authentication is one statement); run again as `write`
     /// does when the connection was lost.
     pub fn read<T>(
@@ -385,34 +385,33 @@ impl Postgres {
         f: &mut impl FnMut(&dyn Sql) -> Result<T, ServerError>,
         transaction: bool,
     ) -> Result<T, ServerError> {
-        let mut client = self.runtime.block_on(self.pool.get()).map_err(pool_error)?;
-        if !transaction {
-            return f(&PgTx {
-                session: Session::Alone(&client),
-                runtime: &self.runtime,
-                statements: std::cell::Cell::new(0),
-            });
-        }
-        let tx = self
-            .runtime
-            .block_on(client.transaction())
-            .map_err(pg_error)?;
+        let client = self.runtime.block_on(self.pool.get()).map_err(pool_error)?;
         let started = std::time::Instant::now();
         let sql = PgTx {
-            session: Session::Transaction(tx),
+            client: &client,
+            transaction,
+            open: std::cell::Cell::new(false),
             runtime: &self.runtime,
             statements: std::cell::Cell::new(0),
         };
-        let out = f(&sql)?;
+        let out = f(&sql);
         let statements = sql.statements.get();
-        if let Session::Transaction(tx) = sql.session {
-            self.runtime.block_on(tx.commit()).map_err(pg_error)?;
+        let ended = sql.end(out.is_ok());
+        drop(sql);
+        if ended.is_err() {
+            // A connection whose transaction could not be ended is not
+            // given to another request: it leaves the pool.
+            drop(deadpool_postgres::Object::take(client));
         }
-        tracing::debug!(
-            statements,
-            ms = started.elapsed().as_millis() as u64,
-            "transaction committed"
-        );
+        let out = out?;
+        ended.map_err(pg_error)?;
+        if transaction {
+            tracing::debug!(
+                statements,
+                ms = started.elapsed().as_millis() as u64,
+                "transaction committed"
+            );
+        }
         Ok(out)
     }
 }
@@ -477,17 +476,17 @@ pub fn pg_error(e: tokio_postgres::Error) -> ServerError {
     ServerError::Internal(format!("PostgreSQL: {e}"))
 }
 
-/// Where a [`PgTx`]'s statements run.
-enum Session<'a> {
-    /// In one transaction.
-    Transaction(deadpool_postgres::Transaction<'a>),
-    /// Each on its own (reads only).
-    Alone(&'a deadpool_postgres::Client),
-}
-
-/// One transaction on PostgreSQL (or statements run alone).
+/// Statements on one connection: in one transaction, begun with the
+/// first statement (its `BEGIN` sent in the same round trip) and after
+/// each commit along the way with the next one; or each on its own
+/// (reads only).
 struct PgTx<'a> {
-    session: Session<'a>,
+    client: &'a deadpool_postgres::Client,
+    /// The statements are one transaction's.
+    transaction: bool,
+    /// A transaction is open (or may be: after a failed statement, until
+    /// it is rolled back).
+    open: std::cell::Cell<bool>,
     runtime: &'a tokio::runtime::Handle,
     /// Statements run so far (for the debug log).
     statements: std::cell::Cell<usize>,
@@ -499,10 +498,7 @@ impl PgTx<'_> {
         &self,
         sql: &str,
     ) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
-        match &self.session {
-            Session::Transaction(tx) => tx.prepare_cached(sql).await,
-            Session::Alone(client) => client.prepare_cached(sql).await,
-        }
+        self.client.prepare_cached(sql).await
     }
 
     /// The rows of a prepared statement.
@@ -511,21 +507,55 @@ impl PgTx<'_> {
         stmt: &tokio_postgres::Statement,
         params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
     ) -> Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
-        match &self.session {
-            Session::Transaction(tx) => tx.query(stmt, params).await,
-            Session::Alone(client) => client.query(stmt, params).await,
-        }
+        self.client.query(stmt, params).await
     }
 
-    /// The rows a prepared statement changed.
-    async fn execute(
+    /// `work` (statements sent when it is first polled), after a `BEGIN`
+    /// sent first in the same round trip when the transaction is not open
+    /// yet.
+    async fn begun<T>(
         &self,
-        stmt: &tokio_postgres::Statement,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<u64, tokio_postgres::Error> {
-        match &self.session {
-            Session::Transaction(tx) => tx.execute(stmt, params).await,
-            Session::Alone(client) => client.execute(stmt, params).await,
+        work: impl std::future::Future<Output = Result<T, tokio_postgres::Error>>,
+    ) -> Result<T, tokio_postgres::Error> {
+        if !self.transaction || self.open.get() {
+            return work.await;
+        }
+        self.open.set(true);
+        let ((), out) =
+            futures_util::future::try_join(self.client.batch_execute("BEGIN"), work).await?;
+        Ok(out)
+    }
+
+    /// End the transaction, if one is open: committed when `keep`, else
+    /// rolled back.
+    fn end(&self, keep: bool) -> Result<(), tokio_postgres::Error> {
+        if !self.open.replace(false) {
+            return Ok(());
+        }
+        self.runtime.block_on(
+            self.client
+                .batch_execute(if keep { "COMMIT" } else { "ROLLBACK" }),
+        )
+    }
+
+    /// After a statement failed, the transaction (if any) waits for its
+    /// rollback.
+    fn failed<T>(&self, out: Result<T, tokio_postgres::Error>) -> Result<T, ServerError> {
+        out.map_err(|e| {
+            if self.transaction {
+                self.open.set(true);
+            }
+            pg_error(e)
+        })
+    }
+}
+
+impl Drop for PgTx<'_> {
+    /// A transaction left open (a panic in the round) is rolled back
+    /// before its connection goes back to the pool.
+    fn drop(&mut self) {
+        if self.open.get() {
+            let _ = self.end(false);
         }
     }
 }
@@ -538,24 +568,16 @@ impl Sql for PgTx<'_> {
     fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, ServerError> {
         self.statements.set(self.statements.get() + 1);
         let params = params(args);
-        let rows = self
-            .runtime
-            .block_on(async {
-                let stmt = self.prepared(sql).await?;
-                self.query(&stmt, &params).await
-            })
-            .map_err(pg_error)?;
+        let rows = self.failed(self.runtime.block_on(async {
+            let stmt = self.prepared(sql).await?;
+            self.begun(self.query(&stmt, &params)).await
+        }))?;
         rows.iter().map(pg_row).collect()
     }
 
     fn commit_so_far(&self) -> Result<(), ServerError> {
-        let Session::Transaction(tx) = &self.session else {
-            return Ok(());
-        };
-        self.statements.set(self.statements.get() + 2);
-        self.runtime
-            .block_on(tx.batch_execute("COMMIT; BEGIN"))
-            .map_err(pg_error)
+        self.statements.set(self.statements.get() + 1);
+        self.failed(self.end(true))
     }
 
     fn batch(
@@ -563,55 +585,51 @@ impl Sql for PgTx<'_> {
         statements: &[(String, Vec<Value>)],
         commit: bool,
     ) -> Result<Vec<Vec<Row>>, ServerError> {
-        let commit = commit && matches!(self.session, Session::Transaction(_));
+        let commit = commit && self.transaction;
         self.statements
-            .set(self.statements.get() + statements.len() + if commit { 2 } else { 0 });
+            .set(self.statements.get() + statements.len() + usize::from(commit));
         let params: Vec<_> = statements.iter().map(|(_, args)| params(args)).collect();
-        let rows = self
-            .runtime
-            .block_on(async {
-                let mut out = Vec::with_capacity(statements.len());
-                let parts = statements.chunks(PIPELINED).zip(params.chunks(PIPELINED));
-                let last = statements.len().div_ceil(PIPELINED).max(1) - 1;
-                for (k, (part, params)) in parts.enumerate() {
-                    // Prepared first (each once per connection), so that
-                    // the queries, polled together, are written to the
-                    // connection in this order before any answer is
-                    // awaited (tokio-postgres sends a request when its
-                    // future is first polled), and the commit after them.
-                    let prepared = futures_util::future::try_join_all(
-                        part.iter().map(|(sql, _)| self.prepared(sql)),
-                    )
-                    .await?;
-                    let queries = futures_util::future::try_join_all(
-                        prepared
-                            .iter()
-                            .zip(params)
-                            .map(|(stmt, params)| self.query(stmt, params)),
-                    );
-                    match (&self.session, commit && k == last) {
-                        (Session::Transaction(tx), true) => {
-                            // After a failed statement PostgreSQL ignores
-                            // the rest and COMMIT rolls back: the error is
-                            // the statement's, and nothing is committed.
-                            let (rows, ()) = futures_util::future::try_join(
-                                queries,
-                                tx.batch_execute("COMMIT; BEGIN"),
-                            )
-                            .await?;
-                            out.extend(rows);
-                        }
-                        _ => out.extend(queries.await?),
-                    }
+        let rows = self.failed(self.runtime.block_on(async {
+            let mut out = Vec::with_capacity(statements.len());
+            let parts = statements.chunks(PIPELINED).zip(params.chunks(PIPELINED));
+            let last = statements.len().div_ceil(PIPELINED).max(1) - 1;
+            for (k, (part, params)) in parts.enumerate() {
+                // Prepared first (each once per connection), so that the
+                // queries, polled together, are written to the connection
+                // in this order before any answer is awaited
+                // (tokio-postgres sends a request when its future is first
+                // polled), after the `BEGIN` and before the commit.
+                let prepared = futures_util::future::try_join_all(
+                    part.iter().map(|(sql, _)| self.prepared(sql)),
+                )
+                .await?;
+                let queries = futures_util::future::try_join_all(
+                    prepared
+                        .iter()
+                        .zip(params)
+                        .map(|(stmt, params)| self.query(stmt, params)),
+                );
+                if commit && k == last {
+                    // After a failed statement PostgreSQL ignores the
+                    // rest and COMMIT rolls back: the error is the
+                    // statement's, and nothing is committed.
+                    let (rows, ()) = self
+                        .begun(futures_util::future::try_join(
+                            queries,
+                            self.client.batch_execute("COMMIT"),
+                        ))
+                        .await?;
+                    self.open.set(false);
+                    out.extend(rows);
+                } else {
+                    out.extend(self.begun(queries).await?);
                 }
-                if let (Session::Transaction(tx), true) =
-                    (&self.session, commit && statements.is_empty())
-                {
-                    tx.batch_execute("COMMIT; BEGIN").await?;
-                }
-                Ok::<_, tokio_postgres::Error>(out)
-            })
-            .map_err(pg_error)?;
+            }
+            if commit && statements.is_empty() && self.open.replace(false) {
+                self.client.batch_execute("COMMIT").await?;
+            }
+            Ok::<_, tokio_postgres::Error>(out)
+        }))?;
         rows.iter()
             .map(|rows| rows.iter().map(pg_row).collect())
             .collect()
@@ -620,12 +638,10 @@ impl Sql for PgTx<'_> {
     fn exec(&self, sql: &str, args: &[Value]) -> Result<u64, ServerError> {
         self.statements.set(self.statements.get() + 1);
         let params = params(args);
-        self.runtime
-            .block_on(async {
-                let stmt = self.prepared(sql).await?;
-                self.execute(&stmt, &params).await
-            })
-            .map_err(pg_error)
+        self.failed(self.runtime.block_on(async {
+            let stmt = self.prepared(sql).await?;
+            self.begun(self.client.execute(&stmt, &params)).await
+        }))
     }
 }
 

@@ -198,10 +198,11 @@ pub trait Sql {
     fn rows(&self, sql: &str, args: &[Value]) -> Result<Vec<Row>, ServerError>;
     /// Run a statement; how many rows it changed.
     fn exec(&self, sql: &str, args: &[Value]) -> Result<u64, ServerError>;
-    /// Commit what the transaction did so far and go on in a new one, so
-    /// that the rows it locked are free for others (PostgreSQL, where
-    /// rounds run side by side). SQLite: nothing (one writer at a time;
-    /// a commit would cost a sync to disk for nothing).
+    /// Commit what the transaction did so far and go on in a new one
+    /// (begun with the next statement), so that the rows it locked are
+    /// free for others (PostgreSQL, where rounds run side by side).
+    /// SQLite: nothing (one writer at a time; a commit would cost a sync
+    /// to disk for nothing).
     fn commit_so_far(&self) -> Result<(), ServerError> {
         Ok(())
     }

@@ -109,6 +109,8 @@ pub struct TeamStore<'t> {
     locked: Locked,
     /// Whether the team has erased any change (asked once a round).
     team_erased: Option<bool>,
+    /// The team's last feed position, read with the round's writes.
+    feed_end: Option<i64>,
     /// The member the device acts for, when its authentication said it.
     member: Option<MemberId>,
     /// Appends not written yet (see [`Appended`]).
@@ -229,6 +231,7 @@ impl<'t> TeamStore<'t> {
             answer: 0,
             locked: Locked::default(),
             team_erased: None,
+            feed_end: None,
             member: None,
             appended: Appended::default(),
         }
@@ -338,6 +341,14 @@ impl<'t> TeamStore<'t> {
             ));
         }
         statements
+    }
+
+    /// The feed's end, read by the last of a batch's statements.
+    fn end_of(&self, answers: Vec<Vec<Row>>) -> Result<Option<i64>, ServerError> {
+        match answers.last().and_then(|rows| rows.first()) {
+            Some(row) => Ok(Some(row.int(0)?)),
+            None => Err(ServerError::Internal("this team's row is missing".into())),
+        }
     }
 
     /// Take from the cache the documents kept of the records just locked,
@@ -656,10 +667,18 @@ impl ServerStore for TeamStore<'_> {
         let mut statements = self.appended_statements();
         let written = std::mem::take(&mut self.written);
         let order: Vec<RecordId> = last_of_each(&written, |id| *id).copied().collect();
+        // The feed's end (see `feed_end`) is read with the writes, in the
+        // same round trip: no device's cursor is past what it reads, since
+        // its cursor came from an answer made before this round began.
+        let end = (
+            "SELECT feed_seq FROM teams WHERE id = $1".to_string(),
+            vec![Value::from(&self.team)],
+        );
         // A round that wrote nothing commits nothing here: it keeps the
         // device's row until it ends.
         if order.is_empty() {
-            self.tx.batch(&statements, false)?;
+            statements.push(end);
+            self.feed_end = self.end_of(self.tx.batch(&statements, false)?)?;
             return Ok(());
         }
         // Each group of records takes its positions from the counter row
@@ -691,7 +710,8 @@ impl ServerStore for TeamStore<'_> {
                 args,
             ));
         }
-        self.tx.batch(&statements, self.commit_writes)?;
+        statements.push(end);
+        self.feed_end = self.end_of(self.tx.batch(&statements, self.commit_writes)?)?;
         Ok(())
     }
 
@@ -884,13 +904,16 @@ impl ServerStore for TeamStore<'_> {
     }
 
     fn feed_end(&mut self) -> Result<Option<u64>, ServerError> {
-        let end = self
-            .tx
-            .one(
-                "SELECT feed_seq FROM teams WHERE id = $1",
-                args![&self.team],
-            )?
-            .int(0)?;
+        let end = match self.feed_end.take() {
+            Some(end) => end,
+            None => self
+                .tx
+                .one(
+                    "SELECT feed_seq FROM teams WHERE id = $1",
+                    args![&self.team],
+                )?
+                .int(0)?,
+        };
         Ok(Some(end.max(0) as u64))
     }
 
@@ -999,12 +1022,32 @@ impl ServerStore for TeamStore<'_> {
         // of one device (a request given up on and sent again, through
         // another instance) take their answers one after the other.
         let locking = self.tx.dialect().locking(" FOR UPDATE");
-        let row = self.tx.one(
-            &format!("SELECT credited_answer, pending_answer FROM devices WHERE id = $1{locking}"),
-            args![&self.device],
-        )?;
-        let (credited, pending) = (row.int(0)?, row.int(1)?);
         let last = last_answer as i64;
+        // The row as it stood, then the new answer, in one round trip: in
+        // every case the answer the device presented becomes the one it is
+        // credited with.
+        let mut rows = self
+            .tx
+            .batch(
+                &[
+                    (
+                        format!("SELECT credited_answer, pending_answer FROM devices WHERE id = $1{locking}"),
+                        vec![Value::from(&self.device)],
+                    ),
+                    (
+                        "UPDATE devices SET credited_answer = $2, answers = answers + 1, pending_answer = answers + 1, last_seen = $3
+                         WHERE id = $1 RETURNING answers".to_string(),
+                        vec![Value::from(&self.device), Value::Int(last), Value::Int(self.now.as_millis())],
+                    ),
+                ],
+                false,
+            )?
+            .into_iter()
+            .map(|rows| rows.into_iter().next());
+        let (Some(Some(row)), Some(Some(new))) = (rows.next(), rows.next()) else {
+            return Err(ServerError::Internal("this device's row is missing".into()));
+        };
+        let (credited, pending) = (row.int(0)?, row.int(1)?);
         if last != 0 && last == pending {
             // Its rows are credited from now on, as they stand.
         } else if last != credited {
@@ -1018,16 +1061,7 @@ impl ServerStore for TeamStore<'_> {
                 args![&self.device, pending],
             )?;
         }
-        // In every case the answer the device presented becomes the one
-        // it is credited with.
-        let answer = self
-            .tx
-            .one(
-                "UPDATE devices SET credited_answer = $2, answers = answers + 1, pending_answer = answers + 1, last_seen = $3
-                 WHERE id = $1 RETURNING answers",
-                args![&self.device, last, self.now.as_millis()],
-            )?
-            .int(0)?;
+        let answer = new.int(0)?;
         self.answer = answer;
         Ok(answer as u64)
     }
@@ -1060,43 +1094,44 @@ impl ServerStore for TeamStore<'_> {
         // pending one: a later round of the same device (this one given
         // up on) has taken its place, and must not find credit for an
         // answer the device will never present. On PostgreSQL the device's
-        // row is held until this transaction ends, so that round waits to
-        // delete what is written here, or this one sees it came first.
+        // row is held (shared) until this transaction ends, so that round
+        // waits to delete what is written here, or this one sees it came
+        // first. The check and the rows are one statement, sent with the
+        // round's commit.
         let locking = self.tx.dialect().locking(" FOR SHARE");
-        let current = self
-            .tx
-            .row(
-                &format!("SELECT 1 FROM devices WHERE id = $1 AND pending_answer = $2{locking}"),
-                args![&self.device, self.answer],
-            )?
-            .is_some();
-        if !current {
-            return Ok(());
-        }
+        let blob = |n: usize| match self.tx.dialect() {
+            Dialect::Postgres => format!("CAST(${n} AS BYTEA)"),
+            Dialect::Sqlite => format!("${n}"),
+        };
         // A record sent twice (pushed twice in one request) is written
         // once, at its last heads: one statement may not touch a row twice.
         let last: Vec<&(RecordId, Vec<ChangeHash>)> = last_of_each(sent, |(id, _)| *id).collect();
+        let mut statements = Vec::new();
         for group in last.chunks(ROWS_PER_STATEMENT) {
             let mut args = vec![Value::from(&self.device), Value::Int(self.answer)];
             let mut rows = Vec::with_capacity(group.len());
             for (id, heads) in group.iter().copied() {
                 rows.push(format!(
-                    "($1, ${}, ${}, $2)",
+                    "(CAST(${} AS TEXT), {})",
                     args.len() + 1,
-                    args.len() + 2
+                    blob(args.len() + 2)
                 ));
                 args.push(Value::from(id.to_string()));
                 args.push(Value::from(encode_heads(heads)));
             }
-            self.tx.exec(
-                &format!(
-                    "INSERT INTO device_credit (device, record, heads, answer) VALUES {}
+            statements.push((
+                format!(
+                    "WITH sent (record, heads) AS (VALUES {})
+                     INSERT INTO device_credit (device, record, heads, answer)
+                     SELECT CAST($1 AS TEXT), record, heads, CAST($2 AS BIGINT) FROM sent
+                     WHERE EXISTS (SELECT 1 FROM devices WHERE id = $1 AND pending_answer = $2{locking})
                      ON CONFLICT (device, record) DO UPDATE SET heads = excluded.heads, answer = excluded.answer",
                     rows.join(", ")
                 ),
-                &args,
-            )?;
+                args,
+            ));
         }
+        self.tx.batch(&statements, self.commit_writes)?;
         Ok(())
     }
 

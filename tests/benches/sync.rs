@@ -4,7 +4,9 @@
 //! team (`CARNET_BENCH_RECORDS=N` for another size): (a) a fresh device joining and pulling everything; (b) after a
 //! week offline, 10 devices that each made 200 edits syncing in turn:
 //! time, rounds, bytes on the wire against the bytes of the changes; and
-//! (c) 100 devices syncing at once: latency, errors, server memory. Under
+//! (c) 100 devices syncing at once: latency, errors, server memory
+//! (`CARNET_BENCH_CLIENTS=N` devices, spread over `CARNET_BENCH_TEAMS=T`
+//! teams, for another measurement than the README's first). Under
 //! `cargo test` (no `--bench` argument) it runs a small smoke mode.
 
 #[path = "../tests/common/mod.rs"]
@@ -211,8 +213,13 @@ fn run(store: Store, full: bool) {
     if parts.contains('a') || parts.contains('b') {
         a_and_b(store, records, devices, edits);
     }
+    // (c)'s crowd spread over this many teams (one by default).
+    let teams = std::env::var("CARNET_BENCH_TEAMS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1);
     if parts.contains('c') {
-        c(store, full, clients);
+        c(store, full, clients, teams);
     }
 }
 
@@ -314,21 +321,29 @@ fn a_and_b(store: Store, records: usize, devices: usize, edits: usize) {
     drop(team_devices);
 }
 
-/// (c) Many devices syncing at once (each with a few edits to push).
-fn c(store: Store, full: bool, clients: usize) {
+/// (c) Many devices syncing at once (each with a few edits to push: the
+/// first five notes of its team's journal, the same five for every device
+/// of a team), spread over `teams` teams of 1,000 (smoke: 100) records.
+fn c(store: Store, full: bool, clients: usize, teams: usize) {
     let small = store.start();
-    let (small_team, small_code) = small.create_team("Charge", "Coordination");
-    let mut seed_device = Device::join(&small, &small_code, "Coordination", 3);
-    seed_device
-        .nb
-        .fill_demo(if full { 999 } else { 99 }, 7, |_| {})
-        .expect("demo");
-    seed_device.sync().expect("push");
+    let teams = teams.clamp(1, clients);
+    let team_ids: Vec<String> = (0..teams)
+        .map(|t| {
+            let (team, code) = small.create_team(&format!("Charge {t}"), "Coordination");
+            let mut seed_device = Device::join(&small, &code, "Coordination", 3 + t as u64);
+            seed_device
+                .nb
+                .fill_demo(if full { 999 } else { 99 }, 7 + t as u64, |_| {})
+                .expect("demo");
+            seed_device.sync().expect("push");
+            team
+        })
+        .collect();
     let mut crowd: Vec<Device> = (0..clients)
         .map(|i| {
             Device::join(
                 &small,
-                &small.invite(&small_team, "worker", false),
+                &small.invite(&team_ids[i % teams], "worker", false),
                 &format!("D{i}"),
                 100 + i as u64,
             )
@@ -376,7 +391,8 @@ fn c(store: Store, full: bool, clients: usize) {
     let mut lat: Vec<Duration> = results.iter().map(|r| r.0).collect();
     let mut waited: Vec<Duration> = results.iter().map(|r| r.2).collect();
     println!(
-        "(c) {clients} devices syncing at once{pinned}: whole sync p50 {}  p99 {};  waiting for the server p50 {}  p99 {};  errors {errors}  server memory {}",
+        "(c) {clients} devices of {teams} team{} syncing at once{pinned}: whole sync p50 {}  p99 {};  waiting for the server p50 {}  p99 {};  errors {errors}  server memory {}",
+        if teams == 1 { "" } else { "s" },
         ms(percentile(&mut lat, 0.5)),
         ms(percentile(&mut lat, 0.99)),
         ms(percentile(&mut waited, 0.5)),

@@ -245,6 +245,18 @@ fn a_database(
     tempfile::TempDir,
     carnet_sync_server::db::Database,
 ) {
+    a_database_with(name, PgOptions::default())
+}
+
+/// [`a_database`], its pool made with `options`.
+fn a_database_with(
+    name: &str,
+    options: PgOptions,
+) -> (
+    tokio::runtime::Runtime,
+    tempfile::TempDir,
+    carnet_sync_server::db::Database,
+) {
     let rt = multi_thread();
     let keys = tempfile::tempdir().expect("dir");
     let url = fresh_database(name);
@@ -252,7 +264,7 @@ fn a_database(
         .block_on(carnet_sync_server::db::Database::postgres(
             &url,
             &keys.path().join("key"),
-            PgOptions::default(),
+            options,
         ))
         .expect("database");
     (rt, keys, database)
@@ -427,4 +439,86 @@ fn statements_sent_together_commit_all_or_nothing_and_in_their_order() {
     });
     assert!(failed.is_err(), "a duplicate key is an error");
     assert_eq!(count(), 41, "nothing of the failed batch stayed");
+}
+
+#[test]
+fn a_transaction_ended_by_an_error_or_a_panic_leaves_nothing_open_on_its_connection() {
+    use carnet_sync_server::error::ServerError;
+    // One connection, so that every transaction below runs on the one
+    // the one before it used.
+    let (_rt, _keys, database) = a_database_with(
+        "ended",
+        PgOptions {
+            max_connections: 1,
+            ..PgOptions::default()
+        },
+    );
+    let insert = |tx: &dyn carnet_sync_server::sql::Sql, n: i64| {
+        tx.exec(
+            "INSERT INTO carnet_end_probe (n) VALUES ($1)",
+            &[carnet_sync_server::sql::Value::Int(n)],
+        )
+    };
+    let held = || -> Vec<i64> {
+        database
+            .read(|tx| {
+                tx.rows("SELECT n FROM carnet_end_probe ORDER BY n", &[])?
+                    .iter()
+                    .map(|r| r.int(0))
+                    .collect()
+            })
+            .expect("rows")
+    };
+    database
+        .write(|tx| tx.exec("CREATE TABLE carnet_end_probe (n BIGINT PRIMARY KEY)", &[]))
+        .expect("table");
+    // A statement that fails: what came before it is rolled back.
+    let failed = database.write(|tx| {
+        insert(tx, 1)?;
+        tx.rows("SELECT 1 / 0", &[])
+    });
+    assert!(
+        matches!(failed, Err(ServerError::Internal(_))),
+        "{failed:?}"
+    );
+    assert_eq!(held(), Vec::<i64>::new());
+    // What was committed along the way stays; what followed does not.
+    let failed = database.write(|tx| {
+        insert(tx, 2)?;
+        tx.commit_so_far()?;
+        insert(tx, 3)?;
+        tx.rows("SELECT 1 / 0", &[])
+    });
+    assert!(failed.is_err());
+    assert_eq!(held(), vec![2]);
+    // A panic in the middle of a transaction: its connection goes back to
+    // the pool with nothing open, so the next transaction on it commits
+    // only its own row.
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = database.write(|tx| -> Result<(), ServerError> {
+            insert(tx, 4)?;
+            panic!("a round that panics");
+        });
+    }));
+    assert!(panicked.is_err());
+    database.write(|tx| insert(tx, 5)).expect("the next one");
+    assert_eq!(
+        held(),
+        vec![2, 5],
+        "the panicked round's row is not committed"
+    );
+    // A commit that is the batch's last statement ends the transaction:
+    // the transaction's own commit then has nothing to do.
+    database
+        .write(|tx| {
+            tx.batch(
+                &[(
+                    "INSERT INTO carnet_end_probe (n) VALUES (6)".to_string(),
+                    vec![],
+                )],
+                true,
+            )
+        })
+        .expect("a batch with its commit");
+    assert_eq!(held(), vec![2, 5, 6]);
 }
