@@ -169,6 +169,20 @@ const CHUNKS_AFTER_HELD: &str = "SELECT k.id, c.bytes
      JOIN chunks c ON c.team = $1 AND c.id = k.id AND c.n > p.after
      ORDER BY k.id, c.n";
 
+/// The team's last feed position.
+const FEED_END: &str = "SELECT feed_seq FROM teams WHERE id = $1";
+
+/// Parameter `$n` as bytes, where the statement alone does not type it (a
+/// CASE's branch, a VALUES list): PostgreSQL types such a parameter by
+/// its place, not by the column it is written to, so it is cast; SQLite
+/// would make a BYTEA cast a number, and takes it as it comes.
+fn blob_param(dialect: Dialect, n: usize) -> String {
+    match dialect {
+        Dialect::Postgres => format!("CAST(${n} AS BYTEA)"),
+        Dialect::Sqlite => format!("${n}"),
+    }
+}
+
 /// Rows written by one statement (device credit, feed positions).
 const ROWS_PER_STATEMENT: usize = 200;
 
@@ -309,12 +323,7 @@ impl<'t> TeamStore<'t> {
                 args,
             ));
         }
-        // PostgreSQL types a parameter in a CASE by the CASE, not by the
-        // column it is written to; SQLite would make a BYTEA cast a number.
-        let blob = |n: usize| match self.tx.dialect() {
-            Dialect::Postgres => format!("CAST(${n} AS BYTEA)"),
-            Dialect::Sqlite => format!("${n}"),
-        };
+        let blob = |n: usize| blob_param(self.tx.dialect(), n);
         let last: Vec<_> = last_of_each(&records, |r| r.0).collect();
         for group in last.chunks(ROWS_PER_STATEMENT) {
             let mut args = vec![Value::from(&self.team)];
@@ -341,14 +350,6 @@ impl<'t> TeamStore<'t> {
             ));
         }
         statements
-    }
-
-    /// The feed's end, read by the last of a batch's statements.
-    fn end_of(&self, answers: Vec<Vec<Row>>) -> Result<Option<i64>, ServerError> {
-        match answers.last().and_then(|rows| rows.first()) {
-            Some(row) => Ok(Some(row.int(0)?)),
-            None => Err(ServerError::Internal("this team's row is missing".into())),
-        }
     }
 
     /// Take from the cache the documents kept of the records just locked,
@@ -564,6 +565,14 @@ const SNAPSHOT_OF: &str = "SELECT snapshot FROM records WHERE team = $1 AND id =
 /// A record's chunks, in order.
 const CHUNKS_OF: &str = "SELECT bytes FROM chunks WHERE team = $1 AND id = $2 ORDER BY n";
 
+/// The feed's end, read by the last of a batch's statements ([`FEED_END`]).
+fn end_of(answers: &[Vec<Row>]) -> Result<i64, ServerError> {
+    match answers.last().and_then(|rows| rows.first()) {
+        Some(row) => row.int(0),
+        None => Err(ServerError::Internal("this team's row is missing".into())),
+    }
+}
+
 fn internal(e: impl std::fmt::Display) -> ServerError {
     ServerError::Internal(e.to_string())
 }
@@ -670,15 +679,12 @@ impl ServerStore for TeamStore<'_> {
         // The feed's end (see `feed_end`) is read with the writes, in the
         // same round trip: no device's cursor is past what it reads, since
         // its cursor came from an answer made before this round began.
-        let end = (
-            "SELECT feed_seq FROM teams WHERE id = $1".to_string(),
-            vec![Value::from(&self.team)],
-        );
+        let end = (FEED_END.to_string(), vec![Value::from(&self.team)]);
         // A round that wrote nothing commits nothing here: it keeps the
         // device's row until it ends.
         if order.is_empty() {
             statements.push(end);
-            self.feed_end = self.end_of(self.tx.batch(&statements, false)?)?;
+            self.feed_end = Some(end_of(&self.tx.batch(&statements, false)?)?);
             return Ok(());
         }
         // Each group of records takes its positions from the counter row
@@ -711,7 +717,7 @@ impl ServerStore for TeamStore<'_> {
             ));
         }
         statements.push(end);
-        self.feed_end = self.end_of(self.tx.batch(&statements, self.commit_writes)?)?;
+        self.feed_end = Some(end_of(&self.tx.batch(&statements, self.commit_writes)?)?);
         Ok(())
     }
 
@@ -906,13 +912,7 @@ impl ServerStore for TeamStore<'_> {
     fn feed_end(&mut self) -> Result<Option<u64>, ServerError> {
         let end = match self.feed_end.take() {
             Some(end) => end,
-            None => self
-                .tx
-                .one(
-                    "SELECT feed_seq FROM teams WHERE id = $1",
-                    args![&self.team],
-                )?
-                .int(0)?,
+            None => self.tx.one(FEED_END, args![&self.team])?.int(0)?,
         };
         Ok(Some(end.max(0) as u64))
     }
@@ -1099,10 +1099,7 @@ impl ServerStore for TeamStore<'_> {
         // first. The check and the rows are one statement, sent with the
         // round's commit.
         let locking = self.tx.dialect().locking(" FOR SHARE");
-        let blob = |n: usize| match self.tx.dialect() {
-            Dialect::Postgres => format!("CAST(${n} AS BYTEA)"),
-            Dialect::Sqlite => format!("${n}"),
-        };
+        let blob = |n: usize| blob_param(self.tx.dialect(), n);
         // A record sent twice (pushed twice in one request) is written
         // once, at its last heads: one statement may not touch a row twice.
         let last: Vec<&(RecordId, Vec<ChangeHash>)> = last_of_each(sent, |(id, _)| *id).collect();
